@@ -1,0 +1,96 @@
+/**
+ * The `hitring` command: `serve` (what `npm start` runs), `site add|list`, `verify`.
+ * @module
+ */
+import { ConfigError, helpText, loadConfig } from '../config/load.js'
+import { createLogger, flushLogger } from '../ops/logger.js'
+import { startServer } from '../server.js'
+import { openStore } from '../store/open.js'
+import { createSite, listSites, SiteError } from '../store/sites.js'
+import { recount } from '../store/recount.js'
+
+function takeOption(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const m = new RegExp(`^--?${name}(?:=(.*))?$`).exec(args[i]!)
+    if (!m) continue
+    const value = m[1] ?? args[i + 1]
+    args.splice(i, m[1] === undefined ? 2 : 1)
+    return value
+  }
+  return undefined
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { config } = loadConfig(argv)
+  const logger = createLogger(config.logLevel)
+  const server = await startServer(config, logger)
+  logger.info(
+    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: config.publicUrl },
+    `hitring listening on ${config.publicUrl}`,
+  )
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: draining the rings into LMDB')
+    const outcome = await server.close()
+    if (outcome.drained) logger.info(outcome, 'shutdown complete: everything acknowledged is stored')
+    else logger.error(outcome, 'shutdown timed out: events in the rings were NOT stored')
+    flushLogger(logger)
+    process.exit(outcome.drained ? 0 : 1)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+function site(argv: string[]): void {
+  const args = [...argv]
+  const timezone = takeOption(args, 'timezone')
+  const { config, rest } = loadConfig(args)
+  const [action, domain] = rest
+  const store = openStore({ path: config.dataPath })
+  try {
+    if (action === 'add' && domain) {
+      const s = createSite(store, domain, timezone ?? 'UTC')
+      console.log(s.id)
+    } else if (action === 'list') {
+      for (const s of listSites(store)) console.log(`${s.id}\t${s.domain}\t${s.timezone}\t${s.created_at}`)
+    } else {
+      throw new ConfigError('usage: hitring site add <domain> [--timezone Area/City] | hitring site list')
+    }
+  } finally {
+    void store.close()
+  }
+}
+
+function verify(argv: string[]): void {
+  const { config } = loadConfig(argv)
+  const store = openStore({ path: config.dataPath })
+  const report = recount(store)
+  console.log(JSON.stringify({ events: report.events, counters: report.counters, mismatches: report.mismatches.length }))
+  for (const m of report.mismatches.slice(0, 20)) console.error('mismatch', JSON.stringify(m))
+  void store.close()
+  process.exitCode = report.mismatches.length === 0 ? 0 : 1
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...args] = argv[0]?.startsWith('-') ? ['serve', ...argv] : argv
+  if (args.includes('--help') || args.includes('-help') || args.includes('-h') || command === 'help') {
+    console.log(helpText())
+    return
+  }
+  try {
+    if (command === 'serve') await serve(args)
+    else if (command === 'site') site(args)
+    else if (command === 'verify') verify(args)
+    else throw new ConfigError(`unknown command ${JSON.stringify(command)} (see --help)`)
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof SiteError) {
+      console.error(`hitring: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
+}
+
+await main(process.argv.slice(2))

@@ -1,0 +1,123 @@
+/**
+ * Every configuration option: its flag, its environment variable (HitKeep's names where HitKeep has
+ * one), its default and its validation. Precedence: default < environment < flag, as in HitKeep.
+ * @module
+ */
+import { availableParallelism } from 'node:os'
+import { z } from 'zod'
+import { CidrSet } from '../net/ip.js'
+
+export interface OptionDef {
+  flag: string
+  aliases?: string[]
+  env: string
+  default: string
+  help: string
+}
+
+export const OPTIONS = [
+  { flag: 'http-addr', aliases: ['http'], env: 'HITKEEP_HTTP_ADDR', default: ':8080', help: 'address to listen on, [host]:port' },
+  { flag: 'public-url', env: 'HITKEEP_PUBLIC_URL', default: '', help: 'public URL of this server (default http://localhost:<port>)' },
+  { flag: 'data-path', env: 'HITKEEP_DATA_PATH', default: './data', help: 'directory of the embedded LMDB store' },
+  {
+    flag: 'trusted-proxies',
+    env: 'HITKEEP_TRUSTED_PROXIES',
+    default: '',
+    help: 'comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)',
+  },
+  { flag: 'ingest-rate', aliases: ['ingest-rate-limit'], env: 'HITKEEP_INGEST_RATE_LIMIT', default: '20', help: 'ingest requests per second per client IP' },
+  { flag: 'ingest-burst', env: 'HITKEEP_INGEST_BURST', default: '40', help: 'ingest burst per client IP' },
+  { flag: 'ring-size', env: 'HITKEEP_RING_SIZE', default: '64MiB', help: 'memory of the ingest rings in all (power of two; e.g. 64MiB)' },
+  { flag: 'workers', env: 'HITKEEP_WORKERS', default: '', help: 'drain worker threads (default: CPU count, 1 to 4)' },
+  { flag: 'log-level', env: 'HITKEEP_LOG_LEVEL', default: 'info', help: 'debug, info, warn or error' },
+  { flag: 'shutdown-timeout', env: 'HITKEEP_SHUTDOWN_TIMEOUT', default: '30s', help: 'how long SIGTERM waits for the rings to drain' },
+] as const satisfies readonly OptionDef[]
+
+export type OptionName = (typeof OPTIONS)[number]['flag']
+
+function parseBytes(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i.exec(s.trim())
+  if (!m) return NaN
+  const unit = (m[2] ?? 'b').toLowerCase()[0]!
+  const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1
+  return Number(m[1]) * mult
+}
+
+function parseDurationMs(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(s.trim())
+  if (!m) return NaN
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000)
+}
+
+const positive = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).finite().positive()
+
+export const configSchema = z.object({
+  'http-addr': z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be [host]:port, such as :8080 or 127.0.0.1:8080')
+    .transform((s) => {
+      const i = s.lastIndexOf(':')
+      return { host: s.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(s.slice(i + 1)) }
+    })
+    .refine((a) => a.port <= 65535, 'port must be at most 65535'),
+  'public-url': z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })]),
+  'data-path': z.string().min(1, 'must not be empty'),
+  'trusted-proxies': z.string().transform((s, ctx) => {
+    const list = s.split(',').map((x) => x.trim()).filter(Boolean)
+    try {
+      return new CidrSet(list)
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message })
+      return z.NEVER
+    }
+  }),
+  'ingest-rate': positive('requests per second'),
+  'ingest-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'ring-size': z
+    .string()
+    .transform(parseBytes)
+    .refine((n) => Number.isInteger(n) && n >= 1 << 20 && n <= 2 ** 30 && (n & (n - 1)) === 0, 'must be a power of two from 1MiB to 1GiB'),
+  workers: z
+    .string()
+    .transform((s) => (s === '' ? Math.max(1, Math.min(4, availableParallelism())) : Number(s)))
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']),
+  'shutdown-timeout': z
+    .string()
+    .transform(parseDurationMs)
+    .refine((n) => Number.isFinite(n) && n >= 100, 'must be a duration such as 30s or 500ms'),
+})
+
+type Parsed = z.infer<typeof configSchema>
+
+/** The validated configuration the server runs with. */
+export interface Config {
+  host: string
+  port: number
+  publicUrl: string
+  dataPath: string
+  trustedProxies: CidrSet
+  ingestRate: number
+  ingestBurst: number
+  ringBytes: number
+  workers: number
+  logLevel: Parsed['log-level']
+  shutdownTimeoutMs: number
+}
+
+export function toConfig(p: Parsed): Config {
+  const port = p['http-addr'].port
+  return {
+    host: p['http-addr'].host,
+    port,
+    publicUrl: (p['public-url'] || `http://localhost:${port}`).replace(/\/+$/, ''),
+    dataPath: p['data-path'],
+    trustedProxies: p['trusted-proxies'],
+    ingestRate: p['ingest-rate'],
+    ingestBurst: p['ingest-burst'],
+    ringBytes: p['ring-size'],
+    workers: p.workers,
+    logLevel: p['log-level'],
+    shutdownTimeoutMs: p['shutdown-timeout'],
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * What the main thread and the drain workers say to each other through Piscina.
+ * @module
+ */
+
+/** Handed to every drain worker once, as Piscina `workerData`. */
+export interface DrainWorkerData {
+  /** One SharedArrayBuffer ring per lane. */
+  rings: SharedArrayBuffer[]
+  dataPath: string
+}
+
+/** "Drain segment [from, to) of lane `lane`": the records between two ring positions. */
+export interface DrainTask {
+  lane: number
+  from: number
+  to: number
+  /** Wait until the commit is flushed to disk before answering (shutdown). */
+  sync: boolean
+}
+
+export interface DrainResult {
+  lane: number
+  to: number
+  records: number
+  stored: number
+  /** Events acknowledged with 202 but not stored, by reason (never silent: they reach /metrics). */
+  dropped: Record<string, number>
+  /** Rollup counters written. */
+  counters: number
+  /** Time from starting the transaction to its commit, ms. */
+  commitMs: number
+}

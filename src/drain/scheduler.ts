@@ -1,0 +1,140 @@
+/**
+ * Schedules drain tasks on the main thread, which produces into the rings and so knows every `head`.
+ *
+ * Piscina is a request/response pool, not a home for polling loops (piscina#154, #678), so the main
+ * thread hands out bounded jobs: "drain lane L, segment [tail, head)". A lane has at most one task in
+ * flight, so its segments commit in order and its tail only moves forward; while a task runs, new
+ * records pile up behind it and the next segment is larger — batches grow by themselves under load,
+ * and at low load one event per task is fine (~60 µs round trip). Several lanes run at once, up to
+ * `maxInFlight` tasks.
+ *
+ * A failed task (a worker died, the disk is full) is retried with backoff and nothing is released: the
+ * records stay in the ring, and when the ring fills the HTTP thread answers 503 — refused, not lost.
+ * @module
+ */
+import type { Piscina } from 'piscina'
+import type { RingWriter } from '../ring/index.js'
+import type { DrainResult, DrainTask } from './protocol.js'
+
+export interface DrainListener {
+  onDrained(result: DrainResult): void
+  onFailure(lane: number, error: unknown, attempt: number): void
+}
+
+interface LaneState {
+  inFlight: boolean
+  failures: number
+  retryAt: number
+  retryTimer: NodeJS.Timeout | null
+}
+
+const MAX_BACKOFF_MS = 5_000
+
+export class DrainScheduler {
+  readonly #lanes: LaneState[]
+  #inFlight = 0
+  #kickPending = false
+  #syncCommits = false
+  #idleWaiters: Array<() => void> = []
+
+  constructor(
+    private readonly pool: Piscina,
+    private readonly rings: RingWriter[],
+    private readonly maxInFlight: number,
+    private readonly listener: DrainListener,
+  ) {
+    this.#lanes = rings.map(() => ({ inFlight: false, failures: 0, retryAt: 0, retryTimer: null }))
+  }
+
+  /** Call after publishing to a ring: schedules one dispatch at the end of this event-loop turn. */
+  kick(): void {
+    if (this.#kickPending) return
+    this.#kickPending = true
+    setImmediate(this.#dispatch)
+  }
+
+  get inFlight(): number {
+    return this.#inFlight
+  }
+
+  /** Lanes whose last task failed (for /readyz). */
+  get failingLanes(): number {
+    return this.#lanes.filter((l) => l.failures > 0).length
+  }
+
+  /** True when every ring is empty and no task is running. */
+  isIdle(): boolean {
+    return this.#inFlight === 0 && this.rings.every((r) => r.used() === 0)
+  }
+
+  /**
+   * Drains everything that is in the rings now and flushes it to disk. Resolves true when done, false
+   * when `timeoutMs` passed first (the caller must then report what was not drained as lost).
+   */
+  async drainAll(timeoutMs: number): Promise<boolean> {
+    this.#syncCommits = true
+    this.kick()
+    if (this.isIdle()) return true
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs)
+      this.#idleWaiters.push(() => {
+        clearTimeout(timer)
+        resolve(true)
+      })
+    })
+  }
+
+  #dispatch = (): void => {
+    this.#kickPending = false
+    const now = Date.now()
+    for (let lane = 0; lane < this.rings.length && this.#inFlight < this.maxInFlight; lane++) {
+      const state = this.#lanes[lane]!
+      const ring = this.rings[lane]!
+      if (state.inFlight || ring.used() === 0 || state.retryAt > now) continue
+      this.#run(lane, { lane, from: ring.tail(), to: ring.head(), sync: this.#syncCommits })
+    }
+    if (this.isIdle()) this.#notifyIdle()
+  }
+
+  #run(lane: number, task: DrainTask): void {
+    const state = this.#lanes[lane]!
+    state.inFlight = true
+    this.#inFlight++
+    this.pool.run(task).then(
+      (result: DrainResult) => {
+        this.rings[lane]!.release(result.to)
+        state.failures = 0
+        this.#finish(state)
+        this.listener.onDrained(result)
+      },
+      (error: unknown) => {
+        state.failures++
+        const backoff = Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(state.failures, 10))
+        state.retryAt = Date.now() + backoff
+        state.retryTimer = setTimeout(() => {
+          state.retryTimer = null
+          this.kick()
+        }, backoff)
+        this.#finish(state)
+        this.listener.onFailure(lane, error, state.failures)
+      },
+    )
+  }
+
+  #finish(state: LaneState): void {
+    state.inFlight = false
+    this.#inFlight--
+    this.kick()
+  }
+
+  #notifyIdle(): void {
+    const waiters = this.#idleWaiters
+    this.#idleWaiters = []
+    for (const w of waiters) w()
+  }
+
+  /** Stops retry timers (after drainAll, before closing the pool). */
+  stop(): void {
+    for (const l of this.#lanes) if (l.retryTimer) clearTimeout(l.retryTimer)
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The uWebSockets.js application: every route and what answers a wrong method or an unknown path.
+ * @module
+ */
+import { uws, type TemplatedApp } from '../native/uws.js'
+import { EventKind } from '../ingest/payload.js'
+import { Errors } from './errors.js'
+import { ingestHandler, preflightHandler, type IngestContext } from './ingest-route.js'
+import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
+import { sendError } from './respond.js'
+
+export function createApp(ingest: IngestContext, ops: OpsContext): TemplatedApp {
+  const app = uws.App()
+  for (const [path, kind] of [
+    ['/ingest/event', EventKind.Custom],
+    ['/ingest', EventKind.Pageview],
+  ] as const) {
+    app.post(path, ingestHandler(ingest, kind))
+    app.options(path, preflightHandler)
+    app.any(path, (res, req) => {
+      const origin = req.getHeader('origin')
+      ingest.metrics.rejected.inc({ code: 'method_not_allowed' })
+      sendError(res, Errors.methodNotAllowed('POST, OPTIONS'), origin)
+    })
+  }
+  registerOpsRoutes(app, ops)
+  app.any('/*', (res) => sendError(res, Errors.notFound()))
+  return app
+}

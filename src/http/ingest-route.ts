@@ -1,0 +1,133 @@
+/**
+ * `POST /ingest/event` and `POST /ingest` — the seed's contract. The handler runs on the HTTP thread and
+ * never blocks: limiter (before the body is read) → body with a hard limit → JSON → validation → site →
+ * one ring record → 202. The drain workers do everything else.
+ * @module
+ */
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import type { RateLimiter } from '../limiter/index.js'
+import { limiterKeyBytes, type CidrSet } from '../net/ip.js'
+import type { RingWriter } from '../ring/index.js'
+import { EventKind, validatePayload } from '../ingest/payload.js'
+import { Limits } from '../ingest/limits.js'
+import { encodeIngestRecord, RECORD_HEADER_BYTES, RECORD_TYPE_INGEST_V1 } from '../ingest/record.js'
+import { siteHostFromOrigin } from '../store/sites.js'
+import type { SiteDirectory } from '../store/site-directory.js'
+import type { EngineMetrics } from '../ops/engine-metrics.js'
+import { utf8Length } from '../ingest/payload.js'
+import { Errors, type HttpError } from './errors.js'
+import { readBody } from './body.js'
+import { clientIp, laneOf } from './client.js'
+import { sendError, statusLine, writeCors } from './respond.js'
+
+export interface IngestContext {
+  limiter: RateLimiter
+  trustedProxies: CidrSet
+  sites: SiteDirectory
+  rings: RingWriter[]
+  metrics: EngineMetrics
+  /** Called after a record is published, to schedule a drain. */
+  published(): void
+  /** True once shutdown began: new events are refused with 503 rather than risked. */
+  isClosing(): boolean
+  now(): number
+}
+
+const KIND_LABEL = ['pageview', 'event'] as const
+
+export function ingestHandler(ctx: IngestContext, kind: EventKind) {
+  const laneMask = ctx.rings.length - 1
+  const fail = (res: HttpResponse, origin: string, err: HttpError, close = false): void => {
+    ctx.metrics.rejected.inc({ code: err.body.code })
+    sendError(res, err, origin, close)
+  }
+
+  return (res: HttpResponse, req: HttpRequest): void => {
+    // Everything from `req` is read now: it is only valid during this call.
+    const origin = req.getHeader('origin')
+    const userAgent = req.getHeader('user-agent')
+    const contentType = req.getHeader('content-type')
+    const declared = req.getHeader('content-length')
+    const ip = clientIp(res, req, ctx.trustedProxies)
+    const receivedAt = ctx.now()
+
+    if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)
+    const waitMs = ctx.limiter.admit(limiterKeyBytes(ip))
+    if (waitMs > 0) {
+      ctx.metrics.rateLimited.inc()
+      return fail(res, origin, Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+    }
+    const mediaType = contentType.split(';', 1)[0]!.trim().toLowerCase()
+    if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== 'text/plain') {
+      return fail(res, origin, Errors.unsupportedMediaType(mediaType), true)
+    }
+    const declaredLength = declared === '' ? 0 : Number(declared)
+    if (declaredLength > Limits.bodyBytes) return fail(res, origin, Errors.bodyTooLarge(Limits.bodyBytes), true)
+
+    let aborted = false
+    res.onAborted(() => {
+      aborted = true
+    })
+    readBody(res, declaredLength, Limits.bodyBytes, (outcome) => {
+      if (aborted) return
+      if (!outcome.ok) return fail(res, origin, Errors.bodyTooLarge(Limits.bodyBytes), true)
+      const body = outcome.body
+
+      let json: unknown
+      try {
+        json = JSON.parse(body.toString('utf8'))
+      } catch (err) {
+        return fail(res, origin, Errors.invalidJson((err as Error).message))
+      }
+      const checked = validatePayload(kind, json)
+      if (!checked.ok) return fail(res, origin, Errors.validation(checked.fields))
+
+      let siteNum: number
+      if (checked.value.siteId !== undefined) {
+        const site = ctx.sites.byId(checked.value.siteId)
+        if (!site) return fail(res, origin, Errors.unknownSite(checked.value.siteId))
+        siteNum = site.num
+      } else {
+        const host = origin === '' ? null : siteHostFromOrigin(origin)
+        if (host === null) return fail(res, origin, Errors.missingSite())
+        const site = ctx.sites.byDomain(host)
+        if (!site) {
+          // Like HitKeep, an unknown Origin does not learn whether a site exists — but the drop is visible.
+          ctx.metrics.dropped.inc({ reason: 'unknown_site_origin' })
+          res.writeStatus(statusLine(202))
+          writeCors(res, origin)
+          res.writeHeader('X-Hitring-Drop', 'unknown_site_origin')
+          return void res.end()
+        }
+        siteNum = site.num
+      }
+
+      const uaBytes = Math.min(utf8Length(userAgent), Limits.userAgentBytes)
+      const ring = ctx.rings[laneOf(ip, laneMask)]!
+      const at = ring.reserve(RECORD_TYPE_INGEST_V1, RECORD_HEADER_BYTES + ip.length + uaBytes + body.length)
+      if (at < 0) return fail(res, origin, Errors.ringFull())
+      encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt, siteNum, kind, ip, userAgent, body })
+      ring.publish()
+      ctx.published()
+      ctx.metrics.accepted.inc({ kind: KIND_LABEL[kind] })
+      res.writeStatus(statusLine(202))
+      writeCors(res, origin)
+      res.end()
+    })
+  }
+}
+
+/** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
+export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
+  const origin = req.getHeader('origin')
+  res.writeStatus(statusLine(204))
+  res.writeHeader('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers')
+  if (origin !== '') {
+    res.writeHeader('Access-Control-Allow-Origin', origin)
+    res.writeHeader('Access-Control-Allow-Credentials', 'true')
+    res.writeHeader('Access-Control-Allow-Methods', 'POST')
+    res.writeHeader('Access-Control-Allow-Headers', 'Content-Type')
+    res.writeHeader('Access-Control-Max-Age', '86400')
+  }
+  res.endWithoutBody()
+}

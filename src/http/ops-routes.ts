@@ -1,0 +1,27 @@
+/**
+ * Operations routes: `/healthz` (the process answers), `/readyz` (the store is open and the drain keeps
+ * up) and `/metrics` (Prometheus text). Never rate-limited.
+ * @module
+ */
+import type { TemplatedApp } from '../native/uws.js'
+import { sendJson, sendText } from './respond.js'
+
+export interface OpsContext {
+  /** Null when ready, else why not. */
+  notReadyReason(): string | null
+  renderMetrics(): string
+}
+
+export function registerOpsRoutes(app: TemplatedApp, ctx: OpsContext): void {
+  app.get('/healthz', (res) => sendJson(res, 200, { status: 'ok' }))
+  app.head('/healthz', (res) => {
+    res.writeStatus('200 OK')
+    res.endWithoutBody()
+  })
+  app.get('/readyz', (res) => {
+    const reason = ctx.notReadyReason()
+    if (reason === null) sendJson(res, 200, { status: 'ready' })
+    else sendJson(res, 503, { status: 'not_ready', code: 'not_ready', message: reason })
+  })
+  app.get('/metrics', (res) => sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.renderMetrics()))
+}

@@ -1,0 +1,13 @@
+/** Limits on ingested payloads, shared by the HTTP thread (validation) and the drain workers (storage). */
+export const Limits = {
+  /** Request bodies above this are refused with 413 without being buffered. */
+  bodyBytes: 64 * 1024,
+  urlBytes: 2000,
+  referrerBytes: 2000,
+  nameChars: 120,
+  propsKeys: 30,
+  propKeyBytes: 300,
+  propValueBytes: 2000,
+  /** User-Agents longer than this are cut before they enter the ring (they are never stored). */
+  userAgentBytes: 1024,
+} as const

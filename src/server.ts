@@ -1,0 +1,140 @@
+/**
+ * Starts the ingestion engine: store, rings, limiter, drain pool and HTTP front end, wired together;
+ * and stops it without losing what was acknowledged (see {@link RunningServer.close}).
+ * @module
+ */
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import { uws, type us_listen_socket } from './native/uws.js'
+import type { Config } from './config/options.js'
+import { createLimiterTable, RateLimiter } from './limiter/index.js'
+import { createRing, RingWriter } from './ring/index.js'
+import { openStore } from './store/open.js'
+import { SiteDirectory } from './store/site-directory.js'
+import { DrainScheduler } from './drain/scheduler.js'
+import type { DrainWorkerData } from './drain/protocol.js'
+import { createApp } from './http/app.js'
+import { createEngineMetrics } from './ops/engine-metrics.js'
+import type { Logger } from './ops/logger.js'
+
+/** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
+export const LANES = 4
+/** Limiter ids inside the shared GCRA table. */
+const INGEST_LIMITER = 1
+
+export interface RunningServer {
+  port: number
+  /**
+   * Stops accepting, drains every ring into LMDB, syncs it to disk and closes. Resolves `lost: 0` when
+   * everything acknowledged was stored; otherwise `lost` counts the ring bytes that could not be drained
+   * within the shutdown timeout (and the caller must say so loudly).
+   */
+  close(): Promise<{ drained: boolean; pendingBytes: number }>
+}
+
+const DRAIN_WORKER = fileURLToPath(new URL('../dist/workers/drain.js', import.meta.url))
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const store = openStore({ path: config.dataPath })
+  const metrics = createEngineMetrics()
+  const laneBytes = Math.max(1 << 16, config.ringBytes / LANES)
+  const ringBuffers = Array.from({ length: LANES }, () => createRing(laneBytes))
+  const rings = ringBuffers.map((sab) => new RingWriter(sab))
+  const limiter = new RateLimiter(createLimiterTable(), { rate: config.ingestRate, burst: config.ingestBurst }, { limiterId: INGEST_LIMITER })
+
+  const workerData: DrainWorkerData = { rings: ringBuffers, dataPath: config.dataPath }
+  const pool = new Piscina({
+    filename: DRAIN_WORKER,
+    minThreads: config.workers,
+    maxThreads: config.workers,
+    // Two tasks per worker: one is processed while the other's commit completes off-thread.
+    concurrentTasksPerWorker: 2,
+    // 'sync' atomics would freeze lmdb-js callbacks between tasks (piscina#316).
+    atomics: 'disabled',
+    idleTimeout: 2 ** 30,
+    workerData,
+  })
+  let lastDrainError: string | null = null
+  const scheduler = new DrainScheduler(pool, rings, config.workers * 2, {
+    onDrained(r) {
+      lastDrainError = null
+      metrics.stored.inc(undefined, r.stored)
+      metrics.drainTasks.inc()
+      metrics.batchSize.observe(r.records)
+      metrics.commitMs.observe(r.commitMs)
+      for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
+    },
+    onFailure(lane, error, attempt) {
+      lastDrainError = (error as Error)?.message ?? String(error)
+      metrics.drainFailures.inc()
+      logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
+    },
+  })
+
+  metrics.registry.gauge('hitring_ring_used_bytes', 'Bytes waiting in each ring lane (drain lag)', () =>
+    rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.used() })),
+  )
+  metrics.registry.gauge('hitring_ring_capacity_bytes', 'Capacity of each ring lane', () =>
+    rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.capacity })),
+  )
+  metrics.registry.gauge('hitring_ring_high_water_bytes', 'Most bytes ever waiting in each ring lane', () =>
+    rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.stats().highWater })),
+  )
+  metrics.registry.gauge('hitring_ring_full_total', 'Records refused because a ring lane was full (answered 503)', () =>
+    rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.stats().fullRejections })),
+  )
+  metrics.registry.gauge('hitring_drain_in_flight', 'Drain tasks running now', () => [{ value: scheduler.inFlight }])
+  metrics.registry.gauge('hitring_limiter_table', 'Rate-limiter table events', () =>
+    Object.entries(limiter.stats()).map(([event, value]) => ({ labels: { event }, value })),
+  )
+
+  let closing = false
+  const app = createApp(
+    {
+      limiter,
+      trustedProxies: config.trustedProxies,
+      sites: new SiteDirectory(store),
+      rings,
+      metrics,
+      published: () => scheduler.kick(),
+      isClosing: () => closing,
+      now: Date.now,
+    },
+    {
+      notReadyReason: () => {
+        if (closing) return 'shutting down'
+        if (pool.threads.length === 0) return 'no drain worker is running'
+        if (scheduler.failingLanes > 0) return `drain failing: ${lastDrainError ?? 'unknown error'}`
+        return null
+      },
+      renderMetrics: () => metrics.registry.render(),
+    },
+  )
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    const done = (token: us_listen_socket | false) =>
+      token ? resolve(token) : reject(new Error(`cannot listen on ${config.host || '*'}:${config.port}`))
+    if (config.host === '') app.listen(config.port, done)
+    else app.listen(config.host, config.port, done)
+  })
+  const port = uws.us_socket_local_port(listenSocket)
+
+  return {
+    port,
+    async close() {
+      closing = true
+      uws.us_listen_socket_close(listenSocket)
+      const drained = await scheduler.drainAll(config.shutdownTimeoutMs)
+      const pendingBytes = rings.reduce((n, r) => n + r.used(), 0)
+      scheduler.stop()
+      // Committed transactions are in the OS page cache; make them durable before saying goodbye.
+      // `sync` (mdb_env_sync) exists on the environment but is missing from lmdb-js's typings.
+      await new Promise<void>((resolve) => (store.env as unknown as { sync(cb: () => void): void }).sync(() => resolve()))
+      await pool.close({ force: !drained })
+      // Force-closes keep-alive connections; present in this uWS build, missing from its typings.
+      ;(app as unknown as { close(): void }).close()
+      await store.close()
+      return { drained, pendingBytes }
+    },
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Opens hitring's LMDB environment and its named databases. Every thread that touches the store opens
+ * the same path (LMDB is built for many readers and serialises writers); only drain workers and the
+ * CLI write — never the HTTP thread (lmdb-js can block a writing thread, see DESIGN.md).
+ *
+ * | database      | key (encoding)                               | value                              |
+ * |---------------|----------------------------------------------|------------------------------------|
+ * | `meta`        | string                                       | counters and schema version        |
+ * | `sites`       | site id (UUID string)                        | {@link SiteRecord}                 |
+ * | `site_domains`| domain                                       | site id                            |
+ * | `site_nums`   | site number (u32)                            | site id                            |
+ * | `strings`     | [kind, text] (ordered-binary)                | interned id (number)               |
+ * | `string_ids`  | [kind, id] (ordered-binary)                  | text                               |
+ * | `rollups`     | [site, metric, granularity, bucket, dim]     | count (number)                     |
+ * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (msgpack)    |
+ * @module
+ */
+import { mkdirSync } from 'node:fs'
+import { open, type Database, type Key, type RootDatabase } from 'lmdb'
+
+export const SCHEMA_VERSION = 1
+
+export interface Store {
+  env: RootDatabase
+  meta: Database<unknown, string>
+  sites: Database<unknown, string>
+  siteDomains: Database<string, string>
+  siteNums: Database<string, number>
+  strings: Database<number, Key[]>
+  stringIds: Database<string, Key[]>
+  rollups: Database<number, Key[]>
+  events: Database<unknown, Buffer>
+  close(): Promise<void>
+}
+
+export interface OpenStoreOptions {
+  /** Directory of the environment; created when missing. */
+  path: string
+  readOnly?: boolean
+}
+
+export function openStore(options: OpenStoreOptions): Store {
+  if (!options.readOnly) mkdirSync(options.path, { recursive: true })
+  const env = open({
+    path: options.path,
+    maxDbs: 16,
+    // Every drain worker, the HTTP thread, the CLI and tests read at once (lmdb-js#14: the default 126 can run out).
+    maxReaders: 512,
+    readOnly: options.readOnly ?? false,
+  })
+  const store: Store = {
+    env,
+    meta: env.openDB<unknown, string>('meta', {}),
+    sites: env.openDB<unknown, string>('sites', {}),
+    siteDomains: env.openDB<string, string>('site_domains', {}),
+    siteNums: env.openDB<string, number>('site_nums', {}),
+    strings: env.openDB<number, Key[]>('strings', {}),
+    stringIds: env.openDB<string, Key[]>('string_ids', {}),
+    rollups: env.openDB<number, Key[]>('rollups', {}),
+    events: env.openDB<unknown, Buffer>('events', { keyEncoding: 'binary' }),
+    async close() {
+      await env.flushed
+      await env.close()
+    },
+  }
+  return store
+}
+
+/**
+ * Read-add-write of a counter in `meta`, inside a write transaction (lmdb-js has no atomic increment:
+ * https://github.com/kriszyp/lmdb-js/issues/244). Returns the first of the `count` reserved values.
+ */
+export function reserveSequence(store: Store, name: string, count = 1): number {
+  const next = (store.meta.get(name) as number | undefined) ?? 1
+  store.meta.put(name, next + count)
+  return next
+}

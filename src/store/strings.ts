@@ -1,0 +1,66 @@
+/**
+ * String interning: event names, page paths and other repeated strings are stored once and referred to
+ * by small integers in rollup keys and raw events.
+ *
+ * Allocation happens inside the caller's write transaction (LMDB serialises writers, so two workers
+ * never hand out the same id). A worker caches ids only after the transaction that created them has
+ * committed, so a failed batch can never leave a cached id that does not exist on disk.
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import type { Store } from './open.js'
+import { reserveSequence } from './open.js'
+import { utf8Length } from '../ingest/payload.js'
+
+export const StringKind = {
+  EVENT_NAME: 1,
+  PATH: 2,
+} as const
+
+/** LMDB keys are limited to 1978 bytes, and ordered-binary keys cannot hold NUL: long or odd strings are keyed by hash. */
+const MAX_DIRECT_KEY_BYTES = 1500
+
+function lookupKey(kind: number, text: string): [number, string] {
+  if (utf8Length(text) <= MAX_DIRECT_KEY_BYTES && !text.includes('\u0000')) return [kind, text]
+  return [kind, '\u0001sha256:' + createHash('sha256').update(text).digest('base64url')]
+}
+
+export class Interner {
+  readonly #cache = new Map<string, number>()
+  #pending = new Map<string, number>()
+
+  constructor(private readonly store: Store) {}
+
+  /** The id of `text`, allocating it in the current write transaction when it is new. */
+  idInTransaction(kind: number, text: string): number {
+    const cacheKey = kind + '\u0000' + text
+    const cached = this.#cache.get(cacheKey) ?? this.#pending.get(cacheKey)
+    if (cached !== undefined) return cached
+    const key = lookupKey(kind, text)
+    let id = this.store.strings.get(key) as number | undefined
+    if (id === undefined) {
+      id = reserveSequence(this.store, `string_seq:${kind}`)
+      this.store.strings.put(key, id)
+      this.store.stringIds.put([kind, id], text)
+    }
+    this.#pending.set(cacheKey, id)
+    return id
+  }
+
+  /** Call after the transaction committed: pending ids become cached. */
+  committed(): void {
+    for (const [k, v] of this.#pending) this.#cache.set(k, v)
+    this.#pending = new Map()
+    if (this.#cache.size > 200_000) this.#cache.clear() // bounded memory; ids are re-read from LMDB
+  }
+
+  /** Call when the transaction failed: forget ids it allocated. */
+  aborted(): void {
+    this.#pending = new Map()
+  }
+}
+
+/** The text of an interned id (for reads and recounts). */
+export function stringOf(store: Store, kind: number, id: number): string | undefined {
+  return store.stringIds.get([kind, id]) as string | undefined
+}
