@@ -25,7 +25,8 @@ export function utf8Length(s: string): number {
   return encoder.encode(s).length
 }
 
-const maxBytes = (limit: number) => (s: string) => s.length <= limit || utf8Length(s) <= limit
+/** A string of n UTF-16 units is n to 3n bytes of UTF-8: most checks need no counting. */
+const maxBytes = (limit: number) => (s: string) => s.length * 3 <= limit || (s.length <= limit && utf8Length(s) <= limit)
 
 const absoluteHttpUrl = z
   .string({ error: 'must be a string' })
@@ -105,7 +106,7 @@ function toIssues(error: z.ZodError): FieldIssue[] {
 }
 
 function cut(s: string, bytes: number): string {
-  if (s.length <= bytes / 3 || utf8Length(s) <= bytes) return s
+  if (s.length * 3 <= bytes || utf8Length(s) <= bytes) return s
   let out = s.slice(0, bytes)
   while (utf8Length(out) > bytes) out = out.slice(0, -1)
   return out

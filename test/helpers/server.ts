@@ -1,0 +1,87 @@
+/**
+ * Runs the real, built hitring server (dist/cli.js — what `npm start` runs) as a child process on a
+ * loopback port with its own temporary LMDB directory.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const CLI = join(ROOT, 'dist/cli.js')
+
+export function tempDataDir(): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'hitring-test-'))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** `hitring site add` in a separate process, as a user would; returns the site id. */
+export function addSite(dataPath: string, domain: string, extra: string[] = []): string {
+  return execFileSync(process.execPath, [CLI, 'site', 'add', domain, '-data-path', dataPath, ...extra], { encoding: 'utf8' }).trim()
+}
+
+export interface ServerProcess {
+  port: number
+  url: string
+  proc: ChildProcess
+  logs: string[]
+  /** Sends a signal and waits (bounded) for the exit code. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>
+}
+
+export async function startServer(dataPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const proc = spawn(process.execPath, [CLI, 'serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: string[] = []
+  proc.stderr!.on('data', (d) => logs.push(String(d)))
+  const exited = new Promise<number | null>((resolveExit) => proc.once('exit', (code) => resolveExit(code)))
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 15 s:\n${logs.join('')}`)), 15_000)
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      logs.push(line)
+      try {
+        const entry = JSON.parse(line) as { port?: number }
+        if (typeof entry.port === 'number') {
+          clearTimeout(timer)
+          resolvePort(entry.port)
+        }
+      } catch {
+        // not a JSON log line
+      }
+    })
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`))
+    })
+  })
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    proc,
+    logs,
+    async stop(signal = 'SIGTERM', timeoutMs = 20_000) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode
+      proc.kill(signal)
+      const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), timeoutMs))
+      const code = await Promise.race([exited, timeout])
+      if (code === 'timeout') {
+        proc.kill('SIGKILL')
+        throw new Error(`server did not exit within ${timeoutMs} ms after ${signal}`)
+      }
+      return code
+    },
+  }
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes (for effects that are asynchronous by design). */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
