@@ -1,0 +1,166 @@
+/**
+ * End-to-end load: floor-uws (bare uWS answering 202), floor-node (bare node:http) and hitring, each a
+ * child process on 127.0.0.1, driven with the seed `POST /ingest/event` body by wrk (Node fallback when
+ * wrk is missing), runs interleaved, medians reported. See bench/README.md for what every figure means.
+ *
+ *   node esbuild.config.mjs && node dist/bench/e2e.js
+ *   env: BENCH_SECONDS (10) BENCH_RUNS (3) BENCH_WORKERS (server default) BENCH_CONNECTIONS (64)
+ *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback) BENCH_TARGETS (floor-uws,floor-node,hitring)
+ *        BENCH_PROFILE=1 (one extra hitring run under `node --cpu-prof`, top self-time functions printed)
+ * @module
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { haveWrk, runLoad, type LoadResult } from './lib/load.js'
+import { cpuSeconds, killAll, median, peakRssBytes, startTarget, stopTarget, type Target } from './lib/proc.js'
+import { accepted, CLI, diskStats, metrics, stored, troubles, verify, waitStored, type DiskStats } from './lib/hitring.js'
+import { summariseProfiles } from './lib/profile.js'
+
+const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d)
+const SECONDS = env('BENCH_SECONDS', 10)
+const RUNS = env('BENCH_RUNS', 3)
+const CONNS = env('BENCH_CONNECTIONS', 64)
+const WARMUP = env('BENCH_WARMUP', 2)
+const WORKERS = process.env.BENCH_WORKERS ?? ''
+const PROFILE = process.env.BENCH_PROFILE === '1'
+const TARGETS = (process.env.BENCH_TARGETS ?? 'floor-uws,floor-node,hitring').split(',')
+const WRK = haveWrk()
+const here = new URL('.', import.meta.url).pathname
+const seed = (siteId: string) =>
+  JSON.stringify({ site_id: siteId, name: 'purchase', url: 'https://example.com/checkout/success', referrer: '', props: { plan: 'pro', amount: '49' } })
+
+const tmpDirs: string[] = []
+const cleanup = () => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true }))
+process.on('exit', () => (killAll(), cleanup()))
+const measurements = RUNS * TARGETS.length + (PROFILE ? 1 : 0)
+const deadline = setTimeout(() => {
+  console.error(`e2e: exceeded its time bound; killing the processes it started`)
+  killAll()
+  process.exit(2)
+}, (measurements * (SECONDS + WARMUP + 100) + 60) * 1000)
+deadline.unref()
+
+interface Row {
+  target: string
+  load: LoadResult
+  cpuPerReqUs: number
+  rssMiB: number
+  acceptedPerS?: number
+  committedPerS?: number
+  drainTailMs?: number
+  storedTotal?: number
+  disk?: DiskStats & { events: number }
+  notes: string[]
+}
+
+async function measure(name: string, profileDir?: string): Promise<Row> {
+  const tmp = mkdtempSync(join(tmpdir(), 'hitring-bench-'))
+  tmpDirs.push(tmp)
+  const notes: string[] = []
+  let body = seed('00000000-0000-4000-8000-000000000000')
+  let t: Target
+  if (name === 'hitring') {
+    const dataDir = join(tmp, 'data') // no dot in the last component: lmdb-js would take it for a file name
+    const siteId = execFileSync(process.execPath, [CLI, 'site', 'add', 'example.com', '-data-path', dataDir], { encoding: 'utf8', timeout: 30_000 }).trim()
+    body = seed(siteId)
+    const args = ['serve', '-data-path', dataDir, '-http-addr', '127.0.0.1:0', '-ingest-rate', '1000000000', '-ingest-burst', '1000000']
+    if (WORKERS) args.push('-workers', WORKERS)
+    const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
+    t = await startTarget(CLI, args, { nodeArgs })
+  } else t = await startTarget(join(here, `${name}.js`), ['0'])
+  const url = `http://127.0.0.1:${t.port}/ingest/event`
+  try {
+    if (WARMUP > 0) await runLoad(url, body, WARMUP, CONNS, tmp, WRK)
+    const m0 = name === 'hitring' ? (await waitStored(t.port, 30_000)).m : null
+    const cpu0 = cpuSeconds(t.pid)
+    const t0 = performance.now()
+    const load = await runLoad(url, body, SECONDS, CONNS, tmp, WRK)
+    const row: Row = { target: name, load, cpuPerReqUs: NaN, rssMiB: NaN, notes }
+    if (load.non2xx || load.errors) notes.push(`${load.non2xx} non-2xx, ${load.errors} socket errors`)
+    if (m0) {
+      const loadEnd = performance.now()
+      const { m, at } = await waitStored(t.port, 30_000)
+      const events = stored(m) - stored(m0)
+      row.storedTotal = stored(m)
+      if (at === null) notes.push(`NOT ALL STORED after 30 s: accepted ${accepted(m)}, stored ${stored(m)}`)
+      row.cpuPerReqUs = ((cpuSeconds(t.pid) - cpu0) / events) * 1e6
+      row.acceptedPerS = (accepted(m) - accepted(m0)) / load.seconds
+      row.committedPerS = events / (((at ?? performance.now()) - t0) / 1000)
+      row.drainTailMs = (at ?? performance.now()) - loadEnd
+      notes.push(...troubles(m))
+    } else row.cpuPerReqUs = ((cpuSeconds(t.pid) - cpu0) / load.requests) * 1e6
+    row.rssMiB = peakRssBytes(t.pid) / 2 ** 20
+    const code = await stopTarget(t)
+    if (code !== 0) notes.push(`exit code ${code} after SIGTERM`)
+    if (t.errorLines > 0) notes.push(`${t.errorLines} error log lines; last: ${t.tail.slice(-3).join(' | ')}`)
+    if (name === 'hitring') {
+      const dataDir = join(tmp, 'data')
+      const v = await verify(dataDir)
+      if ('error' in v) notes.push(`verify failed: ${v.error}`)
+      else if (v.mismatches > 0) notes.push(`verify: ${v.mismatches} rollup mismatches`)
+      else if (v.events !== row.storedTotal) notes.push(`verify counts ${v.events} events, /metrics said ${row.storedTotal} stored`)
+      row.disk = { ...(await diskStats(dataDir)), events: 'events' in v ? v.events : NaN }
+    }
+    return row
+  } finally {
+    if (t.child.exitCode === null) await stopTarget(t, 5000)
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+const f = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }))
+
+function rowLine(label: string, rs: Row[]): string {
+  const md = (g: (r: Row) => number | undefined) => median(rs.map((r) => g(r) ?? NaN))
+  const disk = rs[0]!.disk
+    ? `${f(md((r) => r.disk!.fileBytes / r.disk!.events))} / ${f(md((r) => r.disk!.usedBytes / r.disk!.events))} / ${f(md((r) => r.disk!.eventsBytes / r.disk!.events))}`
+    : '–'
+  return `| ${label} | ${f(md((r) => r.load.rps))} | ${f(md((r) => r.acceptedPerS))} | ${f(md((r) => r.committedPerS))} | ${f(md((r) => r.cpuPerReqUs), 1)} | ` +
+    `${f(md((r) => r.load.p50ms), 2)} | ${f(md((r) => r.load.p99ms), 2)} | ${f(md((r) => r.rssMiB), 0)} | ${disk} | ${f(md((r) => r.drainTailMs))} |`
+}
+
+console.log(`e2e: ${WRK ? `wrk -t1 -c${CONNS} -d${SECONDS}s --latency` : `Node keep-alive fallback, ${CONNS} connections, ${SECONDS}s`}; ` +
+  `${RUNS} runs interleaved; warm-up ${WARMUP}s; hitring workers: ${WORKERS || 'default'}; node ${process.version}`)
+const rows = new Map<string, Row[]>(TARGETS.map((t) => [t, []]))
+let failed = false
+for (let run = 1; run <= RUNS; run++) {
+  for (const name of TARGETS) {
+    try {
+      const r = await measure(name)
+      rows.get(name)!.push(r)
+      console.log(`run ${run} ${name}: ${f(r.load.rps)} req/s, ` + (r.committedPerS !== undefined ? `${f(r.committedPerS)} committed/s, ` : '') +
+        `${f(r.cpuPerReqUs, 1)} µs CPU/${name === 'hitring' ? 'event' : 'req'}, p50 ${f(r.load.p50ms, 2)} ms, p99 ${f(r.load.p99ms, 2)} ms, ` +
+        `RSS ${f(r.rssMiB)} MiB${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`)
+      if (r.notes.some((n) => /NOT ALL|exit code|verify|non-2xx/.test(n))) failed = true
+    } catch (err) {
+      failed = true
+      console.error(`run ${run} ${name}: FAILED: ${(err as Error).message}`)
+    }
+  }
+}
+
+const labels: Record<string, string> = { 'floor-uws': 'floor: bare uWS 202', 'floor-node': 'bare node:http 202', hitring: 'hitring' }
+console.log(`\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | drain tail ms |`)
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+for (const [name, rs] of rows) if (rs.length) console.log(rowLine(labels[name] ?? name, rs))
+
+const md = (name: string, g: (r: Row) => number | undefined) => median((rows.get(name) ?? []).map((r) => g(r) ?? NaN))
+const ours = { tput: md('hitring', (r) => r.committedPerS), cpu: md('hitring', (r) => r.cpuPerReqUs) }
+for (const [name, label] of [['floor-uws', 'floor (bare uWS)'], ['floor-node', 'node:http']] as const) {
+  const base = { tput: md(name, (r) => r.load.rps), cpu: md(name, (r) => r.cpuPerReqUs) }
+  if (!Number.isFinite(ours.tput) || !Number.isFinite(base.tput)) continue
+  const target = name === 'floor-uws' ? ' (target ≥ 0.80 | ≤ 1.25)' : ''
+  console.log(`ours/${label}: throughput (committed/s ÷ req/s) ${f(ours.tput / base.tput, 2)}, CPU per event ÷ per request ${f(ours.cpu / base.cpu, 2)}${target}`)
+}
+
+if (PROFILE && TARGETS.includes('hitring')) {
+  const dir = mkdtempSync(join(tmpdir(), 'hitring-prof-'))
+  tmpDirs.push(dir)
+  const r = await measure('hitring', dir)
+  console.log(`\nprofiled hitring run (--cpu-prof, slower): ${f(r.load.rps)} req/s, ${f(r.cpuPerReqUs, 1)} µs CPU/event`)
+  console.log(summariseProfiles(dir))
+}
+clearTimeout(deadline)
+process.exitCode = failed ? 1 : 0
