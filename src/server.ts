@@ -96,6 +96,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       sites: new SiteDirectory(store),
       rings,
       metrics,
+      filters: { respectDnt: config.respectDnt },
       published: () => scheduler.kick(),
       isClosing: () => closing,
       now: Date.now,

@@ -12,6 +12,7 @@ import { Metric } from '../src/store/rollups.js'
 import { Granularity, localBuckets, q15Bucket } from '../src/store/buckets.js'
 import { StringKind, stringOf } from '../src/store/strings.js'
 
+const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 const dir = tempDataDir()
 let server: ServerProcess
 let siteId: string
@@ -66,8 +67,10 @@ describe('the seed curl example', () => {
         [Granularity.MONTH, month],
       ]) {
         expect(store.rollups.get([siteNum, Metric.EVENTS, gran!, bucket!, 0])).toBe(1)
-        expect(store.rollups.get([siteNum, Metric.EVENTS, gran!, bucket!, nameId])).toBe(1)
       }
+      // Breakdowns (here: by event name) are kept per local day and month.
+      expect(store.rollups.get([siteNum, Metric.EVENTS, Granularity.DAY, day, nameId])).toBe(1)
+      expect(store.rollups.get([siteNum, Metric.EVENTS, Granularity.MONTH, month, nameId])).toBe(1)
       expect(recount(store).mismatches).toEqual([])
     })
   })
@@ -77,9 +80,10 @@ describe('the seed curl example', () => {
     for (const path of ['/pricing?utm_source=news', '/pricing', '/about#team']) {
       const a = await send(`${server.url}/ingest`, {
         body: JSON.stringify({ url: `https://www.your-site.com${path}`, referrer: 'https://news.example/' }),
-        headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: 'https://www.your-site.com' },
+        headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: 'https://www.your-site.com', 'User-Agent': BROWSER_UA },
       })
       expect(a.status).toBe(202)
+      expect(a.headers['x-hitring-drop']).toBeUndefined()
       expect(a.headers['access-control-allow-origin']).toBe('https://www.your-site.com')
     }
     await waitFor(() => storedEventCount(dir.path) === before + 3, 1000, 'three pageviews in LMDB')

@@ -6,7 +6,7 @@ import { ConfigError, helpText, loadConfig } from '../config/load.js'
 import { createLogger, flushLogger } from '../ops/logger.js'
 import { startServer } from '../server.js'
 import { openStore } from '../store/open.js'
-import { createSite, listSites, SiteError } from '../store/sites.js'
+import { createSite, getSite, getSiteByDomain, listSites, setSiteFilters, SiteError } from '../store/sites.js'
 import { recount } from '../store/recount.js'
 
 function takeOption(args: string[], name: string): string | undefined {
@@ -46,6 +46,8 @@ async function serve(argv: string[]): Promise<void> {
 function site(argv: string[]): void {
   const args = [...argv]
   const timezone = takeOption(args, 'timezone')
+  const excludedIps = takeOption(args, 'exclude-ips')
+  const allowedHostnames = takeOption(args, 'allowed-hostnames')
   const { config, rest } = loadConfig(args)
   const [action, domain] = rest
   const store = openStore({ path: config.dataPath })
@@ -55,8 +57,17 @@ function site(argv: string[]): void {
       console.log(s.id)
     } else if (action === 'list') {
       for (const s of listSites(store)) console.log(`${s.id}\t${s.domain}\t${s.timezone}\t${s.created_at}`)
+    } else if (action === 'filters' && domain) {
+      const site = getSite(store, domain) ?? getSiteByDomain(store, domain.toLowerCase())
+      if (!site) throw new SiteError('invalid_domain', `No site ${JSON.stringify(domain)}`)
+      const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean))
+      const next = setSiteFilters(store, site.id, { excluded_ips: list(excludedIps), allowed_hostnames: list(allowedHostnames) })
+      console.log(JSON.stringify({ excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }))
     } else {
-      throw new ConfigError('usage: hitring site add <domain> [--timezone Area/City] | hitring site list')
+      throw new ConfigError(
+        'usage: hitring site add <domain> [--timezone Area/City] | hitring site list | ' +
+          'hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…]',
+      )
     }
   } finally {
     void store.close()

@@ -41,6 +41,7 @@ export function parseFlags(argv: string[]): { flags: Map<string, string>; rest: 
     if (!opt) throw new ConfigError(`unknown flag ${arg} (see --help)`)
     let value: string | undefined
     if (eq >= 0) value = body.slice(eq + 1)
+    else if (opt.boolean && (i + 1 >= argv.length || !/^(true|false|1|0)$/.test(argv[i + 1]!))) value = 'true'
     else if (i + 1 < argv.length) value = argv[++i]
     if (value === undefined) throw new ConfigError(`flag -${name} needs a value`)
     flags.set(opt.flag, value)
@@ -80,6 +81,8 @@ export function helpText(): string {
     '  hitring serve [flags]             run the server (npm start)',
     '  hitring site add <domain> [-timezone Area/City]   register a site and print its id',
     '  hitring site list                 list the sites',
+    '  hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…]',
+    '                                    set the IPs whose events are dropped and the hostnames that count',
     '  hitring verify                    recount every rollup from the raw events and compare',
     '',
     'Flags (precedence: default < environment < flag):',

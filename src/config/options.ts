@@ -13,6 +13,8 @@ export interface OptionDef {
   env: string
   default: string
   help: string
+  /** A Go-style boolean: `-flag` alone means true. */
+  boolean?: true
 }
 
 export const OPTIONS = [
@@ -29,6 +31,13 @@ export const OPTIONS = [
   { flag: 'ingest-burst', env: 'HITKEEP_INGEST_BURST', default: '40', help: 'ingest burst per client IP' },
   { flag: 'ring-size', env: 'HITKEEP_RING_SIZE', default: '64MiB', help: 'memory of the ingest rings in all (power of two; e.g. 64MiB)' },
   { flag: 'workers', env: 'HITKEEP_WORKERS', default: '', help: 'drain worker threads (default: CPU count, 1 to 4)' },
+  {
+    flag: 'respect-dnt',
+    env: 'HITKEEP_RESPECT_DNT',
+    default: 'false',
+    boolean: true,
+    help: 'drop events from browsers sending DNT: 1 or Sec-GPC: 1 (hk.js already sends nothing then)',
+  },
   { flag: 'log-level', env: 'HITKEEP_LOG_LEVEL', default: 'info', help: 'debug, info, warn or error' },
   { flag: 'shutdown-timeout', env: 'HITKEEP_SHUTDOWN_TIMEOUT', default: '30s', help: 'how long SIGTERM waits for the rings to drain' },
 ] as const satisfies readonly OptionDef[]
@@ -81,6 +90,7 @@ export const configSchema = z.object({
     .string()
     .transform((s) => (s === '' ? Math.max(1, Math.min(4, availableParallelism())) : Number(s)))
     .refine((n) => Number.isInteger(n) && n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
+  'respect-dnt': z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1'),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']),
   'shutdown-timeout': z
     .string()
@@ -101,6 +111,7 @@ export interface Config {
   ingestBurst: number
   ringBytes: number
   workers: number
+  respectDnt: boolean
   logLevel: Parsed['log-level']
   shutdownTimeoutMs: number
 }
@@ -117,6 +128,7 @@ export function toConfig(p: Parsed): Config {
     ingestBurst: p['ingest-burst'],
     ringBytes: p['ring-size'],
     workers: p.workers,
+    respectDnt: p['respect-dnt'],
     logLevel: p['log-level'],
     shutdownTimeoutMs: p['shutdown-timeout'],
   }

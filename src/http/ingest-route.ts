@@ -10,7 +10,15 @@ import { limiterKeyBytes, type CidrSet } from '../net/ip.js'
 import type { RingWriter } from '../ring/index.js'
 import { EventKind, validatePayload } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
-import { encodeIngestRecord, RECORD_HEADER_BYTES, RECORD_TYPE_INGEST_V1 } from '../ingest/record.js'
+import {
+  DROP_RECORD_BYTES,
+  encodeDropRecord,
+  encodeIngestRecord,
+  RECORD_HEADER_BYTES,
+  RECORD_TYPE_DROP_V1,
+  RECORD_TYPE_INGEST_V1,
+} from '../ingest/record.js'
+import { DropReason, type DropReasonName } from '../ingest/drops.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import type { SiteDirectory } from '../store/site-directory.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
@@ -18,6 +26,7 @@ import { utf8Length } from '../ingest/payload.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
 import { clientIp, laneOf } from './client.js'
+import { dropReasonFor, type FilterOptions, type RequestFacts } from './filters.js'
 import { sendError, statusLine, writeCors } from './respond.js'
 
 export interface IngestContext {
@@ -26,6 +35,7 @@ export interface IngestContext {
   sites: SiteDirectory
   rings: RingWriter[]
   metrics: EngineMetrics
+  filters: FilterOptions
   /** Called after a record is published, to schedule a drain. */
   published(): void
   /** True once shutdown began: new events are refused with 503 rather than risked. */
@@ -42,10 +52,36 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     sendError(res, err, origin, close)
   }
 
+  /** 202 with the reason in a header; counted in /metrics and, via a drop record, in the site's rollup. */
+  const acceptDropped = (res: HttpResponse, origin: string, reason: DropReasonName, ring: RingWriter | null, siteNum: number, receivedAt: number): void => {
+    ctx.metrics.dropped.inc({ reason })
+    if (ring) {
+      const at = ring.reserve(RECORD_TYPE_DROP_V1, DROP_RECORD_BYTES)
+      // A full ring only loses the per-site count of this drop; /metrics has it already.
+      if (at >= 0) {
+        encodeDropRecord(ring.view, at, receivedAt, siteNum, DropReason[reason])
+        ring.publish()
+        ctx.published()
+      }
+    }
+    res.writeStatus(statusLine(202))
+    writeCors(res, origin)
+    res.writeHeader('X-Hitring-Drop', reason)
+    res.end()
+  }
+
   return (res: HttpResponse, req: HttpRequest): void => {
     // Everything from `req` is read now: it is only valid during this call.
-    const origin = req.getHeader('origin')
-    const userAgent = req.getHeader('user-agent')
+    const facts: RequestFacts = {
+      origin: req.getHeader('origin'),
+      userAgent: req.getHeader('user-agent'),
+      secPurpose: req.getHeader('sec-purpose'),
+      purpose: req.getHeader('purpose'),
+      xMoz: req.getHeader('x-moz'),
+      dnt: req.getHeader('dnt'),
+      secGpc: req.getHeader('sec-gpc'),
+    }
+    const { origin, userAgent } = facts
     const contentType = req.getHeader('content-type')
     const declared = req.getHeader('content-length')
     const ip = clientIp(res, req, ctx.trustedProxies)
@@ -82,28 +118,23 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       const checked = validatePayload(kind, json)
       if (!checked.ok) return fail(res, origin, Errors.validation(checked.fields))
 
-      let siteNum: number
+      let site
       if (checked.value.siteId !== undefined) {
-        const site = ctx.sites.byId(checked.value.siteId)
+        site = ctx.sites.byId(checked.value.siteId)
         if (!site) return fail(res, origin, Errors.unknownSite(checked.value.siteId))
-        siteNum = site.num
       } else {
         const host = origin === '' ? null : siteHostFromOrigin(origin)
         if (host === null) return fail(res, origin, Errors.missingSite())
-        const site = ctx.sites.byDomain(host)
-        if (!site) {
-          // Like HitKeep, an unknown Origin does not learn whether a site exists — but the drop is visible.
-          ctx.metrics.dropped.inc({ reason: 'unknown_site_origin' })
-          res.writeStatus(statusLine(202))
-          writeCors(res, origin)
-          res.writeHeader('X-Hitring-Drop', 'unknown_site_origin')
-          return void res.end()
-        }
-        siteNum = site.num
+        site = ctx.sites.byDomain(host)
+        // Like HitKeep, an unknown Origin does not learn whether a site exists — but the drop is visible.
+        if (!site) return acceptDropped(res, origin, 'unknown_site_origin', null, 0, receivedAt)
       }
+      const siteNum = site.record.num
+      const ring = ctx.rings[laneOf(ip, laneMask)]!
+      const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
+      if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
       const uaBytes = Math.min(utf8Length(userAgent), Limits.userAgentBytes)
-      const ring = ctx.rings[laneOf(ip, laneMask)]!
       const at = ring.reserve(RECORD_TYPE_INGEST_V1, RECORD_HEADER_BYTES + ip.length + uaBytes + body.length)
       if (at < 0) return fail(res, origin, Errors.ringFull())
       encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt, siteNum, kind, ip, userAgent, body })

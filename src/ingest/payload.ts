@@ -64,6 +64,9 @@ const common = {
   // A browser may legitimately send a very long referrer; it is cut, not refused (see normalise()).
   referrer: z.string({ error: 'must be a string' }).nullish(),
   props: props.nullish(),
+  // Sent by hk.js: a per-tab session id (groups pageviews into a session) and the screen width.
+  session_id: z.uuid({ error: 'must be a UUID' }).optional(),
+  screen_width: z.number({ error: 'must be a number' }).int('must be a whole number').min(0).max(100_000).optional(),
 }
 
 export const eventPayloadSchema = z.object({
@@ -94,6 +97,8 @@ export interface IngestPayload {
   url: string
   referrer: string
   props: Record<string, string | number | boolean> | null
+  sessionId: string | undefined
+  screenWidth: number | undefined
 }
 
 export type ValidationResult = { ok: true; value: IngestPayload } | { ok: false; fields: FieldIssue[] }
@@ -130,6 +135,8 @@ export function validatePayload(kind: EventKind, body: unknown): ValidationResul
       url: v.url,
       referrer: cut(v.referrer ?? '', Limits.referrerBytes),
       props: v.props && Object.keys(v.props).length > 0 ? v.props : null,
+      sessionId: v.session_id,
+      screenWidth: v.screen_width,
     },
   }
 }

@@ -23,7 +23,10 @@ import type { EventKind } from './payload.js'
 import { Limits } from './limits.js'
 
 export const RECORD_TYPE_INGEST_V1 = 1
+/** An event the HTTP thread acknowledged but dropped (bot, spam…): counted per site and reason. */
+export const RECORD_TYPE_DROP_V1 = 2
 export const RECORD_HEADER_BYTES = 20
+export const DROP_RECORD_BYTES = 13
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -84,4 +87,18 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     userAgent: decoder.decode(bytes.subarray(uaAt, bodyAt)),
     bodyText: decoder.decode(bytes.subarray(bodyAt, bodyAt + bodyLength)),
   }
+}
+
+/**
+ * A drop record: `f64 receivedAt · u32 siteNum · u8 reason` (13 bytes), so the drop is counted in the
+ * site's "dropped" rollup by reason, in the same transactions as the stored events.
+ */
+export function encodeDropRecord(view: DataView, offset: number, receivedAt: number, siteNum: number, reason: number): void {
+  view.setFloat64(offset, receivedAt, true)
+  view.setUint32(offset + 8, siteNum, true)
+  view.setUint8(offset + 12, reason)
+}
+
+export function decodeDropRecord(view: DataView, offset: number): { receivedAt: number; siteNum: number; reason: number } {
+  return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12) }
 }

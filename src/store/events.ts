@@ -3,20 +3,47 @@
  * batch, so the per-event cost on disk and in the write path is a few bytes of msgpack, not an LMDB
  * node with its own key.
  *
- * Key (binary, 14 bytes): site u32 BE · first event time u48 BE (ms) · block sequence u16+u32 … see
- * {@link blockKey}. Keys sort by site, then time, so a site's events of a period are one range scan.
+ * Key (binary, 14 bytes): site u32 BE · first event time u48 BE (ms) · block sequence u32 BE. Keys sort
+ * by site, then time, so a site's events of a period are one range scan; the block sequence is handed
+ * out inside the commit, so it also orders blocks as they were committed.
  *
- * Value: `{ v: 1, t0, e: [[dt, kind, nameId, pathId, query, referrer, props], …] }` where `dt` is the
- * offset from `t0` in ms, `query` the URL's query string (for UTM attribution) and `referrer` the raw
- * referrer ('' when none).
+ * Value: `{ v: 2, t0, e: [StoredEvent, …] }`. A stored event holds no IP and no User-Agent: only the
+ * session number, 8 bytes of the daily-salted visitor hash, and interned ids of what was derived.
  * @module
  */
 import type { Store } from './open.js'
 
-export type StoredEvent = [dt: number, kind: 0 | 1, nameId: number, pathId: number, query: string, referrer: string, props: Record<string, string | number | boolean> | null]
+export type Props = Record<string, string | number | boolean>
+
+/** One raw event. Positions are part of the stored format: append only. */
+export type StoredEvent = [
+  dt: number, // ms after the block's t0
+  kind: 0 | 1, // 0 pageview, 1 custom event
+  nameId: number, // interned event name (0 for pageviews)
+  pathId: number,
+  query: string, // the page URL's query string, for re-deriving attribution
+  referrer: string,
+  props: Props | null,
+  sessionNo: number,
+  visitor: Uint8Array, // first 8 bytes of the visitor id
+  hostId: number,
+  browserId: number,
+  osId: number,
+  deviceId: number,
+  screenId: number,
+  sourceId: number,
+  referrerHostId: number,
+  utmSourceId: number,
+  utmMediumId: number,
+  utmCampaignId: number,
+  utmTermId: number,
+  utmContentId: number,
+]
+
+export const EVENT_BLOCK_VERSION = 2
 
 export interface EventBlock {
-  v: 1
+  v: typeof EVENT_BLOCK_VERSION
   t0: number
   e: StoredEvent[]
 }
@@ -33,10 +60,14 @@ export function siteOfBlockKey(key: Buffer): number {
   return key.readUInt32BE(0)
 }
 
+export function seqOfBlockKey(key: Buffer): number {
+  return key.readUInt32BE(10)
+}
+
 /** Iterates every stored block (all sites), in key order. */
-export function* allBlocks(store: Store): Generator<{ siteNum: number; block: EventBlock }> {
+export function* allBlocks(store: Store): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
   for (const { key, value } of store.events.getRange({})) {
-    yield { siteNum: siteOfBlockKey(key as Buffer), block: value as EventBlock }
+    yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block: value as EventBlock }
   }
 }
 

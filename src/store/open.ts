@@ -13,6 +13,9 @@
  * | `string_ids`  | [kind, id] (ordered-binary)                  | text                               |
  * | `rollups`     | [site, metric, granularity, bucket, dim]     | count (number)                     |
  * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (msgpack)    |
+ * | `uniques`     | [site, granularity, bucket]                  | HyperLogLog sketch (binary)        |
+ * | `salts`       | UTC day number                               | 32 random bytes                    |
+ * | `sessions`    | [salt day, site, session key]                | {@link SessionState}               |
  * @module
  */
 import { mkdirSync } from 'node:fs'
@@ -30,6 +33,9 @@ export interface Store {
   stringIds: Database<string, Key[]>
   rollups: Database<number, Key[]>
   events: Database<unknown, Buffer>
+  uniques: Database<Buffer, Key[]>
+  salts: Database<Buffer, number>
+  sessions: Database<unknown, Key[]>
   close(): Promise<void>
 }
 
@@ -58,6 +64,9 @@ export function openStore(options: OpenStoreOptions): Store {
     stringIds: env.openDB<string, Key[]>('string_ids', {}),
     rollups: env.openDB<number, Key[]>('rollups', {}),
     events: env.openDB<unknown, Buffer>('events', { keyEncoding: 'binary' }),
+    uniques: env.openDB<Buffer, Key[]>('uniques', { encoding: 'binary' }),
+    salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
+    sessions: env.openDB<unknown, Key[]>('sessions', {}),
     async close() {
       await env.flushed
       await env.close()

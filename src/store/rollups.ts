@@ -1,54 +1,94 @@
 /**
  * Rollup counters: `[siteNum, metric, granularity, bucket, dim] → count` (ordered-binary array keys, so
- * a range of buckets is one B-tree walk). `dim` 0 is the total of a metric; other dims are interned ids
- * (the page path for pageviews, the event name for custom events).
+ * a range of buckets is one B-tree walk).
  *
- * The same derivation ({@link rollupKeysOf}) serves the drain workers (adding deltas) and the recount
- * (checking that rollups equal the raw events), so the two can never disagree on what an event counts.
+ * - Totals (`dim` 0) are kept at every granularity: 15-minute UTC buckets (hourly charts in any zone)
+ *   and the site's local days and months (long ranges in few reads).
+ * - Breakdowns (`dim` = an interned id: a path, an event name, a source, a browser…) are kept per local
+ *   day and month — what top lists read.
+ *
+ * Event counters are attributed to the event's time; session counters (visits, bounces, duration,
+ * entry/exit pages, attribution) to the session's start. {@link CounterSink} is shared by the drain and
+ * the recount, so both derive the same keys.
  * @module
  */
 import { Granularity, localBuckets, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
+import { StringKind } from './strings.js'
 
+/** Metric ids: stored in keys, never renumber. */
 export const Metric = {
-  PAGEVIEWS: 1,
-  EVENTS: 2,
+  PAGEVIEWS: 1, // dims: path
+  EVENTS: 2, // custom events; dims: event name
+  VISITS: 3,
+  BOUNCES: 4,
+  DURATION_MS: 5, // total visit duration
+  ENTRY_PAGES: 6, // dims only: path
+  EXIT_PAGES: 7, // dims only: path
+  SOURCES: 8, // visits by source name
+  REFERRERS: 9, // visits by referring host
+  UTM_SOURCE: 10,
+  UTM_MEDIUM: 11,
+  UTM_CAMPAIGN: 12,
+  UTM_TERM: 13,
+  UTM_CONTENT: 14,
+  BROWSERS: 15,
+  OS: 16,
+  DEVICES: 17,
+  SCREENS: 18,
+  HOSTNAMES: 19, // pageviews by hostname
+  DROPPED: 20, // events acknowledged but not stored, by reason
 } as const
+
+/** The namespace of interned strings that a metric's `dim` ids belong to. */
+export const DIM_KIND: Record<number, number> = {
+  [Metric.PAGEVIEWS]: StringKind.PATH,
+  [Metric.EVENTS]: StringKind.EVENT_NAME,
+  [Metric.ENTRY_PAGES]: StringKind.PATH,
+  [Metric.EXIT_PAGES]: StringKind.PATH,
+  [Metric.SOURCES]: StringKind.SOURCE,
+  [Metric.REFERRERS]: StringKind.REFERRER_HOST,
+  [Metric.UTM_SOURCE]: StringKind.UTM,
+  [Metric.UTM_MEDIUM]: StringKind.UTM,
+  [Metric.UTM_CAMPAIGN]: StringKind.UTM,
+  [Metric.UTM_TERM]: StringKind.UTM,
+  [Metric.UTM_CONTENT]: StringKind.UTM,
+  [Metric.BROWSERS]: StringKind.BROWSER,
+  [Metric.OS]: StringKind.OS,
+  [Metric.DEVICES]: StringKind.DEVICE,
+  [Metric.SCREENS]: StringKind.SCREEN,
+  [Metric.HOSTNAMES]: StringKind.HOSTNAME,
+  [Metric.DROPPED]: StringKind.DROP_REASON,
+}
 
 export type RollupKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]
 
-/** The facts of one stored event that rollups are derived from. */
-export interface RollupFacts {
-  siteNum: number
+export interface SiteBuckets {
+  num: number
   timezone: string
-  ts: number
-  kind: 0 | 1
-  nameId: number
-  pathId: number
-}
-
-/** Calls `add(key)` once for every rollup counter one event increments. */
-export function rollupKeysOf(e: RollupFacts, add: (key: RollupKey) => void): void {
-  const q = q15Bucket(e.ts)
-  const { day, month } = localBuckets(e.timezone, e.ts)
-  const metric = e.kind === 0 ? Metric.PAGEVIEWS : Metric.EVENTS
-  const dim = e.kind === 0 ? e.pathId : e.nameId
-  for (const d of [0, dim]) {
-    add([e.siteNum, metric, Granularity.Q15, q, d])
-    add([e.siteNum, metric, Granularity.DAY, day, d])
-    add([e.siteNum, metric, Granularity.MONTH, month, d])
-  }
 }
 
 /** Accumulates counter deltas in memory for one batch (writes per batch = distinct keys, not events). */
 export class RollupDeltas {
   readonly #deltas = new Map<string, { key: RollupKey; n: number }>()
 
-  add = (key: RollupKey): void => {
-    const id = key.join(',')
+  add(key: RollupKey, n = 1): void {
+    if (n === 0) return
+    const id = `${key[0]},${key[1]},${key[2]},${key[3]},${key[4]}`
     const entry = this.#deltas.get(id)
-    if (entry) entry.n++
-    else this.#deltas.set(id, { key, n: 1 })
+    if (entry) entry.n += n
+    else this.#deltas.set(id, { key, n })
+  }
+
+  /**
+   * Adds `n` to `metric` at time `ts`: the total (dim 0) at every granularity when `dim` is 0, the
+   * breakdown per local day and month otherwise.
+   */
+  count(site: SiteBuckets, metric: number, ts: number, dim: number, n = 1): void {
+    const { day, month } = localBuckets(site.timezone, ts)
+    if (dim === 0) this.add([site.num, metric, Granularity.Q15, q15Bucket(ts), 0], n)
+    this.add([site.num, metric, Granularity.DAY, day, dim], n)
+    this.add([site.num, metric, Granularity.MONTH, month, dim], n)
   }
 
   get size(): number {
@@ -58,7 +98,9 @@ export class RollupDeltas {
   /** Read-add-write every counter. Call inside the batch's write transaction. */
   applyInTransaction(store: Store): void {
     for (const { key, n } of this.#deltas.values()) {
-      store.rollups.put(key, ((store.rollups.get(key) as number | undefined) ?? 0) + n)
+      const value = ((store.rollups.get(key) as number | undefined) ?? 0) + n
+      if (value === 0) store.rollups.remove(key)
+      else store.rollups.put(key, value)
     }
   }
 

@@ -1,41 +1,63 @@
 /**
- * The HTTP thread's view of the sites: resolve a `site_id` or an Origin host to the site's number with
- * synchronous LMDB reads (reads are fine on the HTTP thread; writes are not), cached in memory.
+ * The HTTP thread's view of the sites: resolve a `site_id` or an Origin host to the site (with its
+ * compiled exclusion lists) using synchronous LMDB reads — reads are fine on the HTTP thread, writes are
+ * not — cached in memory and re-read every few seconds so changes made by another process (`hitring
+ * site …`) take effect without a restart.
  *
- * A site created by another process (`hitring site add`) is committed to LMDB but invisible to this
- * thread's current read transaction until it is renewed, so a miss renews it once and reads again.
+ * A site created by another process is committed to LMDB but invisible to this thread's current read
+ * transaction until it is renewed, so a miss renews it once and reads again.
  * @module
  */
+import { CidrSet } from '../net/ip.js'
 import type { Store } from './open.js'
 import type { SiteRecord } from './sites.js'
 
+export interface KnownSite {
+  record: SiteRecord
+  excludedIps: CidrSet | null
+  loadedAt: number
+}
+
+const REFRESH_MS = 5_000
+
 export class SiteDirectory {
-  readonly #byId = new Map<string, SiteRecord>()
-  readonly #byDomain = new Map<string, SiteRecord>()
+  readonly #byId = new Map<string, KnownSite>()
+  readonly #byDomain = new Map<string, KnownSite>()
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  byId(id: string): SiteRecord | undefined {
-    return this.#byId.get(id) ?? this.#load(() => this.store.sites.get(id) as SiteRecord | undefined)
+  byId(id: string): KnownSite | undefined {
+    return this.#fresh(this.#byId.get(id)) ?? this.#load(() => this.store.sites.get(id) as SiteRecord | undefined)
   }
 
-  byDomain(domain: string): SiteRecord | undefined {
-    return this.#byDomain.get(domain) ?? this.#load(() => {
-      const id = this.store.siteDomains.get(domain)
-      return id === undefined ? undefined : (this.store.sites.get(id) as SiteRecord | undefined)
-    })
+  byDomain(domain: string): KnownSite | undefined {
+    return (
+      this.#fresh(this.#byDomain.get(domain)) ??
+      this.#load(() => {
+        const id = this.store.siteDomains.get(domain)
+        return id === undefined ? undefined : (this.store.sites.get(id) as SiteRecord | undefined)
+      })
+    )
   }
 
-  #load(read: () => SiteRecord | undefined): SiteRecord | undefined {
-    let site = read()
-    if (!site) {
-      this.store.env.resetReadTxn()
-      site = read()
+  #fresh(known: KnownSite | undefined): KnownSite | undefined {
+    return known && this.now() - known.loadedAt < REFRESH_MS ? known : undefined
+  }
+
+  #load(read: () => SiteRecord | undefined): KnownSite | undefined {
+    this.store.env.resetReadTxn()
+    const record = read()
+    if (!record) return undefined
+    const known: KnownSite = {
+      record,
+      excludedIps: record.excluded_ips?.length ? new CidrSet(record.excluded_ips) : null,
+      loadedAt: this.now(),
     }
-    if (site) {
-      this.#byId.set(site.id, site)
-      this.#byDomain.set(site.domain, site)
-    }
-    return site
+    this.#byId.set(record.id, known)
+    this.#byDomain.set(record.domain, known)
+    return known
   }
 }

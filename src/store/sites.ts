@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Store } from './open.js'
 import { reserveSequence } from './open.js'
+import { parseCidr } from '../net/ip.js'
 
 export interface SiteRecord {
   id: string
@@ -13,6 +14,10 @@ export interface SiteRecord {
   domain: string
   timezone: string
   created_at: string
+  /** Client IPs/CIDRs whose events are dropped (`excluded_ip`). */
+  excluded_ips?: string[]
+  /** When not empty, only pages on these hostnames count (`hostname_not_allowed`); `*.example.com` allows subdomains. */
+  allowed_hostnames?: string[]
 }
 
 export class SiteError extends Error {
@@ -99,4 +104,32 @@ export function getSiteByNum(store: Store, num: number): SiteRecord | undefined 
 export function getSiteByDomain(store: Store, domain: string): SiteRecord | undefined {
   const id = store.siteDomains.get(domain)
   return id === undefined ? undefined : getSite(store, id)
+}
+
+/** Replaces a site's exclusion lists. Validates every entry; runs its own write transaction (CLI or worker only). */
+export function setSiteFilters(store: Store, id: string, filters: { excluded_ips?: string[]; allowed_hostnames?: string[] }): SiteRecord {
+  for (const ip of filters.excluded_ips ?? []) {
+    if (!parseCidr(ip)) throw new SiteError('invalid_domain', `Not an IP address or CIDR: ${JSON.stringify(ip)}`)
+  }
+  const hostnames = (filters.allowed_hostnames ?? []).map((h) => h.trim().toLowerCase())
+  for (const h of hostnames) normaliseDomain(h.startsWith('*.') ? h.slice(2) : h.replace(/^www\./, ''))
+  return store.env.transactionSync(() => {
+    const site = getSite(store, id)
+    if (!site) throw new SiteError('invalid_domain', `No site has the id ${id}`)
+    const next: SiteRecord = {
+      ...site,
+      ...(filters.excluded_ips ? { excluded_ips: filters.excluded_ips } : {}),
+      ...(filters.allowed_hostnames ? { allowed_hostnames: hostnames } : {}),
+    }
+    store.sites.putSync(id, next)
+    return next
+  })
+}
+
+/** Whether `hostname` (lower-case) is on the allow-list; an empty or missing list allows everything. */
+export function hostnameAllowed(site: SiteRecord, hostname: string): boolean {
+  const list = site.allowed_hostnames
+  if (!list || list.length === 0) return true
+  const host = hostname.startsWith('www.') ? hostname.slice(4) : hostname
+  return list.some((h) => (h.startsWith('*.') ? host === h.slice(2) || host.endsWith(h.slice(1)) : host === h || host === h.replace(/^www\./, '')))
 }

@@ -12,9 +12,19 @@ import type { Store } from './open.js'
 import { reserveSequence } from './open.js'
 import { utf8Length } from '../ingest/payload.js'
 
+/** Namespaces of interned strings: stored in keys, never renumber. */
 export const StringKind = {
   EVENT_NAME: 1,
   PATH: 2,
+  HOSTNAME: 3,
+  SOURCE: 4,
+  REFERRER_HOST: 5,
+  UTM: 6,
+  BROWSER: 7,
+  OS: 8,
+  DEVICE: 9,
+  SCREEN: 10,
+  DROP_REASON: 11,
 } as const
 
 /** LMDB keys are limited to 1978 bytes, and ordered-binary keys cannot hold NUL: long or odd strings are keyed by hash. */
@@ -31,8 +41,9 @@ export class Interner {
 
   constructor(private readonly store: Store) {}
 
-  /** The id of `text`, allocating it in the current write transaction when it is new. */
+  /** The id of `text` (0 for the empty string), allocating it in the current write transaction when it is new. */
   idInTransaction(kind: number, text: string): number {
+    if (text === '') return 0
     const cacheKey = kind + '\u0000' + text
     const cached = this.#cache.get(cacheKey) ?? this.#pending.get(cacheKey)
     if (cached !== undefined) return cached

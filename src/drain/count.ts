@@ -1,0 +1,45 @@
+/**
+ * What one stored event adds to the rollups. Shared by the drain (live) and the recount (replay), so
+ * rollups and raw events can never be derived differently.
+ * @module
+ */
+import { Metric, type RollupDeltas, type SiteBuckets } from '../store/rollups.js'
+import type { StoredEvent } from '../store/events.js'
+import type { SessionEffects, SessionState } from '../sessions/session.js'
+
+/** Event counters (at the event's time) and session counters (at the session's start). */
+export function countStoredEvent(d: RollupDeltas, site: SiteBuckets, ts: number, e: StoredEvent, session: SessionState, fx: SessionEffects): void {
+  const [, kind, nameId, pathId] = e
+  if (kind === 0) {
+    d.count(site, Metric.PAGEVIEWS, ts, 0)
+    d.count(site, Metric.PAGEVIEWS, ts, pathId)
+    if (e[9]) d.count(site, Metric.HOSTNAMES, ts, e[9])
+  } else {
+    d.count(site, Metric.EVENTS, ts, 0)
+    d.count(site, Metric.EVENTS, ts, nameId)
+  }
+
+  const start = session.start
+  if (fx.started) {
+    d.count(site, Metric.VISITS, start, 0)
+    const dims: Array<[number, number]> = [
+      [Metric.BROWSERS, e[10]],
+      [Metric.OS, e[11]],
+      [Metric.DEVICES, e[12]],
+      [Metric.SCREENS, e[13]],
+      [Metric.SOURCES, e[14]],
+      [Metric.REFERRERS, e[15]],
+      [Metric.UTM_SOURCE, e[16]],
+      [Metric.UTM_MEDIUM, e[17]],
+      [Metric.UTM_CAMPAIGN, e[18]],
+      [Metric.UTM_TERM, e[19]],
+      [Metric.UTM_CONTENT, e[20]],
+    ]
+    for (const [metric, dim] of dims) if (dim) d.count(site, metric, start, dim)
+  }
+  if (fx.bouncesDelta) d.count(site, Metric.BOUNCES, start, 0, fx.bouncesDelta)
+  if (fx.durationDeltaMs) d.count(site, Metric.DURATION_MS, start, 0, fx.durationDeltaMs)
+  if (fx.entryAdded) d.count(site, Metric.ENTRY_PAGES, start, fx.entryAdded)
+  if (fx.exitRemoved) d.count(site, Metric.EXIT_PAGES, start, fx.exitRemoved, -1)
+  if (fx.exitAdded) d.count(site, Metric.EXIT_PAGES, start, fx.exitAdded)
+}

@@ -1,0 +1,127 @@
+/**
+ * Everything one batch writes, run inside its LMDB write transaction: visitor ids (daily salt), session
+ * state, raw event blocks, rollup counters and unique-visitor sketches.
+ * @module
+ */
+import type { Store } from '../store/open.js'
+import { reserveSequence } from '../store/open.js'
+import { blockKey, EVENT_BLOCK_VERSION, type EventBlock, type StoredEvent } from '../store/events.js'
+import { Metric, RollupDeltas } from '../store/rollups.js'
+import { UniqueDeltas } from '../store/uniques.js'
+import { StringKind, type Interner } from '../store/strings.js'
+import { saltInTransaction, utcDay } from '../identity/salts.js'
+import { visitorId } from '../identity/visitor.js'
+import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
+import { DAY_MS } from '../store/buckets.js'
+import { countStoredEvent } from './count.js'
+import type { EventItem, Item } from './decode.js'
+
+type SessionKey = [day: number, site: number, key: string]
+
+export function writeBatch(store: Store, interner: Interner, items: Item[]): { stored: number; counters: number } {
+  const deltas = new RollupDeltas()
+  const uniques = new UniqueDeltas()
+  const blocks = new Map<number, EventBlock>()
+  const sessions = new Map<string, { key: SessionKey; state: SessionState }>()
+  const salts = new Map<number, Buffer>()
+  const saltOf = (day: number) => {
+    let s = salts.get(day)
+    if (!s) salts.set(day, (s = saltInTransaction(store, day)))
+    return s
+  }
+  // Session numbers: read the counter once, hand out numbers, write it back at the end (we are the only writer).
+  let nextSession = -1
+  const newSessionNo = () => {
+    if (nextSession < 0) nextSession = reserveSequence(store, 'session_seq', 0)
+    return nextSession++
+  }
+  const id = (kind: number, text: string) => interner.idInTransaction(kind, text)
+  let stored = 0
+
+  for (const item of items) {
+    if (item.type === 'drop') {
+      deltas.count(item.site, Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
+      continue
+    }
+    const day = utcDay(item.ts)
+    const visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)
+    const key = sessionKeyOf(item, visitor)
+    const cacheKey = `${day},${item.site.num},${key}`
+    const lookup = (k: SessionKey) =>
+      sessions.get(`${k[0]},${k[1]},${k[2]}`)?.state ?? (store.sessions.get(k) as SessionState | undefined)
+    let current = lookup([day, item.site.num, key])
+    if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
+      current = yesterdaysSession(store, item, day - 1, key, lookup)
+    }
+    const stateEvent: StoredEvent = [
+      0,
+      item.payload.kind,
+      item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
+      id(StringKind.PATH, item.path),
+      item.query,
+      item.payload.referrer,
+      item.payload.props,
+      0,
+      visitor.subarray(0, 8),
+      id(StringKind.HOSTNAME, item.hostname),
+      id(StringKind.BROWSER, item.browser),
+      id(StringKind.OS, item.os),
+      id(StringKind.DEVICE, item.device),
+      id(StringKind.SCREEN, item.screen),
+      id(StringKind.SOURCE, item.source),
+      id(StringKind.REFERRER_HOST, item.referrerHost),
+      id(StringKind.UTM, item.utm.source),
+      id(StringKind.UTM, item.utm.medium),
+      id(StringKind.UTM, item.utm.campaign),
+      id(StringKind.UTM, item.utm.term),
+      id(StringKind.UTM, item.utm.content),
+    ]
+    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent[3] }, newSessionNo)
+    sessions.set(cacheKey, { key: [day, item.site.num, key], state })
+    stateEvent[7] = state.no
+
+    let block = blocks.get(item.site.num)
+    if (!block) blocks.set(item.site.num, (block = { v: EVENT_BLOCK_VERSION, t0: item.ts, e: [] }))
+    stateEvent[0] = item.ts - block.t0
+    block.e.push(stateEvent)
+    countStoredEvent(deltas, item.site, item.ts, stateEvent, state, effects)
+    uniques.add(item.site, item.ts, visitor)
+    stored++
+  }
+
+  if (blocks.size > 0) {
+    const seq = reserveSequence(store, 'block_seq', blocks.size)
+    let i = 0
+    for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), block)
+  }
+  if (nextSession >= 0) store.meta.put('session_seq', nextSession)
+  for (const { key, state } of sessions.values()) store.sessions.put(key, state)
+  deltas.applyInTransaction(store)
+  uniques.applyInTransaction(store)
+  return { stored, counters: deltas.size + uniques.size }
+}
+
+/** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */
+function sessionKeyOf(item: EventItem, visitor: Buffer): string {
+  return item.payload.sessionId !== undefined ? `s:${item.payload.sessionId}` : `v:${visitor.toString('base64url')}`
+}
+
+/**
+ * In the first 30 minutes of a UTC day, a visitor's session may have begun yesterday, under yesterday's
+ * salt: look it up with that salt (kept exactly for this) and continue it.
+ */
+function yesterdaysSession(
+  store: Store,
+  item: EventItem,
+  yesterday: number,
+  todayKey: string,
+  lookup: (key: SessionKey) => SessionState | undefined,
+): SessionState | undefined {
+  let key = todayKey
+  if (item.payload.sessionId === undefined) {
+    const salt = store.salts.get(yesterday)
+    if (!salt) return undefined
+    key = `v:${visitorId(salt, item.site.num, item.ip, item.userAgent).toString('base64url')}`
+  }
+  return lookup([yesterday, item.site.num, key])
+}

@@ -1,0 +1,61 @@
+/**
+ * The cheap, certain drop decisions made on the HTTP thread, where they can still be told to the client
+ * in `X-Hitring-Drop`: prefetches, Do-Not-Track (when the operator honours it), bots on browser traffic,
+ * excluded client IPs, hostnames outside the site's allow-list and referrer spam. Each costs a header
+ * read, a cached lookup or a Set probe.
+ * @module
+ */
+import type { DropReasonName } from '../ingest/drops.js'
+import type { IngestPayload } from '../ingest/payload.js'
+import type { KnownSite } from '../store/site-directory.js'
+import { hostnameAllowed } from '../store/sites.js'
+import { isBotUserAgentCached, isPrefetch, isSpamReferrer } from '../enrich/index.js'
+
+/** What the handler read from the request headers (synchronously, at the top). */
+export interface RequestFacts {
+  origin: string
+  userAgent: string
+  secPurpose: string
+  purpose: string
+  xMoz: string
+  dnt: string
+  secGpc: string
+}
+
+export interface FilterOptions {
+  respectDnt: boolean
+}
+
+const HOST_RE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/i
+
+function hostOf(url: string): string {
+  const m = HOST_RE.exec(url)
+  if (!m) return ''
+  const host = m[1]!.toLowerCase()
+  return host.startsWith('www.') ? host.slice(4) : host
+}
+
+/**
+ * The reason to drop this event, or null to store it. Browser traffic is a request with an Origin or a
+ * pageview; a custom event sent from a backend (no Origin, as in the seed's curl example) is never taken
+ * for a bot because of its library User-Agent.
+ */
+export function dropReasonFor(
+  facts: RequestFacts,
+  ip: Uint8Array,
+  payload: IngestPayload,
+  site: KnownSite,
+  options: FilterOptions,
+): DropReasonName | null {
+  if (isPrefetch(facts.secPurpose, facts.purpose, facts.xMoz)) return 'prefetch'
+  if (options.respectDnt && (facts.dnt === '1' || facts.secGpc === '1')) return 'dnt'
+  const browserTraffic = facts.origin !== '' || payload.kind === 0
+  if (browserTraffic && isBotUserAgentCached(facts.userAgent)) return 'bot'
+  if (site.excludedIps?.has(ip)) return 'excluded_ip'
+  if (site.record.allowed_hostnames?.length && !hostnameAllowed(site.record, hostOf(payload.url))) return 'hostname_not_allowed'
+  if (payload.referrer !== '') {
+    const refHost = hostOf(payload.referrer)
+    if (refHost !== '' && isSpamReferrer(refHost)) return 'spam_referrer'
+  }
+  return null
+}

@@ -1,0 +1,72 @@
+/**
+ * Runs the real drain in-process — real rings, real Piscina workers (dist/workers/drain.js), real LMDB —
+ * on events with chosen receive times, which HTTP cannot give (the server stamps its own clock).
+ */
+import { join } from 'node:path'
+import { Piscina } from 'piscina'
+import { createRing, RingWriter } from '../../src/ring/index.js'
+import { encodeIngestRecord, RECORD_HEADER_BYTES, RECORD_TYPE_INGEST_V1 } from '../../src/ingest/record.js'
+import { EventKind } from '../../src/ingest/payload.js'
+import { DrainScheduler } from '../../src/drain/scheduler.js'
+import type { DrainResult } from '../../src/drain/protocol.js'
+import { openStore, type Store } from '../../src/store/open.js'
+import { laneOf } from '../../src/http/client.js'
+import { ROOT } from './server.js'
+
+export interface TestEvent {
+  ts: number
+  siteNum: number
+  kind: EventKind
+  body: object
+  ip: Uint8Array
+  userAgent: string
+}
+
+/** Drains `events` (in this order, lanes chosen by IP as the HTTP thread does) into the store at `dataPath`. */
+export async function drainEvents(dataPath: string, events: TestEvent[], workers: number): Promise<DrainResult[]> {
+  const buffers = Array.from({ length: 4 }, () => createRing(1 << 20))
+  const rings = buffers.map((b) => new RingWriter(b))
+  const pool = new Piscina({
+    filename: join(ROOT, 'dist/workers/drain.js'),
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 2,
+    atomics: 'disabled',
+    workerData: { rings: buffers, dataPath },
+  })
+  const results: DrainResult[] = []
+  let failure: unknown = null
+  const scheduler = new DrainScheduler(pool, rings, workers * 2, {
+    onDrained: (r) => results.push(r),
+    onFailure: (_lane, err) => (failure = err),
+  })
+  try {
+    for (const e of events) {
+      const body = Buffer.from(JSON.stringify(e.body))
+      const ring = rings[laneOf(e.ip, 3)]!
+      const size = RECORD_HEADER_BYTES + e.ip.length + Buffer.byteLength(e.userAgent) + body.length
+      let at = ring.reserve(RECORD_TYPE_INGEST_V1, size)
+      while (at < 0) {
+        scheduler.kick()
+        await new Promise((r) => setTimeout(r, 1))
+        if (failure) throw failure
+        at = ring.reserve(RECORD_TYPE_INGEST_V1, size)
+      }
+      encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt: e.ts, siteNum: e.siteNum, kind: e.kind, ip: e.ip, userAgent: e.userAgent, body })
+      ring.publish()
+      scheduler.kick()
+    }
+    if (!(await scheduler.drainAll(30_000))) throw new Error('the drain did not finish in 30 s')
+    if (failure) throw failure
+  } finally {
+    scheduler.stop()
+    await pool.close()
+  }
+  return results
+}
+
+export function openFresh(dataPath: string): Store {
+  const store = openStore({ path: dataPath })
+  store.env.resetReadTxn()
+  return store
+}

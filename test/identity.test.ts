@@ -1,0 +1,53 @@
+/**
+ * Cookie-less visitor ids: same IP + UA + site on the same day → same visitor; change any of them, or
+ * the day's salt → another visitor; salts rotate at 00:00 UTC, yesterday's is kept only for sessions
+ * crossing midnight, and after two rotations the same IP + UA is a stranger.
+ */
+import { afterAll, expect, test } from 'vitest'
+import { openStore } from '../src/store/open.js'
+import { saltInTransaction, utcDay } from '../src/identity/salts.js'
+import { visitorId } from '../src/identity/visitor.js'
+import { tempDataDir } from './helpers/server.js'
+
+const dir = tempDataDir()
+const store = openStore({ path: dir.path })
+afterAll(async () => {
+  await store.close()
+  dir.remove()
+})
+
+const ip = (s: string) => new Uint8Array(s.split('.').map(Number))
+const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
+const day0 = utcDay(Date.parse('2026-11-20T12:00:00Z'))
+const salt = (day: number) => store.env.transactionSync(() => saltInTransaction(store, day))
+
+test.each([
+  ['same IP, UA, site and day', ['1.2.3.4', UA, 1], true],
+  ['another IP', ['1.2.3.5', UA, 1], false],
+  ['another User-Agent', ['1.2.3.4', UA + ' ', 1], false],
+  ['another site', ['1.2.3.4', UA, 2], false],
+] as const)('%s → same visitor: %s', (_what, [otherIp, otherUa, otherSite], same) => {
+  const s = salt(day0)
+  const a = visitorId(s, 1, ip('1.2.3.4'), UA)
+  const b = visitorId(s, otherSite, ip(otherIp), otherUa)
+  expect(a.equals(b)).toBe(same)
+  expect(a.length).toBe(16)
+})
+
+test('a salt is created once per day and agreed on; yesterday is kept, older days and their sessions are deleted', () => {
+  const s0 = salt(day0)
+  expect(salt(day0).equals(s0)).toBe(true)
+  const v0 = visitorId(s0, 1, ip('1.2.3.4'), UA)
+  store.env.transactionSync(() => store.sessions.put([day0, 1, 'v:x'], { no: 1 }))
+
+  const s1 = salt(day0 + 1)
+  expect(s1.equals(s0)).toBe(false)
+  expect(store.salts.get(day0)?.equals(s0)).toBe(true) // kept to continue sessions across midnight
+  expect(visitorId(s1, 1, ip('1.2.3.4'), UA).equals(v0)).toBe(false)
+
+  const s2 = salt(day0 + 2)
+  expect(store.salts.get(day0)).toBeUndefined() // two rotations later: gone
+  expect(store.sessions.get([day0, 1, 'v:x'])).toBeUndefined()
+  expect(store.salts.get(day0 + 1)?.equals(s1)).toBe(true)
+  expect(visitorId(s2, 1, ip('1.2.3.4'), UA).equals(v0)).toBe(false)
+})
