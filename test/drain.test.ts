@@ -8,8 +8,8 @@ import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
 import { countEvents } from '../src/store/events.js'
 import { recount } from '../src/store/recount.js'
-import { DIM_KIND } from '../src/store/rollups.js'
-import { stringOf } from '../src/store/strings.js'
+import { DIM_KIND, Metric } from '../src/store/rollups.js'
+import { parsePropDim, StringKind, stringOf } from '../src/store/strings.js'
 import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
@@ -42,7 +42,12 @@ async function ingestWith(workers: number) {
   // Interned ids depend on which worker met a string first; compare what the keys mean, not the ids.
   for (const { key, value } of store.rollups.getRange({})) {
     const [site, metric, gran, bucket, dim] = key as number[]
-    rollups.set(JSON.stringify([site, metric, gran, bucket, dim === 0 ? '(all)' : stringOf(store, DIM_KIND[metric!]!, dim!)]), value as number)
+    let text = dim === 0 ? '(all)' : stringOf(store, DIM_KIND[metric!]!, dim!)!
+    if (metric === Metric.PROPS) {
+      const p = parsePropDim(text)
+      text = `${stringOf(store, StringKind.EVENT_NAME, p.nameId)}.${p.key}=${p.value}`
+    }
+    rollups.set(JSON.stringify([site, metric, gran, bucket, text]), value as number)
   }
   const uniques = new Map<string, string>()
   for (const { key, value } of store.uniques.getRange({})) uniques.set(JSON.stringify(key), Buffer.from(value as Uint8Array).toString('base64'))

@@ -5,18 +5,46 @@
  */
 import { Metric, type RollupDeltas, type SiteBuckets } from '../store/rollups.js'
 import type { StoredEvent } from '../store/events.js'
+import type { UniqueDeltas } from '../store/uniques.js'
 import type { SessionEffects, SessionState } from '../sessions/session.js'
 
-/** Event counters (at the event's time) and session counters (at the session's start). */
-export function countStoredEvent(d: RollupDeltas, site: SiteBuckets, ts: number, e: StoredEvent, session: SessionState, fx: SessionEffects): void {
+/** The interned id of an (event name, property key, value) breakdown. */
+export type PropIdOf = (nameId: number, key: string, value: string | number | boolean) => number
+
+/**
+ * Event counters and visitor sketches (at the event's time) and session counters (at the session's
+ * start) of one stored event.
+ */
+export function countStoredEvent(
+  d: RollupDeltas,
+  u: UniqueDeltas,
+  site: SiteBuckets,
+  ts: number,
+  e: StoredEvent,
+  session: SessionState,
+  fx: SessionEffects,
+  propId: PropIdOf,
+): void {
   const [, kind, nameId, pathId] = e
+  const visitor = e[8]
+  u.add(site, ts, visitor)
   if (kind === 0) {
     d.count(site, Metric.PAGEVIEWS, ts, 0)
     d.count(site, Metric.PAGEVIEWS, ts, pathId)
+    u.addDim(site, Metric.PAGEVIEWS, ts, pathId, visitor)
     if (e[9]) d.count(site, Metric.HOSTNAMES, ts, e[9])
   } else {
     d.count(site, Metric.EVENTS, ts, 0)
     d.count(site, Metric.EVENTS, ts, nameId)
+    u.addDim(site, Metric.EVENTS, ts, nameId, visitor)
+    const props = e[6]
+    if (props) {
+      for (const key in props) {
+        const dim = propId(nameId, key, props[key]!)
+        d.count(site, Metric.PROPS, ts, dim)
+        u.addDim(site, Metric.PROPS, ts, dim, visitor)
+      }
+    }
   }
 
   const start = session.start

@@ -8,7 +8,7 @@ import { reserveSequence } from '../store/open.js'
 import { blockKey, EVENT_BLOCK_VERSION, type EventBlock, type StoredEvent } from '../store/events.js'
 import { Metric, RollupDeltas } from '../store/rollups.js'
 import { UniqueDeltas } from '../store/uniques.js'
-import { StringKind, type Interner } from '../store/strings.js'
+import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
 import { visitorId } from '../identity/visitor.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
@@ -36,6 +36,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
     return nextSession++
   }
   const id = (kind: number, text: string) => interner.idInTransaction(kind, text)
+  const propId = (nameId: number, key: string, value: string | number | boolean) => id(StringKind.PROP, propDimText(nameId, key, value))
   let stored = 0
 
   for (const item of items) {
@@ -62,7 +63,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
       item.payload.referrer,
       item.payload.props,
       0,
-      visitor.subarray(0, 8),
+      Buffer.from(visitor.subarray(0, 8)),
       id(StringKind.HOSTNAME, item.hostname),
       id(StringKind.BROWSER, item.browser),
       id(StringKind.OS, item.os),
@@ -84,8 +85,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
     if (!block) blocks.set(item.site.num, (block = { v: EVENT_BLOCK_VERSION, t0: item.ts, e: [] }))
     stateEvent[0] = item.ts - block.t0
     block.e.push(stateEvent)
-    countStoredEvent(deltas, item.site, item.ts, stateEvent, state, effects)
-    uniques.add(item.site, item.ts, visitor)
+    countStoredEvent(deltas, uniques, item.site, item.ts, stateEvent, state, effects, propId)
     stored++
   }
 

@@ -14,6 +14,7 @@
  * | `rollups`     | [site, metric, granularity, bucket, dim]     | count (number)                     |
  * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (msgpack)    |
  * | `uniques`     | [site, granularity, bucket]                  | HyperLogLog sketch (binary)        |
+ * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
  * | `sessions`    | [salt day, site, session key]                | {@link SessionState}               |
  * @module
@@ -34,6 +35,7 @@ export interface Store {
   rollups: Database<number, Key[]>
   events: Database<unknown, Buffer>
   uniques: Database<Buffer, Key[]>
+  dimUniques: Database<Buffer, Key[]>
   salts: Database<Buffer, number>
   sessions: Database<unknown, Key[]>
   close(): Promise<void>
@@ -65,6 +67,7 @@ export function openStore(options: OpenStoreOptions): Store {
     rollups: env.openDB<number, Key[]>('rollups', {}),
     events: env.openDB<unknown, Buffer>('events', { keyEncoding: 'binary' }),
     uniques: env.openDB<Buffer, Key[]>('uniques', { encoding: 'binary' }),
+    dimUniques: env.openDB<Buffer, Key[]>('dim_uniques', { encoding: 'binary' }),
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
     sessions: env.openDB<unknown, Key[]>('sessions', {}),
     async close() {

@@ -9,7 +9,8 @@
 import { allBlocks, type StoredEvent } from './events.js'
 import type { Store } from './open.js'
 import { Metric, RollupDeltas, type RollupKey } from './rollups.js'
-import { UniqueDeltas, type UniquesKey } from './uniques.js'
+import { readSketch, UniqueDeltas, type DimUniquesKey, type UniquesKey } from './uniques.js'
+import { lookupStringId, propDimText, StringKind } from './strings.js'
 import { getSiteByNum } from './sites.js'
 import { advanceSession, type SessionState } from '../sessions/session.js'
 import { countStoredEvent } from '../drain/count.js'
@@ -18,7 +19,7 @@ export interface RecountReport {
   events: number
   counters: number
   sketches: number
-  mismatches: Array<{ key: RollupKey | UniquesKey; stored: number; recounted: number }>
+  mismatches: Array<{ key: RollupKey | UniquesKey | DimUniquesKey; stored: number; recounted: number }>
 }
 
 export function recount(store: Store): RecountReport {
@@ -26,6 +27,7 @@ export function recount(store: Store): RecountReport {
   const uniques = new UniqueDeltas()
   const zones = new Map<number, string>()
   const sessions = new Map<string, SessionState>()
+  const propId = (nameId: number, key: string, value: string | number | boolean) => lookupStringId(store, StringKind.PROP, propDimText(nameId, key, value))
   let events = 0
   // Blocks in commit order (their sequence), events in their order: the order the drain saw them.
   const blocks = [...allBlocks(store)].sort((a, b) => a.seq - b.seq)
@@ -39,8 +41,7 @@ export function recount(store: Store): RecountReport {
       const sessionId = `${siteNum}:${e[7]}`
       const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e[1], pathId: e[3] }, () => e[7])
       sessions.set(sessionId, state)
-      countStoredEvent(expected, site, ts, e as StoredEvent, state, effects)
-      uniques.add(site, ts, e[8])
+      countStoredEvent(expected, uniques, site, ts, e as StoredEvent, state, effects, propId)
     }
   }
   // Drops are not raw events: their counters are taken as stored.
@@ -61,7 +62,7 @@ export function recount(store: Store): RecountReport {
   let sketches = 0
   for (const { key, hll } of uniques.sketches(() => undefined)) {
     sketches++
-    const blob = store.uniques.get(key)
+    const blob = readSketch(store, key)
     const stored = blob ? Buffer.from(blob).equals(Buffer.from(hll.encode())) : false
     if (!stored) mismatches.push({ key, stored: blob ? -1 : 0, recounted: Math.round(hll.estimate()) })
   }

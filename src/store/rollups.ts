@@ -5,7 +5,8 @@
  * - Totals (`dim` 0) are kept at every granularity: 15-minute UTC buckets (hourly charts in any zone)
  *   and the site's local days and months (long ranges in few reads).
  * - Breakdowns (`dim` = an interned id: a path, an event name, a source, a browser…) are kept per local
- *   day and month — what top lists read.
+ *   day and month — what top lists read — and, for pages and event names, per 15 minutes too (hourly
+ *   goal and event charts).
  *
  * Event counters are attributed to the event's time; session counters (visits, bounces, duration,
  * entry/exit pages, attribution) to the session's start. {@link CounterSink} is shared by the drain and
@@ -38,7 +39,18 @@ export const Metric = {
   SCREENS: 18,
   HOSTNAMES: 19, // pageviews by hostname
   DROPPED: 20, // events acknowledged but not stored, by reason
+  PROPS: 21, // custom events by (event name, property key, value)
 } as const
+
+/**
+ * Metrics whose breakdowns are also kept per 15-minute bucket: what goal and event timeseries chart by
+ * hour (completions of a page or an event name), in any time zone.
+ */
+const Q15_BREAKDOWNS = new Set<number>([Metric.PAGEVIEWS, Metric.EVENTS])
+
+export function hasQ15Breakdown(metric: number): boolean {
+  return Q15_BREAKDOWNS.has(metric)
+}
 
 /** The namespace of interned strings that a metric's `dim` ids belong to. */
 export const DIM_KIND: Record<number, number> = {
@@ -59,6 +71,7 @@ export const DIM_KIND: Record<number, number> = {
   [Metric.SCREENS]: StringKind.SCREEN,
   [Metric.HOSTNAMES]: StringKind.HOSTNAME,
   [Metric.DROPPED]: StringKind.DROP_REASON,
+  [Metric.PROPS]: StringKind.PROP,
 }
 
 export type RollupKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]
@@ -86,7 +99,7 @@ export class RollupDeltas {
    */
   count(site: SiteBuckets, metric: number, ts: number, dim: number, n = 1): void {
     const { day, month } = localBuckets(site.timezone, ts)
-    if (dim === 0) this.add([site.num, metric, Granularity.Q15, q15Bucket(ts), 0], n)
+    if (dim === 0 || hasQ15Breakdown(metric)) this.add([site.num, metric, Granularity.Q15, q15Bucket(ts), dim], n)
     this.add([site.num, metric, Granularity.DAY, day, dim], n)
     this.add([site.num, metric, Granularity.MONTH, month, dim], n)
   }

@@ -25,7 +25,21 @@ export const StringKind = {
   DEVICE: 9,
   SCREEN: 10,
   DROP_REASON: 11,
+  /** `<event name id>\u0001<key>\u0001<value>`: see {@link propDimText}. */
+  PROP: 12,
 } as const
+
+/** The text interned for one (event name, property key, value) breakdown. */
+export function propDimText(nameId: number, key: string, value: string | number | boolean): string {
+  return `${nameId}\u0001${key}\u0001${String(value)}`
+}
+
+/** The parts of a {@link propDimText}. */
+export function parsePropDim(text: string): { nameId: number; key: string; value: string } {
+  const a = text.indexOf('\u0001')
+  const b = text.indexOf('\u0001', a + 1)
+  return { nameId: Number(text.slice(0, a)), key: text.slice(a + 1, b), value: text.slice(b + 1) }
+}
 
 /** LMDB keys are limited to 1978 bytes, and ordered-binary keys cannot hold NUL: long or odd strings are keyed by hash. */
 const MAX_DIRECT_KEY_BYTES = 1500
@@ -69,6 +83,12 @@ export class Interner {
   aborted(): void {
     this.#pending = new Map()
   }
+}
+
+/** The id of an interned string without creating it (reads and recounts); 0 when it was never interned. */
+export function lookupStringId(store: Store, kind: number, text: string): number {
+  if (text === '') return 0
+  return (store.strings.get(lookupKey(kind, text)) as number | undefined) ?? 0
 }
 
 /** The text of an interned id (for reads and recounts). */
