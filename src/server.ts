@@ -15,6 +15,7 @@ import { DrainScheduler } from './drain/scheduler.js'
 import type { DrainWorkerData } from './drain/protocol.js'
 import { createApp } from './http/app.js'
 import { createEngineMetrics } from './ops/engine-metrics.js'
+import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
@@ -54,6 +55,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     idleTimeout: 2 ** 30,
     workerData,
   })
+  const realtime = new RealtimeHub()
   let lastDrainError: string | null = null
   const scheduler = new DrainScheduler(pool, rings, config.workers * 2, {
     onDrained(r) {
@@ -63,6 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       metrics.batchSize.observe(r.records)
       metrics.commitMs.observe(r.commitMs)
       for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
+      realtime.onDrained(r)
     },
     onFailure(lane, error, attempt) {
       lastDrainError = (error as Error)?.message ?? String(error)

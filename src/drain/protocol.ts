@@ -30,4 +30,9 @@ export interface DrainResult {
   counters: number
   /** Time from starting the transaction to its commit, ms. */
   commitMs: number
+  /**
+   * Who was active, for the realtime view: `[siteNum, visitor fingerprint (u32 of the salted id), last ts]`,
+   * one entry per (site, visitor) of the batch. Never stored.
+   */
+  active: Array<[number, number, number]>
 }

@@ -10,7 +10,7 @@ import type { Store } from '../store/open.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { Interner } from '../store/strings.js'
 import { decodeSegment } from './decode.js'
-import { writeBatch } from './write-batch.js'
+import { writeBatch, type BatchOutcome } from './write-batch.js'
 import type { DrainResult, DrainTask } from './protocol.js'
 
 /** Sites are re-read after this long, so a deleted or changed site is noticed. */
@@ -48,13 +48,10 @@ export class SegmentDrainer {
     // the site's DROPPED rollup (in writeBatch).
 
     const started = performance.now()
-    let stored = 0
-    let counters = 0
+    let outcome: BatchOutcome = { stored: 0, counters: 0, active: [] }
     try {
       await this.store.env.transaction(() => {
-        const out = writeBatch(this.store, this.#interner, items)
-        stored = out.stored
-        counters = out.counters
+        outcome = writeBatch(this.store, this.#interner, items)
       })
       this.#interner.committed()
     } catch (err) {
@@ -63,6 +60,7 @@ export class SegmentDrainer {
     }
     const commitMs = performance.now() - started
     if (task.sync) await this.store.env.flushed
-    return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs }
+    const { stored, counters, active } = outcome
+    return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs, active }
   }
 }

@@ -18,7 +18,13 @@ import type { EventItem, Item } from './decode.js'
 
 type SessionKey = [day: number, site: number, key: string]
 
-export function writeBatch(store: Store, interner: Interner, items: Item[]): { stored: number; counters: number } {
+export interface BatchOutcome {
+  stored: number
+  counters: number
+  active: Array<[number, number, number]>
+}
+
+export function writeBatch(store: Store, interner: Interner, items: Item[]): BatchOutcome {
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
@@ -38,6 +44,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
   const id = (kind: number, text: string) => interner.idInTransaction(kind, text)
   const propId = (nameId: number, key: string, value: string | number | boolean) => id(StringKind.PROP, propDimText(nameId, key, value))
   let stored = 0
+  const active = new Map<string, [number, number, number]>()
 
   for (const item of items) {
     if (item.type === 'drop') {
@@ -86,6 +93,8 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
     stateEvent[0] = item.ts - block.t0
     block.e.push(stateEvent)
     countStoredEvent(deltas, uniques, item.site, item.ts, stateEvent, state, effects, propId)
+    const fingerprint = visitor.readUInt32BE(0)
+    active.set(`${item.site.num},${fingerprint}`, [item.site.num, fingerprint, item.ts])
     stored++
   }
 
@@ -98,7 +107,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): { s
   for (const { key, state } of sessions.values()) store.sessions.put(key, state)
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
-  return { stored, counters: deltas.size + uniques.size }
+  return { stored, counters: deltas.size + uniques.size, active: [...active.values()] }
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */

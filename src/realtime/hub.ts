@@ -1,0 +1,79 @@
+/**
+ * Realtime, from memory: who was active in the last few minutes (fed by the drain results — salted
+ * visitor fingerprints, never stored) and who wants to hear that a site's figures changed (the SSE
+ * stream). Lives on the main thread.
+ * @module
+ */
+import type { DrainResult } from '../drain/protocol.js'
+
+/** "Visitors now" = distinct visitors with an event in the last 5 minutes. */
+export const REALTIME_WINDOW_MS = 5 * 60 * 1000
+/** Bound on remembered (site, visitor) pairs, so a flood cannot grow memory without limit. */
+const MAX_ACTIVE = 1_000_000
+
+export type ChangeListener = (siteNum: number) => void
+
+export class RealtimeHub {
+  readonly #active = new Map<number, Map<number, number>>()
+  readonly #listeners = new Map<number, Set<ChangeListener>>()
+  #size = 0
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Call with every committed drain result. */
+  onDrained(result: DrainResult): void {
+    const changed = new Set<number>()
+    for (const [site, fingerprint, ts] of result.active) {
+      changed.add(site)
+      let visitors = this.#active.get(site)
+      if (!visitors) this.#active.set(site, (visitors = new Map()))
+      const before = visitors.get(fingerprint)
+      if (before === undefined) {
+        if (this.#size >= MAX_ACTIVE) this.#prune()
+        this.#size++
+      }
+      if (before === undefined || ts > before) visitors.set(fingerprint, ts)
+    }
+    for (const site of changed) for (const listener of this.#listeners.get(site) ?? []) listener(site)
+  }
+
+  /** Distinct visitors of `siteNum` active in the last {@link REALTIME_WINDOW_MS}. */
+  visitorsNow(siteNum: number): number {
+    const visitors = this.#active.get(siteNum)
+    if (!visitors) return 0
+    const since = this.now() - REALTIME_WINDOW_MS
+    let n = 0
+    for (const [fp, ts] of visitors) {
+      if (ts >= since) n++
+      else {
+        visitors.delete(fp)
+        this.#size--
+      }
+    }
+    return n
+  }
+
+  /** Subscribe to "this site's figures changed" (after each commit touching it). Returns the unsubscribe. */
+  subscribe(siteNum: number, listener: ChangeListener): () => void {
+    let set = this.#listeners.get(siteNum)
+    if (!set) this.#listeners.set(siteNum, (set = new Set()))
+    set.add(listener)
+    return () => {
+      set!.delete(listener)
+      if (set!.size === 0) this.#listeners.delete(siteNum)
+    }
+  }
+
+  #prune(): void {
+    const since = this.now() - REALTIME_WINDOW_MS
+    for (const [site, visitors] of this.#active) {
+      for (const [fp, ts] of visitors) {
+        if (ts < since) {
+          visitors.delete(fp)
+          this.#size--
+        }
+      }
+      if (visitors.size === 0) this.#active.delete(site)
+    }
+  }
+}
