@@ -6,7 +6,8 @@
 import type { Store } from '../store/open.js'
 import { reserveSequence } from '../store/open.js'
 import { blockKey, EVENT_BLOCK_VERSION, type EventBlock, type StoredEvent } from '../store/events.js'
-import { Metric, RollupDeltas } from '../store/rollups.js'
+import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
+import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { UniqueDeltas } from '../store/uniques.js'
 import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
@@ -43,12 +44,20 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   }
   const id = (kind: number, text: string) => interner.idInTransaction(kind, text)
   const propId = (nameId: number, key: string, value: string | number | boolean) => id(StringKind.PROP, propDimText(nameId, key, value))
+  // Buckets follow the site's time zone as committed now, not as cached by the decoder: a zone change
+  // and its rebuild commit together, and no batch after it may bucket by the old zone.
+  const zones = new Map<number, SiteBuckets>()
+  const bucketsOf = (site: SiteRecord): SiteBuckets => {
+    let b = zones.get(site.num)
+    if (!b) zones.set(site.num, (b = { num: site.num, timezone: getSiteByNum(store, site.num)?.timezone ?? site.timezone }))
+    return b
+  }
   let stored = 0
   const active = new Map<string, [number, number, number]>()
 
   for (const item of items) {
     if (item.type === 'drop') {
-      deltas.count(item.site, Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
+      deltas.count(bucketsOf(item.site), Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
       continue
     }
     const day = utcDay(item.ts)
@@ -92,7 +101,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     if (!block) blocks.set(item.site.num, (block = { v: EVENT_BLOCK_VERSION, t0: item.ts, e: [] }))
     stateEvent[0] = item.ts - block.t0
     block.e.push(stateEvent)
-    countStoredEvent(deltas, uniques, item.site, item.ts, stateEvent, state, effects, propId)
+    countStoredEvent(deltas, uniques, bucketsOf(item.site), item.ts, stateEvent, state, effects, propId)
     const fingerprint = visitor.readUInt32BE(0)
     active.set(`${item.site.num},${fingerprint}`, [item.site.num, fingerprint, item.ts])
     stored++

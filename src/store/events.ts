@@ -64,9 +64,10 @@ export function seqOfBlockKey(key: Buffer): number {
   return key.readUInt32BE(10)
 }
 
-/** Iterates every stored block (all sites), in key order. */
-export function* allBlocks(store: Store): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
-  for (const { key, value } of store.events.getRange({})) {
+/** Iterates the stored blocks of every site (or of `siteNum` only), in key order. */
+export function* allBlocks(store: Store, siteNum?: number): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
+  const range = siteNum === undefined ? {} : { start: blockKey(siteNum, 0, 0), end: blockKey(siteNum + 1, 0, 0) }
+  for (const { key, value } of store.events.getRange(range)) {
     yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block: value as EventBlock }
   }
 }

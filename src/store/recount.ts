@@ -6,14 +6,10 @@
  * holds everything: never call it on a read path.
  * @module
  */
-import { allBlocks, type StoredEvent } from './events.js'
 import type { Store } from './open.js'
-import { Metric, RollupDeltas, type RollupKey } from './rollups.js'
-import { readSketch, UniqueDeltas, type DimUniquesKey, type UniquesKey } from './uniques.js'
-import { lookupStringId, propDimText, StringKind } from './strings.js'
-import { getSiteByNum } from './sites.js'
-import { advanceSession, type SessionState } from '../sessions/session.js'
-import { countStoredEvent } from '../drain/count.js'
+import { Metric, type RollupKey } from './rollups.js'
+import { readSketch, type DimUniquesKey, type UniquesKey } from './uniques.js'
+import { replayEvents } from './replay.js'
 
 export interface RecountReport {
   events: number
@@ -23,27 +19,7 @@ export interface RecountReport {
 }
 
 export function recount(store: Store): RecountReport {
-  const expected = new RollupDeltas()
-  const uniques = new UniqueDeltas()
-  const zones = new Map<number, string>()
-  const sessions = new Map<string, SessionState>()
-  const propId = (nameId: number, key: string, value: string | number | boolean) => lookupStringId(store, StringKind.PROP, propDimText(nameId, key, value))
-  let events = 0
-  // Blocks in commit order (their sequence), events in their order: the order the drain saw them.
-  const blocks = [...allBlocks(store)].sort((a, b) => a.seq - b.seq)
-  for (const { siteNum, block } of blocks) {
-    let timezone = zones.get(siteNum)
-    if (timezone === undefined) zones.set(siteNum, (timezone = getSiteByNum(store, siteNum)?.timezone ?? 'UTC'))
-    const site = { num: siteNum, timezone }
-    for (const e of block.e) {
-      events++
-      const ts = block.t0 + e[0]
-      const sessionId = `${siteNum}:${e[7]}`
-      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e[1], pathId: e[3] }, () => e[7])
-      sessions.set(sessionId, state)
-      countStoredEvent(expected, uniques, site, ts, e as StoredEvent, state, effects, propId)
-    }
-  }
+  const { deltas: expected, uniques, events } = replayEvents(store)
   // Drops are not raw events: their counters are taken as stored.
   const mismatches: RecountReport['mismatches'] = []
   const seen = new Set<string>()

@@ -44,9 +44,10 @@ export const Metric = {
 
 /**
  * Metrics whose breakdowns are also kept per 15-minute bucket: what goal and event timeseries chart by
- * hour (completions of a page or an event name), in any time zone.
+ * hour (completions of a page or an event name), in any time zone — and drops, which are not raw
+ * events, so that a time-zone change can re-bucket them.
  */
-const Q15_BREAKDOWNS = new Set<number>([Metric.PAGEVIEWS, Metric.EVENTS])
+const Q15_BREAKDOWNS = new Set<number>([Metric.PAGEVIEWS, Metric.EVENTS, Metric.DROPPED])
 
 export function hasQ15Breakdown(metric: number): boolean {
   return Q15_BREAKDOWNS.has(metric)
@@ -108,9 +109,10 @@ export class RollupDeltas {
     return this.#deltas.size
   }
 
-  /** Read-add-write every counter. Call inside the batch's write transaction. */
-  applyInTransaction(store: Store): void {
+  /** Read-add-write every counter (or those `keep` accepts). Call inside a write transaction. */
+  applyInTransaction(store: Store, keep?: (key: RollupKey) => boolean): void {
     for (const { key, n } of this.#deltas.values()) {
+      if (keep && !keep(key)) continue
       const value = ((store.rollups.get(key) as number | undefined) ?? 0) + n
       if (value === 0) store.rollups.remove(key)
       else store.rollups.put(key, value)

@@ -62,9 +62,10 @@ export class UniqueDeltas {
     }
   }
 
-  applyInTransaction(store: Store): void {
+  /** Writes every changed sketch (or those `keep` accepts). Call inside a write transaction. */
+  applyInTransaction(store: Store, keep?: (key: AnyKey) => boolean): void {
     for (const { key, hll, changed } of this.sketches((k) => readSketch(store, k))) {
-      if (!changed) continue
+      if (!changed || (keep && !keep(key))) continue
       const blob = Buffer.from(hll.encode())
       if (key.length === 3) store.uniques.put(key, blob)
       else store.dimUniques.put(key, blob)
