@@ -6,16 +6,19 @@
  *   node esbuild.config.mjs && node dist/bench/e2e.js
  *   env: BENCH_SECONDS (10) BENCH_RUNS (3) BENCH_WORKERS (server default) BENCH_CONNECTIONS (64)
  *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback) BENCH_TARGETS (floor-uws,floor-node,hitring)
- *        BENCH_PROFILE=1 (one extra hitring run under `node --cpu-prof`, top self-time functions printed)
+ *        BENCH_CLIENTS (20000 client addresses in X-Forwarded-For; 1 = all from 127.0.0.1)
+ *        BENCH_PROFILE=1 (one extra hitring run under `node --cpu-prof`, top self-time functions printed;
+ *        BENCH_PROFILE_DIR=dir keeps the .cpuprofile files)
  * @module
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { haveWrk, runLoad, type LoadResult } from './lib/load.js'
-import { cpuSeconds, killAll, median, peakRssBytes, startTarget, stopTarget, type Target } from './lib/proc.js'
-import { accepted, CLI, diskStats, metrics, stored, troubles, verify, waitStored, type DiskStats } from './lib/hitring.js'
+import { cpuDelta, cpuTimes, killAll, machineTicks, median, peakRssBytes, startTarget, stopTarget, type Target } from './lib/proc.js'
+import { benchDist, describeBuild } from './lib/snapshot.js'
+import { accepted, diskStats, metrics, stored, troubles, verify, waitStored, type DiskStats } from './lib/hitring.js'
 import { summariseProfiles } from './lib/profile.js'
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d)
@@ -27,7 +30,9 @@ const WORKERS = process.env.BENCH_WORKERS ?? ''
 const PROFILE = process.env.BENCH_PROFILE === '1'
 const TARGETS = (process.env.BENCH_TARGETS ?? 'floor-uws,floor-node,hitring').split(',')
 const WRK = haveWrk()
-const here = new URL('.', import.meta.url).pathname
+const CORES = availableParallelism()
+const DIST = benchDist() // a private copy of dist/, see lib/snapshot.ts
+const CLI = join(DIST, 'cli.js')
 const seed = (siteId: string) =>
   JSON.stringify({ site_id: siteId, name: 'purchase', url: 'https://example.com/checkout/success', referrer: '', props: { plan: 'pro', amount: '49' } })
 
@@ -46,11 +51,19 @@ interface Row {
   target: string
   load: LoadResult
   cpuPerReqUs: number
+  /** The same split: user, system, and the main (HTTP) thread alone. */
+  userUs: number
+  sysUs: number
+  mainUs: number
   rssMiB: number
+  /** Busy cores during the load window: the whole machine, and the server process. The rest is wrk and anything else. */
+  cores?: { machine: number; server: number }
   acceptedPerS?: number
   committedPerS?: number
   drainTailMs?: number
   storedTotal?: number
+  /** Events per drain task (LMDB transaction), mean over the measured window. */
+  perTask?: number
   disk?: DiskStats & { events: number }
   notes: string[]
 }
@@ -65,39 +78,48 @@ async function measure(name: string, profileDir?: string): Promise<Row> {
     const dataDir = join(tmp, 'data') // no dot in the last component: lmdb-js would take it for a file name
     const siteId = execFileSync(process.execPath, [CLI, 'site', 'add', 'example.com', '-data-path', dataDir], { encoding: 'utf8', timeout: 30_000 }).trim()
     body = seed(siteId)
-    const args = ['serve', '-data-path', dataDir, '-http-addr', '127.0.0.1:0', '-ingest-rate', '1000000000', '-ingest-burst', '1000000']
+    const args = ['serve', '-data-path', dataDir, '-http-addr', '127.0.0.1:0', '-ingest-rate', '1000000000', '-ingest-burst', '1000000', '-trusted-proxies', '127.0.0.1/32']
     if (WORKERS) args.push('-workers', WORKERS)
     const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
     t = await startTarget(CLI, args, { nodeArgs })
-  } else t = await startTarget(join(here, `${name}.js`), ['0'])
+  } else t = await startTarget(join(DIST, 'bench', `${name}.js`), ['0'])
   const url = `http://127.0.0.1:${t.port}/ingest/event`
   try {
     if (WARMUP > 0) await runLoad(url, body, WARMUP, CONNS, tmp, WRK)
     const m0 = name === 'hitring' ? (await waitStored(t.port, 30_000)).m : null
-    const cpu0 = cpuSeconds(t.pid)
+    const cpu0 = cpuTimes(t.pid)
+    const mach0 = machineTicks()
     const t0 = performance.now()
     const load = await runLoad(url, body, SECONDS, CONNS, tmp, WRK)
-    const row: Row = { target: name, load, cpuPerReqUs: NaN, rssMiB: NaN, notes }
+    const mach1 = machineTicks()
+    const serverCores = (cpuTimes(t.pid).total - cpu0.total) / load.seconds
+    const row: Row = { target: name, load, cpuPerReqUs: NaN, userUs: NaN, sysUs: NaN, mainUs: NaN, rssMiB: NaN, notes }
+    const cpuPer = (n: number) => {
+      const d = cpuDelta(cpu0, cpuTimes(t.pid))
+      Object.assign(row, { cpuPerReqUs: (d.total / n) * 1e6, userUs: (d.user / n) * 1e6, sysUs: (d.sys / n) * 1e6, mainUs: (d.main / n) * 1e6 })
+    }
+    row.cores = { machine: ((mach1.busy - mach0.busy) / (mach1.total - mach0.total)) * CORES, server: serverCores }
     if (load.non2xx || load.errors) notes.push(`${load.non2xx} non-2xx, ${load.errors} socket errors`)
     if (m0) {
       const loadEnd = performance.now()
       const { m, at } = await waitStored(t.port, 30_000)
       const events = stored(m) - stored(m0)
       row.storedTotal = stored(m)
+      row.perTask = events / ((m.get('hitring_drain_tasks_total') ?? 0) - (m0.get('hitring_drain_tasks_total') ?? 0))
       if (at === null) notes.push(`NOT ALL STORED after 30 s: accepted ${accepted(m)}, stored ${stored(m)}`)
-      row.cpuPerReqUs = ((cpuSeconds(t.pid) - cpu0) / events) * 1e6
+      cpuPer(events)
       row.acceptedPerS = (accepted(m) - accepted(m0)) / load.seconds
       row.committedPerS = events / (((at ?? performance.now()) - t0) / 1000)
       row.drainTailMs = (at ?? performance.now()) - loadEnd
       notes.push(...troubles(m))
-    } else row.cpuPerReqUs = ((cpuSeconds(t.pid) - cpu0) / load.requests) * 1e6
+    } else cpuPer(load.requests)
     row.rssMiB = peakRssBytes(t.pid) / 2 ** 20
     const code = await stopTarget(t)
     if (code !== 0) notes.push(`exit code ${code} after SIGTERM`)
     if (t.errorLines > 0) notes.push(`${t.errorLines} error log lines; last: ${t.tail.slice(-3).join(' | ')}`)
     if (name === 'hitring') {
       const dataDir = join(tmp, 'data')
-      const v = await verify(dataDir)
+      const v = await verify(CLI, dataDir)
       if ('error' in v) notes.push(`verify failed: ${v.error}`)
       else if (v.mismatches > 0) notes.push(`verify: ${v.mismatches} rollup mismatches`)
       else if (v.events !== row.storedTotal) notes.push(`verify counts ${v.events} events, /metrics said ${row.storedTotal} stored`)
@@ -118,11 +140,13 @@ function rowLine(label: string, rs: Row[]): string {
     ? `${f(md((r) => r.disk!.fileBytes / r.disk!.events))} / ${f(md((r) => r.disk!.usedBytes / r.disk!.events))} / ${f(md((r) => r.disk!.eventsBytes / r.disk!.events))}`
     : '–'
   return `| ${label} | ${f(md((r) => r.load.rps))} | ${f(md((r) => r.acceptedPerS))} | ${f(md((r) => r.committedPerS))} | ${f(md((r) => r.cpuPerReqUs), 1)} | ` +
-    `${f(md((r) => r.load.p50ms), 2)} | ${f(md((r) => r.load.p99ms), 2)} | ${f(md((r) => r.rssMiB), 0)} | ${disk} | ${f(md((r) => r.drainTailMs))} |`
+    `${f(md((r) => r.userUs), 1)} / ${f(md((r) => r.sysUs), 1)} / ${f(md((r) => r.mainUs), 1)} | ` +
+    `${f(md((r) => r.load.p50ms), 2)} | ${f(md((r) => r.load.p99ms), 2)} | ${f(md((r) => r.rssMiB), 0)} | ${disk} | ${f(md((r) => r.perTask))} | ${f(md((r) => r.drainTailMs))} |`
 }
 
 console.log(`e2e: ${WRK ? `wrk -t1 -c${CONNS} -d${SECONDS}s --latency` : `Node keep-alive fallback, ${CONNS} connections, ${SECONDS}s`}; ` +
-  `${RUNS} runs interleaved; warm-up ${WARMUP}s; hitring workers: ${WORKERS || 'default'}; node ${process.version}`)
+  `${RUNS} runs interleaved; warm-up ${WARMUP}s; hitring workers: ${WORKERS || 'default'}; node ${process.version}\n` +
+  `build under test: ${process.env.BENCH_BUILD ?? describeBuild(DIST)}`)
 const rows = new Map<string, Row[]>(TARGETS.map((t) => [t, []]))
 let failed = false
 for (let run = 1; run <= RUNS; run++) {
@@ -130,9 +154,9 @@ for (let run = 1; run <= RUNS; run++) {
     try {
       const r = await measure(name)
       rows.get(name)!.push(r)
-      console.log(`run ${run} ${name}: ${f(r.load.rps)} req/s, ` + (r.committedPerS !== undefined ? `${f(r.committedPerS)} committed/s, ` : '') +
+      console.log(`run ${run} ${name}: ${f(r.load.rps)} req/s, ` + (r.committedPerS !== undefined ? `${f(r.committedPerS)} committed/s (${f(r.perTask)} events/task), ` : '') +
         `${f(r.cpuPerReqUs, 1)} µs CPU/${name === 'hitring' ? 'event' : 'req'}, p50 ${f(r.load.p50ms, 2)} ms, p99 ${f(r.load.p99ms, 2)} ms, ` +
-        `RSS ${f(r.rssMiB)} MiB${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`)
+        `RSS ${f(r.rssMiB)} MiB; busy cores: machine ${f(r.cores?.machine, 2)}/${CORES}, server ${f(r.cores?.server, 2)}${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`)
       if (r.notes.some((n) => /NOT ALL|exit code|verify|non-2xx/.test(n))) failed = true
     } catch (err) {
       failed = true
@@ -142,8 +166,8 @@ for (let run = 1; run <= RUNS; run++) {
 }
 
 const labels: Record<string, string> = { 'floor-uws': 'floor: bare uWS 202', 'floor-node': 'bare node:http 202', hitring: 'hitring' }
-console.log(`\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | drain tail ms |`)
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+console.log(`\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | of which user / sys / main thread (µs) | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | events/drain task | drain tail ms |`)
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const [name, rs] of rows) if (rs.length) console.log(rowLine(labels[name] ?? name, rs))
 
 const md = (name: string, g: (r: Row) => number | undefined) => median((rows.get(name) ?? []).map((r) => g(r) ?? NaN))
@@ -156,10 +180,12 @@ for (const [name, label] of [['floor-uws', 'floor (bare uWS)'], ['floor-node', '
 }
 
 if (PROFILE && TARGETS.includes('hitring')) {
-  const dir = mkdtempSync(join(tmpdir(), 'hitring-prof-'))
-  tmpDirs.push(dir)
+  const keep = process.env.BENCH_PROFILE_DIR // kept for DevTools when given; a temp dir otherwise
+  const dir = keep ? (mkdirSync(keep, { recursive: true }), keep) : mkdtempSync(join(tmpdir(), 'hitring-prof-'))
+  if (!keep) tmpDirs.push(dir)
   const r = await measure('hitring', dir)
-  console.log(`\nprofiled hitring run (--cpu-prof, slower): ${f(r.load.rps)} req/s, ${f(r.cpuPerReqUs, 1)} µs CPU/event`)
+  console.log(`\nprofiled hitring run (--cpu-prof, slower): ${f(r.load.rps)} req/s, ${f(r.cpuPerReqUs, 1)} µs CPU/event, ` +
+    `${f(r.perTask)} events/drain task; profiles of the whole process life (start, warm-up, load, drain, stop) in ${dir}`)
   console.log(summariseProfiles(dir))
 }
 clearTimeout(deadline)

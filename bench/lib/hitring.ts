@@ -10,8 +10,6 @@ import type { Database } from 'lmdb'
 import { openStore } from '../../src/store/open.js'
 import { sleep } from './proc.js'
 
-export const CLI = new URL('../cli.js', import.meta.url).pathname
-
 /** `name{labels}` → value, from the Prometheus text of GET /metrics. */
 export async function metrics(port: number): Promise<Map<string, number>> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5000) })
@@ -69,9 +67,9 @@ export async function diskStats(dataDir: string): Promise<DiskStats> {
 }
 
 /** `hitring verify`: recounts the rollups from the raw events. */
-export function verify(dataDir: string): Promise<{ events: number; mismatches: number } | { error: string }> {
+export function verify(cli: string, dataDir: string): Promise<{ events: number; mismatches: number } | { error: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'verify', '-data-path', dataDir], { timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [cli, 'verify', '-data-path', dataDir], { timeout: 120_000 }, (err, stdout, stderr) => {
       try {
         resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { events: number; mismatches: number })
       } catch {

@@ -22,6 +22,12 @@ export interface LoadResult {
   errors: number
 }
 
+/** Sent with every request: browsers always send one, and hitring hashes it (visitor ids) and classifies it. */
+export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+
+/** Distinct client addresses the load claims (BENCH_CLIENTS; 1 = every request from 127.0.0.1). */
+export const CLIENTS = Math.max(1, Number(process.env.BENCH_CLIENTS ?? 20_000))
+
 export function haveWrk(): boolean {
   return process.env.BENCH_LOADGEN !== 'node' && spawnSync('wrk', ['--version'], { timeout: 5000 }).error === undefined
 }
@@ -30,7 +36,37 @@ const unitMs: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60_000 }
 
 export async function runWrk(url: string, body: string, seconds: number, connections: number, tmpDir: string): Promise<LoadResult> {
   const lua = join(tmpDir, 'post.lua')
-  writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\nwrk.headers["Content-Type"] = "application/json"\n`)
+  // Every target gets the same requests. With CLIENTS > 1 each request claims one of CLIENTS client
+  // addresses in X-Forwarded-For (hitring runs with 127.0.0.1 as a trusted proxy), as real traffic from
+  // many visitors behind a reverse proxy would: it spreads visitors over hitring's ring lanes and
+  // drain workers, and gives sessions and sketches a realistic spread. The floors ignore the header.
+  writeFileSync(
+    lua,
+    [
+      'wrk.method = "POST"',
+      `wrk.body = ${JSON.stringify(body)}`,
+      'wrk.headers["Content-Type"] = "application/json"',
+      `wrk.headers["User-Agent"] = ${JSON.stringify(USER_AGENT)}`,
+      `local clients = ${CLIENTS}`,
+      // Requests are formatted once at start-up: building one per call in Lua halves wrk's own rate.
+      // (in init(): at the top level of the script wrk has not set the Host header yet).
+      'if clients > 1 then',
+      '  local reqs = {}',
+      '  local n = 0',
+      '  init = function(args)',
+      '    for i = 0, clients - 1 do',
+      '      wrk.headers["X-Forwarded-For"] = "10." .. math.floor(i / 65536) % 256 .. "." .. math.floor(i / 256) % 256 .. "." .. i % 256',
+      '      reqs[i + 1] = wrk.format()',
+      '    end',
+      '  end',
+      '  request = function()',
+      '    n = n % clients + 1',
+      '    return reqs[n]',
+      '  end',
+      'end',
+      '',
+    ].join('\n'),
+  )
   const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '--latency', '-s', lua, url]
   const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -68,14 +104,17 @@ export async function runNodeLoad(url: string, body: string, seconds: number, co
   const latencies: number[] = []
   let non2xx = 0
   let errors = 0
+  let sent = 0
   const started = performance.now()
   const end = started + seconds * 1000
   const one = () =>
     new Promise<void>((resolve) => {
       const t0 = performance.now()
+      const client = (sent = (sent + 1) % CLIENTS)
+      const xff = CLIENTS > 1 ? { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` } : {}
       const req = http.request(
         { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', timeout: 5000,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': USER_AGENT, ...xff } },
         (res) => {
           res.resume()
           res.once('end', () => {

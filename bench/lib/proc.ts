@@ -83,11 +83,30 @@ export function clockTicks(): number {
   return ticks
 }
 
-/** user + system CPU seconds of a process, all its threads included. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+export interface CpuTimes {
+  /** user + system seconds of the whole process (every thread). */
+  total: number
+  /** user and system seconds of the process. */
+  user: number
+  sys: number
+  /** user + system seconds of the main thread alone (the HTTP event loop). */
+  main: number
+}
+
+function statTimes(path: string): [user: number, sys: number] {
+  const stat = readFileSync(path, 'utf8')
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ') // fields[0] is field 3 (state)
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks() // utime (14), stime (15)
+  return [Number(fields[11]) / clockTicks(), Number(fields[12]) / clockTicks()] // utime (14), stime (15)
+}
+
+export function cpuTimes(pid: number): CpuTimes {
+  const [user, sys] = statTimes(`/proc/${pid}/stat`)
+  const [mu, ms] = statTimes(`/proc/${pid}/task/${pid}/stat`)
+  return { total: user + sys, user, sys, main: mu + ms }
+}
+
+export function cpuDelta(a: CpuTimes, b: CpuTimes): CpuTimes {
+  return { total: b.total - a.total, user: b.user - a.user, sys: b.sys - a.sys, main: b.main - a.main }
 }
 
 /** Peak resident set size (VmHWM), bytes. */
@@ -104,3 +123,10 @@ export function median(xs: number[]): number {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** Jiffies of the whole machine from /proc/stat: busy (not idle/iowait) and total, to see what else ran. */
+export function machineTicks(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number)
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0) // user nice system idle iowait irq softirq steal
+  return { busy: total - cpu[3]! - cpu[4]!, total }
+}

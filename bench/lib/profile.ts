@@ -3,12 +3,14 @@
  * the most self time — where the server's CPU goes under load.
  * @module
  */
-import { readdirSync, readFileSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { SourceMap } from 'node:module'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
 }
 interface Profile {
   nodes: ProfileNode[]
@@ -16,6 +18,22 @@ interface Profile {
   timeDeltas: number[]
   startTime: number
   endTime: number
+}
+
+const maps = new Map<string, SourceMap | null>()
+
+/** `src/http/client.ts:12` for a frame in a bundle with a source map; `node_modules/x/y.js:3` otherwise. */
+function where(f: ProfileNode['callFrame']): string {
+  if (!f.url) return ''
+  const file = f.url.startsWith('file:') ? fileURLToPath(f.url) : f.url
+  let map = maps.get(file)
+  if (map === undefined) {
+    map = !file.includes('/node_modules/') && existsSync(`${file}.map`) ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) : null
+    maps.set(file, map)
+  }
+  const entry = map?.findEntry(f.lineNumber, f.columnNumber) as { originalSource?: string; originalLine?: number } | undefined
+  if (entry?.originalSource) return `${entry.originalSource.replace(/^.*?\/(src|workers|node_modules)\//, '$1/')}:${entry.originalLine! + 1}`
+  return `${file.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${f.lineNumber + 1}`
 }
 
 export function summariseProfiles(dir: string, top = 15): string {
@@ -34,8 +52,7 @@ export function summariseProfiles(dir: string, top = 15): string {
         idle += dt
         continue
       }
-      const where = f.url ? `${relative(process.cwd(), f.url.replace(/^file:\/\//, ''))}:${f.lineNumber + 1}` : ''
-      const key = `${f.functionName || '(anonymous)'} ${where}`.trim()
+      const key = `${f.functionName || '(anonymous)'} ${where(f)}`.trim()
       self.set(key, (self.get(key) ?? 0) + dt)
       total += dt
     }

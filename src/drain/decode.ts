@@ -50,6 +50,9 @@ export function decodeSegment(
   drop: (reason: string) => void,
 ): { items: Item[]; records: number } {
   const items: Item[] = []
+  // A batch repeats pages and referrers: parse each distinct one once (~0.75 µs each otherwise).
+  const pages = new Map<string, ReturnType<typeof parsePageUrl>>()
+  const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
   const records = ring.forEach(from, to, (type, offset, length) => {
     if (type === RECORD_TYPE_DROP_V1) {
       const d = decodeDropRecord(ring.view, offset)
@@ -63,10 +66,14 @@ export function decodeSegment(
       const site = siteOf(r.siteNum)
       if (!site) return void drop('site_deleted')
       const checked = validatePayload(r.kind, JSON.parse(r.bodyText))
-      const page = checked.ok ? parsePageUrl(checked.value.url) : null
-      if (!checked.ok || !page) return void drop('invalid_record')
+      if (!checked.ok) return void drop('invalid_record')
       const p = checked.value
-      const ref = classifyReferrer(p.referrer, page.hostname, site.domain)
+      let page = pages.get(p.url)
+      if (page === undefined) pages.set(p.url, (page = parsePageUrl(p.url)))
+      if (!page) return void drop('invalid_record')
+      const refKey = `${p.referrer}\n${page.hostname}\n${site.domain}`
+      let ref = referrers.get(refKey)
+      if (!ref) referrers.set(refKey, (ref = classifyReferrer(p.referrer, page.hostname, site.domain)))
       const ua = classifyUserAgent(r.userAgent)
       const campaignSource = page.ref
       items.push({

@@ -31,6 +31,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   const blocks = new Map<number, EventBlock>()
   const sessions = new Map<string, { key: SessionKey; state: SessionState }>()
   const salts = new Map<number, Buffer>()
+  const visitors = new Map<string, Buffer>()
   const saltOf = (day: number) => {
     let s = salts.get(day)
     if (!s) salts.set(day, (s = saltInTransaction(store, day)))
@@ -61,7 +62,10 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
       continue
     }
     const day = utcDay(item.ts)
-    const visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)
+    // Visitors send several events per batch: hash each (day, site, IP, UA) once.
+    const visitorKey = `${day}|${item.site.num}|${String.fromCharCode(...item.ip)}|${item.userAgent}`
+    let visitor = visitors.get(visitorKey)
+    if (!visitor) visitors.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
     const key = sessionKeyOf(item, visitor)
     const cacheKey = `${day},${item.site.num},${key}`
     const lookup = (k: SessionKey) =>

@@ -1,6 +1,6 @@
 /**
  * The cheap, certain drop decisions made on the HTTP thread, where they can still be told to the client
- * in `X-Hitring-Drop`: prefetches, Do-Not-Track (when the operator honours it), bots on browser traffic,
+ * in `X-Hitring-Drop`: prefetches (`Sec-Purpose`, `Purpose`), Do-Not-Track (when the operator honours it), bots on browser traffic,
  * excluded client IPs, hostnames outside the site's allow-list and referrer spam. Each costs a header
  * read, a cached lookup or a Set probe.
  * @module
@@ -17,7 +17,6 @@ export interface RequestFacts {
   userAgent: string
   secPurpose: string
   purpose: string
-  xMoz: string
   dnt: string
   secGpc: string
 }
@@ -47,7 +46,7 @@ export function dropReasonFor(
   site: KnownSite,
   options: FilterOptions,
 ): DropReasonName | null {
-  if (isPrefetch(facts.secPurpose, facts.purpose, facts.xMoz)) return 'prefetch'
+  if (isPrefetch(facts.secPurpose, facts.purpose, '')) return 'prefetch'
   if (options.respectDnt && (facts.dnt === '1' || facts.secGpc === '1')) return 'dnt'
   const browserTraffic = facts.origin !== '' || payload.kind === 0
   if (browserTraffic && isBotUserAgentCached(facts.userAgent)) return 'bot'

@@ -43,10 +43,11 @@ export interface IngestContext {
   now(): number
 }
 
-const KIND_LABEL = ['pageview', 'event'] as const
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   const laneMask = ctx.rings.length - 1
+  const respectDnt = ctx.filters.respectDnt
+  const accepted = ctx.metrics.accepted.with({ kind: kind === EventKind.Custom ? 'event' : 'pageview' })
   const fail = (res: HttpResponse, origin: string, err: HttpError, close = false): void => {
     ctx.metrics.rejected.inc({ code: err.body.code })
     sendError(res, err, origin, close)
@@ -77,9 +78,9 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       userAgent: req.getHeader('user-agent'),
       secPurpose: req.getHeader('sec-purpose'),
       purpose: req.getHeader('purpose'),
-      xMoz: req.getHeader('x-moz'),
-      dnt: req.getHeader('dnt'),
-      secGpc: req.getHeader('sec-gpc'),
+      // Each header read crosses into native code: read DNT and GPC only when the operator honours them.
+      dnt: respectDnt ? req.getHeader('dnt') : '',
+      secGpc: respectDnt ? req.getHeader('sec-gpc') : '',
     }
     const { origin, userAgent } = facts
     const contentType = req.getHeader('content-type')
@@ -140,7 +141,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt, siteNum, kind, ip, userAgent, body })
       ring.publish()
       ctx.published()
-      ctx.metrics.accepted.inc({ kind: KIND_LABEL[kind] })
+      accepted.inc()
       res.writeStatus(statusLine(202))
       writeCors(res, origin)
       res.end()

@@ -16,6 +16,9 @@
 import { Granularity, localBuckets, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
 import { StringKind } from './strings.js'
+import { DeltaMap } from './delta-map.js'
+
+const zero = () => 0
 
 /** Metric ids: stored in keys, never renumber. */
 export const Metric = {
@@ -84,14 +87,15 @@ export interface SiteBuckets {
 
 /** Accumulates counter deltas in memory for one batch (writes per batch = distinct keys, not events). */
 export class RollupDeltas {
-  readonly #deltas = new Map<string, { key: RollupKey; n: number }>()
+  readonly #deltas = new DeltaMap<RollupKey, number>()
 
   add(key: RollupKey, n = 1): void {
+    this.#add(key[0], key[1], key[2], key[3], key[4], n)
+  }
+
+  #add(site: number, metric: number, gran: number, bucket: number, dim: number, n: number): void {
     if (n === 0) return
-    const id = `${key[0]},${key[1]},${key[2]},${key[3]},${key[4]}`
-    const entry = this.#deltas.get(id)
-    if (entry) entry.n += n
-    else this.#deltas.set(id, { key, n })
+    this.#deltas.entry(site, metric, gran, bucket, dim, () => [site, metric, gran, bucket, dim], zero).value += n
   }
 
   /**
@@ -100,9 +104,9 @@ export class RollupDeltas {
    */
   count(site: SiteBuckets, metric: number, ts: number, dim: number, n = 1): void {
     const { day, month } = localBuckets(site.timezone, ts)
-    if (dim === 0 || hasQ15Breakdown(metric)) this.add([site.num, metric, Granularity.Q15, q15Bucket(ts), dim], n)
-    this.add([site.num, metric, Granularity.DAY, day, dim], n)
-    this.add([site.num, metric, Granularity.MONTH, month, dim], n)
+    if (dim === 0 || hasQ15Breakdown(metric)) this.#add(site.num, metric, Granularity.Q15, q15Bucket(ts), dim, n)
+    this.#add(site.num, metric, Granularity.DAY, day, dim, n)
+    this.#add(site.num, metric, Granularity.MONTH, month, dim, n)
   }
 
   get size(): number {
@@ -111,7 +115,7 @@ export class RollupDeltas {
 
   /** Read-add-write every counter (or those `keep` accepts). Call inside a write transaction. */
   applyInTransaction(store: Store, keep?: (key: RollupKey) => boolean): void {
-    for (const { key, n } of this.#deltas.values()) {
+    for (const { key, value: n } of this.#deltas.values()) {
       if (keep && !keep(key)) continue
       const value = ((store.rollups.get(key) as number | undefined) ?? 0) + n
       if (value === 0) store.rollups.remove(key)
@@ -119,8 +123,8 @@ export class RollupDeltas {
     }
   }
 
-  entries(): IterableIterator<{ key: RollupKey; n: number }> {
-    return this.#deltas.values()
+  *entries(): Generator<{ key: RollupKey; n: number }> {
+    for (const { key, value } of this.#deltas.values()) yield { key, n: value }
   }
 }
 

@@ -13,6 +13,9 @@ import { HyperLogLog } from '../hll/index.js'
 import { Granularity, localBuckets, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
 import { hasQ15Breakdown, type SiteBuckets } from './rollups.js'
+import { DeltaMap } from './delta-map.js'
+
+const list = (): Uint8Array[] => []
 
 export type UniquesKey = [site: number, granularity: number, bucket: number]
 export type DimUniquesKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]
@@ -21,30 +24,31 @@ type AnyKey = UniquesKey | DimUniquesKey
 
 /** The visitor ids a batch adds, by sketch; written with one read-merge-write per sketch. */
 export class UniqueDeltas {
-  readonly #adds = new Map<string, { key: AnyKey; ids: Uint8Array[] }>()
+  readonly #adds = new DeltaMap<AnyKey, Uint8Array[]>()
 
-  #push(key: AnyKey, id: Uint8Array): void {
-    const k = key.join(',')
-    const entry = this.#adds.get(k)
-    if (entry) entry.ids.push(id)
-    else this.#adds.set(k, { key, ids: [id] })
+  #site(site: number, gran: number, bucket: number, id: Uint8Array): void {
+    this.#adds.entry(site, 0, gran, bucket, 0, () => [site, gran, bucket], list).value.push(id)
+  }
+
+  #dim(site: number, metric: number, gran: number, bucket: number, dim: number, id: Uint8Array): void {
+    this.#adds.entry(site, metric, gran, bucket, dim, () => [site, metric, gran, bucket, dim], list).value.push(id)
   }
 
   /** A visitor of the site at `ts`. */
   add(site: SiteBuckets, ts: number, visitor: Uint8Array): void {
     const { day, month } = localBuckets(site.timezone, ts)
-    this.#push([site.num, Granularity.Q15, q15Bucket(ts)], visitor)
-    this.#push([site.num, Granularity.DAY, day], visitor)
-    this.#push([site.num, Granularity.MONTH, month], visitor)
+    this.#site(site.num, Granularity.Q15, q15Bucket(ts), visitor)
+    this.#site(site.num, Granularity.DAY, day, visitor)
+    this.#site(site.num, Granularity.MONTH, month, visitor)
   }
 
   /** A visitor of one breakdown (`metric`, `dim`) at `ts`. */
   addDim(site: SiteBuckets, metric: number, ts: number, dim: number, visitor: Uint8Array): void {
     if (dim === 0) return
     const { day, month } = localBuckets(site.timezone, ts)
-    if (hasQ15Breakdown(metric)) this.#push([site.num, metric, Granularity.Q15, q15Bucket(ts), dim], visitor)
-    this.#push([site.num, metric, Granularity.DAY, day, dim], visitor)
-    this.#push([site.num, metric, Granularity.MONTH, month, dim], visitor)
+    if (hasQ15Breakdown(metric)) this.#dim(site.num, metric, Granularity.Q15, q15Bucket(ts), dim, visitor)
+    this.#dim(site.num, metric, Granularity.DAY, day, dim, visitor)
+    this.#dim(site.num, metric, Granularity.MONTH, month, dim, visitor)
   }
 
   get size(): number {
@@ -53,7 +57,7 @@ export class UniqueDeltas {
 
   /** The sketches this batch would write, built on top of what is stored (for the recount too). */
   *sketches(read: (key: AnyKey) => Uint8Array | undefined): Generator<{ key: AnyKey; hll: HyperLogLog; changed: boolean }> {
-    for (const { key, ids } of this.#adds.values()) {
+    for (const { key, value: ids } of this.#adds.values()) {
       const stored = read(key)
       const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
       let changed = stored === undefined
