@@ -17,14 +17,21 @@ import { createApp } from './http/app.js'
 import { createEngineMetrics } from './ops/engine-metrics.js'
 import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
+import { adminWriter } from './admin/writer.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
 export const LANES = 4
-/** Limiter ids inside the shared GCRA table. */
+/** Limiter ids inside the shared GCRA table: one bucket per (limiter, client IP). */
 const INGEST_LIMITER = 1
+const API_LIMITER = 2
+const AUTH_LIMITER = 3
+/** Expired login sessions are deleted this often (they are refused at once anyway; this frees the space). */
+const SESSION_PRUNE_MS = 10 * 60 * 1000
 
 export interface RunningServer {
   port: number
+  /** -public-url, or http://localhost:<bound port>. */
+  publicUrl: string
   /**
    * Stops accepting, drains every ring into LMDB, syncs it to disk and closes. Resolves `lost: 0` when
    * everything acknowledged was stored; otherwise `lost` counts the ring bytes that could not be drained
@@ -41,7 +48,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const laneBytes = Math.max(1 << 16, config.ringBytes / LANES)
   const ringBuffers = Array.from({ length: LANES }, () => createRing(laneBytes))
   const rings = ringBuffers.map((sab) => new RingWriter(sab))
-  const limiter = new RateLimiter(createLimiterTable(), { rate: config.ingestRate, burst: config.ingestBurst }, { limiterId: INGEST_LIMITER })
+  const limiterTable = createLimiterTable()
+  const limiter = new RateLimiter(limiterTable, { rate: config.ingestRate, burst: config.ingestBurst }, { limiterId: INGEST_LIMITER })
+  const apiLimiter = new RateLimiter(limiterTable, { rate: config.apiRate, burst: config.apiBurst }, { limiterId: API_LIMITER })
+  const authLimiter = new RateLimiter(limiterTable, { rate: config.authRate, burst: config.authBurst }, { limiterId: AUTH_LIMITER })
 
   const workerData: DrainWorkerData = { rings: ringBuffers, dataPath: config.dataPath }
   const pool = new Piscina({
@@ -92,7 +102,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   )
 
   let closing = false
-  const app = createApp(
+  // Known once the port is bound (a test listens on port 0): the CSRF origin and the cookie's Secure flag.
+  let publicUrl = config.publicUrl
+  const write = adminWriter(pool, store)
+  const { app, api } = createApp(
     {
       limiter,
       trustedProxies: config.trustedProxies,
@@ -113,6 +126,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       },
       renderMetrics: () => metrics.registry.render(),
     },
+    {
+      store,
+      write,
+      limiters: { api: apiLimiter, auth: authLimiter },
+      trustedProxies: config.trustedProxies,
+      publicUrl: () => publicUrl,
+      sessionMs: config.sessionMs,
+      rememberMeMs: config.rememberMeMs,
+      hub: realtime,
+      logger,
+      now: Date.now,
+      isClosing: () => closing,
+    },
   )
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
@@ -122,12 +148,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     else app.listen(config.host, config.port, done)
   })
   const port = uws.us_socket_local_port(listenSocket)
+  if (!config.publicUrlExplicit) publicUrl = `http://localhost:${port}`
+  const pruneTimer = setInterval(() => {
+    write('pruneSessions', { now: Date.now() }).catch((err) => logger.warn({ err }, 'could not prune expired sessions'))
+  }, SESSION_PRUNE_MS)
+  pruneTimer.unref()
 
   return {
     port,
+    publicUrl,
     async close() {
       closing = true
+      clearInterval(pruneTimer)
       uws.us_listen_socket_close(listenSocket)
+      api.closeStreams()
       const drained = await scheduler.drainAll(config.shutdownTimeoutMs)
       const pendingBytes = rings.reduce((n, r) => n + r.used(), 0)
       scheduler.stop()

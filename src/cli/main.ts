@@ -1,5 +1,6 @@
 /**
- * The `hitring` command: `serve` (what `npm start` runs), `site add|list`, `verify`.
+ * The `hitring` command: `serve` (what `npm start` runs), `site add|list|filters`, `user add`, `verify`.
+ * The CLI writes to LMDB directly: it is its own process, not the HTTP thread.
  * @module
  */
 import { ConfigError, helpText, loadConfig } from '../config/load.js'
@@ -8,6 +9,9 @@ import { startServer } from '../server.js'
 import { openStore } from '../store/open.js'
 import { createSite, getSite, getSiteByDomain, listSites, setSiteFilters, SiteError } from '../store/sites.js'
 import { recount } from '../store/recount.js'
+import { AccountError, createUserInTransaction, instanceOwner, userByEmail } from '../accounts/users.js'
+import { grantInTransaction } from '../accounts/memberships.js'
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/password.js'
 
 function takeOption(args: string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -25,8 +29,8 @@ async function serve(argv: string[]): Promise<void> {
   const logger = createLogger(config.logLevel)
   const server = await startServer(config, logger)
   logger.info(
-    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: config.publicUrl },
-    `hitring listening on ${config.publicUrl}`,
+    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
+    `hitring listening on ${server.publicUrl}`,
   )
   let stopping = false
   const stop = async (signal: string) => {
@@ -46,6 +50,7 @@ async function serve(argv: string[]): Promise<void> {
 function site(argv: string[]): void {
   const args = [...argv]
   const timezone = takeOption(args, 'timezone')
+  const ownerEmail = takeOption(args, 'owner')
   const excludedIps = takeOption(args, 'exclude-ips')
   const allowedHostnames = takeOption(args, 'allowed-hostnames')
   const { config, rest } = loadConfig(args)
@@ -53,7 +58,14 @@ function site(argv: string[]): void {
   const store = openStore({ path: config.dataPath })
   try {
     if (action === 'add' && domain) {
-      const s = createSite(store, domain, timezone ?? 'UTC')
+      // The owner: -owner, else the instance owner once one exists (before that, the first user inherits every site).
+      const owner = ownerEmail === undefined ? instanceOwner(store) : userByEmail(store, ownerEmail)
+      if (ownerEmail !== undefined && !owner) throw new ConfigError(`no user has the e-mail ${JSON.stringify(ownerEmail)}`)
+      const s = store.env.transactionSync(() => {
+        const created = createSite(store, domain, timezone ?? 'UTC')
+        if (owner) grantInTransaction(store, owner.id, created.id, 'owner')
+        return created
+      })
       console.log(s.id)
     } else if (action === 'list') {
       for (const s of listSites(store)) console.log(`${s.id}\t${s.domain}\t${s.timezone}\t${s.created_at}`)
@@ -71,6 +83,27 @@ function site(argv: string[]): void {
     }
   } finally {
     void store.close()
+  }
+}
+
+async function user(argv: string[]): Promise<void> {
+  const args = [...argv]
+  const email = takeOption(args, 'email')
+  const password = takeOption(args, 'password')
+  const { config, rest } = loadConfig(args)
+  if (rest[0] !== 'add' || !email || !password) throw new ConfigError('usage: hitring user add --email E --password P')
+  if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) throw new ConfigError(`not an e-mail address: ${JSON.stringify(email)}`)
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new ConfigError(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`)
+  }
+  const passwordHash = await hashPassword(password)
+  const store = openStore({ path: config.dataPath })
+  try {
+    const created = store.env.transactionSync(() => createUserInTransaction(store, email, passwordHash, false))
+    // Never the password, not even its hash.
+    console.log(JSON.stringify({ id: created.id, email: created.email, instance_owner: created.instance_owner }))
+  } finally {
+    await store.close()
   }
 }
 
@@ -93,10 +126,11 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === 'serve') await serve(args)
     else if (command === 'site') site(args)
+    else if (command === 'user') await user(args)
     else if (command === 'verify') verify(args)
     else throw new ConfigError(`unknown command ${JSON.stringify(command)} (see --help)`)
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof SiteError) {
+    if (err instanceof ConfigError || err instanceof SiteError || err instanceof AccountError) {
       console.error(`hitring: ${err.message}`)
       process.exit(2)
     }

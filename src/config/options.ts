@@ -29,6 +29,28 @@ export const OPTIONS = [
   },
   { flag: 'ingest-rate', aliases: ['ingest-rate-limit'], env: 'HITKEEP_INGEST_RATE_LIMIT', default: '20', help: 'ingest requests per second per client IP' },
   { flag: 'ingest-burst', env: 'HITKEEP_INGEST_BURST', default: '40', help: 'ingest burst per client IP' },
+  { flag: 'api-rate', aliases: ['api-rate-limit'], env: 'HITKEEP_API_RATE_LIMIT', default: '10', help: 'REST API requests per second per client IP' },
+  { flag: 'api-burst', env: 'HITKEEP_API_BURST', default: '20', help: 'REST API burst per client IP' },
+  {
+    flag: 'auth-rate',
+    aliases: ['auth-rate-limit'],
+    env: 'HITKEEP_AUTH_RATE_LIMIT',
+    default: '2',
+    help: 'login and first-user set-up requests per second per client IP',
+  },
+  { flag: 'auth-burst', env: 'HITKEEP_AUTH_BURST', default: '5', help: 'login and first-user set-up burst per client IP' },
+  {
+    flag: 'auth-session-minutes',
+    env: 'HITKEEP_AUTH_SESSION_MINUTES',
+    default: '720',
+    help: 'lifetime of a login session (hk_token cookie) in minutes; fractions allowed',
+  },
+  {
+    flag: 'auth-remember-me-days',
+    env: 'HITKEEP_AUTH_REMEMBER_ME_DAYS',
+    default: '30',
+    help: 'lifetime of a session opened with remember_me, in days; fractions allowed',
+  },
   { flag: 'ring-size', env: 'HITKEEP_RING_SIZE', default: '64MiB', help: 'memory of the ingest rings in all (power of two; e.g. 64MiB)' },
   { flag: 'workers', env: 'HITKEEP_WORKERS', default: '', help: 'drain worker threads (default: CPU count, 1 to 4)' },
   {
@@ -82,6 +104,13 @@ export const configSchema = z.object({
   }),
   'ingest-rate': positive('requests per second'),
   'ingest-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'api-rate': positive('requests per second'),
+  'api-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'auth-rate': positive('requests per second'),
+  'auth-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  // Fractions allowed so tests (and cautious operators) can use sessions of seconds.
+  'auth-session-minutes': positive('minutes').max(10 * 365 * 24 * 60, 'must be at most ten years'),
+  'auth-remember-me-days': positive('days').max(10 * 365, 'must be at most ten years'),
   'ring-size': z
     .string()
     .transform(parseBytes)
@@ -105,10 +134,19 @@ export interface Config {
   host: string
   port: number
   publicUrl: string
+  /** False when -public-url was not given: the server then uses http://localhost:<bound port>. */
+  publicUrlExplicit: boolean
   dataPath: string
   trustedProxies: CidrSet
   ingestRate: number
   ingestBurst: number
+  apiRate: number
+  apiBurst: number
+  authRate: number
+  authBurst: number
+  /** Lifetime of a login session, ms; and of one opened with remember_me. */
+  sessionMs: number
+  rememberMeMs: number
   ringBytes: number
   workers: number
   respectDnt: boolean
@@ -122,10 +160,17 @@ export function toConfig(p: Parsed): Config {
     host: p['http-addr'].host,
     port,
     publicUrl: (p['public-url'] || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrlExplicit: p['public-url'] !== '',
     dataPath: p['data-path'],
     trustedProxies: p['trusted-proxies'],
     ingestRate: p['ingest-rate'],
     ingestBurst: p['ingest-burst'],
+    apiRate: p['api-rate'],
+    apiBurst: p['api-burst'],
+    authRate: p['auth-rate'],
+    authBurst: p['auth-burst'],
+    sessionMs: Math.round(p['auth-session-minutes'] * 60_000),
+    rememberMeMs: Math.round(p['auth-remember-me-days'] * 86_400_000),
     ringBytes: p['ring-size'],
     workers: p.workers,
     respectDnt: p['respect-dnt'],

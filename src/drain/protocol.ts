@@ -30,6 +30,8 @@ export interface DrainResult {
   counters: number
   /** Time from starting the transaction to its commit, ms. */
   commitMs: number
+  /** The commit was flushed to disk before this answer (the task asked for `sync`). */
+  flushed: boolean
   /**
    * Who was active, for the realtime view: `[siteNum, visitor fingerprint (u32 of the salted id), last ts]`,
    * one entry per (site, visitor) of the batch. Never stored.

@@ -42,6 +42,8 @@ export class DrainScheduler {
     private readonly rings: RingWriter[],
     private readonly maxInFlight: number,
     private readonly listener: DrainListener,
+    /** Whether a lane's next task must flush to disk before it reports (durable acknowledgements wait). */
+    private readonly mustSync: (lane: number) => boolean = () => false,
   ) {
     this.#lanes = rings.map(() => ({ inFlight: false, failures: 0, retryAt: 0, retryTimer: null }))
   }
@@ -91,7 +93,7 @@ export class DrainScheduler {
       const state = this.#lanes[lane]!
       const ring = this.rings[lane]!
       if (state.inFlight || ring.used() === 0 || state.retryAt > now) continue
-      this.#run(lane, { lane, from: ring.tail(), to: ring.head(), sync: this.#syncCommits })
+      this.#run(lane, { lane, from: ring.tail(), to: ring.head(), sync: this.#syncCommits || this.mustSync(lane) })
     }
     if (this.isIdle()) this.#notifyIdle()
   }

@@ -61,6 +61,6 @@ export class SegmentDrainer {
     const commitMs = performance.now() - started
     if (task.sync) await this.store.env.flushed
     const { stored, counters, active } = outcome
-    return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs, active }
+    return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs, flushed: task.sync, active }
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The uWebSockets.js application: every route and what answers a wrong method or an unknown path.
+ * The uWebSockets.js application: every route and what answers a wrong method or an unknown path —
+ * ingest, operations, and the REST API under `/api/` (src/api/).
  * @module
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
@@ -7,9 +8,11 @@ import { EventKind } from '../ingest/payload.js'
 import { Errors } from './errors.js'
 import { ingestHandler, preflightHandler, type IngestContext } from './ingest-route.js'
 import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
+import { registerTrackerRoutes } from './tracker-route.js'
 import { sendError } from './respond.js'
+import { registerApi, type ApiDeps, type RegisteredApi } from '../api/index.js'
 
-export function createApp(ingest: IngestContext, ops: OpsContext): TemplatedApp {
+export function createApp(ingest: IngestContext, ops: OpsContext, apiDeps: ApiDeps): { app: TemplatedApp; api: RegisteredApi } {
   const app = uws.App()
   for (const [path, kind] of [
     ['/ingest/event', EventKind.Custom],
@@ -24,6 +27,9 @@ export function createApp(ingest: IngestContext, ops: OpsContext): TemplatedApp 
     })
   }
   registerOpsRoutes(app, ops)
+  registerTrackerRoutes(app)
+  // The REST API answers its own 404/405 (JSON, under its rate limit).
+  const api = registerApi(app, apiDeps)
   app.any('/*', (res) => sendError(res, Errors.notFound()))
-  return app
+  return { app, api }
 }

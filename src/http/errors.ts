@@ -73,6 +73,38 @@ export const Errors = {
     ...make(503, 'shutting_down', 'The server is shutting down; the event was not accepted. Retry shortly.'),
     headers: { 'Retry-After': '1', Connection: 'close' },
   }),
+
+  // ── REST API (/api/*) ──────────────────────────────────────────────────────────────────────────
+  unauthorized: () =>
+    make(401, 'unauthorized', 'Sign in (the hk_token cookie from POST /api/login) or send an API token (Authorization: Bearer … or X-Api-Key)'),
+  /** One message for an unknown e-mail and a wrong password: the answer must not tell which. */
+  invalidCredentials: () => make(401, 'invalid_credentials', 'Invalid email or password'),
+  forbidden: (needed: string) => make(403, 'forbidden', `This needs at least the ${needed} role on the site`),
+  sessionRequired: () =>
+    make(403, 'session_required', 'Sign in with a password for this: API tokens cannot manage accounts, tokens or sites'),
+  crossSite: (why: string) => make(403, 'cross_site_request', `Refused a cross-site request: ${why}`),
+  /** A site id that does not exist or that the caller has no role on: the same answer, so ids are not probed. */
+  unknownSiteFor: (siteId: string) =>
+    make(404, 'unknown_site', `No site with the id ${JSON.stringify(siteId)} is visible to you`, [{ field: 'site_id', message: 'unknown site' }]),
+  unknownGoal: (goalId: string) =>
+    make(404, 'unknown_goal', `The site has no goal with the id ${JSON.stringify(goalId)}`, [{ field: 'goal_id', message: 'unknown goal' }]),
+  unknownApiClient: (clientId: string) =>
+    make(404, 'unknown_api_client', `You have no API client with the id ${JSON.stringify(clientId)}`, [{ field: 'client_id', message: 'unknown API client' }]),
+  setupComplete: () => make(409, 'setup_complete', 'The first user exists already; sign in with POST /api/login'),
+  duplicateDomain: (domain: string) =>
+    make(409, 'duplicate_domain', `A site for ${domain} exists already`, [{ field: 'domain', message: 'exists already' }]),
+  duplicateEmail: (email: string) =>
+    make(409, 'duplicate_email', `A user with the e-mail ${email} exists already`, [{ field: 'email', message: 'exists already' }]),
+  /** A refusal of the query layer (src/query): its own stable code, such as `invalid_range`. */
+  invalidQuery: (code: string, message: string, field?: string) => make(400, code, message, field ? [{ field, message }] : undefined),
+  apiMediaType: (got: string) =>
+    make(415, 'unsupported_media_type', `Send the body as JSON with Content-Type: application/json; got ${JSON.stringify(got)}`),
+  apiShuttingDown: () => ({
+    ...make(503, 'shutting_down', 'The server is shutting down; retry shortly'),
+    headers: { 'Retry-After': '1', Connection: 'close' },
+  }),
+  /** Never for bad input: only for our own bugs and broken disks. Logged with the cause. */
+  internal: () => make(500, 'internal_error', 'Something went wrong on the server; it was logged'),
 } as const
 
 export type ErrorCode = ReturnType<(typeof Errors)[keyof typeof Errors]>['body']['code']

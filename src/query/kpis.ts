@@ -1,12 +1,17 @@
 /**
- * Headline figures of a site over a range of its local days, read from rollups and sketches only:
- * O(days), whatever the number of events. The read API (issue 4) builds on these functions.
+ * Headline figures of a site over a range, read from rollups and sketches only: O(buckets), whatever
+ * the number of events. Visits, bounces and durations are counted at each session's START (see
+ * src/sessions/session.ts), so a range holds the sessions that began in it, with their whole length.
+ *
+ * `readKpis`/`breakdownDays`/`sumDays`/`uniqueVisitorsDays` take site-local day numbers (the first
+ * API, used by tests of the drain); the read API uses {@link kpisOf} over any {@link Cover}.
  * @module
  */
 import type { Store } from '../store/open.js'
-import { Granularity } from '../store/buckets.js'
 import { Metric } from '../store/rollups.js'
-import { estimateUnion } from '../hll/index.js'
+import { coverOfDays, type Cover } from './cover.js'
+import { breakdown, dimVisitors, sumDim, sumTotal, visitors as coverVisitors } from './read.js'
+import type { Kpis as ApiKpis } from './schemas.js'
 
 export interface Kpis {
   visitors: number
@@ -14,56 +19,73 @@ export interface Kpis {
   pageviews: number
   events: number
   bounces: number
-  /** Percent of visits with exactly one pageview. */
+  /** Percent of visits with exactly one pageview (unrounded). */
   bounceRate: number
-  /** Average visit duration, seconds. */
+  /** Average visit duration, seconds (unrounded). */
   visitDuration: number
   viewsPerVisit: number
 }
 
-/** The sum of a metric's totals (dim 0) over local days [fromDay, toDay]: one read per day. */
-export function sumDays(store: Store, site: number, metric: number, fromDay: number, toDay: number): number {
-  let sum = 0
-  for (let day = fromDay; day <= toDay; day++) sum += (store.rollups.get([site, metric, Granularity.DAY, day, 0]) as number | undefined) ?? 0
-  return sum
-}
+export const round2 = (x: number) => Math.round(x * 100) / 100
 
-/**
- * Breakdown of a metric over local days: dim id → count. Scans the days' keys (O(days × dims)); the
- * read API adds ordering and limits.
- */
-export function breakdownDays(store: Store, site: number, metric: number, fromDay: number, toDay: number): Map<number, number> {
-  const out = new Map<number, number>()
-  for (let day = fromDay; day <= toDay; day++) {
-    for (const { key, value } of store.rollups.getRange({ start: [site, metric, Granularity.DAY, day, 1], end: [site, metric, Granularity.DAY, day + 1] })) {
-      const dim = (key as number[])[4]!
-      out.set(dim, (out.get(dim) ?? 0) + (value as number))
-    }
-  }
-  return out
-}
-
-export function uniqueVisitorsDays(store: Store, site: number, fromDay: number, toDay: number): number {
-  const blobs: Uint8Array[] = []
-  for (const { value } of store.uniques.getRange({ start: [site, Granularity.DAY, fromDay], end: [site, Granularity.DAY, toDay + 1] })) {
-    blobs.push(value as Uint8Array)
-  }
-  return blobs.length === 0 ? 0 : Math.round(estimateUnion(blobs))
-}
-
-export function readKpis(store: Store, site: number, fromDay: number, toDay: number): Kpis {
-  const visits = sumDays(store, site, Metric.VISITS, fromDay, toDay)
-  const pageviews = sumDays(store, site, Metric.PAGEVIEWS, fromDay, toDay)
-  const bounces = sumDays(store, site, Metric.BOUNCES, fromDay, toDay)
-  const durationMs = sumDays(store, site, Metric.DURATION_MS, fromDay, toDay)
+/** Every headline figure over a cover, unrounded. */
+export function kpisOf(store: Store, site: number, cover: Cover): Kpis {
+  const visits = sumTotal(store, site, Metric.VISITS, cover)
+  const pageviews = sumTotal(store, site, Metric.PAGEVIEWS, cover)
+  const bounces = sumTotal(store, site, Metric.BOUNCES, cover)
+  const durationMs = sumTotal(store, site, Metric.DURATION_MS, cover)
   return {
-    visitors: uniqueVisitorsDays(store, site, fromDay, toDay),
+    visitors: coverVisitors(store, site, cover),
     visits,
     pageviews,
-    events: sumDays(store, site, Metric.EVENTS, fromDay, toDay),
+    events: sumTotal(store, site, Metric.EVENTS, cover),
     bounces,
     bounceRate: visits === 0 ? 0 : (bounces / visits) * 100,
     visitDuration: visits === 0 ? 0 : durationMs / 1000 / visits,
     viewsPerVisit: visits === 0 ? 0 : pageviews / visits,
   }
+}
+
+/**
+ * The API's `kpis` object. With a path filter only visitors and pageviews of that page are exact (the
+ * rollups keep no visits, bounces or durations per page), so the others are null.
+ */
+export function apiKpis(store: Store, site: number, cover: Cover, pathId?: number): ApiKpis {
+  if (pathId !== undefined) {
+    return {
+      visitors: dimVisitors(store, site, Metric.PAGEVIEWS, [pathId], cover),
+      visits: null,
+      pageviews: sumDim(store, site, Metric.PAGEVIEWS, pathId, cover),
+      views_per_visit: null,
+      bounce_rate: null,
+      visit_duration: null,
+    }
+  }
+  const k = kpisOf(store, site, cover)
+  return {
+    visitors: k.visitors,
+    visits: k.visits,
+    pageviews: k.pageviews,
+    views_per_visit: round2(k.viewsPerVisit),
+    bounce_rate: round2(k.bounceRate),
+    visit_duration: round2(k.visitDuration),
+  }
+}
+
+/** The sum of a metric's totals (dim 0) over local days [fromDay, toDay]. */
+export function sumDays(store: Store, site: number, metric: number, fromDay: number, toDay: number): number {
+  return sumTotal(store, site, metric, coverOfDays(fromDay, toDay + 1))
+}
+
+/** Breakdown of a metric over local days [fromDay, toDay]: dim id → count. */
+export function breakdownDays(store: Store, site: number, metric: number, fromDay: number, toDay: number): Map<number, number> {
+  return breakdown(store, site, metric, coverOfDays(fromDay, toDay + 1))
+}
+
+export function uniqueVisitorsDays(store: Store, site: number, fromDay: number, toDay: number): number {
+  return coverVisitors(store, site, coverOfDays(fromDay, toDay + 1))
+}
+
+export function readKpis(store: Store, site: number, fromDay: number, toDay: number): Kpis {
+  return kpisOf(store, site, coverOfDays(fromDay, toDay + 1))
 }

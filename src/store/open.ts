@@ -17,6 +17,15 @@
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
  * | `sessions`    | [salt day, site, session key]                | {@link SessionState}               |
+ * | `users`       | user id (UUID string)                        | `UserRecord` (src/accounts/users)  |
+ * | `user_emails` | e-mail address (lower-case)                  | user id                            |
+ * | `auth_sessions`| SHA-256 of the session token (hex)          | `LoginSession` (src/accounts)      |
+ * | `api_clients` | [user id, client id]                         | `ApiClientRecord` (src/accounts)   |
+ * | `api_tokens`  | SHA-256 of the API token (hex)               | [user id, client id]               |
+ * | `memberships` | [user id, site id]                           | role: owner, editor or viewer      |
+ * | `site_members`| [site id, user id]                           | role (the same rows, by site)      |
+ * | `goals`       | [site id, goal sequence]                     | `Goal` (src/goals/goal.ts)        |
+ * | `idempotency` | [site number, idempotency key]               | when it was accepted (ms)          |
  * @module
  */
 import { mkdirSync } from 'node:fs'
@@ -38,6 +47,15 @@ export interface Store {
   dimUniques: Database<Buffer, Key[]>
   salts: Database<Buffer, number>
   sessions: Database<unknown, Key[]>
+  users: Database<unknown, string>
+  userEmails: Database<string, string>
+  authSessions: Database<unknown, string>
+  apiClients: Database<unknown, Key[]>
+  apiTokens: Database<Key[], string>
+  memberships: Database<string, Key[]>
+  siteMembers: Database<string, Key[]>
+  goals: Database<unknown, Key[]>
+  idempotency: Database<number, Key[]>
   close(): Promise<void>
 }
 
@@ -51,10 +69,13 @@ export function openStore(options: OpenStoreOptions): Store {
   if (!options.readOnly) mkdirSync(options.path, { recursive: true })
   const env = open({
     path: options.path,
-    maxDbs: 16,
+    maxDbs: 32,
     // Every drain worker, the HTTP thread, the CLI and tests read at once (lmdb-js#14: the default 126 can run out).
     maxReaders: 512,
     readOnly: options.readOnly ?? false,
+    // lmdb-js guesses "a file, not a directory" from a dot in the last path component (`./data.v2`,
+    // `mktemp -d`'s /tmp/tmp.XXXX) and then fails with "Is a directory": the data path is always a directory.
+    noSubdir: false,
   })
   const store: Store = {
     env,
@@ -70,6 +91,15 @@ export function openStore(options: OpenStoreOptions): Store {
     dimUniques: env.openDB<Buffer, Key[]>('dim_uniques', { encoding: 'binary' }),
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
     sessions: env.openDB<unknown, Key[]>('sessions', {}),
+    users: env.openDB<unknown, string>('users', {}),
+    userEmails: env.openDB<string, string>('user_emails', {}),
+    authSessions: env.openDB<unknown, string>('auth_sessions', {}),
+    apiClients: env.openDB<unknown, Key[]>('api_clients', {}),
+    apiTokens: env.openDB<Key[], string>('api_tokens', {}),
+    memberships: env.openDB<string, Key[]>('memberships', {}),
+    siteMembers: env.openDB<string, Key[]>('site_members', {}),
+    goals: env.openDB<unknown, Key[]>('goals', {}),
+    idempotency: env.openDB<number, Key[]>('idempotency', {}),
     async close() {
       await env.flushed
       await env.close()

@@ -1,0 +1,126 @@
+/**
+ * The admin ops: every write the REST API makes, run in a drain worker (never on the HTTP thread).
+ * Each takes plain JSON arguments, runs inside ONE write transaction (see ./run.ts) and returns plain
+ * JSON. Anything slow or secret that does not need the store — password hashing, token generation —
+ * is done by the caller first, so a transaction holds the write lock only for the writes.
+ * @module
+ */
+import type { Store } from '../store/open.js'
+import { createSite, getSite, setSiteFilters, type SiteRecord } from '../store/sites.js'
+import { rebuildSiteRollups } from '../store/rebuild.js'
+import { Errors } from '../http/errors.js'
+import { createUserInTransaction, publicUser, type PublicUser } from '../accounts/users.js'
+import { putSessionInTransaction, pruneSessionsInTransaction, removeSessionInTransaction, type LoginSession } from '../accounts/login-sessions.js'
+import { putClientInTransaction, publicClient, removeClientInTransaction, type ApiClientRecord, type PublicApiClient } from '../accounts/api-clients.js'
+import { grantInTransaction } from '../accounts/memberships.js'
+import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store.js'
+import type { Goal } from '../goals/goal.js'
+import { AdminRefusal } from './refusal.js'
+import { deleteSiteInTransaction } from './site-data.js'
+
+export interface NewSession {
+  hash: string
+  session: LoginSession
+}
+
+export interface Exclusions {
+  excluded_ips: string[]
+  allowed_hostnames: string[]
+}
+
+export const MAX_EXCLUSIONS = 1000
+
+function siteOrRefuse(store: Store, siteId: string): SiteRecord {
+  const site = getSite(store, siteId)
+  if (!site) throw new AdminRefusal(Errors.unknownSiteFor(siteId))
+  return site
+}
+
+export const adminOps = {
+  /** The first user (refused once any user exists), signed in at once. */
+  initialUser(store: Store, a: { email: string; passwordHash: string; login: NewSession }): PublicUser {
+    const user = createUserInTransaction(store, a.email, a.passwordHash, true)
+    putSessionInTransaction(store, a.login.hash, { ...a.login.session, user_id: user.id })
+    return publicUser(user)
+  },
+
+  createSession(store: Store, a: NewSession): { ok: true } {
+    putSessionInTransaction(store, a.hash, a.session)
+    return { ok: true }
+  },
+
+  deleteSession(store: Store, a: { hash: string }): { removed: boolean } {
+    return { removed: removeSessionInTransaction(store, a.hash) }
+  },
+
+  pruneSessions(store: Store, a: { now: number }): { removed: number } {
+    return { removed: pruneSessionsInTransaction(store, a.now) }
+  },
+
+  createApiClient(store: Store, a: { client: ApiClientRecord }): PublicApiClient {
+    putClientInTransaction(store, a.client)
+    return publicClient(store, a.client)
+  },
+
+  deleteApiClient(store: Store, a: { userId: string; clientId: string }): { ok: true } {
+    if (!removeClientInTransaction(store, a.userId, a.clientId)) throw new AdminRefusal(Errors.unknownApiClient(a.clientId))
+    return { ok: true }
+  },
+
+  /** `domain` and `timezone` were validated by the caller; the duplicate check must be here, in the transaction. */
+  createSite(store: Store, a: { domain: string; timezone: string; ownerId: string }): SiteRecord {
+    if (store.siteDomains.get(a.domain) !== undefined) throw new AdminRefusal(Errors.duplicateDomain(a.domain))
+    const site = createSite(store, a.domain, a.timezone)
+    grantInTransaction(store, a.ownerId, site.id, 'owner')
+    return site
+  },
+
+  /** A new time zone re-buckets the site's local days and months in the same transaction. */
+  updateSite(store: Store, a: { siteId: string; timezone: string }): SiteRecord {
+    const site = siteOrRefuse(store, a.siteId)
+    if (site.timezone === a.timezone) return site
+    const next: SiteRecord = { ...site, timezone: a.timezone }
+    store.sites.put(site.id, next)
+    rebuildSiteRollups(store, site.num)
+    return next
+  },
+
+  deleteSite(store: Store, a: { siteId: string }): { removed: number } {
+    return deleteSiteInTransaction(store, siteOrRefuse(store, a.siteId))
+  },
+
+  /** Adds `add` to and removes `remove` from the site's lists (entries already normalised by the caller). */
+  changeExclusions(store: Store, a: { siteId: string; add?: Partial<Exclusions>; remove?: Partial<Exclusions> }): Exclusions {
+    const site = siteOrRefuse(store, a.siteId)
+    const change = (current: string[] | undefined, add: string[] = [], remove: string[] = []) => {
+      const gone = new Set(remove)
+      return [...new Set([...(current ?? []), ...add])].filter((x) => !gone.has(x))
+    }
+    const lists = {
+      excluded_ips: change(site.excluded_ips, a.add?.excluded_ips, a.remove?.excluded_ips),
+      allowed_hostnames: change(site.allowed_hostnames, a.add?.allowed_hostnames, a.remove?.allowed_hostnames),
+    }
+    for (const [field, list] of Object.entries(lists)) {
+      // Checked on every ingest request: keep the lists small.
+      if (list.length > MAX_EXCLUSIONS) throw new AdminRefusal(Errors.validation([{ field, message: `at most ${MAX_EXCLUSIONS} entries per site` }]))
+    }
+    const next = setSiteFilters(store, site.id, lists)
+    return { excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }
+  },
+
+  createGoal(store: Store, a: { siteId: string; goal: Pick<Goal, 'name' | 'type' | 'value'> }): Goal {
+    siteOrRefuse(store, a.siteId)
+    return createGoalInTransaction(store, a.siteId, a.goal)
+  },
+
+  deleteGoal(store: Store, a: { siteId: string; goalId: string }): { ok: true } {
+    siteOrRefuse(store, a.siteId)
+    if (!deleteGoalInTransaction(store, a.siteId, a.goalId)) throw new AdminRefusal(Errors.unknownGoal(a.goalId))
+    return { ok: true }
+  },
+} satisfies Record<string, (store: Store, args: any) => unknown>
+
+export type AdminOps = typeof adminOps
+export type AdminOpName = keyof AdminOps
+export type AdminArgs<K extends AdminOpName> = Parameters<AdminOps[K]>[1]
+export type AdminResult<K extends AdminOpName> = ReturnType<AdminOps[K]>

@@ -1,0 +1,57 @@
+/**
+ * Deleting a site and everything stored about it: the site record and its indexes, rollups, unique
+ * visitor sketches, raw event blocks, open sessions, goals and roles. Runs inside the admin op's
+ * transaction, so a crash leaves either the whole site or nothing.
+ *
+ * Every store keyed by site starts its key with the site number, so each is a range delete. Interned
+ * strings are shared by all sites and stay.
+ * @module
+ */
+import type { Database, Key } from 'lmdb'
+import type { Store } from '../store/open.js'
+import type { SiteRecord } from '../store/sites.js'
+import { revokeSiteInTransaction } from '../accounts/memberships.js'
+import { deleteSiteGoalsInTransaction } from '../goals/store.js'
+
+/** Keys are collected in chunks: a big site must not be held in memory all at once. */
+const CHUNK = 10_000
+
+function removeRange(db: Database<any, any>, start: Key, end: Key): number {
+  let removed = 0
+  for (;;) {
+    // Inside the write transaction, reads see our own removals: each pass finds the next chunk.
+    const keys = [...db.getKeys({ start, end, limit: CHUNK })]
+    if (keys.length === 0) return removed
+    for (const key of keys) db.remove(key)
+    removed += keys.length
+  }
+}
+
+function siteKeyPrefix(num: number): Buffer {
+  const b = Buffer.alloc(4)
+  b.writeUInt32BE(num >>> 0)
+  return b
+}
+
+export function deleteSiteInTransaction(store: Store, site: SiteRecord): { removed: number } {
+  const num = site.num
+  store.sites.remove(site.id)
+  store.siteDomains.remove(site.domain)
+  store.siteNums.remove(num)
+  let removed = 0
+  removed += removeRange(store.rollups, [num], [num + 1])
+  removed += removeRange(store.uniques, [num], [num + 1])
+  removed += removeRange(store.dimUniques, [num], [num + 1])
+  removed += removeRange(store.events, siteKeyPrefix(num), siteKeyPrefix(num + 1))
+  // Sessions are keyed [salt day, site, …]: one range per day present (a skip scan; two days at most in practice).
+  for (let from: Key[] | undefined; ; ) {
+    const first = [...store.sessions.getKeys({ ...(from ? { start: from } : {}), limit: 1 })][0] as Key[] | undefined
+    if (first === undefined) break
+    const day = first[0] as number
+    removed += removeRange(store.sessions, [day, num], [day, num + 1])
+    from = [day + 1]
+  }
+  deleteSiteGoalsInTransaction(store, site.id)
+  revokeSiteInTransaction(store, site.id)
+  return { removed }
+}

@@ -1,0 +1,63 @@
+/**
+ * Who is calling, and what they may do on a site.
+ *
+ * Credentials: an API token (`Authorization: Bearer …` or `X-Api-Key: …`) if one is sent — an invalid
+ * token is a 401 even when a cookie is present too, so a script never silently acts as a browser user —
+ * otherwise the `hk_token` session cookie.
+ *
+ * Site access: a site the caller has no role on answers exactly like a site that does not exist (404),
+ * so ids cannot be probed; a visible site with too small a role answers 403.
+ * @module
+ */
+import { Errors } from '../http/errors.js'
+import { ApiError } from '../admin/writer.js'
+import { clientOfToken } from '../accounts/api-clients.js'
+import { sessionOfToken } from '../accounts/login-sessions.js'
+import { roleOf } from '../accounts/memberships.js'
+import { lowerRole, roleAtLeast, type Role } from '../accounts/roles.js'
+import { tokenHash } from '../accounts/tokens.js'
+import { userById } from '../accounts/users.js'
+import type { Store } from '../store/open.js'
+import { getSite, type SiteRecord } from '../store/sites.js'
+import { cookieValue, type RequestFacts } from './request.js'
+import type { Principal } from './types.js'
+
+export const SESSION_COOKIE = 'hk_token'
+
+export type Credentials = { kind: 'none' } | { kind: 'invalid' } | { kind: 'ok'; principal: Principal }
+
+export function resolveCredentials(store: Store, facts: RequestFacts, now: number): Credentials {
+  let token = ''
+  if (facts.authorization !== '') {
+    const m = /^bearer[ \t]+(\S+)\s*$/i.exec(facts.authorization)
+    if (!m) return { kind: 'invalid' }
+    token = m[1]!
+  } else if (facts.apiKey !== '') token = facts.apiKey.trim()
+  if (token !== '') {
+    const client = clientOfToken(store, token)
+    const user = client && userById(store, client.user_id)
+    return client && user ? { kind: 'ok', principal: { kind: 'token', user, client } } : { kind: 'invalid' }
+  }
+  const cookie = cookieValue(facts.cookie, SESSION_COOKIE)
+  if (cookie === '') return { kind: 'none' }
+  const session = sessionOfToken(store, cookie, now)
+  const user = session && userById(store, session.user_id)
+  return session && user ? { kind: 'ok', principal: { kind: 'session', user, session, tokenHash: tokenHash(cookie) } } : { kind: 'invalid' }
+}
+
+/** The caller's role on a site: a user's membership; for an API client, the lower of its grant and its user's role. */
+export function roleOnSite(store: Store, principal: Principal, siteId: string): Role | undefined {
+  const own = roleOf(store, principal.user.id, siteId)
+  if (own === undefined || principal.kind === 'session') return own
+  const grant = principal.client.site_roles.find((g) => g.site_id === siteId)
+  return grant === undefined ? undefined : lowerRole(own, grant.role)
+}
+
+/** The site, if the caller has at least `needed` on it; otherwise throws the 404 or 403. */
+export function siteFor(store: Store, principal: Principal | null, siteId: string, needed: Role): { site: SiteRecord; role: Role } {
+  const site = getSite(store, siteId)
+  const role = site && principal ? roleOnSite(store, principal, siteId) : undefined
+  if (!site || role === undefined) throw new ApiError(Errors.unknownSiteFor(siteId))
+  if (!roleAtLeast(role, needed)) throw new ApiError(Errors.forbidden(needed))
+  return { site, role }
+}

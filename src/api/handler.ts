@@ -1,0 +1,140 @@
+/**
+ * The one uWS handler behind `/api/*`: a small async pipeline with a single error boundary.
+ *
+ *   read the request (sync) → onAborted → shutting down? → renew the read snapshot → match the route
+ *   → per-IP limiter (api or auth) → 404/405 → credentials (401/403) → CSRF (403) → path and query
+ *   validation (400) → body: media type (415), size (413), JSON (400), validation (400)
+ *   → handler (async) → answer, corked, never after an abort.
+ *
+ * Anything a handler throws goes through {@link toHttpError}: catalogue errors as they are, the query
+ * layer's refusals as 400, and everything else — a bug, never bad input — as a logged JSON 500.
+ * @module
+ */
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import { limiterKeyBytes } from '../net/ip.js'
+import { Errors, type HttpError } from '../http/errors.js'
+import { readBody } from '../http/body.js'
+import { resolveCredentials } from './access.js'
+import { crossSiteReason, originOf } from './csrf.js'
+import { toHttpError } from './failure.js'
+import { writeReply } from './reply.js'
+import { parseQuery, readFacts } from './request.js'
+import type { Router } from './router.js'
+import { SseStream } from './sse.js'
+import type { ApiDeps, JsonReply, Principal, Reply } from './types.js'
+import { check } from './validate.js'
+
+/** Request bodies of the API are small JSON documents. */
+export const API_BODY_LIMIT = 64 * 1024
+
+export function apiHandler(deps: ApiDeps, router: Router, streams: Set<SseStream>) {
+  return (res: HttpResponse, req: HttpRequest): void => {
+    const facts = readFacts(res, req, deps.trustedProxies)
+    let aborted = false
+    /** Set once an answer is ended or a stream started: uWS must never be told to answer twice. */
+    let answered = false
+    let stream: SseStream | null = null
+    res.onAborted(() => {
+      aborted = true
+      stream?.aborted()
+    })
+
+    const send = (reply: JsonReply, close = false): void => {
+      if (aborted || answered) return
+      answered = true
+      res.cork(() => writeReply(res, reply, close))
+    }
+    const fail = (err: HttpError, close = false): void => send({ status: err.status, body: err.body, headers: err.headers }, close)
+    const boundary = (err: unknown): void => {
+      const known = toHttpError(err)
+      if (known === null) deps.logger.error({ err, method: facts.method, path: facts.path }, 'API request failed')
+      if (stream?.open) stream.end() // a stream that failed while starting: end it rather than leave it silent
+      fail(known ?? Errors.internal())
+    }
+    const deliver = (reply: Reply): void => {
+      if (aborted || answered) return
+      if ('stream' in reply) {
+        answered = true
+        const sse = (stream = new SseStream(res))
+        streams.add(sse)
+        sse.onClose(() => streams.delete(sse))
+        sse.start()
+        reply.stream(sse)
+        return
+      }
+      send(reply)
+    }
+
+    try {
+      if (deps.isClosing()) return fail(Errors.apiShuttingDown(), true)
+      // Drain commits and admin writes happen in workers: read the latest committed snapshot.
+      deps.store.env.resetReadTxn()
+      const match = router.match(facts.method, facts.path)
+      const limit = match.kind === 'route' ? match.route.limit : 'api'
+      if (limit !== 'none') {
+        const waitMs = deps.limiters[limit].admit(limiterKeyBytes(facts.ip))
+        if (waitMs > 0) return fail(Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+      }
+      if (match.kind === 'not_found') return fail(Errors.notFound())
+      if (match.kind === 'method_not_allowed') return fail(Errors.methodNotAllowed(match.allow))
+      const route = match.route
+
+      let principal: Principal | null = null
+      if (route.access !== 'public') {
+        const creds = resolveCredentials(deps.store, facts, deps.now())
+        if (creds.kind !== 'ok') return fail(Errors.unauthorized())
+        principal = creds.principal
+        if (route.access === 'session' && principal.kind !== 'session') return fail(Errors.sessionRequired())
+      }
+      if (principal?.kind !== 'token') {
+        const why = crossSiteReason(facts.method, facts, originOf(deps.publicUrl()) ?? '')
+        if (why !== null) return fail(Errors.crossSite(why))
+      }
+
+      const params = check(route.params, match.params, '(path)')
+      if (!params.ok) return fail(Errors.validation(params.fields))
+      const query = check(route.query, parseQuery(facts.query), '(query)')
+      if (!query.ok) return fail(Errors.validation(query.fields))
+      const dispatch = (body: unknown): void => {
+        Promise.resolve()
+          .then(() => route.handle({ params: params.value, query: query.value, body, principal, deps }))
+          .then(deliver)
+          // Also catches a throw inside deliver: an unhandled rejection would end the process.
+          .catch(boundary)
+      }
+      if (route.body === undefined) return dispatch(undefined)
+
+      const mediaType = facts.contentType.split(';', 1)[0]!.trim().toLowerCase()
+      if (mediaType !== '' && mediaType !== 'application/json') return fail(Errors.apiMediaType(mediaType), true)
+      const declared = facts.contentLength === '' ? 0 : Number(facts.contentLength)
+      if (!(declared <= API_BODY_LIMIT)) return fail(Errors.bodyTooLarge(API_BODY_LIMIT), true)
+      const validateBody = (json: unknown): void => {
+        const body = check(route.body, json, '(body)')
+        if (!body.ok) return fail(Errors.validation(body.fields))
+        dispatch(body.value)
+      }
+      // No body at all reads as {}, so a missing field is reported by name rather than as "not JSON".
+      if (declared === 0 && facts.transferEncoding === '') return validateBody({})
+      readBody(res, declared, API_BODY_LIMIT, (outcome) => {
+        if (aborted) return
+        // This runs later, from uWS's onData: it needs its own boundary.
+        try {
+          if (!outcome.ok) return fail(Errors.bodyTooLarge(API_BODY_LIMIT), true)
+          // The buffer is only valid during this callback: decode it now.
+          const text = outcome.body.toString('utf8')
+          let json: unknown
+          try {
+            json = text.trim() === '' ? {} : JSON.parse(text)
+          } catch (err) {
+            return fail(Errors.invalidJson((err as Error).message))
+          }
+          validateBody(json)
+        } catch (err) {
+          boundary(err)
+        }
+      })
+    } catch (err) {
+      boundary(err)
+    }
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Writing API answers. Like src/http/respond.ts, every function here must run synchronously inside a
+ * uWS callback or inside `res.cork()`, and never after an abort (see ./handler.ts, which guards both).
+ * @module
+ */
+import { STATUS_CODES } from 'node:http'
+import type { HttpResponse } from '../native/uws.js'
+import type { HttpError } from '../http/errors.js'
+import type { JsonReply } from './types.js'
+
+export function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? 'Status'}`
+}
+
+/** Private data: never cached by a shared cache, never sniffed into another type. */
+function commonHeaders(res: HttpResponse): void {
+  res.writeHeader('Cache-Control', 'no-store')
+  res.writeHeader('X-Content-Type-Options', 'nosniff')
+}
+
+export function writeReply(res: HttpResponse, reply: JsonReply, closeConnection = false): void {
+  res.writeStatus(statusLine(reply.status))
+  commonHeaders(res)
+  for (const [k, v] of Object.entries(reply.headers ?? {})) res.writeHeader(k, v)
+  if (reply.status === 204) {
+    // No arguments: this uWS build turns an explicit `undefined` length into Content-Length: 2^63.
+    res.endWithoutBody()
+    return
+  }
+  res.writeHeader('Content-Type', 'application/json')
+  res.end(JSON.stringify(reply.body), closeConnection)
+}
+
+export function writeError(res: HttpResponse, err: HttpError, closeConnection = false): void {
+  writeReply(res, { status: err.status, body: err.body, headers: err.headers }, closeConnection)
+}

@@ -1,0 +1,75 @@
+/**
+ * Matches `/api/…` paths against the route table: literal segments and `:name` parameters
+ * (percent-decoded). A path that matches a route but not its method is a 405 with `Allow`; a literal
+ * segment beats a parameter, so `/goals/timeseries` is not taken for a goal id.
+ * @module
+ */
+import type { Method, RouteDef } from './types.js'
+
+type Segment = { literal: string } | { param: string }
+
+interface Compiled {
+  route: RouteDef
+  segments: Segment[]
+  literals: number
+}
+
+export type Match =
+  | { kind: 'route'; route: RouteDef; params: Record<string, string> }
+  | { kind: 'method_not_allowed'; allow: string }
+  | { kind: 'not_found' }
+
+function compile(route: RouteDef): Compiled {
+  const segments = route.path
+    .split('/')
+    .slice(1)
+    .map((s): Segment => (s.startsWith(':') ? { param: s.slice(1) } : { literal: s }))
+  return { route, segments, literals: segments.filter((s) => 'literal' in s).length }
+}
+
+function matchSegments(segments: Segment[], parts: string[]): Record<string, string> | null {
+  if (segments.length !== parts.length) return null
+  const params: Record<string, string> = {}
+  for (let i = 0; i < parts.length; i++) {
+    const seg = segments[i]!
+    const part = parts[i]!
+    if ('literal' in seg) {
+      if (seg.literal !== part) return null
+    } else {
+      if (part === '') return null
+      try {
+        params[seg.param] = decodeURIComponent(part)
+      } catch {
+        return null // malformed percent-encoding: no such resource
+      }
+    }
+  }
+  return params
+}
+
+export class Router {
+  readonly #routes: Compiled[]
+
+  constructor(routes: RouteDef[]) {
+    // Most literal first: the first method match wins.
+    this.#routes = routes.map(compile).sort((a, b) => b.literals - a.literals)
+  }
+
+  get routes(): RouteDef[] {
+    return this.#routes.map((c) => c.route)
+  }
+
+  match(method: string, path: string): Match {
+    const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+    const parts = trimmed.split('/').slice(1)
+    const allowed = new Set<Method>()
+    for (const c of this.#routes) {
+      const params = matchSegments(c.segments, parts)
+      if (params === null) continue
+      if (c.route.method === method) return { kind: 'route', route: c.route, params }
+      allowed.add(c.route.method)
+    }
+    if (allowed.size === 0) return { kind: 'not_found' }
+    return { kind: 'method_not_allowed', allow: [...allowed].sort().join(', ') }
+  }
+}

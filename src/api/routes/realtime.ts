@@ -1,0 +1,95 @@
+/**
+ * Realtime: `GET /api/sites/{id}/realtime` (visitors in the last 5 minutes, from memory) and
+ * `GET /api/sites/{id}/stream` (Server-Sent Events): a `stats` event with today's KPIs at once and
+ * within about a second of every commit touching the site — at most one per second per connection —
+ * and a heartbeat comment every 15 s. Figures only, never anything about a visitor.
+ * @module
+ */
+import { z } from 'zod'
+import { listGoals } from '../../goals/store.js'
+import { kpisSchema, siteStats } from '../../query/index.js'
+import { getSite, type SiteRecord } from '../../store/sites.js'
+import { siteFor } from '../access.js'
+import { route } from '../route.js'
+import { siteIdParams } from '../schemas.js'
+import type { SseStream } from '../sse.js'
+import type { ApiDeps } from '../types.js'
+
+export const STREAM_MIN_INTERVAL_MS = 1000
+export const HEARTBEAT_MS = 15_000
+
+const realtimeSchema = z.object({ visitors: z.number().int().describe('Distinct visitors with an event in the last 5 minutes') })
+const streamEventSchema = z
+  .object({ site_id: z.string(), date: z.string().describe("Today in the site's zone"), kpis: kpisSchema, visitors_now: z.number().int(), at: z.string() })
+  .describe('The data of each `event: stats` message (text/event-stream)')
+
+/** Today's date (YYYY-MM-DD) in the site's zone. */
+function today(timezone: string, now: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+function streamStats(deps: ApiDeps, watched: SiteRecord, sse: SseStream): void {
+  const siteId = watched.id
+  let last = 0
+  let timer: NodeJS.Timeout | null = null
+  const push = (): void => {
+    timer = null
+    if (!sse.open) return
+    last = deps.now()
+    // The commit happened in a worker: renew this thread's read snapshot before reading.
+    deps.store.env.resetReadTxn()
+    const site: SiteRecord | undefined = getSite(deps.store, siteId)
+    if (!site) return sse.end() // deleted while watched
+    try {
+      const date = today(site.timezone, last)
+      const stats = siteStats(deps.store, site, listGoals(deps.store, site.id), { from: date, to: date }, last)
+      sse.send('stats', { site_id: site.id, date, kpis: stats.kpis, visitors_now: deps.hub.visitorsNow(site.num), at: new Date(last).toISOString() })
+    } catch (err) {
+      deps.logger.error({ err, siteId }, 'stream: could not compute the figures')
+    }
+  }
+  const changed = (): void => {
+    // Coalesce: one push per interval, however many commits arrive in it.
+    if (timer === null) timer = setTimeout(push, Math.max(0, last + STREAM_MIN_INTERVAL_MS - deps.now()))
+  }
+  const unsubscribe = deps.hub.subscribe(watched.num, changed)
+  const heartbeat = setInterval(() => sse.comment('heartbeat'), HEARTBEAT_MS)
+  sse.onClose(() => {
+    unsubscribe()
+    clearInterval(heartbeat)
+    if (timer !== null) clearTimeout(timer)
+  })
+  push()
+}
+
+export const realtimeRoutes = [
+  route({
+    method: 'GET',
+    path: '/api/sites/:id/realtime',
+    summary: 'Visitors in the last 5 minutes',
+    tag: 'stats',
+    access: 'any',
+    limit: 'api',
+    params: siteIdParams,
+    responses: { 200: { description: 'OK', schema: realtimeSchema } },
+    handle({ params, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: { visitors: deps.hub.visitorsNow(site.num) } }
+    },
+  }),
+
+  route({
+    method: 'GET',
+    path: '/api/sites/:id/stream',
+    summary: "Server-Sent Events: today's KPIs, pushed within 2 s of new data",
+    tag: 'stats',
+    access: 'any',
+    limit: 'api',
+    params: siteIdParams,
+    responses: { 200: { description: 'text/event-stream of `stats` events', schema: streamEventSchema, contentType: 'text/event-stream' } },
+    handle({ params, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { stream: (sse: SseStream) => streamStats(deps, site, sse) }
+    },
+  }),
+]

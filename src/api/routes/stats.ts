@@ -1,0 +1,130 @@
+/**
+ * The read routes, wired to the query layer (src/query): stats, the goal timeseries, and the events
+ * breakdowns. Every answer is computed from rollups; the query layer refuses what it cannot answer
+ * exactly with a QueryError (→ 400 with its own code).
+ * @module
+ */
+import { z } from 'zod'
+import { Errors } from '../../http/errors.js'
+import { ApiError } from '../../admin/writer.js'
+import { listGoals } from '../../goals/store.js'
+import {
+  eventPropertyKeys,
+  eventPropertyKeysResponseSchema,
+  eventPropertyValues,
+  eventPropertyValuesResponseSchema,
+  eventsList,
+  eventsListResponseSchema,
+  eventsQuerySchema,
+  eventTimeseries,
+  eventTimeseriesResponseSchema,
+  goalsTimeseries,
+  goalsTimeseriesResponseSchema,
+  siteStats,
+  statsQuerySchema,
+  statsResponseSchema,
+  timeseriesQuerySchema,
+} from '../../query/index.js'
+import { siteFor } from '../access.js'
+import { route } from '../route.js'
+import { siteIdParams } from '../schemas.js'
+
+const common = { tag: 'stats', access: 'any', limit: 'api' } as const
+const eventParams = siteIdParams.extend({ name: z.string().describe('Event name (percent-encoded in the path)') })
+const goalsTimeseriesQuery = timeseriesQuerySchema.extend({
+  goal_id: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable; default all goals of the site'),
+})
+
+export const statsRoutes = [
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/stats',
+    summary: 'KPIs, chart, top lists, goals and events of a range',
+    params: siteIdParams,
+    query: statsQuerySchema,
+    responses: { 200: { description: 'OK', schema: statsResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: siteStats(deps.store, site, listGoals(deps.store, site.id), query, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/goals/timeseries',
+    summary: 'Conversions and completions per bucket, zeros included',
+    tag: 'goals',
+    params: siteIdParams,
+    query: goalsTimeseriesQuery,
+    responses: { 200: { description: 'OK', schema: goalsTimeseriesResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      const { goal_id, ...range } = query
+      let goals = listGoals(deps.store, site.id)
+      if (goal_id !== undefined) {
+        const wanted = new Set(Array.isArray(goal_id) ? goal_id : [goal_id])
+        for (const id of wanted) if (!goals.some((g) => g.id === id)) throw new ApiError(Errors.unknownGoal(id))
+        goals = goals.filter((g) => wanted.has(g.id))
+      }
+      return { status: 200, body: goalsTimeseries(deps.store, site, goals, range, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/events',
+    summary: 'Custom event names with totals and unique visitors',
+    params: siteIdParams,
+    query: eventsQuerySchema,
+    responses: { 200: { description: 'OK', schema: eventsListResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: eventsList(deps.store, site, query, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/events/:name/properties',
+    summary: "An event's property keys",
+    params: eventParams,
+    query: eventsQuerySchema,
+    responses: { 200: { description: 'OK', schema: eventPropertyKeysResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: eventPropertyKeys(deps.store, site, params.name, query, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/events/:name/properties/:key',
+    summary: "The values of one property of an event, with totals and unique visitors",
+    params: eventParams.extend({ key: z.string() }),
+    query: eventsQuerySchema,
+    responses: { 200: { description: 'OK', schema: eventPropertyValuesResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: eventPropertyValues(deps.store, site, params.name, params.key, query, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/events/:name/timeseries',
+    summary: 'Events and unique visitors per bucket',
+    params: eventParams,
+    query: eventsQuerySchema,
+    responses: { 200: { description: 'OK', schema: eventTimeseriesResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: eventTimeseries(deps.store, site, params.name, query, deps.now()) }
+    },
+  }),
+]

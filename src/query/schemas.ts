@@ -1,0 +1,132 @@
+/**
+ * The zod schemas of the read API: query parameters as they arrive (strings from the URL; `filter` may
+ * repeat) and the JSON answers. The REST layer validates with the query schemas' shapes and builds its
+ * OpenAPI 3.1 document from all of them with `z.toJSONSchema`; the functions in ./index.ts validate
+ * again themselves, so they are safe to call with any input.
+ * @module
+ */
+import { z } from 'zod'
+
+const from = z
+  .string()
+  .optional()
+  .describe(
+    'Start of the range: a date `YYYY-MM-DD` (from the start of that day in the reporting zone) or an RFC 3339 instant on a 15-minute boundary (`2026-03-29T10:15:00Z`, `2026-03-29T10:15:00+05:45`). Default: 29 days before `to`, so 30 days with `to`.',
+  )
+const to = z
+  .string()
+  .optional()
+  .describe(
+    'End of the range: a date `YYYY-MM-DD` (INCLUSIVE: to the end of that day in the reporting zone) or an RFC 3339 instant on a 15-minute boundary (EXCLUSIVE). Default: today in the reporting zone. Anything else is refused (400), never ignored.',
+  )
+const tz = z
+  .string()
+  .optional()
+  .describe(
+    "Reporting time zone (IANA name). Default: the site's zone. Another zone is answered exactly (its day boundaries read from 15-minute buckets), within the cost limits; an unknown zone is refused (400).",
+  )
+const interval = z
+  .enum(['hour', 'day', 'week', 'month'])
+  .optional()
+  .describe('Chart bucket. Default: hour under 48 hours, day under 180 days, month beyond. Weeks start on Monday. Buckets follow the reporting zone exactly (a DST day has 23 or 25 hours).')
+const filter = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .describe(
+    '`type:value`, repeatable or comma-separated. Supported: `path:<exact path>` (alias `page:`) on stats; `prop:<key>=<value>` on an event timeseries. Any other filter is refused with `unsupported_filter`, never ignored.',
+  )
+const limit = z.string().optional().describe('Entries per list: an integer from 1 to 1000. Default 10 on stats, 100 on event lists.')
+const compare = z
+  .enum(['previous'])
+  .optional()
+  .describe('`previous` adds `previous.kpis` for the period of equal length just before the range (as many days for date ranges).')
+
+export const rangeQuerySchema = z.object({ from, to, tz }).describe('A time range')
+export const timeseriesQuerySchema = z.object({ from, to, tz, interval, filter }).describe('A time range and chart interval')
+export const statsQuerySchema = z.object({ from, to, tz, interval, filter, limit, compare }).describe('Stats query')
+export const eventsQuerySchema = z.object({ from, to, tz, interval, filter, limit }).describe('Events query')
+
+export type RangeQuery = z.input<typeof rangeQuerySchema>
+export type TimeseriesQuery = z.input<typeof timeseriesQuerySchema>
+export type StatsQuery = z.input<typeof statsQuerySchema>
+export type EventsQuery = z.input<typeof eventsQuerySchema>
+
+const time = z.string().describe("Start of the bucket, RFC 3339 at the reporting zone's offset then (`2026-03-29T03:00:00+02:00`; `Z` for a zero offset). A bucket cut by the range counts only what is inside the range.")
+const ratio = (what: string) => z.number().nullable().describe(`${what}, rounded to 2 decimals; null when a filter is in force that this figure cannot honour exactly`)
+
+export const kpisSchema = z
+  .object({
+    visitors: z.number().int().describe('Unique visitors (HyperLogLog, ≈0.8 % error; exact while small)'),
+    visits: z.number().int().nullable().describe('Sessions that started in the range (null under a path filter)'),
+    pageviews: z.number().int(),
+    views_per_visit: ratio('Pageviews ÷ visits'),
+    bounce_rate: ratio('Percent of visits with exactly one pageview'),
+    visit_duration: ratio('Average visit duration in seconds'),
+  })
+  .describe('Headline figures')
+
+export const rangeSchema = z
+  .object({
+    from: z.string().describe('`from` as used: a date, or an instant at the zone offset'),
+    to: z.string().describe('`to` as used (a date is inclusive, an instant exclusive)'),
+    tz: z.string(),
+    interval: z.enum(['hour', 'day', 'week', 'month']).optional(),
+    start: z.string().describe('First instant counted (RFC 3339)'),
+    end: z.string().describe('First instant NOT counted (RFC 3339)'),
+  })
+  .describe('The range answered')
+
+const entry = z.object({ name: z.string(), value: z.number().int() })
+const pageEntry = entry.extend({ visitors: z.number().int().describe('Unique visitors of the page') })
+const list = (what: string) => z.array(entry).nullable().describe(`${what}; null when it cannot be answered exactly (see \`unavailable\`)`)
+
+export const eventRowSchema = z.object({ name: z.string(), total: z.number().int(), visitors: z.number().int() })
+export const goalStatsSchema = z.object({
+  goal_id: z.string(),
+  name: z.string(),
+  conversions: z.number().int().describe('Unique visitors who completed the goal in the range'),
+  completions: z.number().int().describe('Matching events or pageviews'),
+  conversion_rate: z.number().describe('conversions ÷ visitors × 100, 2 decimals, at most 100'),
+})
+
+export const statsResponseSchema = z.object({
+  range: rangeSchema,
+  kpis: kpisSchema,
+  timeseries: z.array(z.object({ time, visitors: z.number().int(), pageviews: z.number().int() })),
+  top: z.object({
+    pages: z.array(pageEntry).describe('Pages by pageviews'),
+    entry_pages: list('Entry pages by visits'),
+    exit_pages: list('Exit pages by visits'),
+    sources: list('Sources by visits'),
+    utm_source: list('utm_source by visits'),
+    utm_medium: list('utm_medium by visits'),
+    utm_campaign: list('utm_campaign by visits'),
+    browsers: list('Browsers by visits'),
+    os: list('Operating systems by visits'),
+    devices: list('Devices by visits'),
+  }),
+  goals: z.array(goalStatsSchema).nullable().describe('Per goal, in the order given; null under a path filter'),
+  events: z.array(eventRowSchema).nullable().describe('Custom events by total; null under a path filter'),
+  unavailable: z
+    .array(z.object({ field: z.string(), code: z.enum(['not_filterable', 'partial_day']), message: z.string() }))
+    .describe('The figures left null and why: never approximated, never silently unfiltered'),
+  previous: z.object({ range: rangeSchema, kpis: kpisSchema }).optional().describe('With compare=previous'),
+})
+
+export const goalsTimeseriesResponseSchema = z.array(
+  z.object({
+    time,
+    conversions: z.number().int().describe('Unique visitors who completed any of the goals in the bucket'),
+    completions: z.number().int().describe('Matching events or pageviews, summed over the goals'),
+  }),
+)
+export const eventsListResponseSchema = z.array(eventRowSchema)
+export const eventPropertyKeysResponseSchema = z.array(z.object({ key: z.string(), total: z.number().int().describe('Events carrying the key') }))
+export const eventPropertyValuesResponseSchema = z.array(z.object({ value: z.string(), total: z.number().int(), visitors: z.number().int() }))
+export const eventTimeseriesResponseSchema = z.array(z.object({ time, total: z.number().int(), visitors: z.number().int() }))
+
+export type Kpis = z.infer<typeof kpisSchema>
+export type RangeEcho = z.infer<typeof rangeSchema>
+export type StatsResponse = z.infer<typeof statsResponseSchema>
+export type GoalStats = z.infer<typeof goalStatsSchema>
+export type EventRow = z.infer<typeof eventRowSchema>
