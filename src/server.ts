@@ -15,6 +15,8 @@ import { DrainScheduler } from './drain/scheduler.js'
 import type { DrainWorkerData } from './drain/protocol.js'
 import { createApp } from './http/app.js'
 import { createEngineMetrics } from './ops/engine-metrics.js'
+import { DurableAcks } from './drain/acks.js'
+import { IdempotencyIndex } from './ingest/idempotency.js'
 import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
 import { adminWriter } from './admin/writer.js'
@@ -25,6 +27,7 @@ export const LANES = 4
 const INGEST_LIMITER = 1
 const API_LIMITER = 2
 const AUTH_LIMITER = 3
+const SERVER_INGEST_LIMITER = 4
 /** Expired login sessions are deleted this often (they are refused at once anyway; this frees the space). */
 const SESSION_PRUNE_MS = 10 * 60 * 1000
 
@@ -52,6 +55,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const limiter = new RateLimiter(limiterTable, { rate: config.ingestRate, burst: config.ingestBurst }, { limiterId: INGEST_LIMITER })
   const apiLimiter = new RateLimiter(limiterTable, { rate: config.apiRate, burst: config.apiBurst }, { limiterId: API_LIMITER })
   const authLimiter = new RateLimiter(limiterTable, { rate: config.authRate, burst: config.authBurst }, { limiterId: AUTH_LIMITER })
+  const tokenLimiter = new RateLimiter(
+    limiterTable,
+    { rate: config.serverIngestRate, burst: config.serverIngestBurst },
+    { limiterId: SERVER_INGEST_LIMITER },
+  )
+  const acks = new DurableAcks(LANES)
+  const idempotency = new IdempotencyIndex(store, LANES)
 
   const workerData: DrainWorkerData = { rings: ringBuffers, dataPath: config.dataPath }
   const pool = new Piscina({
@@ -76,13 +86,15 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       metrics.commitMs.observe(r.commitMs)
       for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
       realtime.onDrained(r)
+      idempotency.drained(r.lane, r.to)
+      acks.drained(r.lane, r.to, r.flushed)
     },
     onFailure(lane, error, attempt) {
       lastDrainError = (error as Error)?.message ?? String(error)
       metrics.drainFailures.inc()
       logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
     },
-  })
+  }, (lane) => acks.waiting(lane))
 
   metrics.registry.gauge('hitring_ring_used_bytes', 'Bytes waiting in each ring lane (drain lag)', () =>
     rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.used() })),
@@ -105,14 +117,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Known once the port is bound (a test listens on port 0): the CSRF origin and the cookie's Secure flag.
   let publicUrl = config.publicUrl
   const write = adminWriter(pool, store)
+  const sites = new SiteDirectory(store)
   const { app, api } = createApp(
     {
       limiter,
       trustedProxies: config.trustedProxies,
-      sites: new SiteDirectory(store),
+      sites,
       rings,
       metrics,
       filters: { respectDnt: config.respectDnt },
+      ackMode: config.ingestAck,
+      acks,
       published: () => scheduler.kick(),
       isClosing: () => closing,
       now: Date.now,
@@ -139,6 +154,22 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       now: Date.now,
       isClosing: () => closing,
     },
+    {
+      store,
+      sites,
+      rings,
+      metrics,
+      limiter: tokenLimiter,
+      acks,
+      idempotency,
+      ackMode: config.ingestAck,
+      backfillMs: config.backfillMs,
+      batchMaxItems: config.batchMaxItems,
+      batchMaxBytes: config.batchMaxBytes,
+      published: () => scheduler.kick(),
+      isClosing: () => closing,
+      now: Date.now,
+    },
   )
 
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
@@ -164,6 +195,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       api.closeStreams()
       const drained = await scheduler.drainAll(config.shutdownTimeoutMs)
       const pendingBytes = rings.reduce((n, r) => n + r.used(), 0)
+      if (!drained) acks.failAll() // durable requests still waiting hear "not stored" (503), never a false 202
       scheduler.stop()
       // Committed transactions are in the OS page cache; make them durable before saying goodbye.
       // `sync` (mdb_env_sync) exists on the environment but is missing from lmdb-js's typings.

@@ -51,6 +51,27 @@ export const OPTIONS = [
     default: '30',
     help: 'lifetime of a session opened with remember_me, in days; fractions allowed',
   },
+  {
+    flag: 'ingest-ack',
+    env: 'HITKEEP_INGEST_ACK',
+    default: 'fast',
+    help: 'fast: 202 once an event is queued in memory; durable: 202 once it is committed and flushed to disk (per request: X-Hitring-Ack: durable)',
+  },
+  {
+    flag: 'server-ingest-rate',
+    env: 'HITKEEP_SERVER_INGEST_RATE_LIMIT',
+    default: '1000',
+    help: 'server-ingest and batch requests per second per API token',
+  },
+  { flag: 'server-ingest-burst', env: 'HITKEEP_SERVER_INGEST_BURST', default: '2000', help: 'server-ingest and batch burst per API token' },
+  {
+    flag: 'backfill-window',
+    env: 'HITKEEP_BACKFILL_WINDOW',
+    default: '7d',
+    help: 'how old a server-side event timestamp may be (e.g. 7d, 36h)',
+  },
+  { flag: 'batch-max-items', env: 'HITKEEP_BATCH_MAX_ITEMS', default: '10000', help: 'items per POST /api/ingest/batch' },
+  { flag: 'batch-max-bytes', env: 'HITKEEP_BATCH_MAX_BYTES', default: '5MiB', help: 'body size of POST /api/ingest/batch' },
   { flag: 'ring-size', env: 'HITKEEP_RING_SIZE', default: '64MiB', help: 'memory of the ingest rings in all (power of two; e.g. 64MiB)' },
   { flag: 'workers', env: 'HITKEEP_WORKERS', default: '', help: 'drain worker threads (default: CPU count, 1 to 4)' },
   {
@@ -74,10 +95,13 @@ function parseBytes(s: string): number {
   return Number(m[1]) * mult
 }
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** `500ms`, `30s`, `5m`, `36h`, `7d`; a bare number is seconds. */
 function parseDurationMs(s: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(s.trim())
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(s.trim())
   if (!m) return NaN
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000)
+  return Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!
 }
 
 const positive = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).finite().positive()
@@ -111,6 +135,18 @@ export const configSchema = z.object({
   // Fractions allowed so tests (and cautious operators) can use sessions of seconds.
   'auth-session-minutes': positive('minutes').max(10 * 365 * 24 * 60, 'must be at most ten years'),
   'auth-remember-me-days': positive('days').max(10 * 365, 'must be at most ten years'),
+  'ingest-ack': z.enum(['fast', 'durable'], { error: 'must be fast or durable' }),
+  'server-ingest-rate': positive('requests per second'),
+  'server-ingest-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(10_000_000),
+  'backfill-window': z
+    .string()
+    .transform(parseDurationMs)
+    .refine((n) => Number.isFinite(n) && n >= 60_000, 'must be a duration of at least a minute, such as 7d or 36h'),
+  'batch-max-items': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'batch-max-bytes': z
+    .string()
+    .transform(parseBytes)
+    .refine((n) => Number.isInteger(n) && n >= 1024 && n <= 256 * 1024 * 1024, 'must be a size from 1KiB to 256MiB, such as 5MiB'),
   'ring-size': z
     .string()
     .transform(parseBytes)
@@ -147,6 +183,12 @@ export interface Config {
   /** Lifetime of a login session, ms; and of one opened with remember_me. */
   sessionMs: number
   rememberMeMs: number
+  ingestAck: 'fast' | 'durable'
+  serverIngestRate: number
+  serverIngestBurst: number
+  backfillMs: number
+  batchMaxItems: number
+  batchMaxBytes: number
   ringBytes: number
   workers: number
   respectDnt: boolean
@@ -171,6 +213,12 @@ export function toConfig(p: Parsed): Config {
     authBurst: p['auth-burst'],
     sessionMs: Math.round(p['auth-session-minutes'] * 60_000),
     rememberMeMs: Math.round(p['auth-remember-me-days'] * 86_400_000),
+    ingestAck: p['ingest-ack'],
+    serverIngestRate: p['server-ingest-rate'],
+    serverIngestBurst: p['server-ingest-burst'],
+    backfillMs: p['backfill-window'],
+    batchMaxItems: p['batch-max-items'],
+    batchMaxBytes: p['batch-max-bytes'],
     ringBytes: p['ring-size'],
     workers: p.workers,
     respectDnt: p['respect-dnt'],

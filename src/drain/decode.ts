@@ -29,6 +29,8 @@ export interface EventItem {
   os: string
   device: string
   screen: string
+  /** A server-side item's idempotency key (checked again inside the transaction). */
+  idempotencyKey: string | undefined
 }
 
 export interface DropItem {
@@ -65,7 +67,8 @@ export function decodeSegment(
       const r = decodeIngestRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(r.siteNum)
       if (!site) return void drop('site_deleted')
-      const checked = validatePayload(r.kind, JSON.parse(r.bodyText))
+      const json = JSON.parse(r.bodyText) as Record<string, unknown>
+      const checked = validatePayload(r.kind, json)
       if (!checked.ok) return void drop('invalid_record')
       const p = checked.value
       let page = pages.get(p.url)
@@ -93,6 +96,7 @@ export function decodeSegment(
         os: ua.os,
         device: ua.device,
         screen: screenClass(p.screenWidth),
+        idempotencyKey: typeof json.id === 'string' ? json.id : undefined,
       })
     } catch {
       // The HTTP thread validated this record; reaching here is a bug, and the event is counted, not lost silently.

@@ -48,7 +48,7 @@ export class SegmentDrainer {
     // the site's DROPPED rollup (in writeBatch).
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, counters: 0, active: [] }
+    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: [] }
     try {
       await this.store.env.transaction(() => {
         outcome = writeBatch(this.store, this.#interner, items)
@@ -61,6 +61,7 @@ export class SegmentDrainer {
     const commitMs = performance.now() - started
     if (task.sync) await this.store.env.flushed
     const { stored, counters, active } = outcome
+    if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
     return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs, flushed: task.sync, active }
   }
 }

@@ -14,6 +14,7 @@ import { saltInTransaction, utcDay } from '../identity/salts.js'
 import { visitorId } from '../identity/visitor.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
 import { DAY_MS } from '../store/buckets.js'
+import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
 import { countStoredEvent } from './count.js'
 import type { EventItem, Item } from './decode.js'
 
@@ -21,6 +22,8 @@ type SessionKey = [day: number, site: number, key: string]
 
 export interface BatchOutcome {
   stored: number
+  /** Items skipped because their idempotency key was committed before. */
+  duplicates: number
   counters: number
   active: Array<[number, number, number]>
 }
@@ -54,12 +57,23 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     return b
   }
   let stored = 0
+  let duplicates = 0
   const active = new Map<string, [number, number, number]>()
 
   for (const item of items) {
     if (item.type === 'drop') {
       deltas.count(bucketsOf(item.site), Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
       continue
+    }
+    if (item.idempotencyKey !== undefined) {
+      // The HTTP thread already refused known keys; this closes the last race (and survives restarts).
+      const key: [number, string] = [item.site.num, item.idempotencyKey]
+      const at = store.idempotency.get(key)
+      if (at !== undefined && Date.now() - at < IDEMPOTENCY_WINDOW_MS) {
+        duplicates++
+        continue
+      }
+      store.idempotency.put(key, Date.now())
     }
     const day = utcDay(item.ts)
     // Visitors send several events per batch: hash each (day, site, IP, UA) once.
@@ -120,7 +134,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   for (const { key, state } of sessions.values()) store.sessions.put(key, state)
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
-  return { stored, counters: deltas.size + uniques.size, active: [...active.values()] }
+  return { stored, duplicates, counters: deltas.size + uniques.size, active: [...active.values()] }
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */

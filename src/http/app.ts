@@ -8,11 +8,17 @@ import { EventKind } from '../ingest/payload.js'
 import { Errors } from './errors.js'
 import { ingestHandler, preflightHandler, type IngestContext } from './ingest-route.js'
 import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
+import { serverIngestHandler, type ServerIngestContext } from './server-ingest-route.js'
 import { registerTrackerRoutes } from './tracker-route.js'
 import { sendError } from './respond.js'
 import { registerApi, type ApiDeps, type RegisteredApi } from '../api/index.js'
 
-export function createApp(ingest: IngestContext, ops: OpsContext, apiDeps: ApiDeps): { app: TemplatedApp; api: RegisteredApi } {
+export function createApp(
+  ingest: IngestContext,
+  ops: OpsContext,
+  apiDeps: ApiDeps,
+  serverIngest: ServerIngestContext,
+): { app: TemplatedApp; api: RegisteredApi } {
   const app = uws.App()
   for (const [path, kind] of [
     ['/ingest/event', EventKind.Custom],
@@ -25,6 +31,15 @@ export function createApp(ingest: IngestContext, ops: OpsContext, apiDeps: ApiDe
       ingest.metrics.rejected.inc({ code: 'method_not_allowed' })
       sendError(res, Errors.methodNotAllowed('POST, OPTIONS'), origin)
     })
+  }
+  // Server-side ingestion: static paths, matched before the API's /api/* wildcard.
+  for (const [path, route] of [
+    ['/api/ingest/server/pageview', 'pageview'],
+    ['/api/ingest/server/event', 'event'],
+    ['/api/ingest/batch', 'batch'],
+  ] as const) {
+    app.post(path, serverIngestHandler(serverIngest, route))
+    app.any(path, (res) => sendError(res, Errors.methodNotAllowed('POST')))
   }
   registerOpsRoutes(app, ops)
   registerTrackerRoutes(app)

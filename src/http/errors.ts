@@ -103,6 +103,27 @@ export const Errors = {
     ...make(503, 'shutting_down', 'The server is shutting down; retry shortly'),
     headers: { 'Retry-After': '1', Connection: 'close' },
   }),
+  // ── Server-side ingestion (/api/ingest/server/*, /api/ingest/batch) ─────────────────────────────
+  tokenRequired: () =>
+    make(401, 'unauthorized', 'Send an API client token: Authorization: Bearer <token> or X-Api-Key: <token>'),
+  tokenRateLimited: (retryAfterSeconds: number) => ({
+    ...make(429, 'rate_limited', `Too many requests with this API token; retry in ${retryAfterSeconds} s`),
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  }),
+  unknownSiteForUrl: (host: string) =>
+    make(404, 'unknown_site', `No site is registered for the host ${JSON.stringify(host)} of url`, [{ field: 'url', message: 'no site for this host' }]),
+  batchTooLarge: (items: number, limit: number) =>
+    make(413, 'batch_too_large', `A batch holds at most ${limit} items; this one has ${items}`),
+  batchMediaType: (got: string) =>
+    make(
+      415,
+      'unsupported_media_type',
+      `Send the batch as a JSON array (Content-Type: application/json) or NDJSON (application/x-ndjson); got ${JSON.stringify(got)}`,
+    ),
+  notStored: () => ({
+    ...make(503, 'not_stored', 'The server stopped before these events were stored; nothing was acknowledged. Retry.'),
+    headers: { 'Retry-After': '1' },
+  }),
   /** Never for bad input: only for our own bugs and broken disks. Logged with the cause. */
   internal: () => make(500, 'internal_error', 'Something went wrong on the server; it was logged'),
 } as const

@@ -10,19 +10,13 @@ import { limiterKeyBytes, type CidrSet } from '../net/ip.js'
 import type { RingWriter } from '../ring/index.js'
 import { EventKind, validatePayload } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
-import {
-  DROP_RECORD_BYTES,
-  encodeDropRecord,
-  encodeIngestRecord,
-  RECORD_HEADER_BYTES,
-  RECORD_TYPE_DROP_V1,
-  RECORD_TYPE_INGEST_V1,
-} from '../ingest/record.js'
+import { DROP_RECORD_BYTES, encodeDropRecord, RECORD_TYPE_DROP_V1 } from '../ingest/record.js'
+import { enqueueEvent } from '../ingest/enqueue.js'
+import type { DurableAcks } from '../drain/acks.js'
 import { DropReason, type DropReasonName } from '../ingest/drops.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import type { SiteDirectory } from '../store/site-directory.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
-import { utf8Length } from '../ingest/payload.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
 import { clientIp, laneOf } from './client.js'
@@ -36,6 +30,9 @@ export interface IngestContext {
   rings: RingWriter[]
   metrics: EngineMetrics
   filters: FilterOptions
+  /** `fast`: 202 once in the ring; `durable`: 202 once committed and flushed (see src/drain/acks.ts). */
+  ackMode: 'fast' | 'durable'
+  acks: DurableAcks
   /** Called after a record is published, to schedule a drain. */
   published(): void
   /** True once shutdown began: new events are refused with 503 rather than risked. */
@@ -83,6 +80,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       secGpc: respectDnt ? req.getHeader('sec-gpc') : '',
     }
     const { origin, userAgent } = facts
+    const durable = ctx.ackMode === 'durable' || req.getHeader('x-hitring-ack') === 'durable'
     const contentType = req.getHeader('content-type')
     const declared = req.getHeader('content-length')
     const ip = clientIp(res, req, ctx.trustedProxies)
@@ -131,17 +129,27 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
         if (!site) return acceptDropped(res, origin, 'unknown_site_origin', null, 0, receivedAt)
       }
       const siteNum = site.record.num
-      const ring = ctx.rings[laneOf(ip, laneMask)]!
+      const lane = laneOf(ip, laneMask)
+      const ring = ctx.rings[lane]!
       const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
-      const uaBytes = Math.min(utf8Length(userAgent), Limits.userAgentBytes)
-      const at = ring.reserve(RECORD_TYPE_INGEST_V1, RECORD_HEADER_BYTES + ip.length + uaBytes + body.length)
-      if (at < 0) return fail(res, origin, Errors.ringFull())
-      encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt, siteNum, kind, ip, userAgent, body })
-      ring.publish()
+      const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, body })
+      if (position < 0) return fail(res, origin, Errors.ringFull())
       ctx.published()
       accepted.inc()
+      if (durable) {
+        // Answer once the commit holding this event is flushed; the HTTP thread does not wait for it.
+        return ctx.acks.wait(lane, position, (stored) => {
+          if (aborted) return
+          res.cork(() => {
+            if (!stored) return fail(res, origin, Errors.notStored())
+            res.writeStatus(statusLine(202))
+            writeCors(res, origin)
+            res.end()
+          })
+        })
+      }
       res.writeStatus(statusLine(202))
       writeCors(res, origin)
       res.end()

@@ -87,7 +87,14 @@ export function validateServerItem(kind: EventKind, raw: unknown, now: number, b
 
   const p = checked.value
   const body = Buffer.from(
-    JSON.stringify({ url: p.url, referrer: p.referrer, name: kind === EventKind.Custom ? p.name : undefined, props: p.props ?? undefined, session_id: p.sessionId }),
+    JSON.stringify({
+      url: p.url,
+      referrer: p.referrer,
+      name: kind === EventKind.Custom ? p.name : undefined,
+      props: p.props ?? undefined,
+      session_id: p.sessionId,
+      id,
+    }),
   )
   return { ok: true, item: { payload: p, timestamp, ip: ip!, userAgent, dnt: r.dnt === true, id, body } }
 }

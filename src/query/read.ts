@@ -56,7 +56,8 @@ export function breakdown(store: Store, site: number, metric: number, cover: Cov
       if (dim !== 0) out.set(dim, (out.get(dim) ?? 0) + (value as number))
     }
   }
-  for (const m of cover.months) walk(Granularity.MONTH, m, m + 1)
+  // Consecutive buckets in one walk each: a year of months is one cursor, not twelve.
+  for (const [from, to] of runs(cover.months)) walk(Granularity.MONTH, from, to)
   for (const [from, to] of runs(cover.days)) walk(Granularity.DAY, from, to)
   for (const [q0, q1] of cover.q15) walk(Granularity.Q15, q0, q1)
   return out

@@ -1,0 +1,172 @@
+/**
+ * Server-side ingestion: HitKeep's `POST /api/ingest/server/pageview` and `/event`, and the batch
+ * endpoint `POST /api/ingest/batch` (a JSON array or NDJSON of up to 10,000 items). Authenticated by an
+ * API client token with the owner or editor role on each item's site, limited per token (not per IP),
+ * idempotent by item `id`, acknowledged fast (in the ring) or durably (committed and flushed).
+ *
+ * Like the browser routes, this handler runs on the HTTP thread and never waits: it validates, pushes
+ * one ring record per item (lane by the visitor's IP) and answers — or, in durable mode, parks the
+ * answer until the drain reports every lane it used as committed (src/drain/acks.ts).
+ * @module
+ */
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import type { RateLimiter } from '../limiter/index.js'
+import type { RingWriter } from '../ring/index.js'
+import type { Store } from '../store/open.js'
+import type { SiteDirectory } from '../store/site-directory.js'
+import type { EngineMetrics } from '../ops/engine-metrics.js'
+import type { DurableAcks } from '../drain/acks.js'
+import type { IdempotencyIndex } from '../ingest/idempotency.js'
+import { EventKind } from '../ingest/payload.js'
+import { Limits } from '../ingest/limits.js'
+import { Errors, type HttpError } from './errors.js'
+import { readBody } from './body.js'
+import { laneOf } from './client.js'
+import { sendError, sendJson, statusLine } from './respond.js'
+import { TokenAuth } from './token-auth.js'
+import { processItems, type ItemOutcome } from './server-items.js'
+
+export interface ServerIngestContext {
+  store: Store
+  sites: SiteDirectory
+  rings: RingWriter[]
+  metrics: EngineMetrics
+  /** Per-token limiter (keyed by the token's hash). */
+  limiter: RateLimiter
+  acks: DurableAcks
+  idempotency: IdempotencyIndex
+  ackMode: 'fast' | 'durable'
+  backfillMs: number
+  batchMaxItems: number
+  batchMaxBytes: number
+  published(): void
+  isClosing(): boolean
+  now(): number
+}
+
+type Route = 'pageview' | 'event' | 'batch'
+
+/** Splits a batch body: a JSON array, or one JSON value per line (NDJSON). */
+function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[] } | { ok: false; error: HttpError } {
+  if (!ndjson) {
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (err) {
+      return { ok: false, error: Errors.invalidJson((err as Error).message) }
+    }
+    if (!Array.isArray(json)) return { ok: false, error: Errors.validation([{ field: '(body)', message: 'must be a JSON array of items (or send NDJSON)' }]) }
+    return { ok: true, items: json }
+  }
+  const items: unknown[] = []
+  let line = 0
+  for (const raw of text.split('\n')) {
+    line++
+    if (raw.trim() === '') continue
+    try {
+      items.push(JSON.parse(raw))
+    } catch (err) {
+      return { ok: false, error: Errors.invalidJson(`line ${line}: ${(err as Error).message}`) }
+    }
+  }
+  return { ok: true, items }
+}
+
+export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
+  const auth = new TokenAuth(ctx.store, ctx.now)
+  const laneMask = ctx.rings.length - 1
+  const accepted = ctx.metrics.accepted.with({ kind: 'server' })
+
+  return (res: HttpResponse, req: HttpRequest): void => {
+    const authorization = req.getHeader('authorization')
+    const apiKey = req.getHeader('x-api-key')
+    const contentType = req.getHeader('content-type').split(';', 1)[0]!.trim().toLowerCase()
+    const declared = req.getHeader('content-length')
+    const durable = ctx.ackMode === 'durable' || req.getHeader('x-hitring-ack') === 'durable'
+    const fail = (err: HttpError, close = false): void => {
+      ctx.metrics.rejected.inc({ code: err.body.code })
+      sendError(res, err, '', close)
+    }
+
+    if (ctx.isClosing()) return fail(Errors.shuttingDown(), true)
+    const caller = auth.resolve(authorization, apiKey)
+    if (!caller) return fail(Errors.tokenRequired())
+    const waitMs = ctx.limiter.admit(caller.key)
+    if (waitMs > 0) return fail(Errors.tokenRateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+
+    const ndjson = contentType === 'application/x-ndjson'
+    if (contentType !== '' && contentType !== 'application/json' && !(route === 'batch' && ndjson)) {
+      return fail(route === 'batch' ? Errors.batchMediaType(contentType) : Errors.apiMediaType(contentType), true)
+    }
+    const limit = route === 'batch' ? ctx.batchMaxBytes : Limits.bodyBytes
+    const declaredLength = declared === '' ? 0 : Number(declared)
+    if (!(declaredLength <= limit)) return fail(Errors.bodyTooLarge(limit), true)
+
+    let aborted = false
+    res.onAborted(() => {
+      aborted = true
+    })
+    readBody(res, declaredLength, limit, (outcome) => {
+      if (aborted) return
+      if (!outcome.ok) return fail(Errors.bodyTooLarge(limit), true)
+      const text = outcome.body.toString('utf8')
+      let items: unknown[]
+      if (route === 'batch') {
+        const parsed = parseBatch(text, ndjson)
+        if (!parsed.ok) return fail(parsed.error)
+        if (parsed.items.length > ctx.batchMaxItems) return fail(Errors.batchTooLarge(parsed.items.length, ctx.batchMaxItems), true)
+        items = parsed.items
+      } else {
+        try {
+          items = [JSON.parse(text)]
+        } catch (err) {
+          return fail(Errors.invalidJson((err as Error).message))
+        }
+      }
+
+      const kindOf = route === 'pageview' ? EventKind.Pageview : route === 'event' ? EventKind.Custom : null
+      const result = processItems(ctx, caller.principal, items, kindOf, laneMask)
+      if (result.accepted > 0) {
+        accepted.inc(result.accepted)
+        ctx.published()
+      }
+      const answer = (): void => {
+        if (route === 'batch') return answerBatch(res, result.outcomes)
+        const only = result.outcomes[0]!
+        if (only.kind === 'error') return fail(only.error)
+        res.writeStatus(statusLine(202))
+        if (only.kind === 'dropped') res.writeHeader('X-Hitring-Drop', only.reason)
+        res.end()
+      }
+      if (!durable || result.waits.size === 0) return answer()
+      // Durable: answer when every lane this request wrote to has committed past its records.
+      let pending = result.waits.size
+      let lost = false
+      for (const [lane, position] of result.waits) {
+        ctx.acks.wait(lane, position, (stored) => {
+          lost ||= !stored
+          if (--pending > 0 || aborted) return
+          res.cork(() => (lost ? fail(Errors.notStored()) : answer()))
+        })
+      }
+    })
+  }
+}
+
+function answerBatch(res: HttpResponse, outcomes: ItemOutcome[]): void {
+  const rejected: Array<{ index: number; code: string; message: string; field?: string }> = []
+  const duplicates: number[] = []
+  const dropped: Array<{ index: number; reason: string }> = []
+  let accepted = 0
+  outcomes.forEach((o, index) => {
+    if (o.kind === 'accepted') accepted++
+    else if (o.kind === 'duplicate') duplicates.push(index)
+    else if (o.kind === 'dropped') {
+      accepted++ // acknowledged, deliberately not stored (dnt, exclusions…): visible here and in /metrics
+      dropped.push({ index, reason: o.reason })
+    } else rejected.push({ index, code: o.error.body.code, message: o.error.body.message, ...(o.error.body.field ? { field: o.error.body.field } : {}) })
+  })
+  // A retried batch whose items were all accepted before is a success too: nothing was refused.
+  const status = accepted + duplicates.length > 0 ? 202 : 400
+  sendJson(res, status, { accepted, rejected, duplicates, dropped })
+}
