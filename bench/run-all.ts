@@ -20,6 +20,7 @@ const all = [
   { name: 'ring.bench', timeoutS: 300 },
   { name: 'validation.bench', timeoutS: 300 },
   { name: 'commit.bench', timeoutS: 300 },
+  { name: 'batch', timeoutS: 900 },
   // e2e bounds itself; this is the backstop: 3 targets × runs × (load + warm-up + start/stop/verify) + profile.
   { name: 'e2e', timeoutS: (3 * runs + 1) * (seconds + 120) + 120 },
 ]

@@ -58,7 +58,7 @@ test.each([
   ['an unknown token', { token: 'hrk_nope' }, 401, 'unauthorized'],
   ['a viewer token', { token: 'VIEWER' }, 403, 'forbidden'],
 ])('%s → %i', async (_what, auth, status, code) => {
-  const a = await call(api.url, 'POST', '/api/ingest/server/event', auth.token === 'VIEWER' ? { token: viewerToken } : auth, event())
+  const a = await call(api.url, 'POST', '/api/ingest/server/event', 'token' in auth && auth.token === 'VIEWER' ? { token: viewerToken } : auth, event())
   expectError(a, status, code)
 })
 

@@ -42,7 +42,8 @@ export interface TrackerAsset {
 export function defaultTrackerDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (let i = 0; i < 12; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, TRACKER_DIST, 'hk.js'))) return join(dir, TRACKER_DIST)
+    // The nearest ancestor holding dist/tracker/hk.js: the package root, or a copy of dist/ (the benchmarks run one).
+    if (existsSync(join(dir, TRACKER_DIST, 'hk.js'))) return join(dir, TRACKER_DIST)
     const up = dirname(dir)
     if (up === dir) break
     dir = up
