@@ -36,6 +36,15 @@ export class BoundedCache<V> {
     return e.v
   }
 
+  /** The cached value of `key`, computing and caching it on a miss. */
+  getOrCompute(key: string, compute: (key: string) => V): V {
+    const hit = this.get(key)
+    if (hit !== undefined) return hit
+    const v = compute(key)
+    this.set(key, v)
+    return v
+  }
+
   set(key: string, v: V): void {
     const old = this.#map.get(key)
     if (old !== undefined) this.#map.delete(key)
@@ -89,12 +98,7 @@ const botCache = new BoundedCache<boolean>(5_000)
  */
 export function isBotUserAgentCached(ua: string): boolean {
   if (typeof ua !== 'string') return true
-  const key = ua.length > MAX_UA_CHARS ? ua.slice(0, MAX_UA_CHARS) : ua
-  const hit = botCache.get(key)
-  if (hit !== undefined) return hit
-  const bot = isBotUserAgent(key)
-  botCache.set(key, bot)
-  return bot
+  return botCache.getOrCompute(ua.length > MAX_UA_CHARS ? ua.slice(0, MAX_UA_CHARS) : ua, isBotUserAgent)
 }
 
 /** Headers longer than this are not prefetch markers (bounds the work on a hostile header). */

@@ -92,12 +92,7 @@ const cache = new BoundedCache<UserAgentInfo>(UA_CACHE_SIZE)
  */
 export function classifyUserAgent(ua: string): UserAgentInfo {
   if (typeof ua !== 'string' || ua.length === 0) return UNKNOWN
-  const key = ua.length > UA_KEY_CHARS ? ua.slice(0, UA_KEY_CHARS) : ua
-  const hit = cache.get(key)
-  if (hit !== undefined) return hit
-  const info = parse(key)
-  cache.set(key, info)
-  return info
+  return cache.getOrCompute(ua.length > UA_KEY_CHARS ? ua.slice(0, UA_KEY_CHARS) : ua, parse)
 }
 
 /** {@link classifyUserAgent} without the cache (for benchmarks and tests). */
