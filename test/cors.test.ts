@@ -24,7 +24,7 @@ test.each(['/ingest/event', '/ingest'])('preflight on %s → 204 allowing POST a
   expect(a.status).toBe(204)
   expect(a.headers['access-control-allow-origin']).toBe(origin)
   expect(a.headers['access-control-allow-methods']).toBe('POST')
-  expect(a.headers['access-control-allow-headers']).toBe('Content-Type')
+  expect(a.headers['access-control-allow-headers']).toBe('Content-Type, X-Hitring-Ack')
   expect(a.headers['access-control-max-age']).toBe('86400')
   expect(a.headers.vary).toMatch(/Origin/)
 })

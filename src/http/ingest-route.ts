@@ -166,7 +166,8 @@ export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
     res.writeHeader('Access-Control-Allow-Origin', origin)
     res.writeHeader('Access-Control-Allow-Credentials', 'true')
     res.writeHeader('Access-Control-Allow-Methods', 'POST')
-    res.writeHeader('Access-Control-Allow-Headers', 'Content-Type')
+    // X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
+    res.writeHeader('Access-Control-Allow-Headers', 'Content-Type, X-Hitring-Ack')
     res.writeHeader('Access-Control-Max-Age', '86400')
   }
   res.endWithoutBody()
