@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
 import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { call, initialUser } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
 import { allBlocks, type Props } from '../src/store/events.js'
@@ -25,13 +26,14 @@ let dataPath: string
 /** `http://shop.test:<fixture port>` — the tracked site. */
 let SHOP: string
 let OTHER: string
+let siteId: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
   const dir = tempDataDir()
   cleanups.push(() => dir.remove())
   dataPath = dir.path
-  addSite(dataPath, 'shop.test')
+  siteId = addSite(dataPath, 'shop.test')
   server = await startServer(dataPath)
   cleanups.push(() => server.stop())
   fixtures = await serveFixtures({
@@ -234,6 +236,14 @@ describe('custom events', () => {
     const events = await waitLanded((e) => e.kind === 1 && e.path === '/event.html', 2, 'two events')
     expect(events.find((e) => e.name === 'signup')!.props).toEqual({ plan: 'pro' })
     expect(events.find((e) => e.name === 'cta_clicked')!.props).toEqual({ location: 'hero' })
+
+    // …and it converts an event goal (created afterwards, as the seed's steps do).
+    const cookie = await initialUser(server.url)
+    const goal = await call(server.url, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name: 'Pro Signup', type: 'event', value: 'signup' })
+    expect(goal.status, goal.text).toBe(201)
+    const stats = await call(server.url, 'GET', `/api/sites/${siteId}/stats`, { cookie })
+    expect(stats.status, stats.text).toBe(200)
+    expect(stats.json().goals).toEqual([expect.objectContaining({ name: 'Pro Signup', conversions: 1, completions: 1 })])
   })
 
   test('calls queued by the one-line stub before hk.js loads are replayed in order, after the pageview', async () => {
