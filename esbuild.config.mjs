@@ -4,6 +4,7 @@
 import { build } from 'esbuild'
 import { readdirSync, existsSync } from 'node:fs'
 import { buildTracker } from './tracker/build.mjs'
+import { buildDashboard } from './src/dashboard/build.mjs'
 
 const list = (dir, re) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).map((f) => `${dir}/${f}`) : [])
 
@@ -30,3 +31,5 @@ await build({
 
 // hk.js (tracker/): its own browser bundle, size-checked; over the gzip budget this throws and the build fails.
 await buildTracker()
+// The dashboard (src/dashboard/): its own browser bundle, size-checked the same way.
+await buildDashboard()

@@ -32,6 +32,7 @@ async function serve(argv: string[]): Promise<void> {
     { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
     `hitring listening on ${server.publicUrl}`,
   )
+  logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/ (the first visit creates the first account)`)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return

@@ -10,6 +10,7 @@ import { ingestHandler, preflightHandler, type IngestContext } from './ingest-ro
 import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
 import { serverIngestHandler, type ServerIngestContext } from './server-ingest-route.js'
 import { registerTrackerRoutes } from './tracker-route.js'
+import { registerDashboardRoutes } from './dashboard-route.js'
 import { sendError } from './respond.js'
 import { registerApi, type ApiDeps, type RegisteredApi } from '../api/index.js'
 
@@ -43,6 +44,7 @@ export function createApp(
   }
   registerOpsRoutes(app, ops)
   registerTrackerRoutes(app)
+  registerDashboardRoutes(app, apiDeps)
   // The REST API answers its own 404/405 (JSON, under its rate limit).
   const api = registerApi(app, apiDeps)
   app.any('/*', (res) => sendError(res, Errors.notFound()))

@@ -1,0 +1,167 @@
+/**
+ * The dashboard (src/dashboard/, built by src/dashboard/build.mjs into dist/dashboard/): its HTML shell at
+ * the app's own paths, and its hashed assets. Files are read once at start-up; requests only pick a buffer.
+ *
+ * | URL | answer | Cache-Control |
+ * |---|---|---|
+ * | `/`, `/login`, `/setup`, `/sites`, `/sites/*` (GET, HEAD) | the HTML shell | `no-cache` (ETag) |
+ * | `/assets/app.<hash>.js`, `/assets/app.<hash>.css` | the bundle, gzip when accepted | `public, max-age=31536000, immutable` |
+ *
+ * Only these paths: every other unknown path keeps its JSON 404 (the ingest and operations contract).
+ * The shell carries three facts for the app: the path hitring is served under (from the public URL),
+ * the public URL (for the snippet) and whether the first user is still to be created. It is sent with a
+ * strict Content-Security-Policy: scripts, styles and requests from this origin only.
+ * @module
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { HttpRequest, HttpResponse, TemplatedApp } from '../native/uws.js'
+import { hasAnyUser } from '../accounts/users.js'
+import type { ApiDeps } from '../api/types.js'
+import { Errors } from './errors.js'
+import { sendError, statusLine } from './respond.js'
+import { acceptsGzip } from './tracker-route.js'
+
+export const DASHBOARD_DIST = 'dist/dashboard'
+/** The client-side routes of src/dashboard/router.ts. */
+export const SHELL_PATHS = ['/', '/login', '/setup', '/sites', '/sites/*']
+const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable'
+
+interface Asset {
+  raw: Buffer
+  gzip: Buffer
+  etag: string
+  contentType: string
+}
+
+export interface DashboardBuild {
+  /** index.html with `{{BASE}}`, `{{PUBLIC_URL}}` and `{{SETUP}}` left to fill. */
+  template: string
+  assets: Map<string, Asset>
+  /** CSP source of the shell's one inline script (the theme, applied before the first paint). */
+  themeScriptHash: string
+}
+
+/** dist/dashboard/ from this module's location: from the bundle (`dist/cli.js`) and from `src/http/` (tests). */
+export function defaultDashboardDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 12; i++) {
+    // The nearest ancestor holding dist/dashboard: the package root, or a copy of dist/ (the benchmarks run one).
+    if (existsSync(join(dir, DASHBOARD_DIST, 'index.html'))) return join(dir, DASHBOARD_DIST)
+    const up = dirname(dir)
+    if (up === dir) break
+    dir = up
+  }
+  throw new Error(`hitring: the dashboard is not built (no ${DASHBOARD_DIST}/index.html above ${fileURLToPath(import.meta.url)}): run npm run build`)
+}
+
+/** Reads the build once (start-up only). */
+export function loadDashboard(dir = defaultDashboardDir()): DashboardBuild {
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { themeScriptSha256: string }
+  const assets = new Map<string, Asset>()
+  for (const name of readdirSync(join(dir, 'assets'))) {
+    const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : null
+    if (type === null) continue
+    const raw = readFileSync(join(dir, 'assets', name))
+    const gzip = readFileSync(join(dir, 'assets', `${name}.gz`))
+    assets.set(name, { raw, gzip, etag: `"${createHash('sha256').update(raw).digest('hex').slice(0, 16)}"`, contentType: type })
+  }
+  return { template: readFileSync(join(dir, 'index.html'), 'utf8'), assets, themeScriptHash: `'sha256-${manifest.themeScriptSha256}'` }
+}
+
+const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+/** The path part of the public URL, with a trailing slash: `/`, or `/stats/` behind a path prefix. */
+export function basePath(publicUrl: string): string {
+  try {
+    const p = new URL(publicUrl).pathname
+    return p.endsWith('/') ? p : `${p}/`
+  } catch {
+    return '/'
+  }
+}
+
+function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
+  res.writeHeader(
+    'Content-Security-Policy',
+    `default-src 'self'; script-src 'self' ${build.themeScriptHash}; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+  )
+  res.writeHeader('X-Content-Type-Options', 'nosniff')
+  res.writeHeader('X-Frame-Options', 'DENY')
+  res.writeHeader('Referrer-Policy', 'same-origin')
+  res.writeHeader('Cross-Origin-Opener-Policy', 'same-origin')
+}
+
+const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
+
+export function registerDashboardRoutes(app: TemplatedApp, deps: Pick<ApiDeps, 'store' | 'publicUrl'>, build: DashboardBuild = loadDashboard()): void {
+  // One rendering per (public URL, set-up state): both change at most once in a server's life.
+  const shells = new Map<string, { body: Buffer; etag: string }>()
+  const shellFor = (): { body: Buffer; etag: string } => {
+    const publicUrl = deps.publicUrl()
+    let setupNeeded = false
+    try {
+      deps.store.env.resetReadTxn() // the first user is written by a worker: read the latest commit
+      setupNeeded = !hasAnyUser(deps.store)
+    } catch {
+      // The store is closing (shutdown): the app then asks the API, which says so.
+    }
+    const key = `${publicUrl}\n${setupNeeded}`
+    let shell = shells.get(key)
+    if (!shell) {
+      const html = build.template
+        .replaceAll('{{BASE}}', attr(basePath(publicUrl)))
+        .replaceAll('{{PUBLIC_URL}}', attr(publicUrl))
+        .replaceAll('{{SETUP}}', setupNeeded ? 'needed' : 'done')
+      const body = Buffer.from(html)
+      shell = { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }
+      shells.set(key, shell)
+    }
+    return shell
+  }
+
+  const serveShell = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
+    const ifNoneMatch = req.getHeader('if-none-match')
+    const shell = shellFor()
+    const notModified = ifNoneMatch !== '' && matches(ifNoneMatch, shell.etag)
+    res.writeStatus(notModified ? '304 Not Modified' : statusLine(200))
+    res.writeHeader('ETag', shell.etag)
+    res.writeHeader('Cache-Control', 'no-cache')
+    // (no endWithoutBody(length): see tracker-route.ts on the pinned uWebSockets.js build)
+    if (notModified) return void res.endWithoutBody()
+    res.writeHeader('Content-Type', 'text/html; charset=utf-8')
+    securityHeaders(res, build)
+    if (head) res.writeHeader('Content-Length', String(shell.body.length)).endWithoutBody()
+    else res.end(shell.body)
+  }
+
+  const serveAsset = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
+    const asset = build.assets.get(req.getParameter(0) ?? '')
+    if (!asset) return sendError(res, Errors.notFound())
+    const gzip = acceptsGzip(req.getHeader('accept-encoding'))
+    const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag
+    const notModified = matches(req.getHeader('if-none-match'), etag)
+    res.writeStatus(notModified ? '304 Not Modified' : statusLine(200))
+    res.writeHeader('ETag', etag)
+    res.writeHeader('Cache-Control', IMMUTABLE_CACHE)
+    res.writeHeader('Vary', 'Accept-Encoding')
+    if (notModified) return void res.endWithoutBody()
+    res.writeHeader('Content-Type', asset.contentType)
+    res.writeHeader('X-Content-Type-Options', 'nosniff')
+    if (gzip) res.writeHeader('Content-Encoding', 'gzip')
+    const body = gzip ? asset.gzip : asset.raw
+    if (head) res.writeHeader('Content-Length', String(body.length)).endWithoutBody()
+    else res.end(body)
+  }
+
+  for (const path of SHELL_PATHS) {
+    app.get(path, serveShell(false))
+    app.head(path, serveShell(true))
+    app.any(path, (res) => sendError(res, Errors.methodNotAllowed('GET, HEAD')))
+  }
+  app.get('/assets/:name', serveAsset(false))
+  app.head('/assets/:name', serveAsset(true))
+  app.any('/assets/*', (res) => sendError(res, Errors.notFound()))
+}

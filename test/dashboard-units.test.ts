@@ -1,0 +1,69 @@
+/**
+ * The dashboard's pure parts, in Node: the date-range presets in a site's zone and the previous period
+ * (the same rule as the API's compare=previous), the range in the page URL, and how changes and figures read.
+ */
+import { describe, expect, test } from 'vitest'
+import { change, fmtDuration, fmtPercent } from '../src/dashboard/format.js'
+import { describeRange, param, previousRange, rangeFromSearch, rangeSearch, resolveRange, todayIn } from '../src/dashboard/range.js'
+
+// 2026-03-01 00:30 in Berlin is still 2026-02-28 in New York.
+const NOW = Date.parse('2026-02-28T23:30:00Z')
+
+describe('ranges', () => {
+  test('presets end today in the site’s zone', () => {
+    expect(todayIn('Europe/Berlin', NOW)).toBe('2026-03-01')
+    expect(todayIn('America/New_York', NOW)).toBe('2026-02-28')
+    expect(resolveRange('today', 'Europe/Berlin', NOW)).toEqual({ preset: 'today', from: '2026-03-01', to: '2026-03-01', interval: 'hour' })
+    expect(resolveRange('7d', 'America/New_York', NOW)).toMatchObject({ from: '2026-02-22', to: '2026-02-28', interval: 'day' })
+    expect(resolveRange('30d', 'UTC', NOW)).toMatchObject({ from: '2026-01-30', to: '2026-02-28' })
+    expect(resolveRange('month', 'Europe/Berlin', NOW)).toMatchObject({ from: '2026-03-01', to: '2026-03-01' })
+    expect(resolveRange('12m', 'Europe/Berlin', NOW)).toMatchObject({ from: '2025-04-01', to: '2026-03-01', interval: 'month' })
+    expect(resolveRange('12m', 'UTC', Date.parse('2026-12-05T12:00:00Z'))).toMatchObject({ from: '2026-01-01', to: '2026-12-05' })
+  })
+
+  test('custom ranges: valid dates in order, else the default', () => {
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2026-01-01', to: '2026-01-02' })).toMatchObject({ from: '2026-01-01', to: '2026-01-02', interval: 'hour' })
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2025-01-01', to: '2026-01-01' })).toMatchObject({ interval: 'month' })
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2026-02-30', to: '2026-03-01' }).preset).toBe('30d')
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2026-03-02', to: '2026-03-01' }).preset).toBe('30d')
+  })
+
+  test('the previous period: as many days, just before (leap years and month ends included)', () => {
+    expect(previousRange(resolveRange('7d', 'UTC', NOW))).toMatchObject({ from: '2026-02-15', to: '2026-02-21' })
+    expect(previousRange(resolveRange('today', 'UTC', Date.parse('2024-03-01T10:00:00Z')))).toMatchObject({ from: '2024-02-29', to: '2024-02-29' })
+  })
+
+  test('the URL keeps the range across pages; the default is left out', () => {
+    for (const preset of ['today', '7d', '30d', 'month', '12m'] as const) {
+      const r = resolveRange(preset, 'UTC', NOW)
+      expect(rangeFromSearch(rangeSearch(r), 'UTC', NOW)).toEqual(r)
+    }
+    expect(rangeSearch(resolveRange('30d', 'UTC', NOW))).toBe('')
+    const custom = resolveRange('custom', 'UTC', NOW, { from: '2026-01-01', to: '2026-01-31' })
+    expect(rangeSearch(custom)).toBe('?range=custom&from=2026-01-01&to=2026-01-31')
+    expect(rangeFromSearch('?range=bogus', 'UTC', NOW).preset).toBe('30d')
+    expect(param('?event=a%2Fb%20c&key=plan', 'event')).toBe('a/b c')
+    expect(param('?event=x', 'key')).toBeNull()
+    expect(describeRange(custom)).toBe('Jan 1 – Jan 31, 2026')
+    expect(describeRange(resolveRange('30d', 'UTC', Date.parse('2026-01-10T00:00:00Z')))).toBe('Dec 12, 2025 – Jan 10, 2026')
+  })
+})
+
+describe('figures', () => {
+  test('changes: sign, colour (a falling bounce rate is good), nothing to compare with', () => {
+    expect(change(1157, 968)).toMatchObject({ text: '+19.5%', tone: 'up' })
+    expect(change(30, 40, true)).toMatchObject({ text: '−25%', tone: 'up' })
+    expect(change(40, 30, true)).toMatchObject({ text: '+33.3%', tone: 'down' })
+    expect(change(5, 0)).toMatchObject({ text: 'new', tone: 'up' })
+    expect(change(0, 0)).toBeNull()
+    expect(change(null, 3)).toBeNull()
+    expect(change(3, undefined)).toBeNull()
+    expect(change(1000, 1000)).toMatchObject({ text: '0%', tone: 'flat' })
+    expect(change(500, 100)).toMatchObject({ text: '+400%' })
+  })
+
+  test('durations and percentages', () => {
+    expect([0, 12.4, 172, 3840].map(fmtDuration)).toEqual(['0s', '12s', '2m 52s', '1h 04m'])
+    expect([0, 3.97, 34.93, 100].map(fmtPercent)).toEqual(['0%', '3.97%', '34.9%', '100%'])
+  })
+})
