@@ -24,14 +24,17 @@ async function setUp(args: string[]) {
 
 test('the defaults (20/s, burst 40) admit a burst of 40 and then refuse with 429 + Retry-After', async () => {
   const post = await setUp([])
-  const answers = []
-  for (let i = 0; i < 60; i++) answers.push((await post()).status)
-  const admitted = answers.filter((s) => s === 202).length
-  // 40 at once, plus at most what 20/s refills while 60 requests run.
+  // 80 requests at once: the limiter sees them within a few milliseconds, whatever the machine's load.
+  const started = performance.now()
+  const answers = await Promise.all(Array.from({ length: 80 }, () => post()))
+  const elapsedS = (performance.now() - started) / 1000
+  const admitted = answers.filter((a) => a.status === 202).length
+  // Exactly the burst, plus what 20/s refills while they are being answered (GCRA bound).
   expect(admitted).toBeGreaterThanOrEqual(40)
-  expect(admitted).toBeLessThan(60)
-  const limited = await post()
-  expect(limited.status).toBe(429)
+  expect(admitted).toBeLessThanOrEqual(40 + Math.ceil(20 * elapsedS) + 1)
+  const limited = answers.find((a) => a.status === 429)!
+  expect(limited).toBeDefined()
+  expect(answers.every((a) => a.status === 202 || a.status === 429)).toBe(true)
   expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1)
   expect(limited.json()).toMatchObject({ code: 'rate_limited' })
   const metrics = (await send(`${server!.url}/metrics`, { method: 'GET' })).text
