@@ -14,13 +14,13 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../native/uws.js'
 import { hasAnyUser } from '../accounts/users.js'
 import type { ApiDeps } from '../api/types.js'
 import { Errors } from './errors.js'
+import { findBuiltDir } from './built-assets.js'
 import { sendError, statusLine } from './respond.js'
 import { acceptsGzip } from './tracker-route.js'
 
@@ -44,17 +44,9 @@ export interface DashboardBuild {
   themeScriptHash: string
 }
 
-/** dist/dashboard/ from this module's location: from the bundle (`dist/cli.js`) and from `src/http/` (tests). */
+/** dist/dashboard/ (see ./built-assets.ts). */
 export function defaultDashboardDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 12; i++) {
-    // The nearest ancestor holding dist/dashboard: the package root, or a copy of dist/ (the benchmarks run one).
-    if (existsSync(join(dir, DASHBOARD_DIST, 'index.html'))) return join(dir, DASHBOARD_DIST)
-    const up = dirname(dir)
-    if (up === dir) break
-    dir = up
-  }
-  throw new Error(`hitring: the dashboard is not built (no ${DASHBOARD_DIST}/index.html above ${fileURLToPath(import.meta.url)}): run npm run build`)
+  return findBuiltDir(DASHBOARD_DIST, 'index.html', 'the dashboard')
 }
 
 /** Reads the build once (start-up only). */

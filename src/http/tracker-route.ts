@@ -14,11 +14,11 @@
  * @module
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { HttpRequest, HttpResponse, TemplatedApp } from '../native/uws.js'
 import { Errors } from './errors.js'
+import { findBuiltDir } from './built-assets.js'
 import { sendError, statusLine } from './respond.js'
 
 export const TRACKER_DIST = 'dist/tracker'
@@ -35,20 +35,9 @@ export interface TrackerAsset {
   gzipEtag: string
 }
 
-/**
- * dist/tracker/ from this module's location: from the bundle (`dist/cli.js`) as well as from `src/http/`
- * (vitest), by walking up to the first directory holding a package.json and the built script.
- */
+/** dist/tracker/ (see ./built-assets.ts). */
 export function defaultTrackerDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (let i = 0; i < 12; i++) {
-    // The nearest ancestor holding dist/tracker/hk.js: the package root, or a copy of dist/ (the benchmarks run one).
-    if (existsSync(join(dir, TRACKER_DIST, 'hk.js'))) return join(dir, TRACKER_DIST)
-    const up = dirname(dir)
-    if (up === dir) break
-    dir = up
-  }
-  throw new Error(`hitring: hk.js is not built (no ${TRACKER_DIST}/hk.js above ${fileURLToPath(import.meta.url)}): run npm run build`)
+  return findBuiltDir(TRACKER_DIST, 'hk.js', 'hk.js')
 }
 
 /** Reads the built script once (start-up only: synchronous file I/O never runs on a request path). */
