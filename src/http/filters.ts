@@ -8,7 +8,7 @@
 import type { DropReasonName } from '../ingest/drops.js'
 import type { IngestPayload } from '../ingest/payload.js'
 import type { KnownSite } from '../store/site-directory.js'
-import { hostnameAllowed } from '../store/sites.js'
+import { hostnameAllowed, siteHostFromOrigin } from '../store/sites.js'
 import { isBotUserAgentCached, isPrefetch, isSpamReferrer } from '../enrich/index.js'
 
 /** What the handler read from the request headers (synchronously, at the top). */
@@ -25,14 +25,8 @@ export interface FilterOptions {
   respectDnt: boolean
 }
 
-const HOST_RE = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)/i
-
-function hostOf(url: string): string {
-  const m = HOST_RE.exec(url)
-  if (!m) return ''
-  const host = m[1]!.toLowerCase()
-  return host.startsWith('www.') ? host.slice(4) : host
-}
+/** The page's or referrer's host as sites are matched ('' when there is none). */
+const hostOf = (url: string): string => siteHostFromOrigin(url) ?? ''
 
 /**
  * The reason to drop this event, or null to store it. Browser traffic is a request with an Origin or a

@@ -29,9 +29,12 @@ export class SiteError extends Error {
   }
 }
 
-/** The host part of an Origin or URL, as sites are matched: lower-case, no port, one leading `www.` removed. */
+/**
+ * The host part of an Origin or URL, as sites are matched: lower-case, no user info, no port, one
+ * leading `www.` removed. Null when it is not `scheme://host…`.
+ */
 export function siteHostFromOrigin(origin: string): string | null {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(\[[^\]]*\]|[^/:?#]+)(?::\d*)?(?:[/?#]|$)/i.exec(origin)
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#@]+)(?::\d*)?(?:[/?#]|$)/i.exec(origin)
   if (!m) return null
   return stripWww(m[1]!.toLowerCase())
 }
