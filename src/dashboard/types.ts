@@ -36,14 +36,8 @@ export interface Site {
   role: Role
 }
 
-export interface Goal {
-  id: string
-  site_id: string
-  name: string
-  type: 'event' | 'path'
-  value: string
-  created_at: string
-}
+/** The API's goal, as the server defines it (a type-only import: nothing of the server is bundled). */
+export type { Goal } from '../goals/goal.js'
 
 export interface Exclusions {
   excluded_ips: string[]
