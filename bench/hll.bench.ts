@@ -58,6 +58,9 @@ const denseBlob = dense.encode()
 const days = Array.from({ length: DAYS }, () => sketchOfRandom(DAY_VISITORS).encode())
 // lmdb-js hands values back as Buffers at arbitrary offsets: these have their registers unaligned.
 const daysUnaligned = days.map((blob) => Buffer.concat([Buffer.alloc(1), blob]).subarray(1))
+// A page's visitor sketches over a year of months (a top list's row): sparse near the switch, and dense.
+const monthsSparse = Array.from({ length: 12 }, () => sketchOfRandom(900).encode())
+const monthsDense = Array.from({ length: 12 }, () => sketchOfRandom(20_000).encode())
 const quarters = Array.from({ length: QUARTERS }, () => sketchOfRandom(20 + Math.floor((next32() >>> 0) / 2 ** 32 * 60)).encode())
 console.log(`setup: ${((performance.now() - setup) / 1000).toFixed(1)} s; blob bytes: sparse 1k ${sparse1kBlob.length}, ` +
   `sparse 6k ${sparse6kBlob.length}, dense ${denseBlob.length}, ${QUARTERS} quarters ${quarters.reduce((s, q) => s + q.length, 0)} in all`)
@@ -99,6 +102,8 @@ bench
   .add(`estimateUnion: ${DAYS} dense day blobs, unaligned Buffers`, () => void (sink += estimateUnion(daysUnaligned)))
   .add(`estimateUnion, JS SWAR fallback: ${DAYS} dense day blobs`, () => void (sink += unionEstimate(days, false)))
   .add(`estimateUnion: ${QUARTERS} sparse quarter-hour blobs`, () => void (sink += estimateUnion(quarters)))
+  .add('estimateUnion: 12 sparse month blobs of 900 (union dense)', () => void (sink += estimateUnion(monthsSparse)))
+  .add('estimateUnion: 12 dense month blobs', () => void (sink += estimateUnion(monthsDense)))
   .add(`naive: decode + merge ${DAYS} dense day blobs, estimate`, () => {
     const union = HyperLogLog.decode(days[0]!)
     for (let d = 1; d < DAYS; d++) union.merge(HyperLogLog.decode(days[d]!))

@@ -24,6 +24,7 @@ import { EventKind } from '../src/ingest/payload.js'
 import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
 import { SegmentDrainer } from '../src/drain/segment.js'
+import { packClosedBuckets } from '../src/store/packed.js'
 import type { Goal } from '../src/goals/goal.js'
 import { siteStats, type StatsQuery } from '../src/query/index.js'
 import { Granularity } from '../src/store/buckets.js'
@@ -119,6 +120,16 @@ async function ingest(n: number): Promise<void> {
   await store.env.flushed
   const s = (performance.now() - started) / 1000
   console.log(`  ingested ${n.toLocaleString('en-US')} events in ${s.toFixed(1)} s (${Math.round(n / s).toLocaleString('en-US')}/s)`)
+  // What the server's packer (src/admin/packer.ts) does in the background once days and months end.
+  const t = performance.now()
+  let packed = 0
+  for (let more = true; more; ) {
+    const step = store.env.transactionSync(() => packClosedBuckets(store, NOW))
+    packed += step.packed
+    more = step.more
+  }
+  await store.env.flushed
+  console.log(`  packed ${packed.toLocaleString('en-US')} closed day and month breakdowns in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 }
 
 const twoGoals: Goal[] = [

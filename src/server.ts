@@ -20,6 +20,7 @@ import { IdempotencyIndex } from './ingest/idempotency.js'
 import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
 import { adminWriter } from './admin/writer.js'
+import { startPacker } from './admin/packer.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
 export const LANES = 4
@@ -184,6 +185,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     write('pruneSessions', { now: Date.now() }).catch((err) => logger.warn({ err }, 'could not prune expired sessions'))
   }, SESSION_PRUNE_MS)
   pruneTimer.unref()
+  const packer = startPacker(write, logger, Date.now)
 
   return {
     port,
@@ -191,6 +193,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async close() {
       closing = true
       clearInterval(pruneTimer)
+      packer.stop()
       uws.us_listen_socket_close(listenSocket)
       api.closeStreams()
       const drained = await scheduler.drainAll(config.shutdownTimeoutMs)

@@ -17,6 +17,7 @@ import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store
 import type { Goal } from '../goals/goal.js'
 import { AdminRefusal } from './refusal.js'
 import { deleteSiteInTransaction } from './site-data.js'
+import { packClosedBuckets, type PackProgress } from '../store/packed.js'
 
 export interface NewSession {
   hash: string
@@ -117,6 +118,11 @@ export const adminOps = {
     siteOrRefuse(store, a.siteId)
     if (!deleteGoalInTransaction(store, a.siteId, a.goalId)) throw new AdminRefusal(Errors.unknownGoal(a.goalId))
     return { ok: true }
+  },
+
+  /** One step of packing ended days and months (src/store/packed.ts); `more` asks for another call. */
+  packClosed(store: Store, a: { now: number }): PackProgress {
+    return packClosedBuckets(store, a.now)
   },
 } satisfies Record<string, (store: Store, args: any) => unknown>
 

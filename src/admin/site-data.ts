@@ -1,6 +1,6 @@
 /**
  * Deleting a site and everything stored about it: the site record and its indexes, rollups, unique
- * visitor sketches, raw event blocks, open sessions, goals and roles. Runs inside the admin op's
+ * visitor sketches (and packed breakdowns), raw event blocks, open sessions, goals and roles. Runs inside the admin op's
  * transaction, so a crash leaves either the whole site or nothing.
  *
  * Every store keyed by site starts its key with the site number, so each is a range delete. Interned
@@ -12,6 +12,7 @@ import type { Store } from '../store/open.js'
 import type { SiteRecord } from '../store/sites.js'
 import { revokeSiteInTransaction } from '../accounts/memberships.js'
 import { deleteSiteGoalsInTransaction } from '../goals/store.js'
+import { clearPacked } from '../store/packed.js'
 
 /** Keys are collected in chunks: a big site must not be held in memory all at once. */
 const CHUNK = 10_000
@@ -42,6 +43,7 @@ export function deleteSiteInTransaction(store: Store, site: SiteRecord): { remov
   removed += removeRange(store.rollups, [num], [num + 1])
   removed += removeRange(store.uniques, [num], [num + 1])
   removed += removeRange(store.dimUniques, [num], [num + 1])
+  clearPacked(store, num)
   removed += removeRange(store.events, siteKeyPrefix(num), siteKeyPrefix(num + 1))
   // Sessions are keyed [salt day, site, …]: one range per day present (a skip scan; two days at most in practice).
   for (let from: Key[] | undefined; ; ) {

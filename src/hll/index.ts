@@ -2,7 +2,8 @@
  * Unique visitors: a HyperLogLog (p = 14, ≈ 0.81 % standard error) fed with the visitor hash itself, kept
  * per site and time bucket as a small versioned blob — sparse (a few bytes per visitor) while small,
  * 16 KiB of dense registers once that is smaller. Drain workers read-add-write a bucket's blob per batch;
- * reads estimate the union of a range of buckets with {@link estimateUnion}. Blob layout: `./hll.ts`.
+ * reads estimate the union of a range of buckets with {@link estimateUnion}, or {@link unionOf} to feed
+ * blobs one at a time as they are read. Blob layout: `./hll.ts`.
  *
  * @example
  * ```ts
@@ -29,3 +30,4 @@
  * @module
  */
 export { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, estimateUnion } from './hll.js'
+export { UnionBuilder, unionOf } from './union.js'

@@ -1,49 +1,127 @@
 /**
- * The read path: the estimated union of many stored sketches, without building a sketch per blob.
- * Dense blobs are maxed 16 registers at a time straight from their bytes (`./simd.ts`); the entries of
- * sparse blobs are pooled, sorted and counted once. The answer is exactly what decoding every blob and
- * merging the sketches would estimate: sparse while the union of the sparse entries stays within
- * `SPARSE_MAX` and no blob is dense, dense otherwise.
+ * The read path: the estimated union of many stored sketches, fed one blob at a time, without building
+ * a sketch per blob. Dense blobs are maxed 16 registers at a time straight from their bytes
+ * (`./simd.ts`) as they come, so a blob may be a transient buffer (lmdb-js `getBinaryFast`) and is
+ * never kept; the entries of sparse blobs are gathered in a small hash set of 25-bit indexes and
+ * counted, or poured into registers as soon as there are more than SPARSE_MAX of them. The answer is exactly what decoding every blob and merging the
+ * sketches would estimate: sparse while the union of the sparse entries stays within `SPARSE_MAX` and
+ * no blob is dense, dense otherwise.
  * @module
  */
 import { FORM_DENSE, HllDecodeError, blobForm, decodeSparse } from './codec.js'
-import { MAX_RANK, histogram, newRegisters } from './dense.js'
+import { MAX_RANK, histogram } from './dense.js'
 import { denseEstimate } from './estimate.js'
-import { maxDenseBlobs } from './simd.js'
-import { SPARSE_MAX, entriesIntoRegisters, sortUnique, sparseEstimate } from './sparse.js'
+import { accumulator, type Accumulator } from './simd.js'
+import { SPARSE_MAX, entriesIntoRegisters, sparseEstimate } from './sparse.js'
+
+/** Slots of the set of sparse entries: a power of two, at least twice SPARSE_MAX + 1 (load ≤ ½). */
+const SET_SLOTS = 1 << (32 - Math.clz32(2 * SPARSE_MAX + 1))
+const SET_SHIFT = 32 - Math.log2(SET_SLOTS)
+
+/** A union being built: {@link UnionBuilder.add} blobs, then {@link UnionBuilder.estimate} (once). */
+export class UnionBuilder {
+  #acc: Accumulator | null = null
+  /**
+   * Sparse entries seen so far, one per 25-bit index (largest rank), in an open-addressing table (0 =
+   * empty; an entry is never 0). The sparse estimate needs only how many there are, so no sort: as soon
+   * as there are more than SPARSE_MAX the union is dense, and they go into registers.
+   */
+  #set: Int32Array | null = null
+  #distinct = 0
+
+  constructor(private readonly useSimd = true) {}
+
+  /** Adds one stored blob (read now, not kept). Throws `HllDecodeError` on a malformed blob. */
+  add(blob: Uint8Array): void {
+    if (blobForm(blob) === FORM_DENSE) {
+      this.#dense().max(blob)
+      return
+    }
+    const { entries, count } = decodeSparse(blob)
+    if (this.#acc !== null) {
+      entriesIntoRegisters(entries, count, this.#acc.regs)
+      return
+    }
+    const set = (this.#set ??= new Int32Array(SET_SLOTS))
+    for (let i = 0; i < count; i++) {
+      const e = entries[i]!
+      const index = e >>> 6
+      let slot = Math.imul(index, 0x9e3779b1) >>> SET_SHIFT
+      for (;;) {
+        const there = set[slot]!
+        if (there === 0) {
+          set[slot] = e
+          if (++this.#distinct > SPARSE_MAX) {
+            // The union is dense: the rest of this blob, and every later one, go into registers.
+            entriesIntoRegisters(entries.subarray(i + 1), count - i - 1, this.#dense().regs)
+            return
+          }
+          break
+        }
+        if (there >>> 6 === index) {
+          if (e > there) set[slot] = e
+          break
+        }
+        slot = (slot + 1) & (SET_SLOTS - 1)
+      }
+    }
+  }
+
+  /** The estimate; releases the registers (the builder is done). */
+  estimate(): number {
+    try {
+      if (this.#acc === null) return sparseEstimate(this.#distinct)
+      const hist = histogram(this.#acc.regs)
+      for (let v = MAX_RANK + 1; v < hist.length; v++) {
+        if (hist[v] !== 0) throw new HllDecodeError(`hll: a dense register holds ${v}, over ${MAX_RANK}`)
+      }
+      return denseEstimate(hist)
+    } finally {
+      this.release()
+    }
+  }
+
+  /** Gives the registers back without estimating (after an error). Safe to call twice. */
+  release(): void {
+    this.#acc?.release()
+  }
+
+  /** Switches to registers: pours the sparse entries seen so far in. */
+  #dense(): Accumulator {
+    if (this.#acc === null) {
+      this.#acc = accumulator(this.useSimd)
+      const set = this.#set
+      if (set !== null) {
+        let n = 0
+        for (let i = 0; i < SET_SLOTS; i++) if (set[i] !== 0) set[n++] = set[i]! // compact: an empty slot is no entry
+        entriesIntoRegisters(set, n, this.#acc.regs)
+        this.#set = null
+      }
+    }
+    return this.#acc
+  }
+}
+
+/**
+ * The union estimate of `blobs`; `fill` calls `add` for each blob (which may be a transient buffer).
+ * The registers are released whatever happens.
+ */
+export function unionOf(fill: (add: (blob: Uint8Array) => void) => void, useSimd = true): number {
+  const union = new UnionBuilder(useSimd)
+  try {
+    fill((blob) => union.add(blob))
+    return union.estimate()
+  } finally {
+    union.release()
+  }
+}
 
 /**
  * `estimateUnion` (`./hll.ts`); `useSimd = false` forces the JavaScript fallback (for tests and benches).
  * Throws `HllDecodeError` on a malformed blob.
  */
 export function unionEstimate(blobs: Iterable<Uint8Array>, useSimd: boolean): number {
-  const dense: Uint8Array[] = [] // iterated to the end before any shared WebAssembly memory is touched
-  let entries = new Int32Array(256)
-  let count = 0
-  for (const blob of blobs) {
-    if (blobForm(blob) === FORM_DENSE) {
-      dense.push(blob)
-      continue
-    }
-    const list = decodeSparse(blob)
-    if (count + list.count > entries.length) {
-      const grown = new Int32Array(Math.max(entries.length * 2, count + list.count))
-      grown.set(entries.subarray(0, count))
-      entries = grown
-    }
-    entries.set(list.entries.subarray(0, list.count), count)
-    count += list.count
-  }
-  if (dense.length === 0) {
-    count = sortUnique(entries, count)
-    if (count <= SPARSE_MAX) return sparseEstimate(count)
-  }
-  const regs = newRegisters()
-  maxDenseBlobs(dense, regs, useSimd)
-  entriesIntoRegisters(entries, count, regs)
-  const hist = histogram(regs)
-  for (let v = MAX_RANK + 1; v < hist.length; v++) {
-    if (hist[v] !== 0) throw new HllDecodeError(`hll: a dense register holds ${v}, over ${MAX_RANK}`)
-  }
-  return denseEstimate(hist)
+  return unionOf((add) => {
+    for (const blob of blobs) add(blob)
+  }, useSimd)
 }

@@ -17,7 +17,8 @@ import { coverOf, type Cover } from './cover.js'
 import { round2 } from './kpis.js'
 import { parseFilter, parseQuery, resolveInterval, resolveWindow } from './params.js'
 import { plannedPoints } from './points.js'
-import { breakdown, dimSketches, nameOf, sumDim, unionCount } from './read.js'
+import { addDimSketches, breakdown, nameOf, sumDim } from './read.js'
+import { unionOf } from '../hll/index.js'
 import { timeseriesQuerySchema, type GoalStats, type TimeseriesQuery } from './schemas.js'
 
 /** What a goal reads: a metric and the dims (event name or paths) that complete it. */
@@ -60,7 +61,7 @@ export function goalStats(store: Store, site: number, goals: Goal[], cover: Cove
   const all = goalDims(store, goals, () => breakdownOf(Metric.PAGEVIEWS))
   return goals.map((goal, i) => {
     const g = all[i]!
-    const conversions = unionCount(dimSketches(store, site, g.metric, g.dims, cover))
+    const conversions = unionOf((add) => addDimSketches(store, site, g.metric, g.dims, cover, add))
     const counts = breakdownOf(g.metric)
     return {
       goal_id: goal.id,
@@ -93,12 +94,13 @@ export function goalsTimeseries(
   const whole = () => (pages ??= breakdown(store, site.num, Metric.PAGEVIEWS, coverOf(site.timezone, w.start, w.end)))
   const all = goalDims(store, goals, whole)
   return points.map((p) => {
-    const sketches: Uint8Array[] = []
     let done = 0
-    for (const g of all) {
-      dimSketches(store, site.num, g.metric, g.dims, p.cover, sketches)
-      done += completions(store, site.num, g, p.cover)
-    }
-    return { time: p.time, conversions: unionCount(sketches), completions: done }
+    const conversions = unionOf((add) => {
+      for (const g of all) {
+        addDimSketches(store, site.num, g.metric, g.dims, p.cover, add)
+        done += completions(store, site.num, g, p.cover)
+      }
+    })
+    return { time: p.time, conversions, completions: done }
   })
 }

@@ -8,8 +8,8 @@ import type { Store } from '../store/open.js'
 import { Granularity } from '../store/buckets.js'
 import { hasQ15Breakdown } from '../store/rollups.js'
 import { stringOf } from '../store/strings.js'
-import { estimateUnion, HyperLogLog } from '../hll/index.js'
-import { FORM_DENSE } from '../hll/codec.js'
+import { addPacked, packedThrough, readPacked } from '../store/packed.js'
+import { unionOf } from '../hll/index.js'
 import type { Cover } from './cover.js'
 
 type Bucket = [granularity: number, bucket: number]
@@ -45,7 +45,11 @@ export function canBreakDown(metric: number, cover: Cover): boolean {
   return cover.q15.length === 0 || hasQ15Breakdown(metric)
 }
 
-/** Every breakdown value of `metric` over the cover: dim id → count (call {@link canBreakDown} first). */
+/**
+ * Every breakdown value of `metric` over the cover: dim id → count (call {@link canBreakDown} first).
+ * Closed days and months are read from their packed copies (src/store/packed.ts: one value each, absent
+ * when the bucket had no values); open ones by walking their rows.
+ */
 export function breakdown(store: Store, site: number, metric: number, cover: Cover): Map<number, number> {
   if (!canBreakDown(metric, cover)) throw new Error(`metric ${metric} has no quarter-hour breakdowns`)
   const out = new Map<number, number>()
@@ -56,9 +60,21 @@ export function breakdown(store: Store, site: number, metric: number, cover: Cov
       if (dim !== 0) out.set(dim, (out.get(dim) ?? 0) + (value as number))
     }
   }
-  // Consecutive buckets in one walk each: a year of months is one cursor, not twelve.
-  for (const [from, to] of runs(cover.months)) walk(Granularity.MONTH, from, to)
-  for (const [from, to] of runs(cover.days)) walk(Granularity.DAY, from, to)
+  const local = (g: number, buckets: number[]) => {
+    const packedTo = packedThrough(store, site, g)
+    const open: number[] = []
+    for (const b of buckets) {
+      if (b > packedTo) open.push(b)
+      else {
+        const blob = readPacked(store, [site, metric, g, b])
+        if (blob) addPacked(blob, out)
+      }
+    }
+    // Consecutive open buckets in one walk each: a year of months is one cursor, not twelve.
+    for (const [from, to] of runs(open)) walk(g, from, to)
+  }
+  local(Granularity.MONTH, cover.months)
+  local(Granularity.DAY, cover.days)
   for (const [q0, q1] of cover.q15) walk(Granularity.Q15, q0, q1)
   return out
 }
@@ -74,68 +90,40 @@ function runs(sorted: number[]): Array<[number, number]> {
   return out
 }
 
-/** Sparse bytes from which merging beats pooling (≈ 2 × SPARSE_MAX entries: the union will be dense). */
-const MERGE_FROM_BYTES = 32_000
+/** Takes one stored sketch into a union (`unionOf`); the blob may be a transient buffer. */
+export type AddSketch = (blob: Uint8Array) => void
 
-/**
- * Unique count of a union of sketches. With any dense sketch among them `estimateUnion` is linear
- * (SIMD max of the dense registers, then every sparse entry into them). With sparse sketches only, it
- * pools their entries and sorts them (n log n) to see whether the union stays sparse: right for a few
- * small sketches, slow for hundreds (a wildcard goal's 1,332 month sketches: 7 ms). Stored sparse lists
- * are already sorted, so when the union is bound to be large, merging them one by one, largest first,
- * is linear once it spills to registers (2.5 ms). Both end in the same list or registers: same estimate.
- */
-function union(blobs: Uint8Array[]): number {
-  if (blobs.length === 0) return 0
-  let sparseBytes = 0
-  for (const b of blobs) {
-    if (b[1] === FORM_DENSE) return Math.round(estimateUnion(blobs))
-    sparseBytes += b.length
-  }
-  if (blobs.length < 2 || sparseBytes < MERGE_FROM_BYTES) return Math.round(estimateUnion(blobs))
-  const sparse = [...blobs].sort((x, y) => y.length - x.length)
-  const acc = HyperLogLog.decode(sparse[0]!)
-  for (let i = 1; i < sparse.length; i++) acc.merge(HyperLogLog.decode(sparse[i]!))
-  return Math.round(acc.estimate())
+// Sketches are read with `getBinaryFast` (lmdb-js's shared buffer, valid until the next read: no 16 KiB
+// copy per dense sketch) and handed to the union at once, which reads them and keeps nothing.
+const addIf = (add: AddSketch, blob: Uint8Array | undefined) => {
+  if (blob !== undefined) add(blob)
 }
 
-/** The site's visitor sketches of the cover. */
-export function visitorSketches(store: Store, site: number, cover: Cover, into: Uint8Array[] = []): Uint8Array[] {
-  for (const m of cover.months) pushIf(into, store.uniques.get([site, Granularity.MONTH, m]))
-  for (const d of cover.days) pushIf(into, store.uniques.get([site, Granularity.DAY, d]))
+/** Adds the site's visitor sketches of the cover to a union. */
+export function addVisitorSketches(store: Store, site: number, cover: Cover, add: AddSketch): void {
+  for (const m of cover.months) addIf(add, store.uniques.getBinaryFast([site, Granularity.MONTH, m]))
+  for (const d of cover.days) addIf(add, store.uniques.getBinaryFast([site, Granularity.DAY, d]))
   for (const [q0, q1] of cover.q15) {
-    for (const { value } of store.uniques.getRange({ start: [site, Granularity.Q15, q0], end: [site, Granularity.Q15, q1] })) {
-      into.push(value as Uint8Array)
-    }
+    for (const { value } of store.uniques.getRange({ start: [site, Granularity.Q15, q0], end: [site, Granularity.Q15, q1] })) add(value as Uint8Array)
   }
-  return into
 }
 
 /** Unique visitors of the site over the cover (merging month, day and quarter-hour sketches is exact:
  * a visitor hashes to the same register in each). */
 export function visitors(store: Store, site: number, cover: Cover): number {
-  return union(visitorSketches(store, site, cover))
+  return unionOf((add) => addVisitorSketches(store, site, cover, add))
 }
 
-/** The visitor sketches of some breakdown values (`dims`) of `metric` over the cover. */
-export function dimSketches(store: Store, site: number, metric: number, dims: Iterable<number>, cover: Cover, into: Uint8Array[] = []): Uint8Array[] {
+/** Adds the visitor sketches of some breakdown values (`dims`) of `metric` over the cover to a union. */
+export function addDimSketches(store: Store, site: number, metric: number, dims: Iterable<number>, cover: Cover, add: AddSketch): void {
   const list = [...dims].filter((d) => d !== 0)
-  if (list.length === 0) return into
-  for (const [g, b] of bucketsOf(cover)) for (const dim of list) pushIf(into, store.dimUniques.get([site, metric, g, b, dim]))
-  return into
+  if (list.length === 0) return
+  for (const [g, b] of bucketsOf(cover)) for (const dim of list) addIf(add, store.dimUniques.getBinaryFast([site, metric, g, b, dim]))
 }
 
 /** Unique visitors of the union of some breakdown values of `metric` (a page, the pages of a goal…). */
 export function dimVisitors(store: Store, site: number, metric: number, dims: Iterable<number>, cover: Cover): number {
-  return union(dimSketches(store, site, metric, dims, cover))
-}
-
-export function unionCount(blobs: Uint8Array[]): number {
-  return union(blobs)
-}
-
-function pushIf(into: Uint8Array[], blob: Uint8Array | undefined): void {
-  if (blob) into.push(blob)
+  return unionOf((add) => addDimSketches(store, site, metric, dims, cover, add))
 }
 
 // Interned texts never change once written, so id → text can be cached for as long as the store is open.

@@ -15,6 +15,7 @@
  * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (msgpack)    |
  * | `uniques`     | [site, granularity, bucket]                  | HyperLogLog sketch (binary)        |
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
+ * | `packed`      | [site, metric, granularity, bucket]          | a closed bucket's breakdown rows (./packed.ts) |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
  * | `sessions`    | [salt day, site, session key]                | {@link SessionState}               |
  * | `users`       | user id (UUID string)                        | `UserRecord` (src/accounts/users)  |
@@ -45,6 +46,7 @@ export interface Store {
   events: Database<unknown, Buffer>
   uniques: Database<Buffer, Key[]>
   dimUniques: Database<Buffer, Key[]>
+  packed: Database<Buffer, Key[]>
   salts: Database<Buffer, number>
   sessions: Database<unknown, Key[]>
   users: Database<unknown, string>
@@ -89,6 +91,7 @@ export function openStore(options: OpenStoreOptions): Store {
     events: env.openDB<unknown, Buffer>('events', { keyEncoding: 'binary' }),
     uniques: env.openDB<Buffer, Key[]>('uniques', { encoding: 'binary' }),
     dimUniques: env.openDB<Buffer, Key[]>('dim_uniques', { encoding: 'binary' }),
+    packed: env.openDB<Buffer, Key[]>('packed', { encoding: 'binary' }),
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
     sessions: env.openDB<unknown, Key[]>('sessions', {}),
     users: env.openDB<unknown, string>('users', {}),

@@ -13,6 +13,7 @@ import type { Store } from './open.js'
 import { Metric, RollupDeltas } from './rollups.js'
 import { replayEvents } from './replay.js'
 import { getSiteByNum } from './sites.js'
+import { clearPacked } from './packed.js'
 
 const LOCAL = [Granularity.DAY, Granularity.MONTH]
 const SKETCHED = [Metric.PAGEVIEWS, Metric.EVENTS, Metric.PROPS]
@@ -29,6 +30,7 @@ export function rebuildSiteRollups(store: Store, siteNum: number): void {
     const [, , , q, dim] = key as number[]
     drops.count(site, Metric.DROPPED, q! * Q15_MS, dim!, value as number)
   }
+  clearPacked(store, siteNum) // re-packed from the new rows by the next packing pass
   for (const metric of Object.values(Metric)) {
     for (const g of LOCAL) removeRange(store.rollups, [siteNum, metric, g], [siteNum, metric, g + 1])
   }

@@ -10,12 +10,15 @@ import type { Store } from './open.js'
 import { Metric, type RollupKey } from './rollups.js'
 import { readSketch, type DimUniquesKey, type UniquesKey } from './uniques.js'
 import { replayEvents } from './replay.js'
+import { packedMismatches, type PackedKey } from './packed.js'
 
 export interface RecountReport {
   events: number
   counters: number
   sketches: number
-  mismatches: Array<{ key: RollupKey | UniquesKey | DimUniquesKey; stored: number; recounted: number }>
+  /** Counters and sketches that differ from the recount, and packed breakdowns (./packed.ts, `stored` and
+   * `recounted` = their number of values) that differ from their rows. */
+  mismatches: Array<{ key: RollupKey | UniquesKey | DimUniquesKey | PackedKey; stored: number; recounted: number }>
 }
 
 export function recount(store: Store): RecountReport {
@@ -42,5 +45,6 @@ export function recount(store: Store): RecountReport {
     const stored = blob ? Buffer.from(blob).equals(Buffer.from(hll.encode())) : false
     if (!stored) mismatches.push({ key, stored: blob ? -1 : 0, recounted: Math.round(hll.estimate()) })
   }
+  mismatches.push(...packedMismatches(store))
   return { events, counters, sketches, mismatches }
 }

@@ -17,6 +17,7 @@ import { Granularity, localBuckets, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
 import { StringKind } from './strings.js'
 import { DeltaMap } from './delta-map.js'
+import { PackedPatches } from './packed.js'
 
 const zero = () => 0
 
@@ -113,14 +114,20 @@ export class RollupDeltas {
     return this.#deltas.size
   }
 
-  /** Read-add-write every counter (or those `keep` accepts). Call inside a write transaction. */
+  /**
+   * Read-add-write every counter (or those `keep` accepts), and the packed copies of closed buckets
+   * they fall in (./packed.ts). Call inside a write transaction.
+   */
   applyInTransaction(store: Store, keep?: (key: RollupKey) => boolean): void {
+    const patches = new PackedPatches()
     for (const { key, value: n } of this.#deltas.values()) {
       if (keep && !keep(key)) continue
       const value = ((store.rollups.get(key) as number | undefined) ?? 0) + n
       if (value === 0) store.rollups.remove(key)
       else store.rollups.put(key, value)
+      patches.note(store, key[0], key[1], key[2], key[3], key[4], n)
     }
+    patches.apply(store)
   }
 
   *entries(): Generator<{ key: RollupKey; n: number }> {
