@@ -37,8 +37,9 @@ const LOCAL = [Granularity.DAY, Granularity.MONTH] as const
 /** Every metric id (rows of metrics without breakdowns are simply absent). A function: ./rollups.ts imports this module. */
 const metrics = (): number[] => Object.values(Metric)
 /**
- * How long after a bucket's UTC end it is packed: local midnights lie up to 14 h after UTC ones
- * (Pacific/Kiritimati, +14:00), plus an hour for events still in flight.
+ * How long after a bucket's UTC end it is packed: a local day ends at most 12 h after the UTC one (in
+ * UTC−12:00), and events still in flight get 3 h more. Packing later is only slower reads meanwhile;
+ * a late write to a packed bucket is patched anyway.
  */
 const CLOSE_AFTER_MS = 15 * 3_600_000
 
