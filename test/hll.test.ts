@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, estimateUnion } from '../src/hll/index.js'
+import { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, addIntoDenseBlob, estimateUnion } from '../src/hll/index.js'
 import { unionEstimate, unionOf } from '../src/hll/union.js'
 
 const TOLERANCE = 0.02 // the product requirement; the standard error at p = 14 is ≈ 0.81 %
@@ -317,5 +317,29 @@ describe('estimateUnion', () => {
     const good = [sketchOf(ids(0, 20_000)).encode()]
     expect(() => unionOf((add) => { add(good[0]!); add(Uint8Array.of(1, 9, 0)) })).toThrow(HllDecodeError)
     expect(estimateUnion(good)).toBe(HyperLogLog.decode(good[0]!).estimate())
+  })
+})
+
+describe('addIntoDenseBlob (the drain\'s in-place update)', () => {
+  test('raises a stored dense blob exactly as decode + add + encode would, and says whether it changed', () => {
+    const base = sketchOf(ids(0, 20_000))
+    const blob = new Uint8Array(base.encode()) // own buffer: registers 4-aligned
+    const more = ids(20_000, 20_300)
+    const expected = HyperLogLog.decode(blob)
+    for (const h of more) expected.add(h)
+    expect(addIntoDenseBlob(blob, more)).toBe(true)
+    expect(blob).toEqual(expected.encode())
+    expect(addIntoDenseBlob(blob, more)).toBe(false) // the same visitors again: nothing to raise
+  })
+
+  test('declines sparse and unaligned blobs (the caller decodes them), and refuses corrupt registers', () => {
+    expect(addIntoDenseBlob(sketchOf(ids(0, 10)).encode(), ids(10, 20))).toBeNull()
+    const dense = sketchOf(ids(0, 20_000)).encode()
+    const unaligned = new Uint8Array(dense.length + 1).subarray(1)
+    unaligned.set(dense)
+    expect(addIntoDenseBlob(unaligned, ids(0, 5))).toBeNull()
+    const corrupt = new Uint8Array(dense)
+    corrupt[100] = 60
+    expect(() => addIntoDenseBlob(corrupt, ids(0, 5))).toThrow(HllDecodeError)
   })
 })

@@ -4,6 +4,7 @@
  * crossing midnight, and after two rotations the same IP + UA is a stranger.
  */
 import { afterAll, expect, test } from 'vitest'
+import { encodeSession } from '../src/sessions/codec.js'
 import { openStore } from '../src/store/open.js'
 import { saltInTransaction, utcDay } from '../src/identity/salts.js'
 import { visitorId } from '../src/identity/visitor.js'
@@ -38,7 +39,8 @@ test('a salt is created once per day and agreed on; yesterday is kept, older day
   const s0 = salt(day0)
   expect(salt(day0).equals(s0)).toBe(true)
   const v0 = visitorId(s0, 1, ip('1.2.3.4'), UA)
-  store.env.transactionSync(() => store.sessions.put([day0, 1, 'v:x'], { no: 1 }))
+  store.env.transactionSync(() => store.sessions.put([day0, 1, 'v:x'], encodeSession({ no: 1, start: 0, last: 0, pv: 1, entry: 0, exit: 0 })))
+  expect(store.sessions.get([day0, 1, 'v:x'])).toBeDefined()
 
   const s1 = salt(day0 + 1)
   expect(s1.equals(s0)).toBe(false)

@@ -8,6 +8,22 @@ import type { StoredEvent } from '../store/events.js'
 import type { UniqueDeltas } from '../store/uniques.js'
 import type { SessionEffects, SessionState } from '../sessions/session.js'
 
+/** The visit's attribution counters, in the order of the stored event's fields from {@link SESSION_DIM_FIELD}. */
+const SESSION_DIMS = [
+  Metric.BROWSERS, // e[10]
+  Metric.OS,
+  Metric.DEVICES,
+  Metric.SCREENS,
+  Metric.SOURCES,
+  Metric.REFERRERS,
+  Metric.UTM_SOURCE,
+  Metric.UTM_MEDIUM,
+  Metric.UTM_CAMPAIGN,
+  Metric.UTM_TERM,
+  Metric.UTM_CONTENT, // e[20]
+] as const
+const SESSION_DIM_FIELD = 10
+
 /** The interned id of an (event name, property key, value) breakdown. */
 export type PropIdOf = (nameId: number, key: string, value: string | number | boolean) => number
 
@@ -50,20 +66,10 @@ export function countStoredEvent(
   const start = session.start
   if (fx.started) {
     d.count(site, Metric.VISITS, start, 0)
-    const dims: Array<[number, number]> = [
-      [Metric.BROWSERS, e[10]],
-      [Metric.OS, e[11]],
-      [Metric.DEVICES, e[12]],
-      [Metric.SCREENS, e[13]],
-      [Metric.SOURCES, e[14]],
-      [Metric.REFERRERS, e[15]],
-      [Metric.UTM_SOURCE, e[16]],
-      [Metric.UTM_MEDIUM, e[17]],
-      [Metric.UTM_CAMPAIGN, e[18]],
-      [Metric.UTM_TERM, e[19]],
-      [Metric.UTM_CONTENT, e[20]],
-    ]
-    for (const [metric, dim] of dims) if (dim) d.count(site, metric, start, dim)
+    for (let i = 0; i < SESSION_DIMS.length; i++) {
+      const dim = e[SESSION_DIM_FIELD + i] as number
+      if (dim) d.count(site, SESSION_DIMS[i]!, start, dim)
+    }
   }
   if (fx.bouncesDelta) d.count(site, Metric.BOUNCES, start, 0, fx.bouncesDelta)
   if (fx.durationDeltaMs) d.count(site, Metric.DURATION_MS, start, 0, fx.durationDeltaMs)

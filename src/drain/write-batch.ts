@@ -13,6 +13,7 @@ import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
 import { visitorId } from '../identity/visitor.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
+import { decodeSession, encodeSession } from '../sessions/codec.js'
 import { DAY_MS } from '../store/buckets.js'
 import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
 import { countStoredEvent } from './count.js'
@@ -83,7 +84,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     const key = sessionKeyOf(item, visitor)
     const cacheKey = `${day},${item.site.num},${key}`
     const lookup = (k: SessionKey) =>
-      sessions.get(`${k[0]},${k[1]},${k[2]}`)?.state ?? (store.sessions.get(k) as SessionState | undefined)
+      sessions.get(`${k[0]},${k[1]},${k[2]}`)?.state ?? storedSession(store, k)
     let current = lookup([day, item.site.num, key])
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
       current = yesterdaysSession(store, item, day - 1, key, lookup)
@@ -131,10 +132,15 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), block)
   }
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
-  for (const { key, state } of sessions.values()) store.sessions.put(key, state)
+  for (const { key, state } of sessions.values()) store.sessions.put(key, encodeSession(state))
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
   return { stored, duplicates, counters: deltas.size + uniques.size, active: [...active.values()] }
+}
+
+function storedSession(store: Store, key: SessionKey): SessionState | undefined {
+  const bytes = store.sessions.getBinaryFast(key)
+  return bytes === undefined ? undefined : decodeSession(bytes)
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */

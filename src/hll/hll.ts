@@ -34,9 +34,9 @@
  * @module
  */
 import {
-  DENSE_BLOB_BYTES, FORM_DENSE, blobForm, decodeDense, decodeSparse, encodeDense, encodeSparse, sparseBlobBytes,
+  DENSE_BLOB_BYTES, DENSE_HEADER, FORM_DENSE, HllDecodeError, blobForm, decodeDense, decodeSparse, encodeDense, encodeSparse, sparseBlobBytes,
 } from './codec.js'
-import { denseIndex, denseRank, histogram, maxWords, newRegisters, wordsOf } from './dense.js'
+import { denseIndex, denseRank, histogram, maxWords, newRegisters, registersValid, wordsOf } from './dense.js'
 import { denseEstimate } from './estimate.js'
 import { SPARSE_MAX, SparseList, entriesIntoRegisters, sparseEntry, sparseEstimate } from './sparse.js'
 import { unionEstimate } from './union.js'
@@ -139,6 +139,31 @@ export class HyperLogLog {
   #spill(): void {
     if (this.#sparse!.count > SPARSE_MAX) this.#registers()
   }
+}
+
+/**
+ * The drain's shortcut for a stored DENSE blob: raises its registers for `hashes` in place — no decode
+ * into a sketch and no re-encode, two 16 KiB copies fewer per sketch and batch — and returns whether it
+ * changed. Returns null (nothing done) when the blob is not dense or its registers are not 4-aligned in
+ * memory; then decode it. The registers are validated first, as {@link HyperLogLog.decode} would.
+ */
+export function addIntoDenseBlob(blob: Uint8Array, hashes: readonly Uint8Array[]): boolean | null {
+  if (blob.length !== DENSE_BLOB_BYTES || blobForm(blob) !== FORM_DENSE || ((blob.byteOffset + DENSE_HEADER) & 3) !== 0) return null
+  const regs = blob.subarray(DENSE_HEADER)
+  if (!registersValid(regs)) throw new HllDecodeError('hll: a dense register is over the maximum rank')
+  let changed = false
+  for (const hash of hashes) {
+    if (hash.length < 8) throw new RangeError(`hll: a visitor hash needs 8 bytes, got ${hash.length}`)
+    const hi = (hash[0] << 24) | (hash[1] << 16) | (hash[2] << 8) | hash[3]
+    const lo = (hash[4] << 24) | (hash[5] << 16) | (hash[6] << 8) | hash[7]
+    const index = denseIndex(hi)
+    const rank = denseRank(hi, lo)
+    if (rank > regs[index]) {
+      regs[index] = rank
+      changed = true
+    }
+  }
+  return changed
 }
 
 /**

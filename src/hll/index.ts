@@ -29,5 +29,5 @@
  * ```
  * @module
  */
-export { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, estimateUnion } from './hll.js'
+export { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, addIntoDenseBlob, estimateUnion } from './hll.js'
 export { UnionBuilder, unionOf } from './union.js'

@@ -17,7 +17,7 @@
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `packed`      | [site, metric, granularity, bucket]          | a closed bucket's breakdown rows (./packed.ts) |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
- * | `sessions`    | [salt day, site, session key]                | {@link SessionState}               |
+ * | `sessions_v2` | [salt day, site, session key]                | a visitor's open session, 40 bytes (src/sessions/codec.ts) |
  * | `users`       | user id (UUID string)                        | `UserRecord` (src/accounts/users)  |
  * | `user_emails` | e-mail address (lower-case)                  | user id                            |
  * | `auth_sessions`| SHA-256 of the session token (hex)          | `LoginSession` (src/accounts)      |
@@ -48,7 +48,7 @@ export interface Store {
   dimUniques: Database<Buffer, Key[]>
   packed: Database<Buffer, Key[]>
   salts: Database<Buffer, number>
-  sessions: Database<unknown, Key[]>
+  sessions: Database<Buffer, Key[]>
   users: Database<unknown, string>
   userEmails: Database<string, string>
   authSessions: Database<unknown, string>
@@ -93,7 +93,9 @@ export function openStore(options: OpenStoreOptions): Store {
     dimUniques: env.openDB<Buffer, Key[]>('dim_uniques', { encoding: 'binary' }),
     packed: env.openDB<Buffer, Key[]>('packed', { encoding: 'binary' }),
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
-    sessions: env.openDB<unknown, Key[]>('sessions', {}),
+    // `sessions` (msgpack values, before 2026-11-26) held only open sessions of the last two days; it is
+    // no longer read: at most the sessions open during the upgrade start again.
+    sessions: env.openDB<Buffer, Key[]>('sessions_v2', { encoding: 'binary' }),
     users: env.openDB<unknown, string>('users', {}),
     userEmails: env.openDB<string, string>('user_emails', {}),
     authSessions: env.openDB<unknown, string>('auth_sessions', {}),

@@ -13,11 +13,12 @@
  * the recount, so both derive the same keys.
  * @module
  */
-import { Granularity, localBuckets, q15Bucket } from './buckets.js'
+import { Granularity, localBuckets, Q15_MS, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
 import { StringKind } from './strings.js'
 import { DeltaMap } from './delta-map.js'
 import { PackedPatches } from './packed.js'
+import { QuarterStage } from './stage.js'
 
 const zero = () => 0
 
@@ -86,9 +87,13 @@ export interface SiteBuckets {
   timezone: string
 }
 
-/** Accumulates counter deltas in memory for one batch (writes per batch = distinct keys, not events). */
+/**
+ * Accumulates counter deltas in memory for one batch (writes per batch = distinct keys, not events);
+ * counts are staged per quarter-hour first (./stage.ts).
+ */
 export class RollupDeltas {
   readonly #deltas = new DeltaMap<RollupKey, number>()
+  readonly #staged = new QuarterStage<{ n: number }>(() => ({ n: 0 }))
 
   add(key: RollupKey, n = 1): void {
     this.#add(key[0], key[1], key[2], key[3], key[4], n)
@@ -104,14 +109,28 @@ export class RollupDeltas {
    * breakdown per local day and month otherwise.
    */
   count(site: SiteBuckets, metric: number, ts: number, dim: number, n = 1): void {
-    const { day, month } = localBuckets(site.timezone, ts)
-    if (dim === 0 || hasQ15Breakdown(metric)) this.#add(site.num, metric, Granularity.Q15, q15Bucket(ts), dim, n)
+    if (n === 0) return
+    const q = q15Bucket(ts)
+    const staged = this.#staged.slot(site, q, metric, dim)
+    if (staged) staged.n += n
+    else this.#spread(site, q, metric, dim, n)
+  }
+
+  #spread = (site: SiteBuckets, q: number, metric: number, dim: number, n: number): void => {
+    const { day, month } = localBuckets(site.timezone, q * Q15_MS)
+    if (dim === 0 || hasQ15Breakdown(metric)) this.#add(site.num, metric, Granularity.Q15, q, dim, n)
     this.#add(site.num, metric, Granularity.DAY, day, dim, n)
     this.#add(site.num, metric, Granularity.MONTH, month, dim, n)
   }
 
+  /** Moves the staged counts to their keys. */
+  #settle(): DeltaMap<RollupKey, number> {
+    this.#staged.settle((site, q, metric, dim, v) => this.#spread(site, q, metric, dim, v.n))
+    return this.#deltas
+  }
+
   get size(): number {
-    return this.#deltas.size
+    return this.#settle().size
   }
 
   /**
@@ -120,8 +139,8 @@ export class RollupDeltas {
    */
   applyInTransaction(store: Store, keep?: (key: RollupKey) => boolean): void {
     const patches = new PackedPatches()
-    for (const { key, value: n } of this.#deltas.values()) {
-      if (keep && !keep(key)) continue
+    for (const { key, value: n } of this.#settle().values()) {
+      if (n === 0 || (keep && !keep(key))) continue
       const value = ((store.rollups.get(key) as number | undefined) ?? 0) + n
       if (value === 0) store.rollups.remove(key)
       else store.rollups.put(key, value)
@@ -131,7 +150,7 @@ export class RollupDeltas {
   }
 
   *entries(): Generator<{ key: RollupKey; n: number }> {
-    for (const { key, value } of this.#deltas.values()) yield { key, n: value }
+    for (const { key, value } of this.#settle().values()) yield { key, n: value }
   }
 }
 

@@ -9,8 +9,9 @@
  *   15 minutes too) — goal conversions and event breakdowns.
  * @module
  */
-import { HyperLogLog } from '../hll/index.js'
-import { Granularity, localBuckets, q15Bucket } from './buckets.js'
+import { addIntoDenseBlob, HyperLogLog } from '../hll/index.js'
+import { Granularity, localBuckets, Q15_MS, q15Bucket } from './buckets.js'
+import { QuarterStage } from './stage.js'
 import type { Store } from './open.js'
 import { hasQ15Breakdown, type SiteBuckets } from './rollups.js'
 import { DeltaMap } from './delta-map.js'
@@ -22,42 +23,55 @@ export type DimUniquesKey = [site: number, metric: number, granularity: number, 
 
 type AnyKey = UniquesKey | DimUniquesKey
 
-/** The visitor ids a batch adds, by sketch; written with one read-merge-write per sketch. */
+/**
+ * The visitor ids a batch adds, by sketch; written with one read-merge-write per sketch. Additions are
+ * staged per quarter-hour first (./stage.ts); metric 0 stands for the site's own sketch.
+ */
 export class UniqueDeltas {
   readonly #adds = new DeltaMap<AnyKey, Uint8Array[]>()
+  readonly #staged = new QuarterStage<Uint8Array[]>(list)
 
-  #site(site: number, gran: number, bucket: number, id: Uint8Array): void {
-    this.#adds.entry(site, 0, gran, bucket, 0, () => [site, gran, bucket], list).value.push(id)
-  }
-
-  #dim(site: number, metric: number, gran: number, bucket: number, dim: number, id: Uint8Array): void {
-    this.#adds.entry(site, metric, gran, bucket, dim, () => [site, metric, gran, bucket, dim], list).value.push(id)
+  #entry(site: number, metric: number, gran: number, bucket: number, dim: number): Uint8Array[] {
+    const key = (): AnyKey => (metric === 0 ? [site, gran, bucket] : [site, metric, gran, bucket, dim])
+    return this.#adds.entry(site, metric, gran, bucket, dim, key, list).value
   }
 
   /** A visitor of the site at `ts`. */
   add(site: SiteBuckets, ts: number, visitor: Uint8Array): void {
-    const { day, month } = localBuckets(site.timezone, ts)
-    this.#site(site.num, Granularity.Q15, q15Bucket(ts), visitor)
-    this.#site(site.num, Granularity.DAY, day, visitor)
-    this.#site(site.num, Granularity.MONTH, month, visitor)
+    this.#stage(site, 0, ts, 0, visitor)
   }
 
   /** A visitor of one breakdown (`metric`, `dim`) at `ts`. */
   addDim(site: SiteBuckets, metric: number, ts: number, dim: number, visitor: Uint8Array): void {
-    if (dim === 0) return
-    const { day, month } = localBuckets(site.timezone, ts)
-    if (hasQ15Breakdown(metric)) this.#dim(site.num, metric, Granularity.Q15, q15Bucket(ts), dim, visitor)
-    this.#dim(site.num, metric, Granularity.DAY, day, dim, visitor)
-    this.#dim(site.num, metric, Granularity.MONTH, month, dim, visitor)
+    if (dim !== 0) this.#stage(site, metric, ts, dim, visitor)
+  }
+
+  #stage(site: SiteBuckets, metric: number, ts: number, dim: number, visitor: Uint8Array): void {
+    const q = q15Bucket(ts)
+    const staged = this.#staged.slot(site, q, metric, dim)
+    if (staged) staged.push(visitor)
+    else this.#spread(site, q, metric, dim, [visitor])
+  }
+
+  #spread = (site: SiteBuckets, q: number, metric: number, dim: number, ids: Uint8Array[]): void => {
+    const { day, month } = localBuckets(site.timezone, q * Q15_MS)
+    if (metric === 0 || hasQ15Breakdown(metric)) pushAll(this.#entry(site.num, metric, Granularity.Q15, q, dim), ids)
+    pushAll(this.#entry(site.num, metric, Granularity.DAY, day, dim), ids)
+    pushAll(this.#entry(site.num, metric, Granularity.MONTH, month, dim), ids)
+  }
+
+  #settled(): DeltaMap<AnyKey, Uint8Array[]> {
+    this.#staged.settle(this.#spread)
+    return this.#adds
   }
 
   get size(): number {
-    return this.#adds.size
+    return this.#settled().size
   }
 
   /** The sketches this batch would write, built on top of what is stored (for the recount too). */
   *sketches(read: (key: AnyKey) => Uint8Array | undefined): Generator<{ key: AnyKey; hll: HyperLogLog; changed: boolean }> {
-    for (const { key, value: ids } of this.#adds.values()) {
+    for (const { key, value: ids } of this.#settled().values()) {
       const stored = read(key)
       const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
       let changed = stored === undefined
@@ -66,15 +80,31 @@ export class UniqueDeltas {
     }
   }
 
-  /** Writes every changed sketch (or those `keep` accepts). Call inside a write transaction. */
+  /**
+   * Writes every changed sketch (or those `keep` accepts). Call inside a write transaction. A stored
+   * dense sketch is raised in place in the copy read (`addIntoDenseBlob`): no decode, no re-encode.
+   */
   applyInTransaction(store: Store, keep?: (key: AnyKey) => boolean): void {
-    for (const { key, hll, changed } of this.sketches((k) => readSketch(store, k))) {
-      if (!changed || (keep && !keep(key))) continue
-      const blob = Buffer.from(hll.encode())
-      if (key.length === 3) store.uniques.put(key, blob)
-      else store.dimUniques.put(key, blob)
+    for (const { key, value: ids } of this.#settled().values()) {
+      if (keep && !keep(key)) continue
+      const stored = readSketch(store, key) // a copy of its own (lmdb-js getBinary)
+      let blob: Uint8Array | null = null
+      const inPlace = stored === undefined ? null : addIntoDenseBlob(stored, ids)
+      if (inPlace === null) {
+        const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
+        let changed = stored === undefined
+        for (const id of ids) if (hll.add(id)) changed = true
+        if (changed) blob = hll.encode()
+      } else if (inPlace) blob = stored!
+      if (blob === null) continue
+      if (key.length === 3) store.uniques.put(key, Buffer.from(blob.buffer, blob.byteOffset, blob.length))
+      else store.dimUniques.put(key, Buffer.from(blob.buffer, blob.byteOffset, blob.length))
     }
   }
+}
+
+function pushAll(into: Uint8Array[], ids: Uint8Array[]): void {
+  for (const id of ids) into.push(id)
 }
 
 export function readSketch(store: Store, key: AnyKey): Uint8Array | undefined {
