@@ -7,19 +7,31 @@ import type { Store } from '../store/open.js'
 import { isRole, type Role } from './roles.js'
 import { under } from './keys.js'
 
+/** A member as the API shows it (`GET /api/sites/{id}/members`). */
+export interface SiteMember {
+  user_id: string
+  email: string
+  role: Role
+}
+
 export function roleOf(store: Store, userId: string, siteId: string): Role | undefined {
   const role = store.memberships.get([userId, siteId])
   return isRole(role) ? role : undefined
 }
 
-/** The site ids a user has a role on, with the role. */
-export function sitesOf(store: Store, userId: string): Array<{ siteId: string; role: Role }> {
-  const out: Array<{ siteId: string; role: Role }> = []
-  for (const { key, value } of store.memberships.getRange(under(userId))) {
-    const siteId = (key as string[])[1]
-    if (typeof siteId === 'string' && isRole(value)) out.push({ siteId, role: value })
+/** The rows under `id` of one of the two role indexes: [the other id, role]. */
+function rolesUnder(db: Store['memberships'] | Store['siteMembers'], id: string): Array<[string, Role]> {
+  const out: Array<[string, Role]> = []
+  for (const { key, value } of db.getRange(under(id))) {
+    const other = (key as string[])[1]
+    if (typeof other === 'string' && isRole(value)) out.push([other, value])
   }
   return out
+}
+
+/** The site ids a user has a role on, with the role. */
+export function sitesOf(store: Store, userId: string): Array<{ siteId: string; role: Role }> {
+  return rolesUnder(store.memberships, userId).map(([siteId, role]) => ({ siteId, role }))
 }
 
 /** Inside a write transaction. */
@@ -35,4 +47,22 @@ export function revokeSiteInTransaction(store: Store, siteId: string): void {
     store.memberships.remove([userId, siteId])
     store.siteMembers.remove([siteId, userId])
   }
+}
+
+/** Everyone with a role on a site, with the role. */
+export function membersOf(store: Store, siteId: string): Array<{ userId: string; role: Role }> {
+  return rolesUnder(store.siteMembers, siteId).map(([userId, role]) => ({ userId, role }))
+}
+
+/** How many owners a site has: never let it fall to zero (nobody could share, re-zone or delete it). */
+export function ownerCount(store: Store, siteId: string): number {
+  return membersOf(store, siteId).filter((m) => m.role === 'owner').length
+}
+
+/** Removes one user's role on a site; false if they had none. Inside a write transaction. */
+export function revokeInTransaction(store: Store, userId: string, siteId: string): boolean {
+  if (roleOf(store, userId, siteId) === undefined) return false
+  store.memberships.remove([userId, siteId])
+  store.siteMembers.remove([siteId, userId])
+  return true
 }

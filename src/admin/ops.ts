@@ -9,10 +9,11 @@ import type { Store } from '../store/open.js'
 import { createSite, getSite, setSiteFilters, type SiteRecord } from '../store/sites.js'
 import { rebuildSiteRollups } from '../store/rebuild.js'
 import { Errors } from '../http/errors.js'
-import { createUserInTransaction, publicUser, type PublicUser } from '../accounts/users.js'
+import { createUserInTransaction, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
 import { putSessionInTransaction, pruneSessionsInTransaction, removeSessionInTransaction, type LoginSession } from '../accounts/login-sessions.js'
 import { putClientInTransaction, publicClient, removeClientInTransaction, type ApiClientRecord, type PublicApiClient } from '../accounts/api-clients.js'
-import { grantInTransaction } from '../accounts/memberships.js'
+import { grantInTransaction, ownerCount, revokeInTransaction, roleOf, type SiteMember } from '../accounts/memberships.js'
+import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store.js'
 import type { Goal } from '../goals/goal.js'
 import { AdminRefusal } from './refusal.js'
@@ -35,6 +36,13 @@ function siteOrRefuse(store: Store, siteId: string): SiteRecord {
   const site = getSite(store, siteId)
   if (!site) throw new AdminRefusal(Errors.unknownSiteFor(siteId))
   return site
+}
+
+/** The caller's own role, checked again in the transaction: it may have changed since the HTTP thread looked. */
+function requireRole(store: Store, userId: string, siteId: string, needed: Role): void {
+  const role = roleOf(store, userId, siteId)
+  if (role === undefined) throw new AdminRefusal(Errors.unknownSiteFor(siteId))
+  if (!roleAtLeast(role, needed)) throw new AdminRefusal(Errors.forbidden(needed))
 }
 
 export const adminOps = {
@@ -123,6 +131,32 @@ export const adminOps = {
   /** One step of packing ended days and months (src/store/packed.ts); `more` asks for another call. */
   packClosed(store: Store, a: { now: number }): PackProgress {
     return packClosedBuckets(store, a.now)
+  },
+
+  /**
+   * Shares a site (owner): gives the existing user with `email` a role, or changes the role they hold.
+   * The last owner cannot be demoted; that check and the caller's role are read in this transaction.
+   */
+  setMember(store: Store, a: { siteId: string; actorId: string; email: string; role: Role }): { member: SiteMember; created: boolean } {
+    siteOrRefuse(store, a.siteId)
+    requireRole(store, a.actorId, a.siteId, 'owner')
+    const user = userByEmail(store, a.email)
+    if (!user) throw new AdminRefusal(Errors.unknownUser(normaliseEmail(a.email)))
+    const before = roleOf(store, user.id, a.siteId)
+    if (before === 'owner' && a.role !== 'owner' && ownerCount(store, a.siteId) === 1) throw new AdminRefusal(Errors.lastOwner())
+    if (before !== a.role) grantInTransaction(store, user.id, a.siteId, a.role)
+    return { member: { user_id: user.id, email: user.email, role: a.role }, created: before === undefined }
+  },
+
+  /** Takes a user's role on a site away (an owner; or the user themselves, leaving), never the last owner's. */
+  removeMember(store: Store, a: { siteId: string; actorId: string; userId: string }): { ok: true } {
+    siteOrRefuse(store, a.siteId)
+    requireRole(store, a.actorId, a.siteId, a.userId === a.actorId ? 'viewer' : 'owner')
+    const before = roleOf(store, a.userId, a.siteId)
+    if (before === undefined) throw new AdminRefusal(Errors.unknownMember(a.userId))
+    if (before === 'owner' && ownerCount(store, a.siteId) === 1) throw new AdminRefusal(Errors.lastOwner())
+    revokeInTransaction(store, a.userId, a.siteId)
+    return { ok: true }
   },
 } satisfies Record<string, (store: Store, args: any) => unknown>
 

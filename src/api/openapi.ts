@@ -1,11 +1,13 @@
 /**
  * The OpenAPI 3.1 document of the REST API, generated from the route table and its zod schemas
  * (`z.toJSONSchema`, JSON Schema 2020-12 — the dialect of OpenAPI 3.1), so it cannot drift from what
- * the routes validate and answer.
+ * the routes validate and answer — plus the server-side ingestion routes, which the HTTP thread serves
+ * outside the route table (./server-ingest-docs.ts).
  * @module
  */
 import { z } from 'zod'
 import { errorSchema } from './schemas.js'
+import { serverIngestDocs } from './server-ingest-docs.js'
 import type { RouteDef } from './types.js'
 
 type Json = Record<string, unknown>
@@ -70,18 +72,20 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string): Json {
     const path = r.path.replace(/:([a-z_]+)/gi, '{$1}')
     ;(paths[path] ??= {})[r.method.toLowerCase()] = operation(r)
   }
+  const ingest = serverIngestDocs(jsonSchema)
+  Object.assign(paths, ingest.paths)
   return {
     openapi: '3.1.0',
     info: {
       title: 'hitring REST API',
       version: '1',
       description:
-        "HitKeep-compatible accounts, sites, goals and read API. Errors are JSON `{code, message, field?, fields?}`. Cookie-authenticated writes must come from the public URL's origin (or carry no Origin/Referer at all).",
+        "HitKeep-compatible accounts, sites, goals and read API, and server-side ingestion (tag `ingest`: API client tokens only). Errors are JSON `{code, message, field?, fields?}`. Cookie-authenticated writes must come from the public URL's origin (or carry no Origin/Referer at all).",
     },
     servers: [{ url: serverUrl }],
     paths,
     components: {
-      schemas: { Error: jsonSchema(errorSchema, 'output') },
+      schemas: { Error: jsonSchema(errorSchema, 'output'), ...ingest.schemas },
       securitySchemes: {
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'hk_token', description: 'Set by POST /api/login' },
         bearerToken: { type: 'http', scheme: 'bearer', description: 'An API client token' },

@@ -109,3 +109,15 @@ export const goalBodySchema = z
     if (g.type === 'path' && !/^[/*]/.test(g.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a path starts with / (or a * wildcard)' })
   })
 export const goalParams = siteIdParams.extend({ goal_id: z.string() })
+
+export const memberParams = siteIdParams.extend({ user_id: z.string() })
+export const memberSchema = z.object({
+  user_id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+})
+export const memberBodySchema = z.object({
+  // Loose on purpose: any address `hitring user add` accepted must be shareable with.
+  email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address').describe('An existing user (hitring user add)'),
+  role: z.enum(ROLES, { error: 'must be "owner", "editor" or "viewer"' }).describe('owner > editor (goals, exclusions) > viewer (reads)'),
+})

@@ -24,6 +24,41 @@ function takeOption(args: string[], name: string): string | undefined {
   return undefined
 }
 
+/** A flag without a value (`--password-stdin`): true if present, and taken out of `args`. */
+function takeFlag(args: string[], name: string): boolean {
+  const i = args.findIndex((a) => new RegExp(`^--?${name}$`).test(a))
+  if (i >= 0) args.splice(i, 1)
+  return i >= 0
+}
+
+/** Standard input to its end, without one trailing newline (`echo "$PW" | …`, a file with a final newline). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+}
+
+const USER_ADD_USAGE = 'usage: hitring user add --email E (--password-stdin | --password P)'
+
+/**
+ * The `user add` lines of --help, which warn that `--password` shows the password to other local users
+ * (it is in the process list, `ps`, and /proc/<pid>/cmdline) and offer `--password-stdin` instead.
+ */
+const USER_HELP = [
+  '  hitring user add --email E --password-stdin',
+  '                                    create a user (the first one owns every site), reading the password',
+  '                                    from standard input (one trailing newline is dropped)',
+  '  hitring user add --email E --password P',
+  '                                    the same; P is visible to other local users in the process list',
+]
+
+function help(): string {
+  return helpText()
+    .split('\n')
+    .flatMap((line) => (line.startsWith('  hitring user add ') ? USER_HELP : [line]))
+    .join('\n')
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { config } = loadConfig(argv)
   const logger = createLogger(config.logLevel)
@@ -89,11 +124,13 @@ function site(argv: string[]): void {
 
 async function user(argv: string[]): Promise<void> {
   const args = [...argv]
+  const fromStdin = takeFlag(args, 'password-stdin')
   const email = takeOption(args, 'email')
-  const password = takeOption(args, 'password')
+  const given = takeOption(args, 'password')
   const { config, rest } = loadConfig(args)
-  if (rest[0] !== 'add' || !email || !password) throw new ConfigError('usage: hitring user add --email E --password P')
+  if (rest[0] !== 'add' || !email || (given === undefined) === !fromStdin) throw new ConfigError(USER_ADD_USAGE)
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) throw new ConfigError(`not an e-mail address: ${JSON.stringify(email)}`)
+  const password = fromStdin ? await readStdin() : given!
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
     throw new ConfigError(`the password must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`)
   }
@@ -121,7 +158,7 @@ function verify(argv: string[]): void {
 export async function main(argv: string[]): Promise<void> {
   const [command = 'serve', ...args] = argv[0]?.startsWith('-') ? ['serve', ...argv] : argv
   if (args.includes('--help') || args.includes('-help') || args.includes('-h') || command === 'help') {
-    console.log(helpText())
+    console.log(help())
     return
   }
   try {

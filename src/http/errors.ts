@@ -90,7 +90,15 @@ export const Errors = {
     make(404, 'unknown_goal', `The site has no goal with the id ${JSON.stringify(goalId)}`, [{ field: 'goal_id', message: 'unknown goal' }]),
   unknownApiClient: (clientId: string) =>
     make(404, 'unknown_api_client', `You have no API client with the id ${JSON.stringify(clientId)}`, [{ field: 'client_id', message: 'unknown API client' }]),
+  /** Sharing a site names an existing account: users are created with `hitring user add` (or the first-user set-up). */
+  unknownUser: (email: string) =>
+    make(404, 'unknown_user', `No user has the e-mail ${JSON.stringify(email)}; create one with hitring user add`, [{ field: 'email', message: 'no such user' }]),
+  unknownMember: (userId: string) =>
+    make(404, 'unknown_member', `The user ${JSON.stringify(userId)} has no role on the site`, [{ field: 'user_id', message: 'not a member' }]),
   setupComplete: () => make(409, 'setup_complete', 'The first user exists already; sign in with POST /api/login'),
+  /** A site always keeps one owner: only an owner may share, re-zone or delete it. */
+  lastOwner: () =>
+    make(409, 'last_owner', 'This is the last owner of the site: make another member owner first (or delete the site)'),
   duplicateDomain: (domain: string) =>
     make(409, 'duplicate_domain', `A site for ${domain} exists already`, [{ field: 'domain', message: 'exists already' }]),
   duplicateEmail: (email: string) =>

@@ -10,16 +10,16 @@ import { limiterKeyBytes, type CidrSet } from '../net/ip.js'
 import type { RingWriter } from '../ring/index.js'
 import { EventKind, validatePayload } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
-import { DROP_RECORD_BYTES, encodeDropRecord, RECORD_TYPE_DROP_V1 } from '../ingest/record.js'
 import { enqueueEvent } from '../ingest/enqueue.js'
 import type { DurableAcks } from '../drain/acks.js'
-import { DropReason, type DropReasonName } from '../ingest/drops.js'
+import type { DropReasonName } from '../ingest/drops.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import type { SiteDirectory } from '../store/site-directory.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
 import { clientIp, laneOf } from './client.js'
+import { countDrop } from './drop-record.js'
 import { dropReasonFor, type FilterOptions, type RequestFacts } from './filters.js'
 import { sendError, statusLine, writeCors } from './respond.js'
 
@@ -52,16 +52,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
 
   /** 202 with the reason in a header; counted in /metrics and, via a drop record, in the site's rollup. */
   const acceptDropped = (res: HttpResponse, origin: string, reason: DropReasonName, ring: RingWriter | null, siteNum: number, receivedAt: number): void => {
-    ctx.metrics.dropped.inc({ reason })
-    if (ring) {
-      const at = ring.reserve(RECORD_TYPE_DROP_V1, DROP_RECORD_BYTES)
-      // A full ring only loses the per-site count of this drop; /metrics has it already.
-      if (at >= 0) {
-        encodeDropRecord(ring.view, at, receivedAt, siteNum, DropReason[reason])
-        ring.publish()
-        ctx.published()
-      }
-    }
+    if (countDrop(ctx.metrics, ring, receivedAt, siteNum, reason)) ctx.published()
     res.writeStatus(statusLine(202))
     writeCors(res, origin)
     res.writeHeader('X-Hitring-Drop', reason)

@@ -5,8 +5,9 @@
  * idempotent by item `id`, acknowledged fast (in the ring) or durably (committed and flushed).
  *
  * Like the browser routes, this handler runs on the HTTP thread and never waits: it validates, pushes
- * one ring record per item (lane by the visitor's IP) and answers — or, in durable mode, parks the
- * answer until the drain reports every lane it used as committed (src/drain/acks.ts).
+ * one ring record per item (lane by the visitor's IP; a dropped item's is a drop record, for the site's
+ * count) and answers — or, in durable mode, parks the answer until the drain reports every lane it
+ * used for accepted items as committed (src/drain/acks.ts).
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
@@ -126,10 +127,8 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
 
       const kindOf = route === 'pageview' ? EventKind.Pageview : route === 'event' ? EventKind.Custom : null
       const result = processItems(ctx, caller.principal, items, kindOf, laneMask)
-      if (result.accepted > 0) {
-        accepted.inc(result.accepted)
-        ctx.published()
-      }
+      if (result.accepted > 0) accepted.inc(result.accepted)
+      if (result.accepted > 0 || result.dropRecords > 0) ctx.published()
       const answer = (): void => {
         if (route === 'batch') return answerBatch(res, result.outcomes)
         const only = result.outcomes[0]!
@@ -138,8 +137,9 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
         if (only.kind === 'dropped') res.writeHeader('X-Hitring-Drop', only.reason)
         res.end()
       }
+      // Dropped items put drop records in the ring but are not waited for: nothing of theirs is stored.
       if (!durable || result.waits.size === 0) return answer()
-      // Durable: answer when every lane this request wrote to has committed past its records.
+      // Durable: answer when every lane this request wrote accepted items to has committed past them.
       let pending = result.waits.size
       let lost = false
       for (const [lane, position] of result.waits) {

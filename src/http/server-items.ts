@@ -1,7 +1,9 @@
 /**
  * What happens to each server-side item, in order: validation (400 / rejected), the site from the URL's
  * host (404), the caller's role on it (owner or editor, else 403), Do-Not-Track, the site's exclusions
- * (evaluated on the visitor's IP), idempotency, then one ring record in the visitor's lane.
+ * (evaluated on the visitor's IP), idempotency, then one ring record in the visitor's lane. A dropped
+ * item (dnt, exclusions, spam referrer) is counted like a browser drop (./drop-record.ts): in /metrics
+ * and, by a drop record in the same lane at the item's own `timestamp`, in the site's DROPPED rollup.
  * @module
  */
 import type { Principal } from '../api/types.js'
@@ -9,24 +11,35 @@ import { roleOnSite } from '../api/access.js'
 import { roleAtLeast } from '../accounts/roles.js'
 import { enqueueEvent } from '../ingest/enqueue.js'
 import { EventKind } from '../ingest/payload.js'
-import { validateServerItem } from '../ingest/server-payload.js'
+import { validateServerItem, type ServerItem } from '../ingest/server-payload.js'
+import type { DropReasonName } from '../ingest/drops.js'
 import { hostnameAllowed } from '../store/sites.js'
 import { isSpamReferrer } from '../enrich/index.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import { Errors, type HttpError } from './errors.js'
 import { laneOf } from './client.js'
+import { countDrop } from './drop-record.js'
 import type { ServerIngestContext } from './server-ingest-route.js'
+
+/** Why the server routes drop an item (a subset of src/ingest/drops.ts), as listed in the OpenAPI document. */
+export const SERVER_DROP_REASONS = ['dnt', 'excluded_ip', 'hostname_not_allowed', 'spam_referrer'] as const satisfies readonly DropReasonName[]
+export type ServerDropReason = (typeof SERVER_DROP_REASONS)[number]
 
 export type ItemOutcome =
   | { kind: 'accepted' }
   | { kind: 'duplicate' }
-  | { kind: 'dropped'; reason: string }
+  | { kind: 'dropped'; reason: ServerDropReason }
   | { kind: 'error'; error: HttpError }
 
 export interface ItemsResult {
   outcomes: ItemOutcome[]
   accepted: number
-  /** Lane → ring position after this request's last record in it (what durable answers wait for). */
+  /** Drop records published (the per-site counts of dropped items): a drain must be scheduled for them too. */
+  dropRecords: number
+  /**
+   * Lane → ring position after this request's last accepted record in it (what durable answers wait
+   * for). Drop records are left out: a dropped item is answered without waiting.
+   */
   waits: Map<number, number>
 }
 
@@ -37,8 +50,10 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
   const roles = new Map<string, boolean>()
   const now = ctx.now()
   let accepted = 0
-  const drop = (reason: string): ItemOutcome => {
-    ctx.metrics.dropped.inc({ reason })
+  let dropRecords = 0
+  /** The drop record goes to the lane the item would have used, at the item's own time (the event time). */
+  const drop = (reason: ServerDropReason, item: ServerItem, siteNum: number): ItemOutcome => {
+    if (countDrop(ctx.metrics, ctx.rings[laneOf(item.ip, laneMask)]!, item.timestamp, siteNum, reason)) dropRecords++
     return { kind: 'dropped', reason }
   }
 
@@ -69,31 +84,32 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       outcomes.push({ kind: 'error', error: Errors.forbidden('editor') })
       continue
     }
+    const siteNum = site.record.num
     if (item.dnt) {
-      outcomes.push(drop('dnt'))
+      outcomes.push(drop('dnt', item, siteNum))
       continue
     }
     if (site.excludedIps?.has(item.ip)) {
-      outcomes.push(drop('excluded_ip'))
+      outcomes.push(drop('excluded_ip', item, siteNum))
       continue
     }
     if (!hostnameAllowed(site.record, host)) {
-      outcomes.push(drop('hostname_not_allowed'))
+      outcomes.push(drop('hostname_not_allowed', item, siteNum))
       continue
     }
     const refHost = item.payload.referrer === '' ? '' : (siteHostFromOrigin(item.payload.referrer) ?? '')
     if (refHost !== '' && isSpamReferrer(refHost)) {
-      outcomes.push(drop('spam_referrer'))
+      outcomes.push(drop('spam_referrer', item, siteNum))
       continue
     }
-    if (item.id !== undefined && ctx.idempotency.isDuplicate(site.record.num, item.id)) {
+    if (item.id !== undefined && ctx.idempotency.isDuplicate(siteNum, item.id)) {
       outcomes.push({ kind: 'duplicate' })
       continue
     }
     const lane = laneOf(item.ip, laneMask)
     const position = enqueueEvent(ctx.rings[lane]!, {
       receivedAt: item.timestamp,
-      siteNum: site.record.num,
+      siteNum,
       kind: itemKind,
       ip: item.ip,
       userAgent: item.userAgent,
@@ -103,12 +119,12 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       outcomes.push({ kind: 'error', error: Errors.ringFull() })
       continue
     }
-    if (item.id !== undefined) ctx.idempotency.accepted(site.record.num, item.id, lane, position)
+    if (item.id !== undefined) ctx.idempotency.accepted(siteNum, item.id, lane, position)
     waits.set(lane, position)
     outcomes.push({ kind: 'accepted' })
     accepted++
   }
-  return { outcomes, accepted, waits }
+  return { outcomes, accepted, dropRecords, waits }
 }
 
 function kindOfItem(raw: unknown): EventKind | null {

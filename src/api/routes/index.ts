@@ -10,12 +10,13 @@ import { apiClientRoutes } from './api-clients.js'
 import { authRoutes } from './auth.js'
 import { exclusionRoutes } from './exclusions.js'
 import { goalRoutes } from './goals.js'
+import { memberRoutes } from './members.js'
 import { realtimeRoutes } from './realtime.js'
 import { siteRoutes } from './sites.js'
 import { statsRoutes } from './stats.js'
 
 export function apiRoutes(): RouteDef[] {
-  const routes: RouteDef[] = [...authRoutes, ...apiClientRoutes, ...siteRoutes, ...exclusionRoutes, ...goalRoutes, ...statsRoutes, ...realtimeRoutes]
+  const routes: RouteDef[] = [...authRoutes, ...apiClientRoutes, ...siteRoutes, ...memberRoutes, ...exclusionRoutes, ...goalRoutes, ...statsRoutes, ...realtimeRoutes]
   let document: unknown
   routes.push(
     route({
