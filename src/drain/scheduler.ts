@@ -34,6 +34,7 @@ export class DrainScheduler {
   readonly #lanes: LaneState[]
   #inFlight = 0
   #kickPending = false
+  #nextLane = 0
   #syncCommits = false
   #idleWaiters: Array<() => void> = []
 
@@ -89,11 +90,18 @@ export class DrainScheduler {
   #dispatch = (): void => {
     this.#kickPending = false
     const now = Date.now()
-    for (let lane = 0; lane < this.rings.length && this.#inFlight < this.maxInFlight; lane++) {
+    const lanes = this.rings.length
+    const start = this.#nextLane
+    // Round robin from the lane after the last one started: with fewer task slots than lanes (one
+    // worker: 2 slots, 4 lanes), starting from lane 0 every time starved the last lanes until their
+    // rings filled and their clients got 503s (seen in the e2e bench with maxInFlight = workers).
+    for (let i = 0; i < lanes && this.#inFlight < this.maxInFlight; i++) {
+      const lane = (start + i) % lanes
       const state = this.#lanes[lane]!
       const ring = this.rings[lane]!
       if (state.inFlight || ring.used() === 0 || state.retryAt > now) continue
       this.#run(lane, { lane, from: ring.tail(), to: ring.head(), sync: this.#syncCommits || this.mustSync(lane) })
+      this.#nextLane = (lane + 1) % lanes
     }
     if (this.isIdle()) this.#notifyIdle()
   }
