@@ -48,7 +48,7 @@ export class SegmentDrainer {
     // the site's DROPPED rollup (in writeBatch).
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: [] }
+    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0) }
     try {
       await this.store.env.transaction(() => {
         outcome = writeBatch(this.store, this.#interner, items)

@@ -26,7 +26,8 @@ export interface BatchOutcome {
   /** Items skipped because their idempotency key was committed before. */
   duplicates: number
   counters: number
-  active: Array<[number, number, number]>
+  /** See DrainResult.active (./protocol.ts). */
+  active: Float64Array
 }
 
 export function writeBatch(store: Store, interner: Interner, items: Item[]): BatchOutcome {
@@ -135,7 +136,14 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   for (const { key, state } of sessions.values()) store.sessions.put(key, encodeSession(state))
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
-  return { stored, duplicates, counters: deltas.size + uniques.size, active: [...active.values()] }
+  const triples = new Float64Array(active.size * 3)
+  let k = 0
+  for (const [site, fingerprint, ts] of active.values()) {
+    triples[k++] = site
+    triples[k++] = fingerprint
+    triples[k++] = ts
+  }
+  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples }
 }
 
 function storedSession(store: Store, key: SessionKey): SessionState | undefined {

@@ -23,7 +23,11 @@ export class RealtimeHub {
   /** Call with every committed drain result. */
   onDrained(result: DrainResult): void {
     const changed = new Set<number>()
-    for (const [site, fingerprint, ts] of result.active) {
+    const active = result.active
+    for (let i = 0; i + 2 < active.length; i += 3) {
+      const site = active[i]!
+      const fingerprint = active[i + 1]!
+      const ts = active[i + 2]!
       changed.add(site)
       let visitors = this.#active.get(site)
       if (!visitors) this.#active.set(site, (visitors = new Map()))
