@@ -36,7 +36,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   const blocks = new Map<number, EventBlock>()
   const sessions = new Map<string, { key: SessionKey; state: SessionState }>()
   const salts = new Map<number, Buffer>()
-  const visitors = new Map<string, Buffer>()
+  const visitors = new Map<string, Map<string, Buffer>>()
   const saltOf = (day: number) => {
     let s = salts.get(day)
     if (!s) salts.set(day, (s = saltInTransaction(store, day)))
@@ -60,7 +60,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   }
   let stored = 0
   let duplicates = 0
-  const active = new Map<string, [number, number, number]>()
+  const active = new Map<number, [number, number, number]>()
 
   for (const item of items) {
     if (item.type === 'drop') {
@@ -79,9 +79,12 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     }
     const day = utcDay(item.ts)
     // Visitors send several events per batch: hash each (day, site, IP, UA) once.
-    const visitorKey = `${day}|${item.site.num}|${String.fromCharCode(...item.ip)}|${item.userAgent}`
-    let visitor = visitors.get(visitorKey)
-    if (!visitor) visitors.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
+    // Keyed by User-Agent first: no ~100-character key string built per event.
+    let byUa = visitors.get(item.userAgent)
+    if (!byUa) visitors.set(item.userAgent, (byUa = new Map()))
+    const visitorKey = `${day}|${item.site.num}|${ipKey(item.ip)}`
+    let visitor = byUa.get(visitorKey)
+    if (!visitor) byUa.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
     const key = sessionKeyOf(item, visitor)
     const cacheKey = `${day},${item.site.num},${key}`
     const lookup = (k: SessionKey) =>
@@ -123,7 +126,11 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     block.e.push(stateEvent)
     countStoredEvent(deltas, uniques, bucketsOf(item.site), item.ts, stateEvent, state, effects, propId)
     const fingerprint = visitor.readUInt32BE(0)
-    active.set(`${item.site.num},${fingerprint}`, [item.site.num, fingerprint, item.ts])
+    // Exact while site numbers stay below 2^21; beyond, two visitors could share a key (realtime only).
+    const activeKey = item.site.num * 2 ** 32 + fingerprint
+    const seen = active.get(activeKey)
+    if (seen) seen[2] = item.ts
+    else active.set(activeKey, [item.site.num, fingerprint, item.ts])
     stored++
   }
 
@@ -149,6 +156,11 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
 function storedSession(store: Store, key: SessionKey): SessionState | undefined {
   const bytes = store.sessions.getBinaryFast(key)
   return bytes === undefined ? undefined : decodeSession(bytes)
+}
+
+/** A short map key for an IP: the number of an IPv4 address, the bytes of an IPv6 one. */
+function ipKey(ip: Uint8Array): string | number {
+  return ip.length === 4 ? ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0 : String.fromCharCode(...ip)
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */
