@@ -39,7 +39,8 @@ export function describeBuild(dist: string): string {
     existsSync(join(dist, f)) ? createHash('sha256').update(readFileSync(join(dist, f))).digest('hex').slice(0, 10) : 'missing'
   let git = 'git state unknown'
   try {
-    const opts = { cwd: join(ownDist, '..'), encoding: 'utf8' as const, timeout: 10_000 }
+    // stdio: git's own complaint ("not a git repository", from a copy) must not clutter the bench output.
+    const opts = { cwd: join(ownDist, '..'), encoding: 'utf8' as const, timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] }
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim()
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'workers'], opts).split('\n').filter(Boolean).length
     git = `git ${head}${dirty ? ` + ${dirty} uncommitted change(s) in src/ workers/` : ', src/ clean'}`

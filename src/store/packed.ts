@@ -156,7 +156,9 @@ export function packClosedBuckets(store: Store, now: number, rowBudget = 200_000
 function firstBucket(store: Store, site: number, gran: number, last: number): number {
   let first = last + 1
   for (const metric of metrics()) {
-    for (const key of store.rollups.getKeys({ start: [site, metric, gran, 0, 1], end: [site, metric, gran + 1], limit: 64 })) {
+    // No limit: a bucket wrongly thought empty would read as empty once under the watermark. Metrics kept
+    // as totals only (visits, bounces, duration) walk their rows once, the first time a site is packed.
+    for (const key of store.rollups.getKeys({ start: [site, metric, gran, 0, 1], end: [site, metric, gran + 1] })) {
       const k = key as number[]
       if (k[4] !== 0) {
         first = Math.min(first, k[3]!)
