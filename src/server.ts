@@ -78,10 +78,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   })
   const realtime = new RealtimeHub()
   let lastDrainError: string | null = null
-  // One drain task per worker at a time (the second slot of each worker is left to admin writes):
-  // records wait a little longer in the rings, so batches are about twice as large and every commit's
-  // fixed cost (dirty B-tree pages, the sync) is shared by more events — in the e2e bench, ~175 events
-  // per task instead of ~92 and ~2.5 µs less CPU per event, at the same throughput and latency.
+  // At most one drain task per worker (the second slot of each worker is left to admin writes), and
+  // only one at all while the rings keep up: fewer, larger commits (src/drain/scheduler.ts `#limit`).
   const scheduler = new DrainScheduler(pool, rings, config.workers, {
     onDrained(r) {
       lastDrainError = null
