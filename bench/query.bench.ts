@@ -19,8 +19,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
-import { encodeIngestRecord, RECORD_HEADER_BYTES, RECORD_TYPE_INGEST_V1 } from '../src/ingest/record.js'
-import { EventKind } from '../src/ingest/payload.js'
+import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../src/ingest/record.js'
+import { EventKind, validPayload, type IngestPayload } from '../src/ingest/payload.js'
 import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
 import { SegmentDrainer } from '../src/drain/segment.js'
@@ -67,7 +67,7 @@ let seed = 42
 const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32)
 const zipf = (n: number) => Math.min(n - 1, Math.floor(n * rand() ** 2.5)) // a few hot values, a long tail
 
-interface Ev { ts: number; kind: EventKind; body: Buffer; ip: Uint8Array; ua: string }
+interface Ev { ts: number; kind: EventKind; payload: IngestPayload; ip: Uint8Array; ua: string }
 
 /** One day's events: sessions of 1–5 pageviews a minute or so apart, some with a custom event. */
 function dayEvents(day: number, count: number): Ev[] {
@@ -81,12 +81,12 @@ function dayEvents(day: number, count: number): Ev[] {
     for (let i = 0; i < views && out.length < count; i++) {
       const url = `https://bench.example/p${zipf(500)}${i === 0 ? UTMS[Math.floor(rand() * UTMS.length)] : ''}`
       const referrer = i === 0 ? REFERRERS[Math.floor(rand() * REFERRERS.length)] : ''
-      out.push({ ts, kind: EventKind.Pageview, body: Buffer.from(JSON.stringify({ url, referrer })), ip, ua })
+      out.push({ ts, kind: EventKind.Pageview, payload: validPayload(EventKind.Pageview, { url, referrer }), ip, ua })
       ts += 20_000 + Math.floor(rand() * 100_000)
       if (rand() < 0.15 && out.length < count) {
         const name = `event_${zipf(20)}`
         const props = { plan: ['free', 'pro', 'team'][Math.floor(rand() * 3)]!, step: Math.floor(rand() * 5) }
-        out.push({ ts, kind: EventKind.Custom, body: Buffer.from(JSON.stringify({ name, url, props })), ip, ua })
+        out.push({ ts, kind: EventKind.Custom, payload: validPayload(EventKind.Custom, { name, url, props }), ip, ua })
       }
     }
   }
@@ -96,9 +96,10 @@ function dayEvents(day: number, count: number): Ev[] {
 async function drainBatch(batch: Ev[]): Promise<void> {
   const from = writer.tail()
   for (const e of batch) {
-    const at = writer.reserve(RECORD_TYPE_INGEST_V1, RECORD_HEADER_BYTES + e.ip.length + e.ua.length + e.body.length)
+    const record = encodeIngestRecord({ receivedAt: e.ts, siteNum: site.num, kind: e.kind, ip: e.ip, userAgent: e.ua, payload: e.payload })
+    const at = writer.reserve(RECORD_TYPE_INGEST_V2, record.length)
     if (at < 0) throw new Error('ring full')
-    encodeIngestRecord(writer.bytes, writer.view, at, { receivedAt: e.ts, siteNum: site.num, kind: e.kind, ip: e.ip, userAgent: e.ua, body: e.body })
+    writer.bytes.set(record, at)
   }
   writer.publish()
   const r = await drainer.drain({ lane: 0, from, to: writer.head(), sync: false })

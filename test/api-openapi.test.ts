@@ -45,6 +45,7 @@ const ROUTES = [
   'DELETE /api/sites/{id}/members/{user_id}',
   'GET /api/sites/{id}/goals/timeseries',
   'GET /api/sites/{id}/stats',
+  'GET /api/sites/{id}/drops',
   'GET /api/sites/{id}/events',
   'GET /api/sites/{id}/events/{name}/properties',
   'GET /api/sites/{id}/events/{name}/properties/{key}',

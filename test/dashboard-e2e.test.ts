@@ -2,7 +2,8 @@
  * The dashboard end to end, in Debian's Chromium against the real, built server — the seed's user flow:
  * first-run set-up, sign out and in, add a site (its snippet), events sent over HTTP with the seed's curl
  * body, an event goal created on the Goals page and its conversions in the KPI tiles, the goals list and
- * the timeseries chart; the events page's property breakdown; the live figure; sign-out.
+ * the timeseries chart; the line under the tiles that counts dropped events (bots, prefetches) by reason;
+ * the events page's property breakdown; the live figure; sign-out.
  *
  * The browser reaches the server at http://localhost:<port>, which is the server's default public URL,
  * so the API's same-origin CSRF check passes as it would for a person. Screenshots of the overview and
@@ -164,6 +165,27 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect(streamRequests.some((u) => u.endsWith(`/api/sites/${siteId}/stream`))).toBe(true)
   })
 
+  test('events acknowledged but not counted: a line under the tiles with the reasons, none while there are none', async () => {
+    // The overview above is rendered (its tiles were checked): nothing was dropped, so no line.
+    expect(await page.locator('[data-drops]').count()).toBe(0)
+    const drop = (headers: Record<string, string>) =>
+      send(`${server.url}/ingest`, { body: JSON.stringify({ site_id: siteId, url: `https://${DOMAIN}/`, referrer: '' }), headers: { 'Content-Type': 'application/json', ...headers } })
+    const headless = DESKTOP_CHROME_UA.replace('Chrome/', 'HeadlessChrome/')
+    const drops: Record<string, string>[] = [{ 'User-Agent': headless }, { 'User-Agent': headless }, { 'User-Agent': DESKTOP_CHROME_UA, 'Sec-Purpose': 'prefetch' }]
+    for (const headers of drops) {
+      expect((await drop(headers)).headers['x-hitring-drop']).toBeDefined()
+    }
+    await waitFor(async () => (await apiGet(`/sites/${siteId}/drops`)).total === 3, 5000, 'the drops in the rollup')
+    await page.getByRole('button', { name: 'Refresh' }).click()
+    const line = page.locator('[data-drops]')
+    await expect.poll(() => line.textContent()).toBe('3 events not counted: 2 bots, 1 prefetch')
+    expect(await line.getAttribute('title')).toBe('Acknowledged but not stored, by reason: bot: 2 · prefetch: 1')
+    // Right under the tiles, before the chart.
+    expect(await page.locator('.kpi-slot + [data-drops]').count()).toBe(1)
+    // Drops are not pageviews.
+    expect(await page.locator('[data-kpi="pageviews"] .kpi-value').textContent()).toBe('4')
+  })
+
   test('create an event goal on the Goals page: its conversions in the tiles, the list and the chart', async () => {
     await page.locator('[data-nav="goals"]').click()
     await page.waitForURL(`${BASE}/sites/${siteId}/goals`)
@@ -220,6 +242,7 @@ describe.sequential('the seed flow in the dashboard', () => {
     await page.getByRole('button', { name: 'Today' }).click()
     await page.waitForURL(`${BASE}/sites/${siteId}?range=today`)
     await expect.poll(() => page.locator('[data-kpi="pageviews"] .kpi-value').textContent()).toBe('4')
+    expect(await page.locator('[data-drops]').getAttribute('data-drops')).toBe('3')
     expect(await page.locator('[data-nav="goals"]').getAttribute('href')).toBe(`/sites/${siteId}/goals?range=today`)
     await page.getByRole('button', { name: 'Custom range' }).click()
     await page.getByLabel('From').fill('2020-01-01')
@@ -227,6 +250,7 @@ describe.sequential('the seed flow in the dashboard', () => {
     await page.getByRole('button', { name: 'Apply' }).click()
     await page.waitForURL(`${BASE}/sites/${siteId}?range=custom&from=2020-01-01&to=2020-01-31`)
     await expect.poll(() => page.locator('[data-kpi="pageviews"] .kpi-value').textContent()).toBe('0')
+    expect(await page.locator('[data-drops]').count(), 'no drops in January 2020: no line').toBe(0)
     await page.getByRole('button', { name: 'Last 30 days' }).click()
     await page.waitForURL(`${BASE}/sites/${siteId}`)
   })

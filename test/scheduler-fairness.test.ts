@@ -6,8 +6,8 @@ import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { Piscina } from 'piscina'
 import { createRing, RingWriter } from '../src/ring/index.js'
-import { encodeIngestRecord, RECORD_HEADER_BYTES, RECORD_TYPE_INGEST_V1 } from '../src/ingest/record.js'
-import { EventKind } from '../src/ingest/payload.js'
+import { EventKind, validPayload } from '../src/ingest/payload.js'
+import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { DrainScheduler } from '../src/drain/scheduler.js'
 import type { DrainResult } from '../src/drain/protocol.js'
 import { openStore } from '../src/store/open.js'
@@ -23,14 +23,10 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
   await setup.close()
   const buffers = Array.from({ length: 4 }, () => createRing(1 << 20))
   const rings = buffers.map((b) => new RingWriter(b))
-  const body = Buffer.from(JSON.stringify({ url: 'https://fair.example/' }))
+  const payload = validPayload(EventKind.Pageview, { url: 'https://fair.example/' })
   const publish = (lane: number) => {
-    const ring = rings[lane]!
     const ip = Uint8Array.of(10, 0, 0, lane)
-    const at = ring.reserve(RECORD_TYPE_INGEST_V1, RECORD_HEADER_BYTES + ip.length + 2 + body.length)
-    if (at < 0) throw new Error('ring full')
-    encodeIngestRecord(ring.bytes, ring.view, at, { receivedAt: Date.now(), siteNum: site.num, kind: EventKind.Pageview, ip, userAgent: 'ua', body })
-    ring.publish()
+    if (enqueueEvent(rings[lane]!, { receivedAt: Date.now(), siteNum: site.num, kind: EventKind.Pageview, ip, userAgent: 'ua', payload }) < 0) throw new Error('ring full')
   }
   const pool = new Piscina({
     filename: join(ROOT, 'dist/workers/drain.js'),

@@ -4,7 +4,7 @@
  * answer), count it in /metrics, and count it per site and reason at the item's own `timestamp` — also
  * back-filled into a day already packed, and through a time-zone rebuild — and `hitring verify` agrees.
  *
- * The REST API exposes no per-site drop figure, so the rollup is read from LMDB (as test/drops-http does).
+ * The rollup is read straight from LMDB here (as test/drops-http does); test/api-drops reads it over REST.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, expect, test } from 'vitest'

@@ -5,7 +5,7 @@
  * @module
  */
 import { win } from './dom.js'
-import type { ApiClient, ErrorBody, EventRow, Exclusions, EventPoint, Goal, GoalPoint, PropertyKey_, PropertyValue, Site, StatsResponse, User } from './types.js'
+import type { ApiClient, DropsResponse, ErrorBody, EventRow, Exclusions, EventPoint, Goal, GoalPoint, PropertyKey_, PropertyValue, Site, StatsResponse, User } from './types.js'
 
 export class ApiError extends Error {
   constructor(
@@ -101,6 +101,7 @@ export const api = {
   deleteSite: (id: string) => request<void>('DELETE', site(id)),
 
   stats: (id: string, q: RangeQuery & { compare?: string; limit?: string }) => request<StatsResponse>('GET', `${site(id)}/stats`, { query: q }),
+  drops: (id: string, q: RangeQuery) => request<DropsResponse>('GET', `${site(id)}/drops`, { query: q }),
   realtime: (id: string) => request<{ visitors: number }>('GET', `${site(id)}/realtime`),
   streamUrl: (id: string) => `${BASE}api/${site(id)}/stream`,
 

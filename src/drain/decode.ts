@@ -1,12 +1,12 @@
 /**
- * Turns a ring segment into items to store: parse the body again (off the HTTP thread), derive the page,
- * referrer and User-Agent classes. All of this runs in the worker BEFORE the write transaction, so the
+ * Turns a ring segment into items to store: read the validated fields the HTTP thread wrote
+ * (src/ingest/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the worker BEFORE the write transaction, so the
  * transaction only interns, counts and puts.
  * @module
  */
 import type { RingReader } from '../ring/index.js'
-import { decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V1 } from '../ingest/record.js'
-import { validatePayload, type IngestPayload } from '../ingest/payload.js'
+import { decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../ingest/record.js'
+import type { IngestPayload } from '../ingest/payload.js'
 import { DropReason, dropReasonName } from '../ingest/drops.js'
 import type { SiteRecord } from '../store/sites.js'
 import { classifyReferrer, classifyUserAgent, parsePageUrl, screenClass } from '../enrich/index.js'
@@ -62,15 +62,12 @@ export function decodeSegment(
       if (site) items.push({ type: 'drop', ts: d.receivedAt, site, reason: dropReasonName(d.reason) })
       return
     }
-    if (type !== RECORD_TYPE_INGEST_V1) return void drop('invalid_record')
+    if (type !== RECORD_TYPE_INGEST_V2) return void drop('invalid_record')
     try {
       const r = decodeIngestRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(r.siteNum)
       if (!site) return void drop('site_deleted')
-      const json = JSON.parse(r.bodyText) as Record<string, unknown>
-      const checked = validatePayload(r.kind, json)
-      if (!checked.ok) return void drop('invalid_record')
-      const p = checked.value
+      const p = r.payload
       let page = pages.get(p.url)
       if (page === undefined) pages.set(p.url, (page = parsePageUrl(p.url)))
       if (!page) return void drop('invalid_record')
@@ -96,7 +93,7 @@ export function decodeSegment(
         os: ua.os,
         device: ua.device,
         screen: screenClass(p.screenWidth),
-        idempotencyKey: typeof json.id === 'string' ? json.id : undefined,
+        idempotencyKey: r.idempotencyKey,
       })
     } catch {
       // The HTTP thread validated this record; reaching here is a bug, and the event is counted, not lost silently.

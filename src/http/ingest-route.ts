@@ -125,7 +125,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
-      const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, body })
+      const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, payload: checked.value })
       if (position < 0) return fail(res, origin, Errors.ringFull())
       ctx.published()
       accepted.inc()

@@ -113,7 +113,8 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       kind: itemKind,
       ip: item.ip,
       userAgent: item.userAgent,
-      body: item.body,
+      payload: item.payload,
+      idempotencyKey: item.id,
     })
     if (position < 0) {
       outcomes.push({ kind: 'error', error: Errors.ringFull() })

@@ -152,3 +152,10 @@ export function validatePayload(kind: EventKind, body: unknown): ValidationResul
     },
   }
 }
+
+/** `validatePayload` for bodies known to be valid (tests, benches, fixtures): the payload, or a throw. */
+export function validPayload(kind: EventKind, body: unknown): IngestPayload {
+  const checked = validatePayload(kind, body)
+  if (!checked.ok) throw new Error(`invalid ingest body: ${JSON.stringify(checked.fields)}`)
+  return checked.value
+}

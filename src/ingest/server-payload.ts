@@ -16,8 +16,8 @@
  * | `dnt`        | optional boolean: true → accepted and not stored                             |
  * | `id`         | optional idempotency key (batch), 1–128 bytes                                |
  *
- * Once checked, an item is re-expressed as the browser payload the drain already understands, so
- * server events go through exactly the same storage path.
+ * Once checked, an item is the same validated payload as a browser event's (plus its time, visitor
+ * and idempotency key), so server events go through exactly the same ring record and storage path.
  * @module
  */
 import type { FieldIssue } from '../http/errors.js'
@@ -37,8 +37,6 @@ export interface ServerItem {
   dnt: boolean
   /** Idempotency key, when given. */
   id: string | undefined
-  /** The body the drain stores (the browser payload shape). */
-  body: Buffer
 }
 
 export type ServerItemResult = { ok: true; item: ServerItem } | { ok: false; fields: FieldIssue[] }
@@ -85,16 +83,5 @@ export function validateServerItem(kind: EventKind, raw: unknown, now: number, b
   if (!checked.ok) issues.push(...checked.fields)
   if (issues.length > 0 || !checked.ok) return { ok: false, fields: issues }
 
-  const p = checked.value
-  const body = Buffer.from(
-    JSON.stringify({
-      url: p.url,
-      referrer: p.referrer,
-      name: kind === EventKind.Custom ? p.name : undefined,
-      props: p.props ?? undefined,
-      session_id: p.sessionId,
-      id,
-    }),
-  )
-  return { ok: true, item: { payload: p, timestamp, ip: ip!, userAgent, dnt: r.dnt === true, id, body } }
+  return { ok: true, item: { payload: checked.value, timestamp, ip: ip!, userAgent, dnt: r.dnt === true, id } }
 }

@@ -37,6 +37,7 @@ export {
   eventPropertyKeysResponseSchema,
   eventPropertyValuesResponseSchema,
   eventTimeseriesResponseSchema,
+  dropsResponseSchema,
   type RangeQuery,
   type TimeseriesQuery,
   type StatsQuery,
@@ -45,8 +46,10 @@ export {
   type Kpis,
   type GoalStats,
   type EventRow,
+  type DropsResponse,
 } from './schemas.js'
 export { siteStats } from './stats.js'
 export { goalsTimeseries } from './goals.js'
 export { eventsList, eventPropertyKeys, eventPropertyValues, eventTimeseries } from './events.js'
+export { siteDrops } from './drops.js'
 export { MAX_POINTS, MAX_Q15 } from './points.js'

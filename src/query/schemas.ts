@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from 'zod'
+import { DropReason } from '../ingest/drops.js'
 
 const from = z
   .string()
@@ -125,8 +126,28 @@ export const eventPropertyKeysResponseSchema = z.array(z.object({ key: z.string(
 export const eventPropertyValuesResponseSchema = z.array(z.object({ value: z.string(), total: z.number().int(), visitors: z.number().int() }))
 export const eventTimeseriesResponseSchema = z.array(z.object({ time, total: z.number().int(), visitors: z.number().int() }))
 
+const reasonCodes = Object.keys(DropReason).map((r) => `\`${r}\``).join(', ')
+export const dropsResponseSchema = z.object({
+  range: rangeSchema,
+  total: z.number().int().describe('Events acknowledged (202) in the range but deliberately not stored'),
+  reasons: z
+    .array(
+      z.object({
+        reason: z
+          .string()
+          .describe(
+            `The stored reason (src/ingest/drops.ts): one of ${reasonCodes}. A site has only those decided for one of its events; \`unknown_site_origin\`, \`site_deleted\` and \`invalid_record\` have no site and are counted in /metrics only.`,
+          ),
+        count: z.number().int(),
+      }),
+    )
+    .describe('Every reason with drops in the range, by count descending, then reason'),
+  timeseries: z.array(z.object({ time, dropped: z.number().int() })).describe('One point per bucket, zeros included'),
+})
+
 export type Kpis = z.infer<typeof kpisSchema>
 export type RangeEcho = z.infer<typeof rangeSchema>
 export type StatsResponse = z.infer<typeof statsResponseSchema>
 export type GoalStats = z.infer<typeof goalStatsSchema>
 export type EventRow = z.infer<typeof eventRowSchema>
+export type DropsResponse = z.infer<typeof dropsResponseSchema>

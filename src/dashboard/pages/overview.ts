@@ -1,16 +1,18 @@
 /**
  * A site's overview: KPI tiles with the change against the previous period, visitors and pageviews
- * (previous period dashed), goals and events, and the top lists. Two reads: `/stats?compare=previous` for
- * the range, and `/stats` of the previous range for its dashed curve.
+ * (previous period dashed), goals and events, and the top lists. Three reads: `/stats?compare=previous` for
+ * the range, `/stats` of the previous range for its dashed curve, and `/drops` of the range for the line
+ * under the tiles that says how many events were acknowledged but not counted, and why.
  * @module
  */
 import { api } from '../api.js'
 import type { El } from '../dom.js'
 import { h, show } from '../h.js'
+import { describeDrops } from '../drops.js'
 import { change, fmtDec, fmtDuration, fmtInt, fmtPercent } from '../format.js'
 import { addDays, previousRange, todayIn, type Range } from '../range.js'
 import { href, sitePath } from '../router.js'
-import type { Kpis, StatsResponse } from '../types.js'
+import type { DropsResponse, Kpis, StatsResponse } from '../types.js'
 import { card, errorBox, skeleton } from '../ui.js'
 import { kpiTile, tabbedCard, toplist, type Row } from '../widgets.js'
 import { chartCard, noDataPanel, pageRange, rangeQuery, siteHeading, versus } from './common.js'
@@ -30,6 +32,14 @@ export function kpiGrid(k: Kpis, prev: Kpis | undefined): El {
     kpiTile('Bounce rate', ratio(k.bounce_rate, fmtPercent), change(k.bounce_rate, prevRatios?.bounce_rate, true, fmtPercent), { testId: 'bounce_rate' }),
     kpiTile('Visit duration', ratio(k.visit_duration, fmtDuration), change(k.visit_duration, prevRatios?.visit_duration, false, fmtDuration), { testId: 'visit_duration' }),
   )
+}
+
+/** "1,234 events not counted: 1,100 bots, 134 excluded IPs" (codes in the tooltip); nothing without drops. */
+function dropsLine(d: DropsResponse | null): El | null {
+  const t = d && describeDrops(d)
+  if (!t) return null
+  const parts = t.parts.flatMap((p, i) => [i ? ', ' : ': ', h('span', { 'data-reason': p.reason }, p.text)])
+  return h('p', { class: 'drops-line small', title: t.title, 'data-drops': String(d.total) }, t.lead, parts)
 }
 
 const rows = (list: { name: string; value: number }[] | null | undefined): Row[] => (list ?? []).map((e) => ({ name: e.name, value: e.value }))
@@ -91,7 +101,7 @@ function eventsCard(ctx: SitePageContext, s: StatsResponse, search: string): El 
 /** Previous-period values on the current period's x positions (bucket by bucket). */
 export const alignPrevious = (current: number, prev: number[]): (number | null)[] => Array.from({ length: current }, (_, i) => (i < prev.length ? prev[i]! : null))
 
-function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: StatsResponse | null, neverData: boolean): void {
+function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: StatsResponse | null, drops: DropsResponse | null, neverData: boolean): void {
   const search = ctx.search
   const kpis = h('div', { class: 'kpi-slot' }, kpiGrid(s.kpis, s.previous?.kpis))
   // Today's figures follow the live stream.
@@ -131,7 +141,7 @@ function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: Stat
     ctx.root,
     siteHeading(ctx, ctx.site.domain, 'Overview', range),
     neverData ? noDataPanel(ctx) : null,
-    kpis,
+    h('div', null, kpis, dropsLine(drops)),
     chart,
     h('div', { class: 'grid-2' }, goalsCard(ctx, s, search), eventsCard(ctx, s, search)),
     h(
@@ -164,10 +174,11 @@ export async function overviewPage(ctx: SitePageContext): Promise<void> {
   loading(ctx, range)
   const prevRange = previousRange(range)
   try {
-    const [s, prev] = await Promise.all([
+    const [s, prev, drops] = await Promise.all([
       api.stats(ctx.site.id, { ...rangeQuery(range), compare: 'previous', limit: '10' }),
-      // The dashed curve only: a failure here leaves it out rather than failing the page.
+      // The dashed curve and the drops line only: a failure here leaves them out rather than failing the page.
       api.stats(ctx.site.id, { ...rangeQuery(prevRange), limit: '1' }).catch(() => null),
+      api.drops(ctx.site.id, rangeQuery(range)).catch(() => null),
     ])
     if (!ctx.alive()) return
     let neverData = false
@@ -178,7 +189,7 @@ export async function overviewPage(ctx: SitePageContext): Promise<void> {
       neverData = all.kpis.pageviews === 0 && (all.events ?? []).length === 0
       if (!ctx.alive()) return
     }
-    render(ctx, range, s, prev, neverData)
+    render(ctx, range, s, prev, drops, neverData)
   } catch (err) {
     if (ctx.alive()) show(ctx.root, siteHeading(ctx, ctx.site.domain, 'Overview', range), errorBox(err, ctx.reload))
   }
