@@ -57,7 +57,7 @@ const pageview = z.object({
     .max(IDEMPOTENCY_KEY_BYTES)
     .nullable()
     .optional()
-    .describe(`Idempotency key of 1 to ${IDEMPOTENCY_KEY_BYTES} bytes: an item whose id was accepted for the site in the last 24 hours is a duplicate, not counted again`),
+    .describe(`Idempotency key of 1 to ${IDEMPOTENCY_KEY_BYTES} bytes: an item whose id was accepted (stored or dropped) for the site in the last 24 hours is a duplicate, not counted again`),
 })
 const eventName = z.string().trim().min(1).max(Limits.nameChars).describe(`The event name, 1 to ${Limits.nameChars} characters once trimmed`)
 const event = pageview.extend({
@@ -84,7 +84,7 @@ export const batchAnswerSchema = z
     rejected: z
       .array(itemError)
       .describe('Items refused, with the code of the single-item routes: invalid_field, unknown_site, forbidden, or ingest_queue_full (retry those)'),
-    duplicates: z.array(index).describe('Indexes of items whose id was accepted for the site in the last 24 hours: not counted again'),
+    duplicates: z.array(index).describe('Indexes of items whose id was accepted (stored or dropped) for the site in the last 24 hours: not counted again'),
     dropped: z
       .array(z.object({ index, reason: z.enum(SERVER_DROP_REASONS) }))
       .describe("Items acknowledged but deliberately not stored, with the reason; counted in /metrics and the site's dropped figures"),

@@ -38,6 +38,8 @@ export interface DropItem {
   ts: number
   site: SiteRecord
   reason: string
+  /** A dropped server item's idempotency key: kept like a stored item's, so a retry is a duplicate. */
+  idempotencyKey: string | undefined
 }
 
 export type Item = EventItem | DropItem
@@ -57,9 +59,9 @@ export function decodeSegment(
   const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
   const records = ring.forEach(from, to, (type, offset, length) => {
     if (type === RECORD_TYPE_DROP_V1) {
-      const d = decodeDropRecord(ring.view, offset)
+      const d = decodeDropRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(d.siteNum)
-      if (site) items.push({ type: 'drop', ts: d.receivedAt, site, reason: dropReasonName(d.reason) })
+      if (site) items.push({ type: 'drop', ts: d.receivedAt, site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
       return
     }
     if (type !== RECORD_TYPE_INGEST_V2) return void drop('invalid_record')

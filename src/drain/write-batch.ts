@@ -62,21 +62,26 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
   let duplicates = 0
   const active = new Map<number, [number, number, number]>()
 
+  /** Whether an item's idempotency key was seen before (then it is skipped); records it otherwise. */
+  const seenBefore = (site: SiteRecord, idempotencyKey: string | undefined): boolean => {
+    if (idempotencyKey === undefined) return false
+    // The HTTP thread already refused known keys; this closes the last race (and survives restarts).
+    const key: [number, string] = [site.num, idempotencyKey]
+    const at = store.idempotency.get(key)
+    if (at !== undefined && Date.now() - at < IDEMPOTENCY_WINDOW_MS) {
+      duplicates++
+      return true
+    }
+    store.idempotency.put(key, Date.now())
+    return false
+  }
+
   for (const item of items) {
     if (item.type === 'drop') {
-      deltas.count(bucketsOf(item.site), Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
+      if (!seenBefore(item.site, item.idempotencyKey)) deltas.count(bucketsOf(item.site), Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
       continue
     }
-    if (item.idempotencyKey !== undefined) {
-      // The HTTP thread already refused known keys; this closes the last race (and survives restarts).
-      const key: [number, string] = [item.site.num, item.idempotencyKey]
-      const at = store.idempotency.get(key)
-      if (at !== undefined && Date.now() - at < IDEMPOTENCY_WINDOW_MS) {
-        duplicates++
-        continue
-      }
-      store.idempotency.put(key, Date.now())
-    }
+    if (seenBefore(item.site, item.idempotencyKey)) continue
     const day = utcDay(item.ts)
     // Visitors send several events per batch: hash each (day, site, IP, UA) once.
     // Keyed by User-Agent first: no ~100-character key string built per event.

@@ -52,7 +52,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
 
   /** 202 with the reason in a header; counted in /metrics and, via a drop record, in the site's rollup. */
   const acceptDropped = (res: HttpResponse, origin: string, reason: DropReasonName, ring: RingWriter | null, siteNum: number, receivedAt: number): void => {
-    if (countDrop(ctx.metrics, ring, receivedAt, siteNum, reason)) ctx.published()
+    if (countDrop(ctx.metrics, ring, receivedAt, siteNum, reason) >= 0) ctx.published()
     res.writeStatus(statusLine(202))
     writeCors(res, origin)
     res.writeHeader('X-Hitring-Drop', reason)

@@ -51,9 +51,18 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
   const now = ctx.now()
   let accepted = 0
   let dropRecords = 0
-  /** The drop record goes to the lane the item would have used, at the item's own time (the event time). */
+  /**
+   * The drop record goes to the lane the item would have used, at the item's own time (the event time),
+   * with its idempotency key: a retry of the same item is then a duplicate, and its drop is not counted
+   * again (the drain keeps the key, as for a stored item).
+   */
   const drop = (reason: ServerDropReason, item: ServerItem, siteNum: number): ItemOutcome => {
-    if (countDrop(ctx.metrics, ctx.rings[laneOf(item.ip, laneMask)]!, item.timestamp, siteNum, reason)) dropRecords++
+    const lane = laneOf(item.ip, laneMask)
+    const position = countDrop(ctx.metrics, ctx.rings[lane]!, item.timestamp, siteNum, reason, item.id)
+    if (position >= 0) {
+      dropRecords++
+      if (item.id !== undefined) ctx.idempotency.accepted(siteNum, item.id, lane, position)
+    }
     return { kind: 'dropped', reason }
   }
 
@@ -85,6 +94,11 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       continue
     }
     const siteNum = site.record.num
+    // Before any drop decision: a retried item, stored or dropped the first time, is a duplicate.
+    if (item.id !== undefined && ctx.idempotency.isDuplicate(siteNum, item.id)) {
+      outcomes.push({ kind: 'duplicate' })
+      continue
+    }
     if (item.dnt) {
       outcomes.push(drop('dnt', item, siteNum))
       continue
@@ -100,10 +114,6 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
     const refHost = item.payload.referrer === '' ? '' : (siteHostFromOrigin(item.payload.referrer) ?? '')
     if (refHost !== '' && isSpamReferrer(refHost)) {
       outcomes.push(drop('spam_referrer', item, siteNum))
-      continue
-    }
-    if (item.id !== undefined && ctx.idempotency.isDuplicate(siteNum, item.id)) {
-      outcomes.push({ kind: 'duplicate' })
       continue
     }
     const lane = laneOf(item.ip, laneMask)

@@ -1,7 +1,8 @@
 /**
  * Idempotency keys of server-side items (`id` in a batch item): an item whose key was accepted for the
  * same site in the last 24 hours is a duplicate, reported as such and not counted again — also across
- * restarts, because accepted keys are committed to LMDB in the same transaction as their events.
+ * restarts, because accepted keys are committed to LMDB in the same transaction as their events. A
+ * dropped item's key is kept the same way (with its drop record), so a retry does not count the drop twice.
  *
  * The HTTP thread answers at once, so it checks two places: keys accepted but not yet committed (in
  * memory, per lane and ring position, forgotten when their segment commits) and keys in LMDB (a

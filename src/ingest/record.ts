@@ -204,14 +204,36 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
 
 /**
  * A drop record: `f64 receivedAt · u32 siteNum · u8 reason` (13 bytes), so the drop is counted in the
- * site's "dropped" rollup by reason, in the same transactions as the stored events.
+ * site's "dropped" rollup by reason, in the same transactions as the stored events — then, for a server
+ * item sent with an idempotency key, `u8 length · key` (UTF-8, ≤ 128 bytes), so that a retry of a
+ * dropped item is a duplicate too and its drop is not counted twice.
  */
-export function encodeDropRecord(view: DataView, offset: number, receivedAt: number, siteNum: number, reason: number): void {
+export function dropRecordBytes(idempotencyKey?: string): number {
+  return idempotencyKey === undefined ? DROP_RECORD_BYTES : DROP_RECORD_BYTES + 1 + Buffer.byteLength(idempotencyKey)
+}
+
+export function encodeDropRecord(bytes: Uint8Array, view: DataView, offset: number, receivedAt: number, siteNum: number, reason: number, idempotencyKey?: string): void {
   view.setFloat64(offset, receivedAt, true)
   view.setUint32(offset + 8, siteNum, true)
   view.setUint8(offset + 12, reason)
+  if (idempotencyKey === undefined) return
+  const key = Buffer.from(idempotencyKey)
+  if (key.length > 255) throw new RangeError('idempotency key over 255 bytes')
+  view.setUint8(offset + DROP_RECORD_BYTES, key.length)
+  bytes.set(key, offset + DROP_RECORD_BYTES + 1)
 }
 
-export function decodeDropRecord(view: DataView, offset: number): { receivedAt: number; siteNum: number; reason: number } {
-  return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12) }
+export function decodeDropRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+): { receivedAt: number; siteNum: number; reason: number; idempotencyKey: string | undefined } {
+  let idempotencyKey: string | undefined
+  if (length > DROP_RECORD_BYTES) {
+    const n = view.getUint8(offset + DROP_RECORD_BYTES)
+    if (DROP_RECORD_BYTES + 1 + n > length) throw new Error('corrupt drop record: key runs past the record')
+    idempotencyKey = Buffer.from(bytes.buffer, bytes.byteOffset + offset + DROP_RECORD_BYTES + 1, n).toString('utf8')
+  }
+  return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12), idempotencyKey }
 }
