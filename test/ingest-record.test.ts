@@ -58,6 +58,9 @@ describe('ingest record', () => {
     expect(r.payload.referrer.length).toBe(Limits.referrerBytes)
     expect(Buffer.byteLength(r.userAgent)).toBe(Limits.userAgentBytes)
     expect(r.userAgent).toBe('é'.repeat(Limits.userAgentBytes / 2))
+    const ascii = roundTrip({ receivedAt: 3, siteNum: 3, kind: EventKind.Pageview, ip: Uint8Array.of(1, 2, 3, 4), userAgent: 'a'.repeat(Limits.userAgentBytes + 7), payload: validPayload(EventKind.Pageview, { url: 'https://example.com/ä?q=ü' }) })
+    expect(ascii.userAgent).toBe('a'.repeat(Limits.userAgentBytes))
+    expect(ascii.payload.url).toBe('https://example.com/ä?q=ü') // non-ASCII after ASCII: written whole
   })
 
   test('a record whose lengths run past its end is refused, not read beyond', () => {

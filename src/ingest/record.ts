@@ -58,8 +58,28 @@ export interface IngestRecordFacts {
 const scratch = Buffer.allocUnsafe(RECORD_HEADER_BYTES + 16 + Limits.userAgentBytes + 128 * 1024)
 let pos = 0
 
+/**
+ * Writes `s` as UTF-8 at `at`, at most `max` bytes (never a partial character); returns the bytes
+ * written. ASCII — nearly every URL, name and User-Agent — is copied by a JavaScript loop: a
+ * `Buffer.write` per field crosses into C++ each time, and the six of a record cost the HTTP thread
+ * ~2 µs per event in the e2e profile.
+ */
+function utf8At(s: string, at: number, max: number): number {
+  const n = s.length
+  if (n <= max) {
+    let i = 0
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) break
+      scratch[at + i] = c
+    }
+    if (i === n) return n
+  }
+  return scratch.write(s, at, max, 'utf8')
+}
+
 function str(s: string): void {
-  const n = scratch.write(s, pos + 2, 0xffff, 'utf8')
+  const n = utf8At(s, pos + 2, 0xffff)
   scratch.writeUInt16LE(n, pos)
   pos += 2 + n
 }
@@ -76,7 +96,7 @@ export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
   scratch[13] = facts.ip.length
   scratch.set(facts.ip, RECORD_HEADER_BYTES)
   const uaAt = RECORD_HEADER_BYTES + facts.ip.length
-  const uaLength = scratch.write(facts.userAgent, uaAt, Limits.userAgentBytes, 'utf8')
+  const uaLength = utf8At(facts.userAgent, uaAt, Limits.userAgentBytes)
   scratch.writeUInt16LE(uaLength, 14)
   const fieldsAt = uaAt + uaLength
   pos = fieldsAt + 1
