@@ -1,6 +1,6 @@
 /**
  * Body validation on the HTTP thread: what `JSON.parse` alone costs next to `JSON.parse` +
- * `validatePayload` (src/ingest/payload.ts, zod) — on the seed body and on invalid bodies — side by
+ * `validatePayload` (src/ingest/payload.ts, hand-checked) — on the seed body and on invalid bodies — side by
  * side in one run. Parsing starts from a Buffer, as the ingest route does (`body.toString('utf8')`).
  * Every task runs BATCH operations per sample so tinybench's per-call overhead does not swamp the result.
  *

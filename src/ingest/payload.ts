@@ -3,10 +3,10 @@
  *
  * This is the hottest code on the HTTP thread, so — as STYLE.md asks of hot paths — it checks bounds by
  * hand instead of running a schema library (zod costs ~1.6 µs per event here against ~0.15 µs, measured
- * in bench/validation.bench.ts); zod validates the configuration and the REST API. The same function
- * validates on the HTTP thread (a failure becomes a 400 naming every offending field) and normalises in
- * the drain worker (which re-parses the body it finds in the ring), so a payload the HTTP thread
- * accepted can always be stored.
+ * in bench/validation.bench.ts); zod validates the configuration and the REST API. It runs once, on the
+ * HTTP thread (a failure becomes a 400 naming every offending field); the normalised payload it returns
+ * is what the ring record carries to the drain worker (./record.ts), so what was accepted is what is
+ * stored.
  *
  * | field          | rule                                                                     |
  * |----------------|--------------------------------------------------------------------------|
