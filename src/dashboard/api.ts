@@ -5,7 +5,7 @@
  * @module
  */
 import { win } from './dom.js'
-import type { ApiClient, DropsResponse, ErrorBody, EventRow, Exclusions, EventPoint, Goal, GoalPoint, PropertyKey_, PropertyValue, Site, StatsResponse, User } from './types.js'
+import type { ApiClient, DropsResponse, ErrorBody, EventRow, Exclusions, EventPoint, Goal, GoalPoint, Member, PropertyKey_, PropertyValue, Site, StatsResponse, User } from './types.js'
 
 export class ApiError extends Error {
   constructor(
@@ -119,6 +119,12 @@ export const api = {
   exclusions: (id: string) => request<Exclusions>('GET', `${site(id)}/exclusions`),
   addExclusions: (id: string, change: Partial<Exclusions>) => request<Exclusions>('POST', `${site(id)}/exclusions`, { body: change }),
   removeExclusions: (id: string, change: Partial<Exclusions>) => request<Exclusions>('DELETE', `${site(id)}/exclusions`, { body: change }),
+
+  members: (id: string) => request<Member[]>('GET', `${site(id)}/members`),
+  /** Shares the site with an existing account, or changes a member's role. */
+  setMember: (id: string, email: string, role: Member['role']) => request<Member>('POST', `${site(id)}/members`, { body: { email, role } }),
+  /** Removes a member; your own user id: leaves the site. */
+  removeMember: (id: string, userId: string) => request<void>('DELETE', `${site(id)}/members/${encodeURIComponent(userId)}`),
 
   apiClients: () => request<ApiClient[]>('GET', 'user/api-clients'),
   createApiClient: (name: string, siteRoles: ApiClient['site_roles']) =>

@@ -44,6 +44,13 @@ export interface Exclusions {
   allowed_hostnames: string[]
 }
 
+/** A person with a role on a site (`GET /api/sites/{id}/members`). */
+export interface Member {
+  user_id: string
+  email: string
+  role: Role
+}
+
 export interface ApiClient {
   id: string
   name: string

@@ -50,8 +50,11 @@ export function field(label: string, input: FieldEl, hint?: Kid): Field {
   return { wrap: h('div', { class: 'field' }, h('label', { class: 'label', for: id }, label), input, hintEl, error), input, error }
 }
 
-/** Shows an error under a form: the field the API named (if that field is here) and the form's alert. */
-export function showFormError(alertEl: El, err: unknown, fields: Record<string, Field> = {}): void {
+/**
+ * Shows an error under a form: the field the API named (if that field is here) and the form's alert, in
+ * the API's words — or in `words`, when the page says it better for a person (the members card).
+ */
+export function showFormError(alertEl: El, err: unknown, fields: Record<string, Field> = {}, words?: Kid): void {
   for (const f of Object.values(fields)) {
     f.error.hidden = true
     f.input.removeAttribute('aria-invalid')
@@ -66,7 +69,7 @@ export function showFormError(alertEl: El, err: unknown, fields: Record<string, 
     }
   }
   const message = err instanceof Error ? err.message : String(err)
-  show(alertEl, icon('alert'), h('span', null, message))
+  show(alertEl, icon('alert'), h('span', null, words ?? message))
   alertEl.hidden = false
   const named = err instanceof ApiError && err.body.field ? fields[err.body.field] ?? fields[err.body.field.split('.')[0]!] : undefined
   named?.input.focus()

@@ -1,6 +1,7 @@
 /**
- * A site's settings: the snippet, the reporting time zone (owner), exclusions (editor), API clients
- * (the signed-in user's; a new token is shown once) and deleting the site (owner).
+ * A site's settings: the snippet, the reporting time zone (owner), exclusions (editor), the members
+ * (owner), API clients (the signed-in user's; a new token is shown once), leaving the site (any member)
+ * and deleting it (owner).
  * @module
  */
 import { api } from '../api.js'
@@ -14,6 +15,7 @@ import { busy, card, clearFormError, confirmDialog, errorBox, field, form, formA
 import { curlText, siteHeading } from './common.js'
 import type { SitePageContext } from './context.js'
 import { apiClientsCard, day } from './api-clients.js'
+import { leaveCard, membersCard } from './members.js'
 import { zoneSelect } from './site-form.js'
 
 function zoneCard(ctx: SitePageContext): El {
@@ -151,7 +153,9 @@ export function settingsPage(ctx: SitePageContext): void {
       card({ title: 'Tracking snippet', sub: 'Share it with whoever edits the site’s pages.' }, snippet(), h('details', { class: 'more' }, h('summary', null, 'Send events from your server'), codeBlock(curlText(ctx.site), 'Server-side event'))),
       h('div', { class: 'grid-2' }, zoneCard(ctx), factsCard(ctx)),
       exclusionsCard(ctx),
+      membersCard(ctx),
       apiClientsCard(ctx),
+      leaveCard(ctx),
       dangerCard(ctx),
     )
   } catch (err) {
