@@ -160,7 +160,7 @@ describe.sequential('sharing a site in the dashboard', () => {
     // Again, confirmed from the keyboard (the dialog focuses its confirm button).
     await row(LEO).getByRole('button', { name: `Remove ${LEO}` }).click()
     await dialog.getByRole('button', { name: 'Remove member' }).waitFor()
-    await expect.poll(() => owner.page.evaluate(() => document.activeElement?.textContent)).toBe('Remove member')
+    await expect.poll(() => owner.page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Remove member')
     await owner.page.keyboard.press('Enter')
     await row(LEO).waitFor({ state: 'detached' })
     await owner.page.locator('.toast', { hasText: `${LEO} removed` }).waitFor()

@@ -1,7 +1,7 @@
 /**
  * Turns a ring segment into items to store: read the validated fields the HTTP thread wrote
- * (src/ingest/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the worker BEFORE the write transaction, so the
- * transaction only interns, counts and puts.
+ * (src/ingest/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the
+ * worker BEFORE the write transaction, so the transaction only interns, counts and puts.
  * @module
  */
 import type { RingReader } from '../ring/index.js'

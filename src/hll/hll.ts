@@ -78,20 +78,12 @@ export class HyperLogLog {
 
   /** Add one visitor by its hash (>= 8 bytes, already uniformly random). Returns true if the sketch changed. */
   add(hash: Uint8Array): boolean {
-    if (hash.length < 8) throw new RangeError(`hll: a visitor hash needs 8 bytes, got ${hash.length}`)
-    const hi = (hash[0] << 24) | (hash[1] << 16) | (hash[2] << 8) | hash[3]
-    const lo = (hash[4] << 24) | (hash[5] << 16) | (hash[6] << 8) | hash[7]
+    const hi = hashWord(hash, 0)
+    const lo = hashWord(hash, 4)
     const sparse = this.#sparse
-    if (sparse !== null) {
-      if (!sparse.add(sparseEntry(hi, lo))) return false
-      this.#spill()
-      return true
-    }
-    const regs = this.#dense!
-    const index = denseIndex(hi)
-    const rank = denseRank(hi, lo)
-    if (rank <= regs[index]) return false
-    regs[index] = rank
+    if (sparse === null) return raise(this.#dense!, hi, lo)
+    if (!sparse.add(sparseEntry(hi, lo))) return false
+    this.#spill()
     return true
   }
 
@@ -152,18 +144,23 @@ export function addIntoDenseBlob(blob: Uint8Array, hashes: readonly Uint8Array[]
   const regs = blob.subarray(DENSE_HEADER)
   if (!registersValid(regs)) throw new HllDecodeError('hll: a dense register is over the maximum rank')
   let changed = false
-  for (const hash of hashes) {
-    if (hash.length < 8) throw new RangeError(`hll: a visitor hash needs 8 bytes, got ${hash.length}`)
-    const hi = (hash[0] << 24) | (hash[1] << 16) | (hash[2] << 8) | hash[3]
-    const lo = (hash[4] << 24) | (hash[5] << 16) | (hash[6] << 8) | hash[7]
-    const index = denseIndex(hi)
-    const rank = denseRank(hi, lo)
-    if (rank > regs[index]) {
-      regs[index] = rank
-      changed = true
-    }
-  }
+  for (const hash of hashes) if (raise(regs, hashWord(hash, 0), hashWord(hash, 4))) changed = true
   return changed
+}
+
+/** Bits 32·k … 32·k + 31 of a visitor hash (`at` = 4k), big-endian; the hash needs 8 bytes. */
+function hashWord(hash: Uint8Array, at: 0 | 4): number {
+  if (hash.length < 8) throw new RangeError(`hll: a visitor hash needs 8 bytes, got ${hash.length}`)
+  return (hash[at] << 24) | (hash[at + 1] << 16) | (hash[at + 2] << 8) | hash[at + 3]
+}
+
+/** regs[index] = max(regs[index], rank) for the hash whose first 64 bits are `hi`, `lo`; whether it rose. */
+function raise(regs: Uint8Array, hi: number, lo: number): boolean {
+  const index = denseIndex(hi)
+  const rank = denseRank(hi, lo)
+  if (rank <= regs[index]) return false
+  regs[index] = rank
+  return true
 }
 
 /**

@@ -3,9 +3,9 @@
  * a sketch per blob. Dense blobs are maxed 16 registers at a time straight from their bytes
  * (`./simd.ts`) as they come, so a blob may be a transient buffer (lmdb-js `getBinaryFast`) and is
  * never kept; the entries of sparse blobs are gathered in a small hash set of 25-bit indexes and
- * counted, or poured into registers as soon as there are more than SPARSE_MAX of them. The answer is exactly what decoding every blob and merging the
- * sketches would estimate: sparse while the union of the sparse entries stays within `SPARSE_MAX` and
- * no blob is dense, dense otherwise.
+ * counted, or poured into registers as soon as there are more than SPARSE_MAX of them. The answer is
+ * exactly what decoding every blob and merging the sketches would estimate: sparse while the union of
+ * the sparse entries stays within `SPARSE_MAX` and no blob is dense, dense otherwise.
  * @module
  */
 import { FORM_DENSE, HllDecodeError, blobForm, decodeSparse } from './codec.js'

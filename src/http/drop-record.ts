@@ -1,8 +1,9 @@
 /**
  * Counting a drop — an item answered `202` with `X-Hitring-Drop: <reason>` and deliberately not stored —
  * the same way on every ingest route (browser and server): in `/metrics` at once, and in the site's
- * `DROPPED` rollup by reason through a 13-byte drop record in the item's ring lane, which the drain
- * counts in the same transactions as the stored events (src/drain/write-batch.ts).
+ * `DROPPED` rollup by reason through a drop record in the item's ring lane (13 bytes, plus a server
+ * item's idempotency key), which the drain counts in the same transactions as the stored events
+ * (src/drain/write-batch.ts).
  * @module
  */
 import type { RingWriter } from '../ring/index.js'

@@ -153,10 +153,15 @@ export interface DecodedIngestRecord {
 // Buffer views of the rings' shared memory, for fast UTF-8 slices.
 const views = new WeakMap<ArrayBufferLike, Buffer>()
 
+/** A Buffer over the same memory as `bytes` (a ring's data region), made once per ring. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  let buf = views.get(bytes.buffer)
+  if (!buf || buf.byteOffset !== bytes.byteOffset || buf.length !== bytes.length) views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
+  return buf
+}
+
 /** Decodes a record a worker finds in its segment. Throws on a length that runs past `length`. */
 export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: number, length: number): DecodedIngestRecord {
-  let buf = views.get(bytes.buffer)
-  if (!buf || buf.byteOffset !== bytes.byteOffset) views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
   const ipLength = view.getUint8(offset + 13)
   const uaLength = view.getUint16(offset + 14, true)
   const fieldsLength = view.getUint32(offset + 16, true)
@@ -167,7 +172,7 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
   const end = fieldsAt + fieldsLength
   if (fieldsLength < 1) throw new Error('corrupt ingest record: no fields')
   let at = fieldsAt + 1
-  const b = buf
+  const b = bufferOf(bytes)
   // Every read is checked against the record's end: past it lie the next record's bytes, not an error.
   const need = (n: number): void => {
     if (at + n > end) throw new Error('corrupt ingest record: a field runs past the record')
@@ -253,7 +258,8 @@ export function decodeDropRecord(
   if (length > DROP_RECORD_BYTES) {
     const n = view.getUint8(offset + DROP_RECORD_BYTES)
     if (DROP_RECORD_BYTES + 1 + n > length) throw new Error('corrupt drop record: key runs past the record')
-    idempotencyKey = Buffer.from(bytes.buffer, bytes.byteOffset + offset + DROP_RECORD_BYTES + 1, n).toString('utf8')
+    const at = offset + DROP_RECORD_BYTES + 1
+    idempotencyKey = bufferOf(bytes).toString('utf8', at, at + n)
   }
   return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12), idempotencyKey }
 }

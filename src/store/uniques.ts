@@ -71,13 +71,7 @@ export class UniqueDeltas {
 
   /** The sketches this batch would write, built on top of what is stored (for the recount too). */
   *sketches(read: (key: AnyKey) => Uint8Array | undefined): Generator<{ key: AnyKey; hll: HyperLogLog; changed: boolean }> {
-    for (const { key, value: ids } of this.#settled().values()) {
-      const stored = read(key)
-      const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
-      let changed = stored === undefined
-      for (const id of ids) if (hll.add(id)) changed = true
-      yield { key, hll, changed }
-    }
+    for (const { key, value: ids } of this.#settled().values()) yield { key, ...withIds(read(key), ids) }
   }
 
   /**
@@ -91,16 +85,23 @@ export class UniqueDeltas {
       let blob: Uint8Array | null = null
       const inPlace = stored === undefined ? null : addIntoDenseBlob(stored, ids)
       if (inPlace === null) {
-        const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
-        let changed = stored === undefined
-        for (const id of ids) if (hll.add(id)) changed = true
+        const { hll, changed } = withIds(stored, ids)
         if (changed) blob = hll.encode()
       } else if (inPlace) blob = stored!
       if (blob === null) continue
-      if (key.length === 3) store.uniques.put(key, Buffer.from(blob.buffer, blob.byteOffset, blob.length))
-      else store.dimUniques.put(key, Buffer.from(blob.buffer, blob.byteOffset, blob.length))
+      const value = Buffer.from(blob.buffer, blob.byteOffset, blob.length)
+      if (key.length === 3) store.uniques.put(key, value)
+      else store.dimUniques.put(key, value)
     }
   }
+}
+
+/** The stored sketch (or an empty one) with `ids` added, and whether that is new or changed. */
+function withIds(stored: Uint8Array | undefined, ids: Uint8Array[]): { hll: HyperLogLog; changed: boolean } {
+  const hll = stored ? HyperLogLog.decode(stored) : HyperLogLog.empty()
+  let changed = stored === undefined
+  for (const id of ids) if (hll.add(id)) changed = true
+  return { hll, changed }
 }
 
 function pushAll(into: Uint8Array[], ids: Uint8Array[]): void {
