@@ -164,6 +164,31 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('the browser refused')
 }
 
+/**
+ * A form whose submission runs `action` with `submit` busy: the previous errors are cleared first, and a
+ * failure is shown in `alert` and next to its `fields` — worded by `explain` when given — then handed
+ * to `onError` for anything more.
+ */
+export function apiForm(
+  o: { submit: FieldEl; alert: El; fields?: Record<string, Field>; explain?: (err: unknown) => Kid; onError?: (err: unknown) => void },
+  action: () => Promise<unknown>,
+  ...body: Kid[]
+): FormEl {
+  return form(
+    () =>
+      void busy(o.submit, async () => {
+        clearFormError(o.alert, o.fields)
+        try {
+          await action()
+        } catch (err) {
+          showFormError(o.alert, err, o.fields, o.explain?.(err))
+          o.onError?.(err)
+        }
+      }),
+    ...body,
+  )
+}
+
 export function form(onSubmit: (f: FormEl) => void, ...body: Kid[]): FormEl {
   const f = h('form', { novalidate: true }, ...body)
   f.addEventListener('submit', (e) => {

@@ -8,7 +8,7 @@ import type { El } from '../dom.js'
 import { h, show } from '../h.js'
 import { icon } from '../icons.js'
 import type { ApiClient, Role } from '../types.js'
-import { busy, card, clearFormError, confirmDialog, copyButton, errorBox, field, form, formAlert, showFormError, spinner, toast } from '../ui.js'
+import { apiForm, card, confirmDialog, copyButton, errorBox, field, formAlert, spinner, toast } from '../ui.js'
 import type { SitePageContext } from './context.js'
 
 const ROLES: Role[] = ['viewer', 'editor', 'owner']
@@ -74,19 +74,14 @@ export function apiClientsCard(ctx: SitePageContext): El {
     }
   }
   void load()
-  const f = form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        try {
-          const r = await api.createApiClient(name.input.value.trim(), [{ site_id: ctx.site.id, role: role.input.value as Role }])
-          show(created, tokenBox(r.token, r.client.name))
-          name.input.value = ''
-          void load()
-        } catch (err) {
-          showFormError(alert, err, fields)
-        }
-      }),
+  const f = apiForm(
+    { submit, alert, fields },
+    async () => {
+      const r = await api.createApiClient(name.input.value.trim(), [{ site_id: ctx.site.id, role: role.input.value as Role }])
+      show(created, tokenBox(r.token, r.client.name))
+      name.input.value = ''
+      void load()
+    },
     alert,
     h('div', { class: 'inline-form' }, name.wrap, role.wrap, submit),
     h('p', { class: 'muted small form-note' }, 'A token can never do more than you can on the site.'),

@@ -10,7 +10,7 @@ import { icon } from '../icons.js'
 import { param } from '../range.js'
 import { href, matchRoute, navigate } from '../router.js'
 import { loadMe, state } from '../state.js'
-import { busy, clearFormError, field, form, formAlert, showFormError } from '../ui.js'
+import { apiForm, field, formAlert } from '../ui.js'
 import type { PageContext } from './context.js'
 
 function authCard(title: string, lead: string, body: El, foot?: El): El {
@@ -42,19 +42,16 @@ export function loginPage(ctx: PageContext): El {
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary btn-block', type: 'submit' }, 'Sign in')
   const fields = { email, password }
-  const f = form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        try {
-          await api.login(email.input.value.trim(), password.input.value, remember.checked)
-          await loadMe()
-          navigate(nextPath(ctx.search), { replace: true })
-        } catch (err) {
-          showFormError(alert, err, fields)
-          if (err instanceof ApiError && err.code === 'invalid_credentials') password.input.select()
-        }
-      }),
+  const onError = (err: unknown) => {
+    if (err instanceof ApiError && err.code === 'invalid_credentials') password.input.select()
+  }
+  const f = apiForm(
+    { submit, alert, fields, onError },
+    async () => {
+      await api.login(email.input.value.trim(), password.input.value, remember.checked)
+      await loadMe()
+      navigate(nextPath(ctx.search), { replace: true })
+    },
     alert,
     email.wrap,
     password.wrap,
@@ -72,23 +69,20 @@ export function setupPage(_ctx: PageContext): El {
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary btn-block', type: 'submit' }, 'Create account')
   const fields = { email, password }
-  const f = form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        try {
-          await api.initialUser(email.input.value.trim(), password.input.value)
-          state.setupNeeded = false
-          await loadMe()
-          navigate('/', { replace: true })
-        } catch (err) {
-          showFormError(alert, err, fields)
-          if (err instanceof ApiError && err.code === 'setup_complete') {
-            state.setupNeeded = false
-            alert.append(h('a', { href: href('/login') }, 'Sign in instead'))
-          }
-        }
-      }),
+  const onError = (err: unknown) => {
+    if (err instanceof ApiError && err.code === 'setup_complete') {
+      state.setupNeeded = false
+      alert.append(h('a', { href: href('/login') }, 'Sign in instead'))
+    }
+  }
+  const f = apiForm(
+    { submit, alert, fields, onError },
+    async () => {
+      await api.initialUser(email.input.value.trim(), password.input.value)
+      state.setupNeeded = false
+      await loadMe()
+      navigate('/', { replace: true })
+    },
     alert,
     email.wrap,
     password.wrap,

@@ -8,7 +8,7 @@ import type { El } from '../dom.js'
 import { h, show, uid } from '../h.js'
 import { icon } from '../icons.js'
 import type { Goal } from '../types.js'
-import { busy, clearFormError, field, form, formAlert, showFormError } from '../ui.js'
+import { apiForm, field, formAlert } from '../ui.js'
 
 /** `eventNames` (suggestions) may arrive after the form is shown. */
 export function goalForm(siteId: string, eventNames: Promise<string[]>, done: (g: Goal) => void, cancel: () => void): El {
@@ -40,17 +40,12 @@ export function goalForm(siteId: string, eventNames: Promise<string[]>, done: (g
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit' }, icon('plus'), h('span', null, 'Create goal'))
   const fields = { name, value }
-  return form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        const v = value.input.value.trim()
-        try {
-          done(await api.createGoal(siteId, { name: name.input.value.trim() || v, type, value: v }))
-        } catch (err) {
-          showFormError(alert, err, fields)
-        }
-      }),
+  return apiForm(
+    { submit, alert, fields },
+    async () => {
+      const v = value.input.value.trim()
+      done(await api.createGoal(siteId, { name: name.input.value.trim() || v, type, value: v }))
+    },
     alert,
     h('fieldset', { class: 'field choices' }, h('legend', { class: 'label' }, 'Goal type'), h('div', { class: 'choice-row' }, radios)),
     value.wrap,

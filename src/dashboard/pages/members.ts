@@ -13,7 +13,7 @@ import { memberProblem, ROLE_NAME, ROLE_TEXT, ROLES, shareDone, splitCode } from
 import { navigate } from '../router.js'
 import { loadSites, state } from '../state.js'
 import type { Member, Role } from '../types.js'
-import { busy, card, clearFormError, confirmDialog, errorBox, field, form, formAlert, showFormError, spinner, toast } from '../ui.js'
+import { apiForm, busy, card, clearFormError, confirmDialog, errorBox, field, formAlert, showFormError, spinner, toast } from '../ui.js'
 import type { SitePageContext } from './context.js'
 
 /** A refusal in plain words, commands as code; undefined (the API's message) for anything else. */
@@ -119,20 +119,15 @@ export function membersCard(ctx: SitePageContext): El | null {
   }
 
   void load()
-  const f = form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        try {
-          const added = await api.setMember(ctx.site.id, email.input.value.trim(), role.input.value as Role)
-          toast(shareDone(members, added))
-          email.input.value = ''
-          if (added.user_id === me) return await reloadAsMe()
-          await load()
-        } catch (err) {
-          showFormError(alert, err, fields, words(err))
-        }
-      }),
+  const f = apiForm(
+    { submit, alert, fields, explain: words },
+    async () => {
+      const added = await api.setMember(ctx.site.id, email.input.value.trim(), role.input.value as Role)
+      toast(shareDone(members, added))
+      email.input.value = ''
+      if (added.user_id === me) return await reloadAsMe()
+      await load()
+    },
     alert,
     h('h3', { class: 'form-title' }, 'Share with an existing account'),
     h('div', { class: 'inline-form' }, email.wrap, role.wrap, submit),

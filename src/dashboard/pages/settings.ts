@@ -11,7 +11,7 @@ import { icon } from '../icons.js'
 import { navigate } from '../router.js'
 import { loadSites } from '../state.js'
 import { codeBlock, snippet } from '../snippet.js'
-import { busy, card, clearFormError, confirmDialog, errorBox, field, form, formAlert, showFormError, spinner, toast } from '../ui.js'
+import { apiForm, busy, card, clearFormError, confirmDialog, errorBox, field, form, formAlert, showFormError, spinner, toast } from '../ui.js'
 import { curlText, siteHeading } from './common.js'
 import type { SitePageContext } from './context.js'
 import { apiClientsCard, day } from './api-clients.js'
@@ -24,19 +24,14 @@ function zoneCard(ctx: SitePageContext): El {
   zone.input.disabled = !isOwner
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', disabled: !isOwner }, 'Save time zone')
-  const f = form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, { timezone: zone })
-        try {
-          const site = await api.updateSite(ctx.site.id, zone.input.value)
-          await loadSites(true)
-          toast(`Reports now use ${site.timezone}`)
-          ctx.reload()
-        } catch (err) {
-          showFormError(alert, err, { timezone: zone })
-        }
-      }),
+  const f = apiForm(
+    { submit, alert, fields: { timezone: zone } },
+    async () => {
+      const site = await api.updateSite(ctx.site.id, zone.input.value)
+      await loadSites(true)
+      toast(`Reports now use ${site.timezone}`)
+      ctx.reload()
+    },
     alert,
     zone.wrap,
     isOwner ? null : h('p', { class: 'muted small' }, 'Only the site’s owner can change it.'),

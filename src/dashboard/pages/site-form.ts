@@ -11,7 +11,7 @@ import { href, sitePath } from '../router.js'
 import { loadSites } from '../state.js'
 import { snippet } from '../snippet.js'
 import type { Site } from '../types.js'
-import { busy, clearFormError, field, form, formAlert, showFormError, toast } from '../ui.js'
+import { apiForm, field, formAlert, toast } from '../ui.js'
 
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 
@@ -37,18 +37,13 @@ export function addSiteForm(done: (site: Site) => void, onCancel?: () => void): 
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit' }, icon('plus'), h('span', null, 'Add site'))
   const fields = { domain, timezone: zone }
-  return form(
-    () =>
-      void busy(submit, async () => {
-        clearFormError(alert, fields)
-        try {
-          const site = await api.createSite(domain.input.value.trim(), zone.input.value)
-          await loadSites(true)
-          done(site)
-        } catch (err) {
-          showFormError(alert, err, fields)
-        }
-      }),
+  return apiForm(
+    { submit, alert, fields },
+    async () => {
+      const site = await api.createSite(domain.input.value.trim(), zone.input.value)
+      await loadSites(true)
+      done(site)
+    },
     alert,
     domain.wrap,
     zone.wrap,
