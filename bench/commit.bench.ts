@@ -6,6 +6,7 @@
  * with RingWriter + encodeIngestRecord, as the HTTP thread builds them.
  *
  *   node esbuild.config.mjs && node dist/bench/commit.bench.js
+ *   BENCH_VISITORS=20000 BENCH_SIZES=400,1000 node dist/bench/commit.bench.js   # many visitors, chosen sizes
  * @module
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -20,7 +21,7 @@ import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
 import { SegmentDrainer } from '../src/drain/segment.js'
 
-const SIZES = [1, 100, 1000, 5000]
+const SIZES = (process.env.BENCH_SIZES ?? '1,100,1000,5000').split(',').map(Number)
 const tmp = mkdtempSync(join(tmpdir(), 'hitring-commit-bench-'))
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }))
 
@@ -29,7 +30,11 @@ const site = createSite(store, 'example.com')
 const payload = { site_id: site.id, name: 'purchase', url: 'https://example.com/checkout/success', referrer: '', props: { plan: 'pro', amount: '49' } }
 const validated = validPayload(EventKind.Custom, payload)
 const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
-const ip = Uint8Array.of(203, 0, 113, 7)
+// BENCH_VISITORS distinct client addresses, taken in turn (the e2e bench uses 20,000): one visitor keeps
+// every session write on one B-tree page; many visitors spread them, as production traffic does.
+const VISITORS = Math.max(1, Number(process.env.BENCH_VISITORS ?? 1))
+let nextVisitor = 0
+const ipOf = (v: number) => Uint8Array.of(10, (v >>> 16) & 255, (v >>> 8) & 255, v & 255)
 
 const sab = createRing(8 << 20)
 const writer = new RingWriter(sab)
@@ -42,6 +47,7 @@ let rawKey = 0
 function encodeSegment(n: number): { from: number; to: number } {
   const from = writer.tail()
   for (let i = 0; i < n; i++) {
+    const ip = ipOf(nextVisitor++ % VISITORS)
     const record = encodeIngestRecord({ receivedAt: Date.now(), siteNum: site.num, kind: EventKind.Custom, ip, userAgent, payload: validated })
     const at = writer.reserve(RECORD_TYPE_INGEST_V2, record.length)
     if (at < 0) throw new Error('ring full: a segment was not released')
@@ -73,7 +79,7 @@ for (const n of SIZES) {
   })
 }
 await bench.run()
-console.log(bench.name)
+console.log(`${bench.name}: ${VISITORS.toLocaleString('en-US')} visitor(s)`)
 console.table(bench.table())
 
 // Medians: other processes on a 2-core machine show up as outliers in the means.
