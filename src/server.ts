@@ -9,6 +9,7 @@ import { uws, type us_listen_socket } from './native/uws.js'
 import type { Config } from './config/options.js'
 import { createLimiterTable, RateLimiter } from './limiter/index.js'
 import { createRing, RingWriter } from './ring/index.js'
+import { createSessionTable } from './sessions/table.js'
 import { openStore } from './store/open.js'
 import { SiteDirectory } from './store/site-directory.js'
 import { DrainScheduler } from './drain/scheduler.js'
@@ -64,7 +65,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const acks = new DurableAcks(LANES)
   const idempotency = new IdempotencyIndex(store, LANES)
 
-  const workerData: DrainWorkerData = { rings: ringBuffers, dataPath: config.dataPath }
+  const sessionTables = ringBuffers.map(() => createSessionTable())
+  const openSessions = sessionTables.map(() => 0)
+  const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath: config.dataPath }
   const pool = new Piscina({
     filename: DRAIN_WORKER,
     minThreads: config.workers,
@@ -87,6 +90,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       metrics.drainTasks.inc()
       metrics.batchSize.observe(r.records)
       metrics.commitMs.observe(r.commitMs)
+      if (r.untrackedSessions > 0) metrics.untrackedSessions.inc(undefined, r.untrackedSessions)
+      openSessions[r.lane] = r.openSessions
       for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
       realtime.onDrained(r)
       idempotency.drained(r.lane, r.to)
@@ -110,6 +115,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   )
   metrics.registry.gauge('hitring_ring_full_total', 'Records refused because a ring lane was full (answered 503)', () =>
     rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.stats().fullRejections })),
+  )
+  metrics.registry.gauge('hitring_sessions_open', 'Open sessions in each lane\'s table, as of its last batch', () =>
+    openSessions.map((value, i) => ({ labels: { lane: String(i) }, value })),
   )
   metrics.registry.gauge('hitring_drain_in_flight', 'Drain tasks running now', () => [{ value: scheduler.inFlight }])
   metrics.registry.gauge('hitring_limiter_table', 'Rate-limiter table events', () =>

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { Piscina } from 'piscina'
 import { createRing, RingWriter } from '../src/ring/index.js'
+import { createSessionTable } from '../src/sessions/table.js'
 import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { DrainScheduler } from '../src/drain/scheduler.js'
@@ -33,7 +34,7 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings: buffers, dataPath: dir.path },
+    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath: dir.path },
   })
   const order: number[] = []
   let scheduler: DrainScheduler

@@ -20,8 +20,10 @@ let store: Store | undefined
 let drainer: SegmentDrainer | undefined
 
 function opened(): { store: Store; drainer: SegmentDrainer } {
+  // Tables of its own would split a lane's sessions between workers: the pool must share them.
+  if (data.sessionTables?.length !== data.rings.length) throw new Error('drain worker started without one shared session table per ring lane')
   store ??= openStore({ path: data.dataPath })
-  drainer ??= new SegmentDrainer(store, data.rings.map((sab) => new RingReader(sab)))
+  drainer ??= new SegmentDrainer(store, data.rings.map((sab) => new RingReader(sab)), data.sessionTables)
   return { store, drainer }
 }
 

@@ -10,6 +10,7 @@
 import type { Database, Key } from 'lmdb'
 import type { Store } from '../store/open.js'
 import type { SiteRecord } from '../store/sites.js'
+import { removeSiteFromLogInTransaction } from '../sessions/log.js'
 import { revokeSiteInTransaction } from '../accounts/memberships.js'
 import { deleteSiteGoalsInTransaction } from '../goals/store.js'
 import { clearPacked } from '../store/packed.js'
@@ -45,14 +46,9 @@ export function deleteSiteInTransaction(store: Store, site: SiteRecord): { remov
   removed += removeRange(store.dimUniques, [num], [num + 1])
   clearPacked(store, num)
   removed += removeRange(store.events, siteKeyPrefix(num), siteKeyPrefix(num + 1))
-  // Sessions are keyed [salt day, site, …]: one range per day present (a skip scan; two days at most in practice).
-  for (let from: Key[] | undefined; ; ) {
-    const first = [...store.sessions.getKeys({ ...(from ? { start: from } : {}), limit: 1 })][0] as Key[] | undefined
-    if (first === undefined) break
-    const day = first[0] as number
-    removed += removeRange(store.sessions, [day, num], [day, num + 1])
-    from = [day + 1]
-  }
+  // Its logged open sessions; those still in the drain's shared-memory tables are never written again
+  // (its events are refused from now on) and are left out of the next snapshot (src/sessions/log.ts).
+  removed += removeSiteFromLogInTransaction(store, num)
   deleteSiteGoalsInTransaction(store, site.id)
   revokeSiteInTransaction(store, site.id)
   return { removed }

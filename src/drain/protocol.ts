@@ -7,6 +7,8 @@
 export interface DrainWorkerData {
   /** One SharedArrayBuffer ring per lane. */
   rings: SharedArrayBuffer[]
+  /** One open-session table per lane (src/sessions/table.ts). */
+  sessionTables: SharedArrayBuffer[]
   dataPath: string
 }
 
@@ -39,4 +41,11 @@ export interface DrainResult {
    * (e2e profile).
    */
   active: Float64Array
+  /**
+   * Events stored whose session could not be kept because the lane's session table was full: each
+   * starts a session of its own (visits over-counted, never events lost).
+   */
+  untrackedSessions: number
+  /** Sessions open in this lane's table after the batch. */
+  openSessions: number
 }

@@ -11,6 +11,10 @@ import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { Interner } from '../store/strings.js'
 import { decodeSegment } from './decode.js'
 import { writeBatch, type BatchOutcome } from './write-batch.js'
+import { createSessionTable, SessionTable } from '../sessions/table.js'
+import { restoreLane } from '../sessions/log.js'
+import { SESSION_TIMEOUT_MS } from '../sessions/session.js'
+import { utcDay } from '../identity/salts.js'
 import type { DrainResult, DrainTask } from './protocol.js'
 
 /** Sites are re-read after this long, so a deleted or changed site is noticed. */
@@ -19,12 +23,20 @@ const SITE_CACHE_MS = 5_000
 export class SegmentDrainer {
   readonly #interner: Interner
   readonly #sites = new Map<number, { site: SiteRecord; at: number }>()
+  readonly #sessions: SessionTable[]
 
+  /**
+   * `sessionTables`: one per ring lane, shared by every drain worker of the server (src/sessions/table.ts);
+   * a drainer of its own (benches, tools) gets private ones, restored from the session log all the same.
+   */
   constructor(
     private readonly store: Store,
     private readonly rings: RingReader[],
+    sessionTables: SharedArrayBuffer[] = rings.map(() => createSessionTable()),
   ) {
     this.#interner = new Interner(store)
+    if (sessionTables.length !== rings.length) throw new Error(`${sessionTables.length} session tables for ${rings.length} lanes`)
+    this.#sessions = sessionTables.map((sab) => new SessionTable(sab))
   }
 
   #site = (num: number): SiteRecord | null => {
@@ -48,20 +60,42 @@ export class SegmentDrainer {
     // the site's DROPPED rollup (in writeBatch).
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0) }
+    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), log: null, untracked: 0 }
+    const table = this.#sessions[task.lane]!
+    const lanes = this.#sessions.length
+    let begun = false
     try {
       await this.store.env.transaction(() => {
-        outcome = writeBatch(this.store, this.#interner, items)
+        // Inside the write transaction: the log read here is everything any worker committed.
+        if (!table.loaded) restoreLane(this.store, table, task.lane, lanes)
+        const now = Date.now()
+        table.begin(now - 2 * SESSION_TIMEOUT_MS, utcDay(now) - 1)
+        begun = true
+        outcome = writeBatch(this.store, this.#interner, items, { table, lane: task.lane, lanes })
       })
       this.#interner.committed()
+      table.end(outcome.log)
     } catch (err) {
       this.#interner.aborted()
+      if (begun) table.rollback()
       throw err
     }
     const commitMs = performance.now() - started
     if (task.sync) await this.store.env.flushed
     const { stored, counters, active } = outcome
     if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
-    return { lane: task.lane, to: task.to, records, stored, dropped, counters, commitMs, flushed: task.sync, active }
+    return {
+      lane: task.lane,
+      to: task.to,
+      records,
+      stored,
+      dropped,
+      counters,
+      commitMs,
+      flushed: task.sync,
+      active,
+      untrackedSessions: outcome.untracked,
+      openSessions: table.size,
+    }
   }
 }

@@ -13,13 +13,20 @@ import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
 import { visitorId } from '../identity/visitor.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
-import { decodeSession, encodeSession } from '../sessions/codec.js'
+import type { SessionTable, SessionTableKey } from '../sessions/table.js'
+import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
+import { logBatchInTransaction, type LogPosition } from '../sessions/log.js'
 import { DAY_MS } from '../store/buckets.js'
 import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
 import { countStoredEvent } from './count.js'
 import type { EventItem, Item } from './decode.js'
 
-type SessionKey = [day: number, site: number, key: string]
+/** The open sessions of the lane being drained (src/sessions/table.ts), and where it is. */
+export interface LaneSessions {
+  table: SessionTable
+  lane: number
+  lanes: number
+}
 
 export interface BatchOutcome {
   stored: number
@@ -28,13 +35,18 @@ export interface BatchOutcome {
   counters: number
   /** See DrainResult.active (./protocol.ts). */
   active: Float64Array
+  /** The session log's position after this batch, for {@link SessionTable.end} once it committed. */
+  log: LogPosition | null
+  /** Events whose session could not be kept: the lane's session table was full (each starts a new session). */
+  untracked: number
 }
 
-export function writeBatch(store: Store, interner: Interner, items: Item[]): BatchOutcome {
+export function writeBatch(store: Store, interner: Interner, items: Item[], lane: LaneSessions): BatchOutcome {
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
-  const sessions = new Map<string, { key: SessionKey; state: SessionState }>()
+  const { table } = lane
+  let untracked = 0
   const salts = new Map<number, Buffer>()
   const visitors = new Map<string, Map<string, Buffer>>()
   const saltOf = (day: number) => {
@@ -90,13 +102,11 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     const visitorKey = `${day}|${item.site.num}|${ipKey(item.ip)}`
     let visitor = byUa.get(visitorKey)
     if (!visitor) byUa.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
-    const key = sessionKeyOf(item, visitor)
-    const cacheKey = `${day},${item.site.num},${key}`
-    const lookup = (k: SessionKey) =>
-      sessions.get(`${k[0]},${k[1]},${k[2]}`)?.state ?? storedSession(store, k)
-    let current = lookup([day, item.site.num, key])
+    const key = sessionKeyOf(item, day, visitor, saltOf(day))
+    const slot = table.find(key)
+    let current = slot >= 0 ? table.read(slot) : undefined
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
-      current = yesterdaysSession(store, item, day - 1, key, lookup)
+      current = continueYesterdays(store, table, item, day - 1)
     }
     const stateEvent: StoredEvent = [
       0,
@@ -122,7 +132,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
       id(StringKind.UTM, item.utm.content),
     ]
     const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent[3] }, newSessionNo)
-    sessions.set(cacheKey, { key: [day, item.site.num, key], state })
+    if (!table.write(key, state, slot)) untracked++
     stateEvent[7] = state.no
 
     let block = blocks.get(item.site.num)
@@ -145,7 +155,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), block)
   }
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
-  for (const { key, state } of sessions.values()) store.sessions.put(key, encodeSession(state))
+  const log = logBatchInTransaction(store, table, lane.lane, lane.lanes, Date.now())
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
   const triples = new Float64Array(active.size * 3)
@@ -155,12 +165,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[]): Bat
     triples[k++] = fingerprint
     triples[k++] = ts
   }
-  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples }
-}
-
-function storedSession(store: Store, key: SessionKey): SessionState | undefined {
-  const bytes = store.sessions.getBinaryFast(key)
-  return bytes === undefined ? undefined : decodeSession(bytes)
+  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, log, untracked }
 }
 
 /** A short map key for an IP: the number of an IPv4 address, the bytes of an IPv6 one. */
@@ -168,27 +173,29 @@ function ipKey(ip: Uint8Array): string | number {
   return ip.length === 4 ? ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0 : String.fromCharCode(...ip)
 }
 
-/** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does. */
-function sessionKeyOf(item: EventItem, visitor: Buffer): string {
-  return item.payload.sessionId !== undefined ? `s:${item.payload.sessionId}` : `v:${visitor.toString('base64url')}`
+/** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */
+function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, salt: Uint8Array): SessionTableKey {
+  const sessionId = item.payload.sessionId
+  return sessionId !== undefined ? clientSessionKey(day, item.site.num, sessionId, salt) : visitorSessionKey(day, item.site.num, visitor)
 }
 
 /**
  * In the first 30 minutes of a UTC day, a visitor's session may have begun yesterday, under yesterday's
- * salt: look it up with that salt (kept exactly for this) and continue it.
+ * salt: look it up with that salt (kept exactly for this). The caller continues it under today's key;
+ * yesterday's entry is closed here (last seen at time 0: expired for any later event) so that it can
+ * never be continued a second time from an outdated state.
  */
-function yesterdaysSession(
-  store: Store,
-  item: EventItem,
-  yesterday: number,
-  todayKey: string,
-  lookup: (key: SessionKey) => SessionState | undefined,
-): SessionState | undefined {
-  let key = todayKey
-  if (item.payload.sessionId === undefined) {
-    const salt = store.salts.get(yesterday)
-    if (!salt) return undefined
-    key = `v:${visitorId(salt, item.site.num, item.ip, item.userAgent).toString('base64url')}`
-  }
-  return lookup([yesterday, item.site.num, key])
+function continueYesterdays(store: Store, table: SessionTable, item: EventItem, yesterday: number): SessionState | undefined {
+  const salt = store.salts.get(yesterday)
+  if (!salt) return undefined
+  const key =
+    item.payload.sessionId !== undefined
+      ? clientSessionKey(yesterday, item.site.num, item.payload.sessionId, salt)
+      : visitorSessionKey(yesterday, item.site.num, visitorId(salt, item.site.num, item.ip, item.userAgent))
+  const slot = table.find(key)
+  if (slot < 0) return undefined
+  const state = table.read(slot)
+  if (state.last === 0) return undefined
+  table.write(key, { ...state, last: 0 }, slot)
+  return state
 }

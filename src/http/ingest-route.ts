@@ -18,7 +18,8 @@ import type { SiteDirectory } from '../store/site-directory.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
-import { clientIp, laneOf } from './client.js'
+import { clientIp } from './client.js'
+import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import { dropReasonFor, type FilterOptions, type RequestFacts } from './filters.js'
 import { sendError, statusLine, writeCors } from './respond.js'
@@ -120,7 +121,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
         if (!site) return acceptDropped(res, origin, 'unknown_site_origin', null, 0, receivedAt)
       }
       const siteNum = site.record.num
-      const lane = laneOf(ip, laneMask)
+      const lane = eventLane(ip, checked.value.sessionId, laneMask)
       const ring = ctx.rings[lane]!
       const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)

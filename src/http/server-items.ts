@@ -17,7 +17,7 @@ import { hostnameAllowed } from '../store/sites.js'
 import { isSpamReferrer } from '../enrich/index.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import { Errors, type HttpError } from './errors.js'
-import { laneOf } from './client.js'
+import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import type { ServerIngestContext } from './server-ingest-route.js'
 
@@ -57,7 +57,7 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
    * again (the drain keeps the key, as for a stored item).
    */
   const drop = (reason: ServerDropReason, item: ServerItem, siteNum: number): ItemOutcome => {
-    const lane = laneOf(item.ip, laneMask)
+    const lane = eventLane(item.ip, item.payload.sessionId, laneMask)
     const position = countDrop(ctx.metrics, ctx.rings[lane]!, item.timestamp, siteNum, reason, item.id)
     if (position >= 0) {
       dropRecords++
@@ -116,7 +116,7 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       outcomes.push(drop('spam_referrer', item, siteNum))
       continue
     }
-    const lane = laneOf(item.ip, laneMask)
+    const lane = eventLane(item.ip, item.payload.sessionId, laneMask)
     const position = enqueueEvent(ctx.rings[lane]!, {
       receivedAt: item.timestamp,
       siteNum,

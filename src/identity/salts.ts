@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import type { Store } from '../store/open.js'
 import { DAY_MS } from '../store/buckets.js'
 import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
+import { pruneLogInTransaction } from '../sessions/log.js'
 
 export function utcDay(ts: number): number {
   return Math.floor(ts / DAY_MS)
@@ -25,7 +26,8 @@ export function saltInTransaction(store: Store, day: number): Buffer {
   const salt = randomBytes(32)
   store.salts.put(day, salt)
   for (const { key } of store.salts.getRange({ end: day - 1 })) store.salts.remove(key)
-  for (const { key } of store.sessions.getRange({ end: [day - 1] })) store.sessions.remove(key)
+  // Logged sessions of older salt days (the shared-memory tables forget them at their next sweep).
+  pruneLogInTransaction(store, day - 1)
   // Once a day is also when idempotency keys older than their 24-hour window are forgotten.
   const cutoff = Date.now() - IDEMPOTENCY_WINDOW_MS
   for (const { key, value } of store.idempotency.getRange({})) if ((value as number) < cutoff) store.idempotency.remove(key)

@@ -16,6 +16,10 @@ export function createEngineMetrics() {
       'Events answered 202 but deliberately not stored, by reason (never silent)',
     ),
     stored: registry.counter('hitring_events_stored_total', 'Events committed to LMDB'),
+    untrackedSessions: registry.counter(
+      'hitring_sessions_untracked_total',
+      'Stored events whose visit could not be continued because the lane\'s open-session table was full (each counted as a new visit)',
+    ),
     drainTasks: registry.counter('hitring_drain_tasks_total', 'Drain tasks completed'),
     drainFailures: registry.counter('hitring_drain_failures_total', 'Drain tasks that failed and were retried'),
     batchSize: registry.histogram('hitring_drain_batch_events', 'Events per drain task (LMDB transaction)', [

@@ -17,7 +17,7 @@
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `packed`      | [site, metric, granularity, bucket]          | a closed bucket's breakdown rows (./packed.ts) |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
- * | `sessions_v2` | [salt day, site, session key]                | a visitor's open session, 40 bytes (src/sessions/codec.ts) |
+ * | `session_log` | binary: lane u32 · seq u64                   | open sessions a batch changed, or a lane's snapshot (src/sessions/log.ts) |
  * | `users`       | user id (UUID string)                        | `UserRecord` (src/accounts/users)  |
  * | `user_emails` | e-mail address (lower-case)                  | user id                            |
  * | `auth_sessions`| SHA-256 of the session token (hex)          | `LoginSession` (src/accounts)      |
@@ -48,7 +48,7 @@ export interface Store {
   dimUniques: Database<Buffer, Key[]>
   packed: Database<Buffer, Key[]>
   salts: Database<Buffer, number>
-  sessions: Database<Buffer, Key[]>
+  sessionLog: Database<Buffer, Buffer>
   users: Database<unknown, string>
   userEmails: Database<string, string>
   authSessions: Database<unknown, string>
@@ -93,9 +93,10 @@ export function openStore(options: OpenStoreOptions): Store {
     dimUniques: env.openDB<Buffer, Key[]>('dim_uniques', { encoding: 'binary' }),
     packed: env.openDB<Buffer, Key[]>('packed', { encoding: 'binary' }),
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
-    // `sessions` (msgpack values, before 2026-11-26) held only open sessions of the last two days; it is
-    // no longer read: at most the sessions open during the upgrade start again.
-    sessions: env.openDB<Buffer, Key[]>('sessions_v2', { encoding: 'binary' }),
+    // Open sessions live in shared memory (src/sessions/table.ts) and this log. The earlier databases
+    // `sessions` (msgpack) and `sessions_v2` (40-byte values) held only the open sessions of the last two
+    // days and are no longer read: the sessions open during an upgrade start again.
+    sessionLog: env.openDB<Buffer, Buffer>('session_log', { keyEncoding: 'binary', encoding: 'binary' }),
     users: env.openDB<unknown, string>('users', {}),
     userEmails: env.openDB<string, string>('user_emails', {}),
     authSessions: env.openDB<unknown, string>('auth_sessions', {}),

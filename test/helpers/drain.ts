@@ -10,7 +10,8 @@ import { EventKind, validPayload } from '../../src/ingest/payload.js'
 import { DrainScheduler } from '../../src/drain/scheduler.js'
 import type { DrainResult } from '../../src/drain/protocol.js'
 import { openStore, type Store } from '../../src/store/open.js'
-import { laneOf } from '../../src/http/client.js'
+import { eventLane } from '../../src/http/lane.js'
+import { createSessionTable } from '../../src/sessions/table.js'
 import { ROOT } from './server.js'
 
 export interface TestEvent {
@@ -22,7 +23,7 @@ export interface TestEvent {
   userAgent: string
 }
 
-/** Drains `events` (in this order, lanes chosen by IP as the HTTP thread does) into the store at `dataPath`. */
+/** Drains `events` (in this order, lanes chosen as the HTTP thread does) into the store at `dataPath`. */
 export async function drainEvents(dataPath: string, events: TestEvent[], workers: number): Promise<DrainResult[]> {
   const buffers = Array.from({ length: 4 }, () => createRing(1 << 20))
   const rings = buffers.map((b) => new RingWriter(b))
@@ -32,7 +33,7 @@ export async function drainEvents(dataPath: string, events: TestEvent[], workers
     maxThreads: workers,
     concurrentTasksPerWorker: 2,
     atomics: 'disabled',
-    workerData: { rings: buffers, dataPath },
+    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath },
   })
   const results: DrainResult[] = []
   let failure: unknown = null
@@ -43,8 +44,9 @@ export async function drainEvents(dataPath: string, events: TestEvent[], workers
   try {
     for (const e of events) {
       // A copy: the encoder's buffer is shared, and we may wait for room below.
-      const record = encodeIngestRecord({ receivedAt: e.ts, siteNum: e.siteNum, kind: e.kind, ip: e.ip, userAgent: e.userAgent, payload: validPayload(e.kind, e.body) }).slice()
-      const ring = rings[laneOf(e.ip, 3)]!
+      const payload = validPayload(e.kind, e.body)
+      const record = encodeIngestRecord({ receivedAt: e.ts, siteNum: e.siteNum, kind: e.kind, ip: e.ip, userAgent: e.userAgent, payload }).slice()
+      const ring = rings[eventLane(e.ip, payload.sessionId, 3)]!
       let at = ring.reserve(RECORD_TYPE_INGEST_V2, record.length)
       while (at < 0) {
         scheduler.kick()

@@ -1,0 +1,310 @@
+/**
+ * Open sessions in shared memory: one open-addressing table per ring lane, so the drain finds and
+ * updates a visitor's session without an LMDB read or a random B-tree write per event (those were ~40 %
+ * of the drain's CPU with 20,000 visitors: bench/README.md). Persistence is a log written in each
+ * batch's own transaction (./log.ts), so after any restart the table is rebuilt exactly as committed.
+ *
+ * Why per lane, and why no locks: every event of one client IP goes to one lane, and a lane is drained
+ * by one task at a time (src/drain/scheduler.ts) — so exactly one thread touches a lane's table at any
+ * moment, whichever worker it is. The hand-over between workers goes through {@link EPOCH_INDEX}:
+ * `begin` reads it with `Atomics.add` and `end` releases with `Atomics.store`, so a worker that takes
+ * a lane sees every write of the worker that had it before.
+ *
+ * Consistency with the recount (src/store/recount.ts) needs only this: for every session number the
+ * table holds either the exact state the committed events give it, or nothing. A lost session is
+ * harmless (the visitor's next event starts a new session number and the recount follows the stored
+ * numbers); a stale one is not. Hence the undo log: a batch whose transaction fails puts back every slot
+ * it touched.
+ *
+ * ```
+ * SharedArrayBuffer = 64-byte header + capacity × 64-byte slots (capacity a power of two)
+ *
+ * header  0 ┌ MAGIC u32 │ CAPACITY u32 │ COUNT u32 │ LOADED u32 │ EPOCH u32 │ LOGGED u32 │ … ┐
+ *        24 │ NEXT_LOG_SEQ f64 (the log key of this lane's next value, ./log.ts)              │
+ *        64 └──────────────────────────────────────────────────────────────────────────────────┘
+ * slot    0 ┌ TAG u32 │ DAY u32 │ SITE u32 │ H0 u32 │ H1 u32 │ PV u32 │ ENTRY u32 │ EXIT u32 ┐
+ *        32 │ NO f64          │ START f64       │ LAST f64        │ TOUCHED u32 │ 0 u32      │
+ *        64 └──────────────────────────────────────────────────────────────────────────────────┘
+ * ```
+ * TAG 0 is an empty slot; {@link KeyTag} otherwise. (TAG, DAY, SITE, H0, H1) is the key: the salt day,
+ * the site, and 64 bits of the session key (./key.ts). TOUCHED is the epoch of the last batch that
+ * changed the slot (first touch in a batch saves the slot for undo). Times in ms since the epoch.
+ * @module
+ */
+import type { SessionState } from './session.js'
+import type { LogPosition } from './log.js'
+
+export const KeyTag = { VISITOR: 1, CLIENT_SESSION: 2 } as const
+
+export const HEADER_BYTES = 64
+export const SLOT_BYTES = 64
+const MAGIC = 0x53_4e_52_48 // "HRNS" little-endian
+
+/** Header words, as Uint32Array indexes. */
+export const MAGIC_INDEX = 0
+export const CAPACITY_INDEX = 1
+export const COUNT_INDEX = 2
+export const LOADED_INDEX = 3
+export const EPOCH_INDEX = 4
+/** Log entries written since this lane's last snapshot (./log.ts decides when to write the next). */
+export const LOGGED_INDEX = 5
+/** Float64Array index of NEXT_LOG_SEQ (byte 24). */
+export const NEXT_LOG_SEQ_F64 = 3
+
+/** Slot fields: Uint32Array offsets from slot × 16, Float64Array offsets from slot × 8. */
+const TAG = 0
+const DAY = 1
+const SITE = 2
+const H0 = 3
+const H1 = 4
+const PV = 5
+const ENTRY = 6
+const EXIT = 7
+const NO_F = 4
+const START_F = 5
+const LAST_F = 6
+const TOUCHED = 14
+const U32_PER_SLOT = SLOT_BYTES >> 2
+const F64_PER_SLOT = SLOT_BYTES >> 3
+
+/** Slots per lane when the server does not say: 2^18 × 64 B = 16 MiB of address space per lane, touched only as used. */
+export const DEFAULT_SLOTS_PER_LANE = 1 << 18
+/** A batch starts with a sweep of expired sessions once a table is this full … */
+const SWEEP_AT = 0.75
+/** … and inserts stop at this fill (probe chains stay short); such a visitor's sessions go untracked. */
+const REFUSE_AT = 0.9
+
+export function createSessionTable(slots = DEFAULT_SLOTS_PER_LANE): SharedArrayBuffer {
+  if (!Number.isInteger(Math.log2(slots)) || slots < 16) throw new RangeError(`session table slots must be a power of two ≥ 16, got ${slots}`)
+  const sab = new SharedArrayBuffer(HEADER_BYTES + slots * SLOT_BYTES)
+  const h = new Uint32Array(sab, 0, HEADER_BYTES >> 2)
+  h[MAGIC_INDEX] = MAGIC
+  h[CAPACITY_INDEX] = slots
+  return sab
+}
+
+/** The key of one session in a lane's table. */
+export interface SessionTableKey {
+  tag: number
+  day: number
+  site: number
+  h0: number
+  h1: number
+}
+
+export class SessionTable {
+  readonly capacity: number
+  readonly #mask: number
+  readonly #header: Uint32Array
+  readonly #headerF64: Float64Array
+  readonly #u32: Uint32Array
+  readonly #f64: Float64Array
+  /** Worker-local undo log of the current batch: slot numbers and their 64 bytes before the batch. */
+  #undoSlots: number[] = []
+  #undoBytes = new Uint32Array(U32_PER_SLOT * 64)
+  #epoch = 0
+
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.#header = new Uint32Array(sab, 0, HEADER_BYTES >> 2)
+    if (this.#header[MAGIC_INDEX] !== MAGIC) throw new Error('not a session table (bad magic)')
+    this.#headerF64 = new Float64Array(sab, 0, HEADER_BYTES >> 3)
+    this.capacity = this.#header[CAPACITY_INDEX]!
+    this.#mask = this.capacity - 1
+    this.#u32 = new Uint32Array(sab, HEADER_BYTES, this.capacity * U32_PER_SLOT)
+    this.#f64 = new Float64Array(sab, HEADER_BYTES, this.capacity * F64_PER_SLOT)
+  }
+
+  get size(): number {
+    return this.#header[COUNT_INDEX]!
+  }
+
+  get loaded(): boolean {
+    return this.#header[LOADED_INDEX] === 1
+  }
+
+  markLoaded(): void {
+    this.#header[LOADED_INDEX] = 1
+  }
+
+  get nextLogSeq(): number {
+    return this.#headerF64[NEXT_LOG_SEQ_F64]!
+  }
+
+  set nextLogSeq(seq: number) {
+    this.#headerF64[NEXT_LOG_SEQ_F64] = seq
+  }
+
+  get loggedSinceSnapshot(): number {
+    return this.#header[LOGGED_INDEX]!
+  }
+
+  set loggedSinceSnapshot(n: number) {
+    this.#header[LOGGED_INDEX] = n
+  }
+
+  /**
+   * Starts a batch: takes the lane (acquire), sweeps sessions idle since before `expiredBefore` (or of a
+   * salt day before `oldestDay`) when the table is getting full. Sweeping is only allowed here, before
+   * anything is saved for undo.
+   */
+  begin(expiredBefore: number, oldestDay: number): void {
+    this.#epoch = (Atomics.add(this.#header, EPOCH_INDEX, 1) + 1) >>> 0 || 1
+    this.#undoSlots.length = 0
+    if (this.size >= this.capacity * SWEEP_AT) this.sweep(expiredBefore, oldestDay)
+  }
+
+  /**
+   * Ends a batch: the changes stay (the transaction committed, with the log value at `log`, ./log.ts);
+   * releases the lane to the next worker.
+   */
+  end(log: LogPosition | null = null): void {
+    if (log) {
+      this.nextLogSeq = log.nextSeq
+      this.loggedSinceSnapshot = log.loggedSinceSnapshot
+    }
+    this.#undoSlots.length = 0
+    Atomics.store(this.#header, EPOCH_INDEX, this.#epoch)
+  }
+
+  /** Ends a batch whose transaction failed: every slot it touched gets its old bytes back. */
+  rollback(): void {
+    const slots = this.#undoSlots
+    // In reverse: a slot filled by this batch may sit on the probe path of a later insert of the same batch.
+    for (let i = slots.length - 1; i >= 0; i--) {
+      const slot = slots[i]!
+      const before = this.#undoBytes.subarray(i * U32_PER_SLOT, (i + 1) * U32_PER_SLOT)
+      if (this.#u32[slot * U32_PER_SLOT + TAG] !== 0 && before[TAG] === 0) this.#header[COUNT_INDEX]!--
+      this.#u32.set(before, slot * U32_PER_SLOT)
+    }
+    this.end()
+  }
+
+  /** The slots this batch changed, in the order it first touched them (what the log records). */
+  touched(): readonly number[] {
+    return this.#undoSlots
+  }
+
+  /** The slot holding `key`, or -1. */
+  find(key: SessionTableKey): number {
+    const u = this.#u32
+    for (let i = this.#home(key), probes = 0; probes < this.capacity; i = (i + 1) & this.#mask, probes++) {
+      const o = i * U32_PER_SLOT
+      const tag = u[o + TAG]!
+      if (tag === 0) return -1
+      if (tag === key.tag && u[o + H0] === key.h0 && u[o + H1] === key.h1 && u[o + SITE] === key.site && u[o + DAY] === key.day) return i
+    }
+    return -1
+  }
+
+  read(slot: number): SessionState {
+    const o = slot * U32_PER_SLOT
+    const f = slot * F64_PER_SLOT
+    const u = this.#u32
+    return { no: this.#f64[f + NO_F]!, start: this.#f64[f + START_F]!, last: this.#f64[f + LAST_F]!, pv: u[o + PV]!, entry: u[o + ENTRY]!, exit: u[o + EXIT]! }
+  }
+
+  /** The key stored in `slot` (for the log). */
+  keyOf(slot: number): SessionTableKey {
+    const o = slot * U32_PER_SLOT
+    const u = this.#u32
+    return { tag: u[o + TAG]!, day: u[o + DAY]!, site: u[o + SITE]!, h0: u[o + H0]!, h1: u[o + H1]! }
+  }
+
+  /**
+   * Writes `state` under `key` inside the current batch (saved for undo on first touch). `slot` is what
+   * {@link find} returned for this key. Returns false when the table is too full to take a new session.
+   */
+  write(key: SessionTableKey, state: SessionState, slot: number): boolean {
+    if (slot < 0) {
+      if (this.size >= this.capacity * REFUSE_AT) return false
+      slot = this.#freeSlotFor(key)
+    }
+    const o = slot * U32_PER_SLOT
+    const u = this.#u32
+    if (u[o + TOUCHED] !== this.#epoch) this.#saveForUndo(slot)
+    if (u[o + TAG] === 0) this.#header[COUNT_INDEX]!++
+    this.#put(slot, key, state)
+    u[o + TOUCHED] = this.#epoch
+    return true
+  }
+
+  /** Inserts or overwrites without undo: rebuilding a table from its log (./log.ts), before any batch. */
+  restore(key: SessionTableKey, state: SessionState): boolean {
+    let slot = this.find(key)
+    if (slot < 0) {
+      if (this.size >= this.capacity * REFUSE_AT) return false
+      slot = this.#freeSlotFor(key)
+      this.#header[COUNT_INDEX]!++
+    }
+    this.#put(slot, key, state)
+    return true
+  }
+
+  /** Calls `fn` with every occupied slot. */
+  forEach(fn: (slot: number) => void): void {
+    const u = this.#u32
+    for (let i = 0; i < this.capacity; i++) if (u[i * U32_PER_SLOT + TAG] !== 0) fn(i)
+  }
+
+  /**
+   * Forgets sessions last seen before `expiredBefore` or keyed by a salt day before `oldestDay`, by
+   * rebuilding the table from what remains (linear probing has no cheap delete). Returns how many
+   * were forgotten.
+   */
+  sweep(expiredBefore: number, oldestDay: number): number {
+    const u = this.#u32
+    const keep: Array<{ key: SessionTableKey; state: SessionState }> = []
+    let forgotten = 0
+    this.forEach((slot) => {
+      const state = this.read(slot)
+      if (state.last < expiredBefore || u[slot * U32_PER_SLOT + DAY]! < oldestDay) forgotten++
+      else keep.push({ key: this.keyOf(slot), state })
+    })
+    if (forgotten === 0) return 0
+    u.fill(0)
+    this.#header[COUNT_INDEX] = 0
+    for (const { key, state } of keep) this.restore(key, state)
+    return forgotten
+  }
+
+  #home(key: SessionTableKey): number {
+    let h = key.h0 ^ Math.imul(key.h1, 0x9e3779b1) ^ Math.imul(key.site, 0x85ebca6b) ^ Math.imul(key.day, 0xc2b2ae35) ^ key.tag
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d)
+    return (h ^ (h >>> 15)) & this.#mask
+  }
+
+  #freeSlotFor(key: SessionTableKey): number {
+    const u = this.#u32
+    let i = this.#home(key)
+    while (u[i * U32_PER_SLOT + TAG] !== 0) i = (i + 1) & this.#mask
+    return i
+  }
+
+  #saveForUndo(slot: number): void {
+    const n = this.#undoSlots.length
+    if ((n + 1) * U32_PER_SLOT > this.#undoBytes.length) {
+      const grown = new Uint32Array(this.#undoBytes.length * 2)
+      grown.set(this.#undoBytes)
+      this.#undoBytes = grown
+    }
+    this.#undoBytes.set(this.#u32.subarray(slot * U32_PER_SLOT, (slot + 1) * U32_PER_SLOT), n * U32_PER_SLOT)
+    this.#undoSlots.push(slot)
+  }
+
+  #put(slot: number, key: SessionTableKey, s: SessionState): void {
+    const o = slot * U32_PER_SLOT
+    const f = slot * F64_PER_SLOT
+    const u = this.#u32
+    u[o + TAG] = key.tag
+    u[o + DAY] = key.day
+    u[o + SITE] = key.site
+    u[o + H0] = key.h0
+    u[o + H1] = key.h1
+    u[o + PV] = s.pv
+    u[o + ENTRY] = s.entry
+    u[o + EXIT] = s.exit
+    this.#f64[f + NO_F] = s.no
+    this.#f64[f + START_F] = s.start
+    this.#f64[f + LAST_F] = s.last
+  }
+}

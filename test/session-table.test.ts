@@ -1,0 +1,175 @@
+/**
+ * Open sessions in shared memory (src/sessions/table.ts) and their log (src/sessions/log.ts): a table
+ * rebuilt from the log equals the one that wrote it, a failed batch leaves no trace, and a drain that
+ * restarts mid-session continues the session exactly — rollups equal to a recount throughout.
+ */
+import { afterAll, expect, test } from 'vitest'
+import { createSessionTable, KeyTag, SessionTable, type SessionTableKey } from '../src/sessions/table.js'
+import { logBatchInTransaction, loggedSessions, pruneLogInTransaction, removeSiteFromLogInTransaction, restoreLane } from '../src/sessions/log.js'
+import { clientSessionKey, visitorSessionKey } from '../src/sessions/key.js'
+import type { SessionState } from '../src/sessions/session.js'
+import { openStore, type Store } from '../src/store/open.js'
+import { createSite } from '../src/store/sites.js'
+import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
+import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../src/ingest/record.js'
+import { EventKind, validPayload } from '../src/ingest/payload.js'
+import { SegmentDrainer } from '../src/drain/segment.js'
+import { recount } from '../src/store/recount.js'
+import { readKpis } from '../src/query/kpis.js'
+import { localBuckets } from '../src/store/buckets.js'
+import { tempDataDir } from './helpers/server.js'
+
+const dirs: Array<ReturnType<typeof tempDataDir>> = []
+const stores: Store[] = []
+afterAll(async () => {
+  for (const s of stores) await s.close()
+  dirs.forEach((d) => d.remove())
+})
+function freshStore(): Store {
+  const dir = tempDataDir()
+  dirs.push(dir)
+  const store = openStore({ path: dir.path })
+  stores.push(store)
+  return store
+}
+
+const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({ tag: KeyTag.VISITOR, day, site, h0: i * 7919, h1: i })
+const state = (no: number, last = 1_000, pv = 1): SessionState => ({ no, start: 500, last, pv, entry: 3, exit: 4 })
+const contents = (t: SessionTable) => {
+  const all: string[] = []
+  t.forEach((slot) => all.push(JSON.stringify([t.keyOf(slot), t.read(slot)])))
+  return all.sort()
+}
+
+test('write, find and read; a rolled-back batch restores every slot it touched, inserts and updates alike', () => {
+  const t = new SessionTable(createSessionTable(64))
+  t.begin(0, 0)
+  for (let i = 1; i <= 10; i++) expect(t.write(key(i), state(i), t.find(key(i)))).toBe(true)
+  t.end()
+  const before = contents(t)
+  expect(t.size).toBe(10)
+
+  t.begin(0, 0)
+  t.write(key(3), state(3, 2_000, 2), t.find(key(3))) // update
+  t.write(key(3), state(3, 3_000, 3), t.find(key(3))) // twice in one batch: saved once
+  for (let i = 11; i <= 30; i++) t.write(key(i), state(i), -1) // inserts, some on others' probe paths
+  expect(t.size).toBe(30)
+  expect(t.touched().length).toBe(21)
+  t.rollback()
+  expect(t.size).toBe(10)
+  expect(contents(t)).toEqual(before)
+  for (let i = 11; i <= 30; i++) expect(t.find(key(i))).toBe(-1)
+  expect(t.read(t.find(key(3)))).toEqual(state(3))
+})
+
+test('a full table refuses new sessions (and keeps the old ones); a sweep at the next batch forgets expired ones', () => {
+  const t = new SessionTable(createSessionTable(16))
+  t.begin(0, 0)
+  let refused = 0
+  for (let i = 1; i <= 16; i++) if (!t.write(key(i), state(i, i <= 8 ? 100 : 10_000), -1)) refused++
+  t.end()
+  expect(refused).toBeGreaterThan(0)
+  expect(t.size).toBe(16 - refused)
+  t.begin(5_000, 0) // sessions last seen before 5,000 are over
+  expect(t.size).toBe(16 - refused - 8)
+  for (let i = 9; i <= 16 - refused; i++) expect(t.read(t.find(key(i))).no).toBe(i)
+  t.end()
+})
+
+test('the log rebuilds a lane exactly: deltas, then a snapshot that replaces the values before it', () => {
+  const store = freshStore()
+  expect(createSite(store, 'log.example').num).toBe(1) // the sessions' site: a snapshot keeps only existing sites'
+  const t = new SessionTable(createSessionTable(1 << 14))
+  const batch = (n: number, from: number) =>
+    store.env.transactionSync(() => {
+      t.begin(0, 0)
+      for (let i = from; i < from + n; i++) {
+        const k = key(i % 3_000)
+        const slot = t.find(k)
+        const s = slot < 0 ? state(i) : { ...t.read(slot), pv: t.read(slot).pv + 1, last: t.read(slot).last + 1 }
+        t.write(k, s, slot)
+      }
+      t.end(logBatchInTransaction(store, t, 2, 4, 0))
+    })
+  const restored = () => {
+    const r = new SessionTable(createSessionTable(1 << 14))
+    store.env.transactionSync(() => restoreLane(store, r, 2, 4))
+    return r
+  }
+  batch(1_000, 0)
+  batch(1_000, 1_000)
+  expect([...loggedSessions(store)].some((s) => s.snapshot)).toBe(false)
+  expect(contents(restored())).toEqual(contents(t))
+  // A snapshot comes once twice the live sessions (3,000) were logged: 2,000 + 2,100 + 2,000 ≥ 6,000.
+  batch(2_100, 2_000)
+  expect([...loggedSessions(store)].some((s) => s.snapshot)).toBe(false)
+  batch(2_000, 4_100)
+  const logged = [...loggedSessions(store)]
+  expect(logged.every((s) => s.snapshot)).toBe(true)
+  expect(logged.length).toBe(3_000)
+  batch(500, 6_100)
+  const r = restored()
+  expect(contents(r)).toEqual(contents(t))
+  expect(r.nextLogSeq).toBe(t.nextLogSeq)
+  expect(r.loggedSinceSnapshot).toBe(500)
+  // A server with another lane count ignores the values (those sessions start again).
+  const other = new SessionTable(createSessionTable(1 << 14))
+  store.env.transactionSync(() => restoreLane(store, other, 2, 8))
+  expect(other.size).toBe(0)
+})
+
+test('salt rotation prunes a prefix of old days; deleting a site removes all its logged sessions and nothing else', () => {
+  const store = freshStore()
+  const t = new SessionTable(createSessionTable(256))
+  const batch = (keys: SessionTableKey[]) =>
+    store.env.transactionSync(() => {
+      t.begin(0, 0)
+      for (const k of keys) t.write(k, state(1), t.find(k))
+      t.end(logBatchInTransaction(store, t, 0, 4, 0))
+    })
+  batch([key(1, 1, 10), key(2, 2, 10)])
+  batch([key(3, 1, 11)])
+  batch([key(4, 2, 10)]) // an old day after a newer one: not part of the prunable prefix
+  store.env.transactionSync(() => pruneLogInTransaction(store, 11))
+  expect([...loggedSessions(store)].map((s) => s.key.h1)).toEqual([3, 4])
+  store.env.transactionSync(() => removeSiteFromLogInTransaction(store, 2))
+  expect([...loggedSessions(store)].map((s) => s.key.h1)).toEqual([3])
+})
+
+test('session keys: visitor ids and salted client session ids never collide with each other', () => {
+  const visitor = Buffer.alloc(16, 7)
+  const salt = Buffer.alloc(32, 1)
+  const v = visitorSessionKey(5, 1, visitor)
+  const c = clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', salt)
+  expect(v.tag).not.toBe(c.tag)
+  expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c) // another salt, another key
+})
+
+test('a drain restarted mid-session (new tables, same store) continues every session; rollups equal a recount', async () => {
+  const store = freshStore()
+  const site = createSite(store, 'restart.example')
+  const sab = createRing(1 << 20)
+  const writer = new RingWriter(sab)
+  const T0 = Date.now() - 20 * 60_000
+  const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+  const send = async (drainer: SegmentDrainer, minute: number, path: string) => {
+    const from = writer.tail()
+    for (let v = 0; v < 200; v++) {
+      const payload = validPayload(EventKind.Pageview, { site_id: site.id, url: `https://restart.example${path}` })
+      const record = encodeIngestRecord({ receivedAt: T0 + minute * 60_000 + v, siteNum: site.num, kind: EventKind.Pageview, ip: Uint8Array.of(10, 0, v >> 8, v & 255), userAgent: ua, payload })
+      writer.bytes.set(record, writer.reserve(RECORD_TYPE_INGEST_V2, record.length))
+    }
+    writer.publish()
+    const r = await drainer.drain({ lane: 0, from, to: writer.head(), sync: false })
+    writer.release(r.to)
+    expect(r.stored).toBe(200)
+  }
+  await send(new SegmentDrainer(store, [new RingReader(sab)]), 0, '/')
+  await send(new SegmentDrainer(store, [new RingReader(sab)]), 5, '/pricing') // "restarted": tables rebuilt from the log
+  await send(new SegmentDrainer(store, [new RingReader(sab)]), 10, '/signup')
+  store.env.resetReadTxn()
+  const day = localBuckets('UTC', T0).day
+  const kpis = readKpis(store, site.num, day, day + 2)
+  expect(kpis).toMatchObject({ visitors: 200, visits: 200, pageviews: 600, bounces: 0 })
+  expect(recount(store).mismatches).toEqual([])
+})
