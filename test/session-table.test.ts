@@ -112,6 +112,14 @@ test('the log rebuilds a lane exactly: deltas, then a snapshot that replaces the
   expect(contents(r)).toEqual(contents(t))
   expect(r.nextLogSeq).toBe(t.nextLogSeq)
   expect(r.loggedSinceSnapshot).toBe(500)
+  // A batch that never ended (its thread died mid-batch) makes the next one rebuild the table from the log.
+  t.begin(0, 0)
+  t.write(key(99_999), state(99_999), -1)
+  expect(t.loaded).toBe(false)
+  store.env.transactionSync(() => restoreLane(store, t, 2, 4))
+  expect(t.loaded).toBe(true)
+  expect(t.find(key(99_999))).toBe(-1)
+  expect(contents(t)).toEqual(contents(r))
   // A server with another lane count ignores the values (those sessions start again).
   const other = new SessionTable(createSessionTable(1 << 14))
   store.env.transactionSync(() => restoreLane(store, other, 2, 8))

@@ -101,6 +101,7 @@ export function logBatchInTransaction(store: Store, table: SessionTable, lane: n
  * committed). Returns the number of sessions restored.
  */
 export function restoreLane(store: Store, table: SessionTable, lane: number, lanes: number): number {
+  table.clear()
   const values: Array<{ seq: number; value: Buffer }> = []
   // Newest first, down to the latest snapshot. (In a reverse range `start` is the high end; the 4-byte
   // lane prefix sorts before every key of the lane.)

@@ -19,7 +19,7 @@
  * ```
  * SharedArrayBuffer = 64-byte header + capacity × 64-byte slots (capacity a power of two)
  *
- * header  0 ┌ MAGIC u32 │ CAPACITY u32 │ COUNT u32 │ LOADED u32 │ EPOCH u32 │ LOGGED u32 │ … ┐
+ * header  0 ┌ MAGIC u32 │ CAPACITY u32 │ COUNT u32 │ LOADED u32 │ EPOCH u32 │ LOGGED u32 │ BUSY u32 ┐
  *        24 │ NEXT_LOG_SEQ f64 (the log key of this lane's next value, ./log.ts)              │
  *        64 └──────────────────────────────────────────────────────────────────────────────────┘
  * slot    0 ┌ TAG u32 │ DAY u32 │ SITE u32 │ H0 u32 │ H1 u32 │ PV u32 │ ENTRY u32 │ EXIT u32 ┐
@@ -48,6 +48,11 @@ export const LOADED_INDEX = 3
 export const EPOCH_INDEX = 4
 /** Log entries written since this lane's last snapshot (./log.ts decides when to write the next). */
 export const LOGGED_INDEX = 5
+/**
+ * 1 from `begin` until `end`/`rollback`. Found set by the next batch, the thread that had the lane died
+ * mid-batch (its changes neither committed nor undone): the table is rebuilt from the log.
+ */
+export const BUSY_INDEX = 6
 /** Float64Array index of NEXT_LOG_SEQ (byte 24). */
 export const NEXT_LOG_SEQ_F64 = 3
 
@@ -118,8 +123,17 @@ export class SessionTable {
     return this.#header[COUNT_INDEX]!
   }
 
+  /** False before the lane's first batch in this process, and after a batch that never ended: restore it from the log. */
   get loaded(): boolean {
-    return this.#header[LOADED_INDEX] === 1
+    return this.#header[LOADED_INDEX] === 1 && Atomics.load(this.#header, BUSY_INDEX) === 0
+  }
+
+  /** Empties the table (before restoring it from the log). */
+  clear(): void {
+    this.#u32.fill(0)
+    this.#header[COUNT_INDEX] = 0
+    this.#header[LOADED_INDEX] = 0
+    Atomics.store(this.#header, BUSY_INDEX, 0)
   }
 
   markLoaded(): void {
@@ -149,6 +163,7 @@ export class SessionTable {
    */
   begin(expiredBefore: number, oldestDay: number): void {
     this.#epoch = (Atomics.add(this.#header, EPOCH_INDEX, 1) + 1) >>> 0 || 1
+    Atomics.store(this.#header, BUSY_INDEX, 1)
     this.#undoSlots.length = 0
     if (this.size >= this.capacity * SWEEP_AT) this.sweep(expiredBefore, oldestDay)
   }
@@ -163,6 +178,7 @@ export class SessionTable {
       this.loggedSinceSnapshot = log.loggedSinceSnapshot
     }
     this.#undoSlots.length = 0
+    Atomics.store(this.#header, BUSY_INDEX, 0)
     Atomics.store(this.#header, EPOCH_INDEX, this.#epoch)
   }
 
