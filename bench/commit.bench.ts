@@ -66,7 +66,7 @@ for (const n of SIZES) {
   bench.add(
     `SegmentDrainer.drain, ${n} records`,
     async () => {
-      const r = await drainer.drain({ lane: 0, ...segment, sync: false })
+      const r = await drainer.drain({ segments: [{ lane: 0, ...segment }], sync: false })
       if (r.stored !== n) throw new Error(`drained ${r.stored} of ${n}: ${JSON.stringify(r.dropped)}`)
       commits.push(r.commitMs)
     },

@@ -102,8 +102,8 @@ async function drainBatch(batch: Ev[]): Promise<void> {
     writer.bytes.set(record, at)
   }
   writer.publish()
-  const r = await drainer.drain({ lane: 0, from, to: writer.head(), sync: false })
-  writer.release(r.to)
+  const r = await drainer.drain({ segments: [{ lane: 0, from, to: writer.head() }], sync: false })
+  writer.release(r.segments[0]!.to)
   if (r.stored !== batch.length) throw new Error(`stored ${r.stored} of ${batch.length}: ${JSON.stringify(r.dropped)}`)
 }
 

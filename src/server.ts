@@ -88,14 +88,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       lastDrainError = null
       metrics.stored.inc(undefined, r.stored)
       metrics.drainTasks.inc()
-      metrics.batchSize.observe(r.records)
+      metrics.batchSize.observe(r.segments.reduce((n, s) => n + s.records, 0))
       metrics.commitMs.observe(r.commitMs)
       if (r.untrackedSessions > 0) metrics.untrackedSessions.inc(undefined, r.untrackedSessions)
-      openSessions[r.lane] = r.openSessions
       for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
       realtime.onDrained(r)
-      idempotency.drained(r.lane, r.to)
-      acks.drained(r.lane, r.to, r.flushed)
+      for (const { lane, to, openSessions: open } of r.segments) {
+        openSessions[lane] = open
+        idempotency.drained(lane, to)
+        acks.drained(lane, to, r.flushed)
+      }
     },
     onFailure(lane, error, attempt) {
       lastDrainError = (error as Error)?.message ?? String(error)

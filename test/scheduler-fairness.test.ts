@@ -37,14 +37,15 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
     workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath: dir.path },
   })
   const order: number[] = []
+  let tasks = 0
   let scheduler: DrainScheduler
   const done = new Promise<void>((resolve, reject) => {
     scheduler = new DrainScheduler(pool, rings, 1, {
       onDrained: (r: DrainResult) => {
-        order.push(r.lane)
-        // Lanes 0 and 1 always have more waiting: the old scheduler, which always started from lane 0,
-        // never got to lanes 2 and 3.
-        if (order.length < 12) {
+        for (const s of r.segments) order.push(s.lane)
+        // Lanes 0 and 1 always have more waiting: the old scheduler, which always started from lane 0
+        // with one lane per task, never got to lanes 2 and 3.
+        if (++tasks < 12) {
           publish(0)
           publish(1)
           scheduler.kick()

@@ -168,8 +168,8 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
       writer.bytes.set(record, writer.reserve(RECORD_TYPE_INGEST_V2, record.length))
     }
     writer.publish()
-    const r = await drainer.drain({ lane: 0, from, to: writer.head(), sync: false })
-    writer.release(r.to)
+    const r = await drainer.drain({ segments: [{ lane: 0, from, to: writer.head() }], sync: false })
+    writer.release(r.segments[0]!.to)
     expect(r.stored).toBe(200)
   }
   await send(new SegmentDrainer(store, [new RingReader(sab)]), 0, '/')

@@ -13,6 +13,8 @@ import { classifyReferrer, classifyUserAgent, parsePageUrl, screenClass } from '
 
 export interface EventItem {
   type: 'event'
+  /** The ring lane it came from: its session lives in that lane's table (src/sessions/table.ts). */
+  lane: number
   ts: number
   site: SiteRecord
   ip: Uint8Array
@@ -35,6 +37,7 @@ export interface EventItem {
 
 export interface DropItem {
   type: 'drop'
+  lane: number
   ts: number
   site: SiteRecord
   reason: string
@@ -46,22 +49,23 @@ export type Item = EventItem | DropItem
 
 export const DIRECT_SOURCE = 'Direct / None'
 
+/** Appends the items of `lane`'s segment [from, to) to `items`; returns the number of records read. */
 export function decodeSegment(
   ring: RingReader,
+  lane: number,
   from: number,
   to: number,
   siteOf: (num: number) => SiteRecord | null,
   drop: (reason: string) => void,
-): { items: Item[]; records: number } {
-  const items: Item[] = []
-  // A batch repeats pages and referrers: parse each distinct one once (~0.75 µs each otherwise).
-  const pages = new Map<string, ReturnType<typeof parsePageUrl>>()
-  const referrers = new Map<string, ReturnType<typeof classifyReferrer>>()
+  items: Item[],
+  parsed: ParseCache = newParseCache(),
+): number {
+  const { pages, referrers } = parsed
   const records = ring.forEach(from, to, (type, offset, length) => {
     if (type === RECORD_TYPE_DROP_V1) {
       const d = decodeDropRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(d.siteNum)
-      if (site) items.push({ type: 'drop', ts: d.receivedAt, site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
+      if (site) items.push({ type: 'drop', lane, ts: d.receivedAt, site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
       return
     }
     if (type !== RECORD_TYPE_INGEST_V2) return void drop('invalid_record')
@@ -80,6 +84,7 @@ export function decodeSegment(
       const campaignSource = page.ref
       items.push({
         type: 'event',
+        lane,
         ts: r.receivedAt,
         site,
         ip: r.ip,
@@ -102,7 +107,17 @@ export function decodeSegment(
       drop('invalid_record')
     }
   })
-  return { items, records }
+  return records
+}
+
+/** A batch repeats pages and referrers: each distinct one is parsed once per task (~0.75 µs each otherwise). */
+export interface ParseCache {
+  pages: Map<string, ReturnType<typeof parsePageUrl>>
+  referrers: Map<string, ReturnType<typeof classifyReferrer>>
+}
+
+export function newParseCache(): ParseCache {
+  return { pages: new Map(), referrers: new Map() }
 }
 
 function queryOf(url: string): string {

@@ -12,19 +12,26 @@ export interface DrainWorkerData {
   dataPath: string
 }
 
-/** "Drain segment [from, to) of lane `lane`": the records between two ring positions. */
-export interface DrainTask {
+/** The records of lane `lane` between two ring positions: [from, to). */
+export interface Segment {
   lane: number
   from: number
   to: number
+}
+
+/**
+ * "Drain these segments in one transaction": one per lane with records waiting (src/drain/scheduler.ts
+ * groups lanes, so a commit's fixed cost is shared by every lane's events).
+ */
+export interface DrainTask {
+  segments: Segment[]
   /** Wait until the commit is flushed to disk before answering (shutdown). */
   sync: boolean
 }
 
 export interface DrainResult {
-  lane: number
-  to: number
-  records: number
+  /** Per lane of the task: where its segment ended, its records, its open sessions after the batch. */
+  segments: Array<{ lane: number; to: number; records: number; openSessions: number }>
   stored: number
   /** Events acknowledged with 202 but not stored, by reason (never silent: they reach /metrics). */
   dropped: Record<string, number>
@@ -46,6 +53,4 @@ export interface DrainResult {
    * starts a session of its own (visits over-counted, never events lost).
    */
   untrackedSessions: number
-  /** Sessions open in this lane's table after the batch. */
-  openSessions: number
 }

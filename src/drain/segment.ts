@@ -1,5 +1,6 @@
 /**
- * The work of one drain task, inside a worker: decode the segment's records, then write raw events,
+ * The work of one drain task, inside a worker: decode the records of its segments (one per ring lane,
+ * in lane order within each), then write raw events,
  * interned strings, session state, rollup deltas and unique-visitor sketches in ONE LMDB transaction,
  * so rollups always equal a recount of the raw events — also after a crash, since a transaction commits
  * whole or not at all.
@@ -9,7 +10,7 @@ import type { RingReader } from '../ring/index.js'
 import type { Store } from '../store/open.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { Interner } from '../store/strings.js'
-import { decodeSegment } from './decode.js'
+import { decodeSegment, newParseCache, type Item } from './decode.js'
 import { writeBatch, type BatchOutcome } from './write-batch.js'
 import { createSessionTable, SessionTable } from '../sessions/table.js'
 import { restoreLane } from '../sessions/log.js'
@@ -55,47 +56,45 @@ export class SegmentDrainer {
   async drain(task: DrainTask): Promise<DrainResult> {
     const dropped: Record<string, number> = {}
     const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1)
-    const { items, records } = decodeSegment(this.rings[task.lane]!, task.from, task.to, this.#site, drop)
+    const items: Item[] = []
+    const parsed = newParseCache()
+    const segments = task.segments.map(({ lane, from, to }) => ({
+      lane,
+      to,
+      records: decodeSegment(this.rings[lane]!, lane, from, to, this.#site, drop, items, parsed),
+      openSessions: 0,
+    }))
     // Drop records were counted in /metrics by the HTTP thread that decided them; here they only feed
     // the site's DROPPED rollup (in writeBatch).
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), log: null, untracked: 0 }
-    const table = this.#sessions[task.lane]!
-    const lanes = this.#sessions.length
-    let begun = false
+    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), logs: new Map(), untracked: 0 }
+    const tables = this.#sessions
+    const begun: number[] = []
     try {
       await this.store.env.transaction(() => {
-        // Inside the write transaction: the log read here is everything any worker committed.
-        if (!table.loaded) restoreLane(this.store, table, task.lane, lanes)
         const now = Date.now()
-        table.begin(now - 2 * SESSION_TIMEOUT_MS, utcDay(now) - 1)
-        begun = true
-        outcome = writeBatch(this.store, this.#interner, items, { table, lane: task.lane, lanes })
+        for (const { lane } of segments) {
+          const table = tables[lane]!
+          // Inside the write transaction: the log read here is everything any worker committed.
+          if (!table.loaded) restoreLane(this.store, table, lane, tables.length)
+          table.begin(now - 2 * SESSION_TIMEOUT_MS, utcDay(now) - 1)
+          begun.push(lane)
+        }
+        outcome = writeBatch(this.store, this.#interner, items, { tables, lanes: begun })
       })
       this.#interner.committed()
-      table.end(outcome.log)
+      for (const lane of begun) tables[lane]!.end(outcome.logs.get(lane) ?? null)
     } catch (err) {
       this.#interner.aborted()
-      if (begun) table.rollback()
+      for (const lane of begun) tables[lane]!.rollback()
       throw err
     }
     const commitMs = performance.now() - started
     if (task.sync) await this.store.env.flushed
     const { stored, counters, active } = outcome
     if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
-    return {
-      lane: task.lane,
-      to: task.to,
-      records,
-      stored,
-      dropped,
-      counters,
-      commitMs,
-      flushed: task.sync,
-      active,
-      untrackedSessions: outcome.untracked,
-      openSessions: table.size,
-    }
+    for (const s of segments) s.openSessions = tables[s.lane]!.size
+    return { segments, stored, dropped, counters, commitMs, flushed: task.sync, active, untrackedSessions: outcome.untracked }
   }
 }

@@ -21,11 +21,10 @@ import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
 import { countStoredEvent } from './count.js'
 import type { EventItem, Item } from './decode.js'
 
-/** The open sessions of the lane being drained (src/sessions/table.ts), and where it is. */
+/** The open-session tables of every lane (src/sessions/table.ts), and the lanes this batch drains (begun). */
 export interface LaneSessions {
-  table: SessionTable
-  lane: number
-  lanes: number
+  tables: SessionTable[]
+  lanes: number[]
 }
 
 export interface BatchOutcome {
@@ -35,8 +34,8 @@ export interface BatchOutcome {
   counters: number
   /** See DrainResult.active (./protocol.ts). */
   active: Float64Array
-  /** The session log's position after this batch, for {@link SessionTable.end} once it committed. */
-  log: LogPosition | null
+  /** Per lane, the session log's position after this batch, for {@link SessionTable.end} once it committed. */
+  logs: Map<number, LogPosition>
   /** Events whose session could not be kept: the lane's session table was full (each starts a new session). */
   untracked: number
 }
@@ -45,7 +44,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
-  const { table } = lane
+  const { tables } = lane
   let untracked = 0
   const salts = new Map<number, Buffer>()
   const visitors = new Map<string, Map<string, Buffer>>()
@@ -102,6 +101,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     const visitorKey = `${day}|${item.site.num}|${ipKey(item.ip)}`
     let visitor = byUa.get(visitorKey)
     if (!visitor) byUa.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
+    const table = tables[item.lane]!
     const key = sessionKeyOf(item, day, visitor, saltOf(day))
     const slot = table.find(key)
     let current = slot >= 0 ? table.read(slot) : undefined
@@ -155,7 +155,12 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), block)
   }
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
-  const log = logBatchInTransaction(store, table, lane.lane, lane.lanes, Date.now())
+  const logs = new Map<number, LogPosition>()
+  const now = Date.now()
+  for (const l of lane.lanes) {
+    const position = logBatchInTransaction(store, tables[l]!, l, tables.length, now)
+    if (position) logs.set(l, position)
+  }
   deltas.applyInTransaction(store)
   uniques.applyInTransaction(store)
   const triples = new Float64Array(active.size * 3)
@@ -165,7 +170,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     triples[k++] = fingerprint
     triples[k++] = ts
   }
-  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, log, untracked }
+  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, logs, untracked }
 }
 
 /** A short map key for an IP: the number of an IPv4 address, the bytes of an IPv6 one. */
