@@ -10,6 +10,7 @@ import { logBatchInTransaction, loggedSessions } from '../src/sessions/log.js'
 import { openStore } from '../src/store/open.js'
 import { saltInTransaction, utcDay } from '../src/identity/salts.js'
 import { visitorId } from '../src/identity/visitor.js'
+import { VisitorCache } from '../src/identity/visitor-cache.js'
 import { tempDataDir } from './helpers/server.js'
 
 const dir = tempDataDir()
@@ -61,4 +62,24 @@ test('a salt is created once per day and agreed on; yesterday is kept, older day
   expect(loggedDays()).toEqual([])
   expect(store.salts.get(day0 + 1)?.equals(s1)).toBe(true)
   expect(visitorId(s2, 1, ip('1.2.3.4'), UA).equals(v0)).toBe(false)
+})
+
+test('the drain\'s visitor-id cache gives exactly visitorId, hashing each (day, site, IP, UA) once', () => {
+  const cache = new VisitorCache()
+  let saltAsked = 0
+  const saltOf = (day: number) => {
+    saltAsked++
+    return salt(day)
+  }
+  for (let round = 0; round < 3; round++) {
+    for (const [addr, ua, site] of [['1.2.3.4', UA, 1], ['1.2.3.4', UA, 2], ['1.2.3.5', UA, 1], ['1.2.3.4', UA + 'x', 1]] as const) {
+      expect(cache.get(day0 + 5, site, ip(addr), ua, saltOf).equals(visitorId(salt(day0 + 5), site, ip(addr), ua))).toBe(true)
+    }
+    const v6 = new Uint8Array(16).fill(9)
+    expect(cache.get(day0 + 5, 1, v6, UA, saltOf).equals(visitorId(salt(day0 + 5), 1, v6, UA))).toBe(true)
+  }
+  expect(saltAsked).toBe(5) // once per distinct visitor, not per call
+  cache.clear()
+  cache.get(day0 + 5, 1, ip('1.2.3.4'), UA, saltOf)
+  expect(saltAsked).toBe(6)
 })

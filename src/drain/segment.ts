@@ -16,6 +16,7 @@ import { createSessionTable, SessionTable } from '../sessions/table.js'
 import { restoreLane } from '../sessions/log.js'
 import { SESSION_TIMEOUT_MS } from '../sessions/session.js'
 import { utcDay } from '../identity/salts.js'
+import { VisitorCache } from '../identity/visitor-cache.js'
 import type { DrainResult, DrainTask } from './protocol.js'
 
 /** Sites are re-read after this long, so a deleted or changed site is noticed. */
@@ -25,6 +26,7 @@ export class SegmentDrainer {
   readonly #interner: Interner
   readonly #sites = new Map<number, { site: SiteRecord; at: number }>()
   readonly #sessions: SessionTable[]
+  readonly #visitors = new VisitorCache()
 
   /**
    * `sessionTables`: one per ring lane, shared by every drain worker of the server (src/sessions/table.ts);
@@ -81,12 +83,13 @@ export class SegmentDrainer {
           table.begin(now - 2 * SESSION_TIMEOUT_MS, utcDay(now) - 1)
           begun.push(lane)
         }
-        outcome = writeBatch(this.store, this.#interner, items, { tables, lanes: begun })
+        outcome = writeBatch(this.store, this.#interner, items, { tables, lanes: begun }, this.#visitors)
       })
       this.#interner.committed()
       for (const lane of begun) tables[lane]!.end(outcome.logs.get(lane) ?? null)
     } catch (err) {
       this.#interner.aborted()
+      this.#visitors.clear()
       for (const lane of begun) tables[lane]!.rollback()
       throw err
     }

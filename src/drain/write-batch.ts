@@ -12,6 +12,7 @@ import { UniqueDeltas } from '../store/uniques.js'
 import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
 import { visitorId } from '../identity/visitor.js'
+import type { VisitorCache } from '../identity/visitor-cache.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
 import type { SessionTable, SessionTableKey } from '../sessions/table.js'
 import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
@@ -40,14 +41,13 @@ export interface BatchOutcome {
   untracked: number
 }
 
-export function writeBatch(store: Store, interner: Interner, items: Item[], lane: LaneSessions): BatchOutcome {
+export function writeBatch(store: Store, interner: Interner, items: Item[], lane: LaneSessions, visitors: VisitorCache): BatchOutcome {
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
   const { tables } = lane
   let untracked = 0
   const salts = new Map<number, Buffer>()
-  const visitors = new Map<string, Map<string, Buffer>>()
   const saltOf = (day: number) => {
     let s = salts.get(day)
     if (!s) salts.set(day, (s = saltInTransaction(store, day)))
@@ -94,13 +94,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     }
     if (seenBefore(item.site, item.idempotencyKey)) continue
     const day = utcDay(item.ts)
-    // Visitors send several events per batch: hash each (day, site, IP, UA) once.
-    // Keyed by User-Agent first: no ~100-character key string built per event.
-    let byUa = visitors.get(item.userAgent)
-    if (!byUa) visitors.set(item.userAgent, (byUa = new Map()))
-    const visitorKey = `${day}|${item.site.num}|${ipKey(item.ip)}`
-    let visitor = byUa.get(visitorKey)
-    if (!visitor) byUa.set(visitorKey, (visitor = visitorId(saltOf(day), item.site.num, item.ip, item.userAgent)))
+    const visitor = visitors.get(day, item.site.num, item.ip, item.userAgent, saltOf)
     const table = tables[item.lane]!
     const key = sessionKeyOf(item, day, visitor, saltOf(day))
     const slot = table.find(key)
@@ -171,11 +165,6 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     triples[k++] = ts
   }
   return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, logs, untracked }
-}
-
-/** A short map key for an IP: the number of an IPv4 address, the bytes of an IPv6 one. */
-function ipKey(ip: Uint8Array): string | number {
-  return ip.length === 4 ? ((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0 : String.fromCharCode(...ip)
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */
