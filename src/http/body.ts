@@ -18,8 +18,7 @@ export function readBody(res: HttpResponse, declaredLength: number, limit: numbe
   let finished = false
   res.onData((chunk, isLast) => {
     if (finished) return
-    const bytes = new Uint8Array(chunk)
-    if (length + bytes.length > limit) {
+    if (length + chunk.byteLength > limit) {
       finished = true
       return done({ ok: false, tooLarge: true })
     }
@@ -29,6 +28,7 @@ export function readBody(res: HttpResponse, declaredLength: number, limit: numbe
       finished = true
       return done({ ok: true, body: Buffer.from(chunk) })
     }
+    const bytes = new Uint8Array(chunk)
     if (buffer === null) buffer = Buffer.allocUnsafe(Math.min(limit, Math.max(declaredLength, 1024)))
     if (length + bytes.length > buffer.length) {
       const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(buffer.length * 2, length + bytes.length)))

@@ -4,12 +4,37 @@
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
-import { clientIpFromForwarded, normaliseIpBytes, type CidrSet } from '../net/ip.js'
+import { clientIpFromForwarded, ipv4Word, normaliseIpBytes, parseIpv4, type CidrSet } from '../net/ip.js'
+import { nativeString } from './respond.js'
 
-/** Must be called synchronously at the top of a handler: `req` is stack-allocated in uWS. */
+const X_FORWARDED_FOR = nativeString('x-forwarded-for')
+
+/**
+ * Must be called synchronously at the top of a handler: `req` is stack-allocated in uWS.
+ *
+ * The same answer as `clientIpFromForwarded(peer, xff, trusted)`, cheaper for what nearly every request
+ * is: an IPv4 peer and, behind a proxy, one plain IPv4 address in X-Forwarded-For. The header is read
+ * only when the peer is trusted (it is ignored otherwise), and anything else takes the general walk.
+ */
 export function clientIp(res: HttpResponse, req: HttpRequest, trusted: CidrSet): Uint8Array {
-  const peer = normaliseIpBytes(new Uint8Array(res.getRemoteAddress()))
-  const xff = req.getHeader('x-forwarded-for')
+  // One getpeername(2) per call (us_socket_remote_address, https://github.com/uNetworking/uSockets/blob/master/src/socket.c)
+  // and an ArrayBuffer: ~0.7 µs, the largest single cost of an event on this thread; uWS.js offers no
+  // per-connection alternative (and `res` is a new object per request, so nothing to cache it on).
+  const raw = new Uint8Array(res.getRemoteAddress())
+  const word = ipv4Word(raw)
+  if (word < 0) return forwardedFor(normaliseIpBytes(raw), req, trusted)
+  if (!trusted.hasV4(word)) return normaliseIpBytes(raw)
+  const xff = req.getHeader(X_FORWARDED_FOR)
+  if (xff === '') return normaliseIpBytes(raw)
+  // One token and no comma: the walk would look at that token alone and fall back to the peer.
+  const hop = parseIpv4(xff)
+  if (hop === null) return clientIpFromForwarded(normaliseIpBytes(raw), xff, trusted)
+  return trusted.hasV4(ipv4Word(hop)) ? normaliseIpBytes(raw) : hop
+}
+
+function forwardedFor(peer: Uint8Array, req: HttpRequest, trusted: CidrSet): Uint8Array {
+  if (!trusted.has(peer)) return peer
+  const xff = req.getHeader(X_FORWARDED_FOR)
   return xff === '' ? peer : clientIpFromForwarded(peer, xff, trusted)
 }
 

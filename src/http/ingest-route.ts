@@ -22,7 +22,7 @@ import { clientIp } from './client.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import { dropReasonFor, type FilterOptions, type RequestFacts } from './filters.js'
-import { sendError, statusLine, writeCors } from './respond.js'
+import { nativeString, sendError, statusLine, writeAccepted } from './respond.js'
 
 export interface IngestContext {
   limiter: RateLimiter
@@ -41,6 +41,24 @@ export interface IngestContext {
   now(): number
 }
 
+// Header names as bytes: uWS reads them in place (see nativeString). Up to nine are read per request.
+const ORIGIN = nativeString('origin')
+const USER_AGENT = nativeString('user-agent')
+const SEC_PURPOSE = nativeString('sec-purpose')
+const PURPOSE = nativeString('purpose')
+const DNT = nativeString('dnt')
+const SEC_GPC = nativeString('sec-gpc')
+const HITRING_ACK = nativeString('x-hitring-ack')
+const CONTENT_TYPE = nativeString('content-type')
+const CONTENT_LENGTH = nativeString('content-length')
+const HITRING_DROP = nativeString('X-Hitring-Drop')
+
+/** The media type of a Content-Type value, lower-case and without parameters. */
+function mediaTypeOf(contentType: string): string {
+  // What nearly every tracker sends needs no split, trim and lower-casing.
+  if (contentType === 'application/json') return contentType
+  return contentType.split(';', 1)[0]!.trim().toLowerCase()
+}
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   const laneMask = ctx.rings.length - 1
@@ -54,27 +72,26 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   /** 202 with the reason in a header; counted in /metrics and, via a drop record, in the site's rollup. */
   const acceptDropped = (res: HttpResponse, origin: string, reason: DropReasonName, ring: RingWriter | null, siteNum: number, receivedAt: number): void => {
     if (countDrop(ctx.metrics, ring, receivedAt, siteNum, reason) >= 0) ctx.published()
-    res.writeStatus(statusLine(202))
-    writeCors(res, origin)
-    res.writeHeader('X-Hitring-Drop', reason)
+    writeAccepted(res, origin)
+    res.writeHeader(HITRING_DROP, reason)
     res.end()
   }
 
   return (res: HttpResponse, req: HttpRequest): void => {
     // Everything from `req` is read now: it is only valid during this call.
     const facts: RequestFacts = {
-      origin: req.getHeader('origin'),
-      userAgent: req.getHeader('user-agent'),
-      secPurpose: req.getHeader('sec-purpose'),
-      purpose: req.getHeader('purpose'),
+      origin: req.getHeader(ORIGIN),
+      userAgent: req.getHeader(USER_AGENT),
+      secPurpose: req.getHeader(SEC_PURPOSE),
+      purpose: req.getHeader(PURPOSE),
       // Each header read crosses into native code: read DNT and GPC only when the operator honours them.
-      dnt: respectDnt ? req.getHeader('dnt') : '',
-      secGpc: respectDnt ? req.getHeader('sec-gpc') : '',
+      dnt: respectDnt ? req.getHeader(DNT) : '',
+      secGpc: respectDnt ? req.getHeader(SEC_GPC) : '',
     }
     const { origin, userAgent } = facts
-    const durable = ctx.ackMode === 'durable' || req.getHeader('x-hitring-ack') === 'durable'
-    const contentType = req.getHeader('content-type')
-    const declared = req.getHeader('content-length')
+    const durable = ctx.ackMode === 'durable' || req.getHeader(HITRING_ACK) === 'durable'
+    const contentType = req.getHeader(CONTENT_TYPE)
+    const declared = req.getHeader(CONTENT_LENGTH)
     const ip = clientIp(res, req, ctx.trustedProxies)
     const receivedAt = ctx.now()
 
@@ -84,7 +101,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       ctx.metrics.rateLimited.inc()
       return fail(res, origin, Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
     }
-    const mediaType = contentType.split(';', 1)[0]!.trim().toLowerCase()
+    const mediaType = mediaTypeOf(contentType)
     if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== 'text/plain') {
       return fail(res, origin, Errors.unsupportedMediaType(mediaType), true)
     }
@@ -136,31 +153,43 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
           if (aborted) return
           res.cork(() => {
             if (!stored) return fail(res, origin, Errors.notStored())
-            res.writeStatus(statusLine(202))
-            writeCors(res, origin)
+            writeAccepted(res, origin)
             res.end()
           })
         })
       }
-      res.writeStatus(statusLine(202))
-      writeCors(res, origin)
+      writeAccepted(res, origin)
       res.end()
     })
   }
 }
 
+// The preflight's constant status line and headers, as bytes (see nativeString).
+const NO_CONTENT = nativeString(statusLine(204))
+const VARY = nativeString('Vary')
+const PREFLIGHT_VARY = nativeString('Origin, Access-Control-Request-Method, Access-Control-Request-Headers')
+const ALLOW_ORIGIN = nativeString('Access-Control-Allow-Origin')
+const ALLOW_CREDENTIALS = nativeString('Access-Control-Allow-Credentials')
+const ALLOW_METHODS = nativeString('Access-Control-Allow-Methods')
+const ALLOW_HEADERS = nativeString('Access-Control-Allow-Headers')
+const MAX_AGE = nativeString('Access-Control-Max-Age')
+const TRUE = nativeString('true')
+const POST = nativeString('POST')
+// X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
+const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
+const ONE_DAY = nativeString('86400')
+
 /** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
 export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
-  const origin = req.getHeader('origin')
-  res.writeStatus(statusLine(204))
-  res.writeHeader('Vary', 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers')
+  const origin = req.getHeader(ORIGIN)
+  res.writeStatus(NO_CONTENT)
+  res.writeHeader(VARY, PREFLIGHT_VARY)
   if (origin !== '') {
-    res.writeHeader('Access-Control-Allow-Origin', origin)
-    res.writeHeader('Access-Control-Allow-Credentials', 'true')
-    res.writeHeader('Access-Control-Allow-Methods', 'POST')
-    // X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
-    res.writeHeader('Access-Control-Allow-Headers', 'Content-Type, X-Hitring-Ack')
-    res.writeHeader('Access-Control-Max-Age', '86400')
+    res.writeHeader(ALLOW_ORIGIN, origin)
+    res.writeHeader(ALLOW_CREDENTIALS, TRUE)
+    res.writeHeader(ALLOW_METHODS, POST)
+    res.writeHeader(ALLOW_HEADERS, ALLOWED_HEADERS)
+    res.writeHeader(MAX_AGE, ONE_DAY)
   }
   res.endWithoutBody()
 }

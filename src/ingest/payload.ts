@@ -47,6 +47,42 @@ function withinBytes(s: string, limit: number): boolean {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const HTTP_URL = /^https?:\/\//i
 
+/** `a-z`, `0-9` and `-`: the characters of a host label that the URL parser takes as they are. */
+function isPlainHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45
+}
+
+/**
+ * True when `url` (which matches HTTP_URL) certainly parses: its host is dot-separated non-empty labels
+ * of a-z, 0-9 and `-`, none starting `xn--`, the last not starting with a digit, then the end or
+ * `/`, `?`, `#`. The WHATWG URL parser (https://url.spec.whatwg.org/#host-parsing) fails such a host
+ * in none of its steps (no percent-decoding, IDNA leaves these labels as they are, no forbidden code
+ * point, the last label is not a number for the IPv4 parser), and a special URL's path, query and
+ * fragment never fail. False means "ask URL.canParse" (2-3 % of the HTTP thread in the e2e profile),
+ * not "invalid".
+ */
+export function isPlainHttpUrl(url: string): boolean {
+  const hostAt = url.charCodeAt(4) === 58 ? 7 : 8 // "http://" or "https://", any case
+  let labelAt = hostAt
+  let i = hostAt
+  for (; i < url.length; i++) {
+    const c = url.charCodeAt(i)
+    if (c === 47 || c === 63 || c === 35) break // / ? #
+    if (c === 46) {
+      if (i === labelAt || url.startsWith('xn--', labelAt)) return false
+      labelAt = i + 1
+    } else if (!isPlainHostChar(c)) return false
+  }
+  if (i === labelAt || url.startsWith('xn--', labelAt)) return false
+  const first = url.charCodeAt(labelAt)
+  return !(first >= 48 && first <= 57)
+}
+
+/** An absolute http(s) URL, as URL.canParse decides. */
+function isHttpUrl(url: string): boolean {
+  return HTTP_URL.test(url) && (isPlainHttpUrl(url) || URL.canParse(url))
+}
+
 export const enum EventKind {
   Pageview = 0,
   Custom = 1,
@@ -117,7 +153,7 @@ export function validatePayload(kind: EventKind, body: unknown): ValidationResul
   const url = b.url
   if (typeof url !== 'string') issues.push({ field: 'url', message: 'is required and must be a string' })
   else if (!withinBytes(url, Limits.urlBytes)) issues.push({ field: 'url', message: `must be at most ${Limits.urlBytes} bytes` })
-  else if (!HTTP_URL.test(url) || !URL.canParse(url)) issues.push({ field: 'url', message: 'must be an absolute http or https URL' })
+  else if (!isHttpUrl(url)) issues.push({ field: 'url', message: 'must be an absolute http or https URL' })
 
   const referrer = b.referrer
   if (referrer !== undefined && referrer !== null && typeof referrer !== 'string') issues.push({ field: 'referrer', message: 'must be a string' })

@@ -203,12 +203,24 @@ export function cidrContains(cidr: Cidr, ip: Uint8Array): boolean {
 export class CidrSet {
   readonly #v4: Cidr[] = []
   readonly #v6: Cidr[] = []
+  /** The IPv4 networks as (network, mask) 32-bit word pairs: {@link hasV4} runs once per request. */
+  readonly #v4Words: Int32Array
+  /** An IPv6 network holds every IPv4 address (through `::ffff:0:0/96`, e.g. `::/0`). */
+  readonly #v6HoldsAllV4: boolean
+  /** An IPv6 network holds only part of the IPv4 space, so {@link hasV4} must ask {@link has}. */
+  readonly #v6HoldsSomeV4: boolean
   constructor(list: string[]) {
     for (const entry of list) {
       const cidr = typeof entry === 'string' ? parseCidr(entry.trim()) : null
       if (cidr === null) throw new Error(`invalid IP or CIDR in trusted proxy list: ${JSON.stringify(entry)}`)
       ;(cidr.bytes.length === 4 ? this.#v4 : this.#v6).push(cidr)
     }
+    this.#v4Words = Int32Array.from(this.#v4.flatMap((c) => [ipv4Word(c.bytes), c.prefix === 0 ? 0 : -1 << (32 - c.prefix)]))
+    // A network reaches into ::ffff:0:0/96 only if it shares its first min(prefix, 96) bits with it: with
+    // a prefix of 96 or less it then holds all of IPv4, with a longer one (not made by parseCidr) a part.
+    const reachesV4 = (c: Cidr): boolean => cidrContains({ bytes: c.bytes, prefix: Math.min(c.prefix, 96) }, ANY_V4)
+    this.#v6HoldsAllV4 = this.#v6.some((c) => c.prefix <= 96 && reachesV4(c))
+    this.#v6HoldsSomeV4 = this.#v6.some((c) => c.prefix > 96 && reachesV4(c))
   }
   has(ipBytes: Uint8Array): boolean {
     const ip = normaliseIpBytes(ipBytes)
@@ -216,6 +228,34 @@ export class CidrSet {
     for (const c of this.#v6) if (cidrContains(c, ip)) return true
     return false
   }
+  /** {@link has} for an IPv4 address given as its 32-bit word ({@link ipv4Word}), without allocating. */
+  hasV4(word: number): boolean {
+    if (this.#v6HoldsAllV4) return true
+    if (this.#v6HoldsSomeV4) return this.has(Uint8Array.of(word >>> 24, word >>> 16, word >>> 8, word))
+    const w = this.#v4Words
+    for (let i = 0; i < w.length; i += 2) if (((word ^ w[i]!) & w[i + 1]!) === 0) return true
+    return false
+  }
+}
+
+/** 0.0.0.0, to ask whether a network reaches into the IPv4(-mapped) space. */
+const ANY_V4 = new Uint8Array(4)
+
+/**
+ * The IPv4 address in `b` (4 bytes, or 16 bytes IPv4-mapped) as an unsigned 32-bit word, or -1 when `b`
+ * holds no IPv4 address. Lets the per-request path test trust without a normalised copy.
+ */
+export function ipv4Word(b: Uint8Array): number {
+  let o = 0
+  if (b.length === 16 && isMapped(b)) o = 12
+  else if (b.length !== 4) return -1
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0
+}
+
+/** A strict dotted quad ({@link parseIp}'s IPv4 rules) as 4 bytes, or null for anything else. */
+export function parseIpv4(text: string): Uint8Array | null {
+  const out = new Uint8Array(4)
+  return text.length <= 15 && parseV4(text, 0, text.length, out, 0) ? out : null
 }
 
 /**

@@ -22,23 +22,36 @@ export class RealtimeHub {
 
   /** Call with every committed drain result. */
   onDrained(result: DrainResult): void {
-    const changed = new Set<number>()
     const active = result.active
+    // Nearly every result is of one site: its visitors' map is looked up once per run of its triples,
+    // and a Set of the other changed sites is made only when there are some.
+    let site = -1 // the site of `visitors`
+    let visitors!: Map<number, number>
+    let first = -1
+    let others: Set<number> | null = null
     for (let i = 0; i + 2 < active.length; i += 3) {
-      const site = active[i]!
-      const fingerprint = active[i + 1]!
+      if (active[i] !== site) {
+        site = active[i]!
+        visitors = this.#visitorsOf(site)
+        if (first < 0) first = site
+        else if (site !== first) (others ??= new Set()).add(site)
+      }
+      // The u32 fingerprint as an int32: the same visitors (one to one), but a small-integer key, where
+      // one above 2^31 is a heap number that the Map allocates, hashes and compares more slowly.
+      const fingerprint = active[i + 1]! | 0
       const ts = active[i + 2]!
-      changed.add(site)
-      let visitors = this.#active.get(site)
-      if (!visitors) this.#active.set(site, (visitors = new Map()))
       const before = visitors.get(fingerprint)
       if (before === undefined) {
-        if (this.#size >= MAX_ACTIVE) this.#prune()
+        if (this.#size >= MAX_ACTIVE) {
+          this.#prune()
+          visitors = this.#visitorsOf(site) // the prune drops maps it empties
+        }
         this.#size++
       }
       if (before === undefined || ts > before) visitors.set(fingerprint, ts)
     }
-    for (const site of changed) for (const listener of this.#listeners.get(site) ?? []) listener(site)
+    if (first >= 0) this.#changed(first)
+    if (others !== null) for (const other of others) this.#changed(other)
   }
 
   /** Distinct visitors of `siteNum` active in the last {@link REALTIME_WINDOW_MS}. */
@@ -66,6 +79,16 @@ export class RealtimeHub {
       set!.delete(listener)
       if (set!.size === 0) this.#listeners.delete(siteNum)
     }
+  }
+
+  #visitorsOf(site: number): Map<number, number> {
+    let visitors = this.#active.get(site)
+    if (!visitors) this.#active.set(site, (visitors = new Map()))
+    return visitors
+  }
+
+  #changed(site: number): void {
+    for (const listener of this.#listeners.get(site) ?? []) listener(site)
   }
 
   #prune(): void {
