@@ -11,8 +11,12 @@ import { visitorId } from './visitor.js'
 const MAX_ENTRIES = 200_000
 
 export class VisitorCache {
-  /** day → User-Agent → (site, IP) → id. UA first: no ~100-character key string built per event. */
-  readonly #days = new Map<number, Map<string, Map<number | string, Buffer>>>()
+  /**
+   * day → User-Agent → site → IP → id. UA first: no ~100-character key string built per event. An IPv4
+   * address is keyed as its int32 (`| 0`: a small integer on 64-bit Node, where a u32 above 2^31 would be a
+   * heap number, allocated and hashed per lookup); an IPv6 address as a string of its bytes.
+   */
+  readonly #days = new Map<number, Map<string, Map<number, Map<number | string, Buffer>>>>()
   #size = 0
 
   /** The visitor id of (`day`, `site`, `ip`, `userAgent`); `salt` is asked for only on a miss. */
@@ -23,26 +27,21 @@ export class VisitorCache {
       for (const d of this.#days.keys()) if (d < day - 1) this.#forgetDay(d)
       this.#days.set(day, (byUa = new Map()))
     }
-    let bySiteIp = byUa.get(userAgent)
-    if (!bySiteIp) byUa.set(userAgent, (bySiteIp = new Map()))
-    const key = siteIpKey(site, ip)
-    let id = bySiteIp.get(key)
+    let bySite = byUa.get(userAgent)
+    if (!bySite) byUa.set(userAgent, (bySite = new Map()))
+    let byIp = bySite.get(site)
+    if (!byIp) bySite.set(site, (byIp = new Map()))
+    const key = ip.length === 4 ? (ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]! : String.fromCharCode(...ip)
+    let id = byIp.get(key)
     if (id === undefined) {
-      if (this.#size >= MAX_ENTRIES) this.clear()
-      id = visitorId(salt(day), site, ip, userAgent)
-      // The cache may just have been cleared: store under fresh maps.
-      this.#insert(day, userAgent, key, id)
+      if (this.#size >= MAX_ENTRIES) {
+        this.clear()
+        return this.get(day, site, ip, userAgent, salt)
+      }
+      byIp.set(key, (id = visitorId(salt(day), site, ip, userAgent)))
+      this.#size++
     }
     return id
-  }
-
-  #insert(day: number, userAgent: string, key: number | string, id: Buffer): void {
-    let byUa = this.#days.get(day)
-    if (!byUa) this.#days.set(day, (byUa = new Map()))
-    let bySiteIp = byUa.get(userAgent)
-    if (!bySiteIp) byUa.set(userAgent, (bySiteIp = new Map()))
-    bySiteIp.set(key, id)
-    this.#size++
   }
 
   /**
@@ -55,13 +54,7 @@ export class VisitorCache {
   }
 
   #forgetDay(day: number): void {
-    for (const m of this.#days.get(day)!.values()) this.#size -= m.size
+    for (const bySite of this.#days.get(day)!.values()) for (const byIp of bySite.values()) this.#size -= byIp.size
     this.#days.delete(day)
   }
-}
-
-/** One number for an IPv4 address and a site below 2^21 (exact in a double); a string otherwise. */
-function siteIpKey(site: number, ip: Uint8Array): number | string {
-  if (ip.length === 4 && site < 2 ** 21) return site * 2 ** 32 + (((ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]!) >>> 0)
-  return `${site}|${String.fromCharCode(...ip)}`
 }
