@@ -21,20 +21,19 @@
  *  48 │        no f64 │ start f64 │ last f64                                                 │ × n
  *     └──────────────────────────────────────────────────────────────────────────────────────┘
  * ```
- * little-endian values. `lanes` is the lane count that wrote the value: a server with another lane count
+ * little-endian values; an entry is a table slot's first 56 bytes as they are (./table.ts). `lanes` is the lane count that wrote the value: a server with another lane count
  * sends a visitor to another lane, so such values are ignored (those sessions start again).
  * @module
  */
 import type { Store } from '../store/open.js'
 import { getSiteByNum } from '../store/sites.js'
 import { SESSION_TIMEOUT_MS, type SessionState } from './session.js'
-import type { SessionTable, SessionTableKey } from './table.js'
+import { ENTRY_BYTES, type SessionTable, type SessionTableKey } from './table.js'
 
 const KIND_DELTA = 1
 const KIND_SNAPSHOT = 2
 const VERSION = 1
 const VALUE_HEADER_BYTES = 16
-const ENTRY_BYTES = 56
 /** A snapshot replaces the log once this many entries were logged since the last one (or twice the live sessions, if more). */
 const SNAPSHOT_MIN_LOGGED = 4096
 
@@ -166,20 +165,8 @@ function encodeValue(kind: number, lanes: number, table: SessionTable, slots: re
   let maxDay = 0
   let at = VALUE_HEADER_BYTES
   for (const slot of slots) {
-    const k = table.keyOf(slot)
-    const s = table.read(slot)
-    if (k.day > maxDay) maxDay = k.day
-    b.writeUInt32LE(k.tag, at)
-    b.writeUInt32LE(k.day, at + 4)
-    b.writeUInt32LE(k.site, at + 8)
-    b.writeUInt32LE(k.h0, at + 12)
-    b.writeUInt32LE(k.h1, at + 16)
-    b.writeUInt32LE(s.pv, at + 20)
-    b.writeUInt32LE(s.entry, at + 24)
-    b.writeUInt32LE(s.exit, at + 28)
-    b.writeDoubleLE(s.no, at + 32)
-    b.writeDoubleLE(s.start, at + 40)
-    b.writeDoubleLE(s.last, at + 48)
+    const day = table.copyEntry(slot, b, at)
+    if (day > maxDay) maxDay = day
     at += ENTRY_BYTES
   }
   b[0] = kind

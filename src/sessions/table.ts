@@ -38,6 +38,13 @@ export const KeyTag = { VISITOR: 1, CLIENT_SESSION: 2 } as const
 
 export const HEADER_BYTES = 64
 export const SLOT_BYTES = 64
+/**
+ * A slot's key and state (bytes 0–55) are a session log entry byte for byte (./log.ts): typed arrays use
+ * the platform's byte order, little-endian on every platform Node supports for this (x64, arm64) —
+ * checked at load, so a big-endian machine fails loudly instead of writing a log it cannot read back.
+ */
+export const ENTRY_BYTES = 56
+if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('hitring\'s session tables need a little-endian platform')
 const MAGIC = 0x53_4e_52_48 // "HRNS" little-endian
 
 /** Header words, as Uint32Array indexes. */
@@ -104,6 +111,7 @@ export class SessionTable {
   readonly #headerF64: Float64Array
   readonly #u32: Uint32Array
   readonly #f64: Float64Array
+  readonly #bytes: Uint8Array
   /** Worker-local undo log of the current batch: slot numbers and their 64 bytes before the batch. */
   #undoSlots: number[] = []
   #undoBytes = new Uint32Array(U32_PER_SLOT * 64)
@@ -117,6 +125,7 @@ export class SessionTable {
     this.#mask = this.capacity - 1
     this.#u32 = new Uint32Array(sab, HEADER_BYTES, this.capacity * U32_PER_SLOT)
     this.#f64 = new Float64Array(sab, HEADER_BYTES, this.capacity * F64_PER_SLOT)
+    this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.capacity * SLOT_BYTES)
   }
 
   get size(): number {
@@ -217,6 +226,15 @@ export class SessionTable {
     const f = slot * F64_PER_SLOT
     const u = this.#u32
     return { no: this.#f64[f + NO_F]!, start: this.#f64[f + START_F]!, last: this.#f64[f + LAST_F]!, pv: u[o + PV]!, entry: u[o + ENTRY]!, exit: u[o + EXIT]! }
+  }
+
+  /**
+   * Copies the first {@link ENTRY_BYTES} of `slot` — key and state, laid out as a session log entry
+   * (./log.ts) — into `target` at `offset`; returns the slot's salt day.
+   */
+  copyEntry(slot: number, target: Uint8Array, offset: number): number {
+    target.set(this.#bytes.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + ENTRY_BYTES), offset)
+    return this.#u32[slot * U32_PER_SLOT + DAY]!
   }
 
   /** The key stored in `slot` (for the log). */
