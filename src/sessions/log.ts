@@ -161,13 +161,15 @@ export function removeSiteFromLogInTransaction(store: Store, num: number): numbe
 }
 
 function encodeValue(kind: number, lanes: number, table: SessionTable, slots: readonly number[]): Buffer {
-  const b = Buffer.allocUnsafe(VALUE_HEADER_BYTES + slots.length * ENTRY_BYTES)
+  // A buffer of its own (offset 0), so that its 32-bit view is aligned.
+  const b = Buffer.allocUnsafeSlow(VALUE_HEADER_BYTES + slots.length * ENTRY_BYTES)
+  const words = new Uint32Array(b.buffer, b.byteOffset, b.length >> 2)
   let maxDay = 0
-  let at = VALUE_HEADER_BYTES
+  let at = VALUE_HEADER_BYTES >> 2
   for (const slot of slots) {
-    const day = table.copyEntry(slot, b, at)
+    const day = table.copyEntry(slot, words, at)
     if (day > maxDay) maxDay = day
-    at += ENTRY_BYTES
+    at += ENTRY_BYTES >> 2
   }
   b[0] = kind
   b[1] = VERSION

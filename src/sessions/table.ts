@@ -44,6 +44,7 @@ export const SLOT_BYTES = 64
  * checked at load, so a big-endian machine fails loudly instead of writing a log it cannot read back.
  */
 export const ENTRY_BYTES = 56
+const ENTRY_WORDS = ENTRY_BYTES >> 2
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('hitring\'s session tables need a little-endian platform')
 const MAGIC = 0x53_4e_52_48 // "HRNS" little-endian
 
@@ -111,7 +112,6 @@ export class SessionTable {
   readonly #headerF64: Float64Array
   readonly #u32: Uint32Array
   readonly #f64: Float64Array
-  readonly #bytes: Uint8Array
   /** Worker-local undo log of the current batch: slot numbers and their 64 bytes before the batch. */
   #undoSlots: number[] = []
   #undoBytes = new Uint32Array(U32_PER_SLOT * 64)
@@ -125,7 +125,6 @@ export class SessionTable {
     this.#mask = this.capacity - 1
     this.#u32 = new Uint32Array(sab, HEADER_BYTES, this.capacity * U32_PER_SLOT)
     this.#f64 = new Float64Array(sab, HEADER_BYTES, this.capacity * F64_PER_SLOT)
-    this.#bytes = new Uint8Array(sab, HEADER_BYTES, this.capacity * SLOT_BYTES)
   }
 
   get size(): number {
@@ -230,11 +229,14 @@ export class SessionTable {
 
   /**
    * Copies the first {@link ENTRY_BYTES} of `slot` — key and state, laid out as a session log entry
-   * (./log.ts) — into `target` at `offset`; returns the slot's salt day.
+   * (./log.ts) — into `target` (32-bit words) at word `offset`; returns the slot's salt day. Word by word:
+   * a subarray per entry was ~5 % of a drain worker's time.
    */
-  copyEntry(slot: number, target: Uint8Array, offset: number): number {
-    target.set(this.#bytes.subarray(slot * SLOT_BYTES, slot * SLOT_BYTES + ENTRY_BYTES), offset)
-    return this.#u32[slot * U32_PER_SLOT + DAY]!
+  copyEntry(slot: number, target: Uint32Array, offset: number): number {
+    const u = this.#u32
+    const o = slot * U32_PER_SLOT
+    for (let i = 0; i < ENTRY_WORDS; i++) target[offset + i] = u[o + i]!
+    return u[o + DAY]!
   }
 
   /** The key stored in `slot` (for the log). */
