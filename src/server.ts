@@ -65,7 +65,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const acks = new DurableAcks(LANES)
   const idempotency = new IdempotencyIndex(store, LANES)
 
-  const sessionTables = ringBuffers.map(() => createSessionTable())
+  const sessionTables = ringBuffers.map(() => createSessionTable(Math.max(16, config.sessionSlots / LANES)))
   const openSessions = sessionTables.map(() => 0)
   const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath: config.dataPath }
   const pool = new Piscina({

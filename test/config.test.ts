@@ -31,8 +31,9 @@ test('every HitKeep name maps', () => {
     HITKEEP_INGEST_BURST: '90',
     HITKEEP_RING_SIZE: '8MiB',
     HITKEEP_WORKERS: '3',
+    HITKEEP_SESSION_SLOTS: '1048576',
   })
-  expect(config).toMatchObject({ host: '127.0.0.1', port: 9090, publicUrl: 'https://stats.example', dataPath: '/var/lib/hitring', ingestBurst: 90, ringBytes: 8 << 20, workers: 3 })
+  expect(config).toMatchObject({ host: '127.0.0.1', port: 9090, publicUrl: 'https://stats.example', dataPath: '/var/lib/hitring', ingestBurst: 90, ringBytes: 8 << 20, workers: 3, sessionSlots: 1 << 20 })
   expect(config.trustedProxies.has(new Uint8Array([10, 1, 2, 3]))).toBe(true)
 })
 
@@ -42,6 +43,7 @@ test.each([
   [['-http-addr', 'localhost'], /-http-addr.*\[host\]:port/],
   [['-trusted-proxies', '10.0.0.0/33'], /-trusted-proxies.*10\.0\.0\.0\/33/],
   [['-ring-size', '3MiB'], /-ring-size.*power of two/],
+  [['-session-slots', '100000'], /-session-slots.*power of two/],
   [['-no-such-flag', '1'], /unknown flag -no-such-flag/],
   [['-workers'], /needs a value/],
 ])('%j is refused with a precise message', (argv, message) => {
@@ -51,7 +53,7 @@ test.each([
 
 test('the CLI prints --help and refuses bad configuration with exit code 2', () => {
   const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' })
-  for (const name of ['-ingest-rate', 'HITKEEP_INGEST_RATE_LIMIT', '-ingest-burst', 'HITKEEP_INGEST_BURST', '-http-addr', '-public-url', '-data-path', '-trusted-proxies', '-ring-size', '-workers']) {
+  for (const name of ['-ingest-rate', 'HITKEEP_INGEST_RATE_LIMIT', '-ingest-burst', 'HITKEEP_INGEST_BURST', '-http-addr', '-public-url', '-data-path', '-trusted-proxies', '-ring-size', '-session-slots', '-workers']) {
     expect(help).toContain(name)
   }
   const bad = spawnSync(process.execPath, [CLI, 'serve', '-ingest-rate', '-1'], { encoding: 'utf8' })

@@ -73,6 +73,12 @@ export const OPTIONS = [
   { flag: 'batch-max-items', env: 'HITKEEP_BATCH_MAX_ITEMS', default: '10000', help: 'items per POST /api/ingest/batch' },
   { flag: 'batch-max-bytes', env: 'HITKEEP_BATCH_MAX_BYTES', default: '5MiB', help: 'body size of POST /api/ingest/batch' },
   { flag: 'ring-size', env: 'HITKEEP_RING_SIZE', default: '64MiB', help: 'memory of the ingest rings in all (power of two; e.g. 64MiB)' },
+  {
+    flag: 'session-slots',
+    env: 'HITKEEP_SESSION_SLOTS',
+    default: '262144',
+    help: 'open sessions kept in memory, all lanes together (power of two, 64 bytes each; up to 90 % usable)',
+  },
   { flag: 'workers', env: 'HITKEEP_WORKERS', default: '', help: 'drain worker threads (default: CPU count, 1 to 4)' },
   {
     flag: 'respect-dnt',
@@ -151,6 +157,9 @@ export const configSchema = z.object({
     .string()
     .transform(parseBytes)
     .refine((n) => Number.isInteger(n) && n >= 1 << 20 && n <= 2 ** 30 && (n & (n - 1)) === 0, 'must be a power of two from 1MiB to 1GiB'),
+  'session-slots': z.coerce
+    .number({ error: 'must be a whole number' })
+    .refine((n) => Number.isInteger(n) && n >= 1024 && n <= 2 ** 26 && (n & (n - 1)) === 0, 'must be a power of two from 1024 to 67108864'),
   workers: z
     .string()
     .transform((s) => (s === '' ? Math.max(1, Math.min(4, availableParallelism())) : Number(s)))
@@ -190,6 +199,8 @@ export interface Config {
   batchMaxItems: number
   batchMaxBytes: number
   ringBytes: number
+  /** Slots of the open-session tables, all lanes together (src/sessions/table.ts). */
+  sessionSlots: number
   workers: number
   respectDnt: boolean
   logLevel: Parsed['log-level']
@@ -220,6 +231,7 @@ export function toConfig(p: Parsed): Config {
     batchMaxItems: p['batch-max-items'],
     batchMaxBytes: p['batch-max-bytes'],
     ringBytes: p['ring-size'],
+    sessionSlots: p['session-slots'],
     workers: p.workers,
     respectDnt: p['respect-dnt'],
     logLevel: p['log-level'],

@@ -80,8 +80,11 @@ const TOUCHED = 14
 const U32_PER_SLOT = SLOT_BYTES >> 2
 const F64_PER_SLOT = SLOT_BYTES >> 3
 
-/** Slots per lane when the server does not say: 2^18 × 64 B = 16 MiB of address space per lane, touched only as used. */
-export const DEFAULT_SLOTS_PER_LANE = 1 << 18
+/**
+ * Slots per lane when nobody says (benches, tools): 2^16 × 64 B = 4 MiB per lane, touched only as used.
+ * The server takes `-session-slots` (src/config/options.ts) and splits it over its lanes.
+ */
+export const DEFAULT_SLOTS_PER_LANE = 1 << 16
 /** A batch starts with a sweep of expired sessions once a table is this full … */
 const SWEEP_AT = 0.75
 /** … and inserts stop at this fill (probe chains stay short); such a visitor's sessions go untracked. */
