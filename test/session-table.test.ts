@@ -17,7 +17,8 @@ import { SegmentDrainer } from '../src/drain/segment.js'
 import { recount } from '../src/store/recount.js'
 import { readKpis } from '../src/query/kpis.js'
 import { localBuckets } from '../src/store/buckets.js'
-import { tempDataDir } from './helpers/server.js'
+import type { Key } from 'lmdb'
+import { startServer, tempDataDir, waitFor } from './helpers/server.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
 const stores: Store[] = []
@@ -180,4 +181,29 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
   const kpis = readKpis(store, site.num, day, day + 2)
   expect(kpis).toMatchObject({ visitors: 200, visits: 200, pageviews: 600, bounces: 0 })
   expect(recount(store).mismatches).toEqual([])
+})
+
+test('a server started on a store of an earlier version empties its retired session databases', async () => {
+  const dir = tempDataDir()
+  dirs.push(dir)
+  const old = openStore({ path: dir.path })
+  const legacy = old.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' })
+  await old.env.transaction(() => {
+    for (let i = 0; i < 25_000; i++) legacy.put([20_000, 1, `v:${i}`], Buffer.alloc(40))
+  })
+  await old.close()
+  const server = await startServer(dir.path)
+  try {
+    await waitFor(() => {
+      const s = openStore({ path: dir.path, readOnly: true })
+      try {
+        return s.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' }).getKeysCount() === 0
+      } finally {
+        void s.close()
+      }
+    }, 10_000, 'the retired sessions deleted')
+    expect(server.logs.join('')).toMatch(/"removed":25000/)
+  } finally {
+    expect(await server.stop()).toBe(0)
+  }
 })

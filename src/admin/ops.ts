@@ -19,6 +19,7 @@ import type { Goal } from '../goals/goal.js'
 import { AdminRefusal } from './refusal.js'
 import { deleteSiteInTransaction } from './site-data.js'
 import { packClosedBuckets, type PackProgress } from '../store/packed.js'
+import { clearLegacySessionsInTransaction } from '../sessions/log.js'
 
 export interface NewSession {
   hash: string
@@ -64,6 +65,11 @@ export const adminOps = {
 
   pruneSessions(store: Store, a: { now: number }): { removed: number } {
     return { removed: pruneSessionsInTransaction(store, a.now) }
+  },
+
+  /** Visitor sessions of the databases before the session log (src/sessions/log.ts), in bounded steps. */
+  clearLegacySessions(store: Store, a: { limit: number }): { removed: number } {
+    return { removed: clearLegacySessionsInTransaction(store, a.limit) }
   },
 
   createApiClient(store: Store, a: { client: ApiClientRecord }): PublicApiClient {

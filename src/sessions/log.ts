@@ -25,6 +25,7 @@
  * sends a visitor to another lane, so such values are ignored (those sessions start again).
  * @module
  */
+import type { Key } from 'lmdb'
 import type { Store } from '../store/open.js'
 import { getSiteByNum } from '../store/sites.js'
 import { SESSION_TIMEOUT_MS, type SessionState } from './session.js'
@@ -212,4 +213,25 @@ export function* loggedSessions(store: Store): Generator<{ lane: number; seq: nu
     decodeEntries(v, (key, state) => found.push({ key, state }))
     for (const f of found) yield { lane: k.readUInt32BE(0), seq: seqOfKey(k), snapshot: v[0] === KIND_SNAPSHOT, ...f }
   }
+}
+
+/** Databases of open sessions before this log (msgpack values, then 40-byte values): no longer read. */
+const LEGACY_SESSION_DBS = ['sessions', 'sessions_v2'] as const
+
+/**
+ * Deletes up to `limit` entries of the retired session databases (call inside a write transaction,
+ * repeatedly until it returns 0): their sessions started again at the upgrade, and salted visitor
+ * hashes are not kept longer than they are used.
+ */
+export function clearLegacySessionsInTransaction(store: Store, limit: number): number {
+  let removed = 0
+  for (const name of LEGACY_SESSION_DBS) {
+    const db = store.env.openDB<unknown, Key>(name, { encoding: 'binary' })
+    for (const key of db.getKeys({ limit: limit - removed })) {
+      db.remove(key)
+      removed++
+    }
+    if (removed >= limit) break
+  }
+  return removed
 }

@@ -95,7 +95,8 @@ export function openStore(options: OpenStoreOptions): Store {
     salts: env.openDB<Buffer, number>('salts', { encoding: 'binary' }),
     // Open sessions live in shared memory (src/sessions/table.ts) and this log. The earlier databases
     // `sessions` (msgpack) and `sessions_v2` (40-byte values) held only the open sessions of the last two
-    // days and are no longer read: the sessions open during an upgrade start again.
+    // days; they are no longer read (the sessions open during an upgrade start again) and the server
+    // empties them at start (`clearLegacySessions`, src/sessions/log.ts).
     sessionLog: env.openDB<Buffer, Buffer>('session_log', { keyEncoding: 'binary', encoding: 'binary' }),
     users: env.openDB<unknown, string>('users', {}),
     userEmails: env.openDB<string, string>('user_emails', {}),
