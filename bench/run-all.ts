@@ -25,7 +25,9 @@ const all = [
   { name: 'e2e', timeoutS: (3 * runs + 1) * (seconds + 120) + 120 },
 ]
 // BENCH_ONLY=commit,e2e picks by name prefix among every bundled bench (other *.bench.js included).
-const present = readdirSync(here).filter((f) => f.endsWith('.js') && (f.includes('.bench.') || f === 'e2e.js')).map((f) => f.slice(0, -3))
+const present = readdirSync(here)
+  .filter((f) => f.endsWith('.js') && (f.includes('.bench.') || all.some((b) => `${b.name}.js` === f)))
+  .map((f) => f.slice(0, -3))
 const only = process.env.BENCH_ONLY?.split(',')
 const chosen = only
   ? present
