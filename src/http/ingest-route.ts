@@ -163,33 +163,3 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     })
   }
 }
-
-// The preflight's constant status line and headers, as bytes (see nativeString).
-const NO_CONTENT = nativeString(statusLine(204))
-const VARY = nativeString('Vary')
-const PREFLIGHT_VARY = nativeString('Origin, Access-Control-Request-Method, Access-Control-Request-Headers')
-const ALLOW_ORIGIN = nativeString('Access-Control-Allow-Origin')
-const ALLOW_CREDENTIALS = nativeString('Access-Control-Allow-Credentials')
-const ALLOW_METHODS = nativeString('Access-Control-Allow-Methods')
-const ALLOW_HEADERS = nativeString('Access-Control-Allow-Headers')
-const MAX_AGE = nativeString('Access-Control-Max-Age')
-const TRUE = nativeString('true')
-const POST = nativeString('POST')
-// X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
-const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
-const ONE_DAY = nativeString('86400')
-
-/** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
-export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
-  const origin = req.getHeader(ORIGIN)
-  res.writeStatus(NO_CONTENT)
-  res.writeHeader(VARY, PREFLIGHT_VARY)
-  if (origin !== '') {
-    res.writeHeader(ALLOW_ORIGIN, origin)
-    res.writeHeader(ALLOW_CREDENTIALS, TRUE)
-    res.writeHeader(ALLOW_METHODS, POST)
-    res.writeHeader(ALLOW_HEADERS, ALLOWED_HEADERS)
-    res.writeHeader(MAX_AGE, ONE_DAY)
-  }
-  res.endWithoutBody()
-}

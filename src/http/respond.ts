@@ -4,7 +4,7 @@
  * (touching an aborted response throws: uWebSockets.js#123).
  * @module
  */
-import type { HttpResponse } from '../native/uws.js'
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { HttpError } from './errors.js'
 
 const STATUS_TEXT: Record<number, string> = {
@@ -77,4 +77,31 @@ export function sendText(res: HttpResponse, status: number, contentType: string,
   res.writeStatus(statusLine(status))
   res.writeHeader('Content-Type', contentType)
   res.end(body)
+}
+
+// The preflight's constant status line and headers, as bytes (see nativeString).
+const ORIGIN_REQUEST_HEADER = nativeString('origin')
+const NO_CONTENT = nativeString(statusLine(204))
+const PREFLIGHT_VARY = nativeString('Origin, Access-Control-Request-Method, Access-Control-Request-Headers')
+const ALLOW_METHODS = nativeString('Access-Control-Allow-Methods')
+const ALLOW_HEADERS = nativeString('Access-Control-Allow-Headers')
+const MAX_AGE = nativeString('Access-Control-Max-Age')
+const POST = nativeString('POST')
+// X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
+const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
+const ONE_DAY = nativeString('86400')
+
+/** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
+export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
+  const origin = req.getHeader(ORIGIN_REQUEST_HEADER)
+  res.writeStatus(NO_CONTENT)
+  res.writeHeader(VARY, PREFLIGHT_VARY)
+  if (origin !== '') {
+    res.writeHeader(ALLOW_ORIGIN, origin)
+    res.writeHeader(ALLOW_CREDENTIALS, TRUE)
+    res.writeHeader(ALLOW_METHODS, POST)
+    res.writeHeader(ALLOW_HEADERS, ALLOWED_HEADERS)
+    res.writeHeader(MAX_AGE, ONE_DAY)
+  }
+  res.endWithoutBody()
 }
