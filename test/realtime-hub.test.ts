@@ -37,3 +37,18 @@ describe('RealtimeHub', () => {
     expect(hub.visitorsNow(1)).toBe(2)
   })
 })
+
+test('weeks of uptime: times stay exact across moves of the internal base', () => {
+  let now = Date.parse('2026-11-26T12:00:00Z')
+  const hub = new RealtimeHub(() => now)
+  const day = 86_400_000
+  for (let d = 0; d < 40; d++) {
+    now += day
+    hub.onDrained(drained([1, d, now - 1000], [1, 1000 + d, now - REALTIME_WINDOW_MS - 1]))
+    expect(hub.visitorsNow(1)).toBe(1) // today's visitor; yesterday's and the one just outside the window are not
+  }
+  now += REALTIME_WINDOW_MS - 1000
+  expect(hub.visitorsNow(1)).toBe(1)
+  now += 1
+  expect(hub.visitorsNow(1)).toBe(0)
+})

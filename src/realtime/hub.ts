@@ -13,12 +13,52 @@ const MAX_ACTIVE = 1_000_000
 
 export type ChangeListener = (siteNum: number) => void
 
+/**
+ * Times are kept as ms after a base, within ±2^30 (±12 days): small integers, which a Map stores in
+ * place, where an epoch-ms double is a heap number allocated on every update (~0.4 µs per event on the
+ * HTTP thread in the e2e bench, measured by turning the hub off). The base moves when a time would leave
+ * that range.
+ */
+const REL_LIMIT = 2 ** 30
+
 export class RealtimeHub {
+  /** site → visitor fingerprint (int32) → last seen, ms after #base. */
   readonly #active = new Map<number, Map<number, number>>()
   readonly #listeners = new Map<number, Set<ChangeListener>>()
   #size = 0
+  #base: number
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.#base = Math.floor(now())
+  }
+
+  /** `ts` as ms after the base (a small integer), moving the base first if needed. */
+  #rel(ts: number): number {
+    let r = Math.floor(ts - this.#base)
+    if (r >= REL_LIMIT || r < -REL_LIMIT) {
+      this.#rebase(Math.floor(ts) - REL_LIMIT / 2)
+      r = Math.floor(ts - this.#base)
+    }
+    return r | 0
+  }
+
+  /**
+   * Moves the base to `base`: stored times shift with it; those it would push out of range are forgotten.
+   * Emptied site maps stay (a caller may be holding one; the next prune drops them).
+   */
+  #rebase(base: number): void {
+    const shift = this.#base - base
+    this.#base = base
+    for (const visitors of this.#active.values()) {
+      for (const [fp, t] of visitors) {
+        const r = t + shift
+        if (r < -REL_LIMIT || r >= REL_LIMIT) {
+          visitors.delete(fp)
+          this.#size--
+        } else visitors.set(fp, r)
+      }
+    }
+  }
 
   /** Call with every committed drain result. */
   onDrained(result: DrainResult): void {
@@ -39,7 +79,7 @@ export class RealtimeHub {
       // The u32 fingerprint as an int32: the same visitors (one to one), but a small-integer key, where
       // one above 2^31 is a heap number that the Map allocates, hashes and compares more slowly.
       const fingerprint = active[i + 1]! | 0
-      const ts = active[i + 2]!
+      const ts = this.#rel(active[i + 2]!)
       const before = visitors.get(fingerprint)
       if (before === undefined) {
         if (this.#size >= MAX_ACTIVE) {
@@ -58,7 +98,7 @@ export class RealtimeHub {
   visitorsNow(siteNum: number): number {
     const visitors = this.#active.get(siteNum)
     if (!visitors) return 0
-    const since = this.now() - REALTIME_WINDOW_MS
+    const since = this.now() - REALTIME_WINDOW_MS - this.#base
     let n = 0
     for (const [fp, ts] of visitors) {
       if (ts >= since) n++
@@ -92,7 +132,7 @@ export class RealtimeHub {
   }
 
   #prune(): void {
-    const since = this.now() - REALTIME_WINDOW_MS
+    const since = this.now() - REALTIME_WINDOW_MS - this.#base
     for (const [site, visitors] of this.#active) {
       for (const [fp, ts] of visitors) {
         if (ts < since) {
