@@ -4,7 +4,7 @@
  * restarts mid-session continues the session exactly — rollups equal to a recount throughout.
  */
 import { afterAll, expect, test } from 'vitest'
-import { createSessionTable, KeyTag, SessionTable, type SessionTableKey } from '../src/sessions/table.js'
+import { createSessionTable, EPOCH_INDEX, KeyTag, SessionTable, type SessionTableKey } from '../src/sessions/table.js'
 import { logBatchInTransaction, loggedSessions, pruneLogInTransaction, removeSiteFromLogInTransaction, restoreLane } from '../src/sessions/log.js'
 import { clientSessionKey, visitorSessionKey } from '../src/sessions/key.js'
 import type { SessionState } from '../src/sessions/session.js'
@@ -206,4 +206,17 @@ test('a server started on a store of an earlier version empties its retired sess
   } finally {
     expect(await server.stop()).toBe(0)
   }
+})
+
+test('after 2^32 batches the epochs start over, and a slot touched long ago is still saved for undo', () => {
+  const sab = createSessionTable(64)
+  const t = new SessionTable(sab)
+  t.begin(0, 0) // epoch 1
+  t.write(key(1), state(1), -1)
+  t.end()
+  new Uint32Array(sab)[EPOCH_INDEX] = 0xffff_ffff // 2^32 − 1 batches later
+  t.begin(0, 0) // epoch 1 again
+  t.write(key(1), state(1, 9_999, 7), t.find(key(1)))
+  t.rollback()
+  expect(t.read(t.find(key(1)))).toEqual(state(1))
 })

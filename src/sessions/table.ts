@@ -174,6 +174,9 @@ export class SessionTable {
    */
   begin(expiredBefore: number, oldestDay: number): void {
     this.#epoch = (Atomics.add(this.#header, EPOCH_INDEX, 1) + 1) >>> 0 || 1
+    // After 2^32 batches the epochs start over: a slot last touched 2^32 batches ago must not pass for
+    // touched by this one (it would not be saved for undo).
+    if (this.#epoch === 1) for (let i = 0; i < this.capacity; i++) this.#u32[i * U32_PER_SLOT + TOUCHED] = 0
     Atomics.store(this.#header, BUSY_INDEX, 1)
     this.#undoSlots.length = 0
     if (this.size >= this.capacity * SWEEP_AT) this.sweep(expiredBefore, oldestDay)
