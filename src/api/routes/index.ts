@@ -8,7 +8,6 @@ import { openApiDocument } from '../openapi.js'
 import { route } from '../route.js'
 import { apiClientRoutes } from './api-clients.js'
 import { authRoutes } from './auth.js'
-import { dropRoutes } from './drops.js'
 import { exclusionRoutes } from './exclusions.js'
 import { goalRoutes } from './goals.js'
 import { memberRoutes } from './members.js'
@@ -17,7 +16,7 @@ import { siteRoutes } from './sites.js'
 import { statsRoutes } from './stats.js'
 
 export function apiRoutes(): RouteDef[] {
-  const routes: RouteDef[] = [...authRoutes, ...apiClientRoutes, ...siteRoutes, ...memberRoutes, ...exclusionRoutes, ...goalRoutes, ...statsRoutes, ...dropRoutes, ...realtimeRoutes]
+  const routes: RouteDef[] = [...authRoutes, ...apiClientRoutes, ...siteRoutes, ...memberRoutes, ...exclusionRoutes, ...goalRoutes, ...statsRoutes, ...realtimeRoutes]
   let document: unknown
   routes.push(
     route({

@@ -1,6 +1,6 @@
 /**
- * The read routes, wired to the query layer (src/query): stats, the goal timeseries, and the events
- * breakdowns. Every answer is computed from rollups; the query layer refuses what it cannot answer
+ * The read routes, wired to the query layer (src/query): stats, the goal timeseries, the events
+ * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups; the query layer refuses what it cannot answer
  * exactly with a QueryError (→ 400 with its own code).
  * @module
  */
@@ -18,8 +18,10 @@ import {
   eventsQuerySchema,
   eventTimeseries,
   eventTimeseriesResponseSchema,
+  dropsResponseSchema,
   goalsTimeseries,
   goalsTimeseriesResponseSchema,
+  siteDrops,
   siteStats,
   statsQuerySchema,
   statsResponseSchema,
@@ -125,6 +127,21 @@ export const statsRoutes = [
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
       return { status: 200, body: eventTimeseries(deps.store, site, params.name, query, deps.now()) }
+    },
+  }),
+
+  route({
+    ...common,
+    method: 'GET',
+    path: '/api/sites/:id/drops',
+    summary: 'Events acknowledged but not stored (bots, prefetches, exclusions…): the total, by reason, and per bucket',
+    params: siteIdParams,
+    // The range is parsed and refused exactly as for the timeseries.
+    query: timeseriesQuerySchema,
+    responses: { 200: { description: 'OK', schema: dropsResponseSchema } },
+    handle({ params, query, principal, deps }) {
+      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+      return { status: 200, body: siteDrops(deps.store, site, query, deps.now()) }
     },
   }),
 ]
