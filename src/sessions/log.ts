@@ -21,15 +21,17 @@
  *  48 │        no f64 │ start f64 │ last f64                                                 │ × n
  *     └──────────────────────────────────────────────────────────────────────────────────────┘
  * ```
- * little-endian values; an entry is a table slot's first 56 bytes as they are (./table.ts). `lanes` is the lane count that wrote the value: a server with another lane count
- * sends a visitor to another lane, so such values are ignored (those sessions start again).
+ * little-endian values; an entry is a table slot's first 56 bytes as they are (./table.ts owns that
+ * layout: `copyEntry` writes it, `entryKey`/`entryState` read it). `lanes` is the lane count that wrote
+ * the value: a server with another lane count sends a visitor to another lane, so such values are
+ * ignored (those sessions start again).
  * @module
  */
 import type { Key } from 'lmdb'
 import type { Store } from '../store/open.js'
 import { getSiteByNum } from '../store/sites.js'
 import { SESSION_TIMEOUT_MS, type SessionState } from './session.js'
-import { ENTRY_BYTES, type SessionTable, type SessionTableKey } from './table.js'
+import { ENTRY_BYTES, entryKey, entryState, type SessionTable, type SessionTableKey } from './table.js'
 
 const KIND_DELTA = 1
 const KIND_SNAPSHOT = 2
@@ -149,7 +151,7 @@ export function removeSiteFromLogInTransaction(store: Store, num: number): numbe
     const keep: Buffer[] = []
     let gone = 0
     forEachEntry(v, (at) => {
-      if (v.readUInt32LE(at + 8) === num) gone++
+      if (entryKey(v, at).site === num) gone++
       else keep.push(v.subarray(at, at + ENTRY_BYTES))
     })
     if (gone === 0) continue
@@ -189,19 +191,7 @@ function forEachEntry(v: Buffer, fn: (at: number) => void): number {
 }
 
 function decodeEntries(v: Buffer, fn: (key: SessionTableKey, state: SessionState) => void): number {
-  return forEachEntry(v, (at) => {
-    fn(
-      { tag: v.readUInt32LE(at), day: v.readUInt32LE(at + 4), site: v.readUInt32LE(at + 8), h0: v.readUInt32LE(at + 12), h1: v.readUInt32LE(at + 16) },
-      {
-        pv: v.readUInt32LE(at + 20),
-        entry: v.readUInt32LE(at + 24),
-        exit: v.readUInt32LE(at + 28),
-        no: v.readDoubleLE(at + 32),
-        start: v.readDoubleLE(at + 40),
-        last: v.readDoubleLE(at + 48),
-      },
-    )
-  })
+  return forEachEntry(v, (at) => fn(entryKey(v, at), entryState(v, at)))
 }
 
 /** Every logged session state, lane by lane in log order (operators' tools and tests; never a hot path). */

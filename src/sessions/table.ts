@@ -46,6 +46,29 @@ export const SLOT_BYTES = 64
 export const ENTRY_BYTES = 56
 const ENTRY_WORDS = ENTRY_BYTES >> 2
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error('hitring\'s session tables need a little-endian platform')
+
+/** The key of the session log entry at byte `at` of `b` (a slot's first bytes, laid out as below). */
+export function entryKey(b: Buffer, at: number): SessionTableKey {
+  return {
+    tag: b.readUInt32LE(at + TAG * 4),
+    day: b.readUInt32LE(at + DAY * 4),
+    site: b.readUInt32LE(at + SITE * 4),
+    h0: b.readUInt32LE(at + H0 * 4),
+    h1: b.readUInt32LE(at + H1 * 4),
+  }
+}
+
+/** The session state of the log entry at byte `at` of `b`. */
+export function entryState(b: Buffer, at: number): SessionState {
+  return {
+    pv: b.readUInt32LE(at + PV * 4),
+    entry: b.readUInt32LE(at + ENTRY * 4),
+    exit: b.readUInt32LE(at + EXIT * 4),
+    no: b.readDoubleLE(at + NO_F * 8),
+    start: b.readDoubleLE(at + START_F * 8),
+    last: b.readDoubleLE(at + LAST_F * 8),
+  }
+}
 const MAGIC = 0x53_4e_52_48 // "HRNS" little-endian
 
 /** Header words, as Uint32Array indexes. */
@@ -257,29 +280,28 @@ export class SessionTable {
    * {@link find} returned for this key. Returns false when the table is too full to take a new session.
    */
   write(key: SessionTableKey, state: SessionState, slot: number): boolean {
-    if (slot < 0) {
-      if (this.size >= this.capacity * REFUSE_AT) return false
-      slot = this.#freeSlotFor(key)
-    }
+    slot = this.#claim(key, slot)
+    if (slot < 0) return false
     const o = slot * U32_PER_SLOT
-    const u = this.#u32
-    if (u[o + TOUCHED] !== this.#epoch) this.#saveForUndo(slot)
-    if (u[o + TAG] === 0) this.#header[COUNT_INDEX]!++
+    if (this.#u32[o + TOUCHED] !== this.#epoch) this.#saveForUndo(slot)
     this.#put(slot, key, state)
-    u[o + TOUCHED] = this.#epoch
+    this.#u32[o + TOUCHED] = this.#epoch
     return true
   }
 
   /** Inserts or overwrites without undo: rebuilding a table from its log (./log.ts), before any batch. */
   restore(key: SessionTableKey, state: SessionState): boolean {
-    let slot = this.find(key)
-    if (slot < 0) {
-      if (this.size >= this.capacity * REFUSE_AT) return false
-      slot = this.#freeSlotFor(key)
-      this.#header[COUNT_INDEX]!++
-    }
+    const slot = this.#claim(key, this.find(key))
+    if (slot < 0) return false
     this.#put(slot, key, state)
     return true
+  }
+
+  /** The slot to write `key` to, given what {@link find} answered: a free one for a new key; -1 when full. */
+  #claim(key: SessionTableKey, found: number): number {
+    if (found >= 0) return found
+    if (this.size >= this.capacity * REFUSE_AT) return -1
+    return this.#freeSlotFor(key)
   }
 
   /** Calls `fn` with every occupied slot. */
@@ -333,10 +355,12 @@ export class SessionTable {
     this.#undoSlots.push(slot)
   }
 
+  /** Writes `key` and `s` into `slot`, counting it if it was free. */
   #put(slot: number, key: SessionTableKey, s: SessionState): void {
     const o = slot * U32_PER_SLOT
     const f = slot * F64_PER_SLOT
     const u = this.#u32
+    if (u[o + TAG] === 0) this.#header[COUNT_INDEX]!++
     u[o + TAG] = key.tag
     u[o + DAY] = key.day
     u[o + SITE] = key.site
