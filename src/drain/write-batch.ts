@@ -11,7 +11,6 @@ import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { UniqueDeltas } from '../store/uniques.js'
 import { propDimText, StringKind, type Interner } from '../store/strings.js'
 import { saltInTransaction, utcDay } from '../identity/salts.js'
-import { visitorId } from '../identity/visitor.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
 import type { SessionTable, SessionTableKey } from '../sessions/table.js'
@@ -100,7 +99,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     const slot = table.find(key)
     let current = slot >= 0 ? table.read(slot) : undefined
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
-      current = continueYesterdays(store, table, item, day - 1)
+      current = continueYesterdays(store, table, visitors, item, day - 1)
     }
     const stateEvent: StoredEvent = [
       0,
@@ -179,13 +178,13 @@ function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, salt: Uint8
  * yesterday's entry is closed here (last seen at time 0: expired for any later event) so that it can
  * never be continued a second time from an outdated state.
  */
-function continueYesterdays(store: Store, table: SessionTable, item: EventItem, yesterday: number): SessionState | undefined {
+function continueYesterdays(store: Store, table: SessionTable, visitors: VisitorCache, item: EventItem, yesterday: number): SessionState | undefined {
   const salt = store.salts.get(yesterday)
   if (!salt) return undefined
   const key =
     item.payload.sessionId !== undefined
       ? clientSessionKey(yesterday, item.site.num, item.payload.sessionId, salt)
-      : visitorSessionKey(yesterday, item.site.num, visitorId(salt, item.site.num, item.ip, item.userAgent))
+      : visitorSessionKey(yesterday, item.site.num, visitors.get(yesterday, item.site.num, item.ip, item.userAgent, () => salt))
   const slot = table.find(key)
   if (slot < 0) return undefined
   const state = table.read(slot)
