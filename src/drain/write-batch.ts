@@ -40,11 +40,11 @@ export interface BatchOutcome {
   untracked: number
 }
 
-export function writeBatch(store: Store, interner: Interner, items: Item[], lane: LaneSessions, visitors: VisitorCache): BatchOutcome {
+export function writeBatch(store: Store, interner: Interner, items: Item[], sessions: LaneSessions, visitors: VisitorCache): BatchOutcome {
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
-  const { tables } = lane
+  const { tables } = sessions
   let untracked = 0
   const salts = new Map<number, Buffer>()
   const saltOf = (day: number) => {
@@ -95,7 +95,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
     const day = utcDay(item.ts)
     const visitor = visitors.get(day, item.site.num, item.ip, item.userAgent, saltOf)
     const table = tables[item.lane]!
-    const key = sessionKeyOf(item, day, visitor, saltOf(day))
+    const key = sessionKeyOf(item, day, visitor, saltOf)
     const slot = table.find(key)
     let current = slot >= 0 ? table.read(slot) : undefined
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
@@ -150,7 +150,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
   const logs = new Map<number, LogPosition>()
   const now = Date.now()
-  for (const l of lane.lanes) {
+  for (const l of sessions.lanes) {
     const position = logBatchInTransaction(store, tables[l]!, l, tables.length, now)
     if (position) logs.set(l, position)
   }
@@ -167,9 +167,9 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], lane
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */
-function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, salt: Uint8Array): SessionTableKey {
+function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, saltOf: (day: number) => Buffer): SessionTableKey {
   const sessionId = item.payload.sessionId
-  return sessionId !== undefined ? clientSessionKey(day, item.site.num, sessionId, salt) : visitorSessionKey(day, item.site.num, visitor)
+  return sessionId !== undefined ? clientSessionKey(day, item.site.num, sessionId, saltOf(day)) : visitorSessionKey(day, item.site.num, visitor)
 }
 
 /**
