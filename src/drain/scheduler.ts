@@ -7,7 +7,7 @@
  * only moves forward; while a task runs, new records pile up and the next segments are larger —
  * batches grow by themselves under load, and at low load one event per task is fine (~60 µs round
  * trip). While the rings keep up, one task at a time takes every lane with records, at most every
- * LINGER_MS; up to `maxInFlight` tasks (one per worker) share the lanes when rings start to fill (`#limit`).
+ * LINGER_MS; up to `maxInFlight` tasks (one per worker) share the lanes when rings start to fill (`#filling`).
  *
  * A failed task (a worker died, the disk is full) is retried with backoff and nothing is released: the
  * records stay in the ring, and when the ring fills the HTTP thread answers 503 — refused, not lost.
@@ -110,9 +110,10 @@ export class DrainScheduler {
       const state = this.#lanes[lane]!
       if (!state.inFlight && this.rings[lane]!.used() > 0 && state.retryAt <= now) ready.push(lane)
     }
-    const limit = this.#limit()
+    const calm = !this.#syncCommits && !this.#filling()
+    const limit = calm ? Math.min(1, this.maxInFlight) : this.maxInFlight
     const slots = Math.min(limit - this.#inFlight, ready.length)
-    if (slots > 0 && limit === 1 && !this.#syncCommits) {
+    if (slots > 0 && calm) {
       // Calm: start tasks at most every LINGER_MS, so one commit carries a few ms of traffic and its
       // fixed cost is shared (bench/README.md). Not when someone waits for a durable answer.
       const wait = this.#lastStart + LINGER_MS - now
@@ -144,17 +145,17 @@ export class DrainScheduler {
   }
 
   /**
-   * Tasks allowed in flight now: ONE while the rings keep up, all `maxInFlight` once some lane is over
-   * a quarter full (or when shutting down). Each commit has a fixed cost — every B-tree page it dirties,
-   * written and synced, every counter and sketch it rewrites — so one task at a time makes batches
-   * larger and the CPU per event smaller (in the e2e bench on 2 cores, ~540 events per task and 34–36 µs
-   * per event against ~170 and 42.6 µs with a task per worker). Parallel drains are for when one cannot
-   * keep up: the rings filling is the sign, long before they refuse anything.
+   * Whether some lane is over a quarter full. Tasks allowed in flight: ONE while calm (no lane filling,
+   * not shutting down), all `maxInFlight` otherwise. Each commit has a fixed cost — every B-tree page it
+   * dirties, written and synced, every counter and sketch it rewrites — so one task at a time makes
+   * batches larger and the CPU per event smaller (in the e2e bench on 2 cores, ~540 events per task and
+   * 34–36 µs per event against ~170 and 42.6 µs with a task per worker). Parallel drains are for when one
+   * cannot keep up: the rings filling is the sign, long before they refuse anything. Then no task waits
+   * for LINGER_MS either.
    */
-  #limit(): number {
-    if (this.maxInFlight <= 1 || this.#syncCommits) return this.maxInFlight
-    for (const ring of this.rings) if (ring.used() > ring.capacity / 4) return this.maxInFlight
-    return 1
+  #filling(): boolean {
+    for (const ring of this.rings) if (ring.used() > ring.capacity / 4) return true
+    return false
   }
 
   #run(task: DrainTask): void {
