@@ -20,7 +20,8 @@ import { DurableAcks } from './drain/acks.js'
 import { IdempotencyIndex } from './ingest/idempotency.js'
 import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
-import { adminWriter, type AdminWrite } from './admin/writer.js'
+import { adminWriter } from './admin/writer.js'
+import { clearLegacySessions } from './admin/legacy-sessions.js'
 import { startPacker } from './admin/packer.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
@@ -43,17 +44,6 @@ export interface RunningServer {
    * within the shutdown timeout (and the caller must say so loudly).
    */
   close(): Promise<{ drained: boolean; pendingBytes: number }>
-}
-
-/** Empties the visitor-session databases of earlier versions, 10,000 entries per transaction (one-off after an upgrade). */
-async function clearLegacySessions(write: AdminWrite, logger: Logger): Promise<void> {
-  try {
-    let removed = 0
-    for (let n = -1; n !== 0; removed += n) n = (await write('clearLegacySessions', { limit: 10_000 })).removed
-    if (removed > 0) logger.info({ removed }, 'removed the open sessions of an earlier version (they started again)')
-  } catch (err) {
-    logger.warn({ err }, 'could not clear the sessions of an earlier version')
-  }
 }
 
 const DRAIN_WORKER = fileURLToPath(new URL('../dist/workers/drain.js', import.meta.url))
