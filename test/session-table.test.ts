@@ -202,6 +202,8 @@ test('a server started on a store of an earlier version empties its retired sess
         void s.close()
       }
     }, 10_000, 'the retired sessions deleted')
+    // The log line follows the last, empty step: wait for it rather than race it.
+    await waitFor(() => /"removed":25000/.test(server.logs.join('')), 5_000, 'the removal logged')
     expect(server.logs.join('')).toMatch(/"removed":25000/)
   } finally {
     expect(await server.stop()).toBe(0)
