@@ -1,6 +1,6 @@
 /**
  * Who is asking: the client IP (the socket peer, or — only when the peer is a configured trusted
- * proxy — the right-most untrusted X-Forwarded-For hop) and the ring lane that client's events go to.
+ * proxy — the right-most untrusted X-Forwarded-For hop). Its ring lane: ./lane.ts.
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
@@ -36,14 +36,4 @@ function forwardedFor(peer: Uint8Array, req: HttpRequest, trusted: CidrSet): Uin
   if (!trusted.has(peer)) return peer
   const xff = req.getHeader(X_FORWARDED_FOR)
   return xff === '' ? peer : clientIpFromForwarded(peer, xff, trusted)
-}
-
-/**
- * The lane (ring) of a client: every event of one client IP goes to one lane, so a visitor's events are
- * drained in order by one task at a time (sessions need that), whatever the number of workers.
- */
-export function laneOf(ip: Uint8Array, laneMask: number): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < ip.length; i++) h = Math.imul(h ^ ip[i]!, 0x01000193)
-  return (h ^ (h >>> 16)) & laneMask
 }
