@@ -1,11 +1,12 @@
 /**
- * End-to-end load: floor-uws (bare uWS answering 202), floor-node (bare node:http) and hitring, each a
- * child process on 127.0.0.1, driven with the seed `POST /ingest/event` body by wrk (Node fallback when
+ * End-to-end load: floor-uws (bare uWS answering 202), floor-parse (the same plus the work no ingest
+ * endpoint can skip: client address, headers, JSON.parse, CORS answer), floor-node (bare node:http) and
+ * hitring, each a child process on 127.0.0.1, driven with the seed `POST /ingest/event` body by wrk (Node fallback when
  * wrk is missing), runs interleaved, medians reported. See bench/README.md for what every figure means.
  *
  *   node esbuild.config.mjs && node dist/bench/e2e.js
  *   env: BENCH_SECONDS (10) BENCH_RUNS (3) BENCH_WORKERS (server default) BENCH_CONNECTIONS (64)
- *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback) BENCH_TARGETS (floor-uws,floor-node,hitring)
+ *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback) BENCH_TARGETS (floor-uws,floor-parse,floor-node,hitring)
  *        BENCH_CLIENTS (20000 client addresses in X-Forwarded-For; 1 = all from 127.0.0.1)
  *        BENCH_PROFILE=1 (one extra hitring run under `node --cpu-prof`, top self-time functions printed;
  *        BENCH_PROFILE_DIR=dir keeps the .cpuprofile files)
@@ -28,7 +29,7 @@ const CONNS = env('BENCH_CONNECTIONS', 64)
 const WARMUP = env('BENCH_WARMUP', 2)
 const WORKERS = process.env.BENCH_WORKERS ?? ''
 const PROFILE = process.env.BENCH_PROFILE === '1'
-const TARGETS = (process.env.BENCH_TARGETS ?? 'floor-uws,floor-node,hitring').split(',')
+const TARGETS = (process.env.BENCH_TARGETS ?? 'floor-uws,floor-parse,floor-node,hitring').split(',')
 const WRK = haveWrk()
 const CORES = availableParallelism()
 const DIST = benchDist() // a private copy of dist/, see lib/snapshot.ts
@@ -165,18 +166,29 @@ for (let run = 1; run <= RUNS; run++) {
   }
 }
 
-const labels: Record<string, string> = { 'floor-uws': 'floor: bare uWS 202', 'floor-node': 'bare node:http 202', hitring: 'hitring' }
+const labels: Record<string, string> = {
+  'floor-uws': 'floor: bare uWS 202',
+  'floor-parse': 'uWS + address, headers, JSON.parse, CORS 202',
+  'floor-node': 'bare node:http 202',
+  hitring: 'hitring',
+}
 console.log(`\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | of which user / sys / main thread (µs) | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | events/drain task | drain tail ms |`)
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const [name, rs] of rows) if (rs.length) console.log(rowLine(labels[name] ?? name, rs))
 
 const md = (name: string, g: (r: Row) => number | undefined) => median((rows.get(name) ?? []).map((r) => g(r) ?? NaN))
 const ours = { tput: md('hitring', (r) => r.committedPerS), cpu: md('hitring', (r) => r.cpuPerReqUs) }
-for (const [name, label] of [['floor-uws', 'floor (bare uWS)'], ['floor-node', 'node:http']] as const) {
+for (const [name, label] of [['floor-uws', 'floor (bare uWS)'], ['floor-parse', 'parse floor'], ['floor-node', 'node:http']] as const) {
   const base = { tput: md(name, (r) => r.load.rps), cpu: md(name, (r) => r.cpuPerReqUs) }
   if (!Number.isFinite(ours.tput) || !Number.isFinite(base.tput)) continue
   const target = name === 'floor-uws' ? ' (target ≥ 0.80 | ≤ 1.25)' : ''
   console.log(`ours/${label}: throughput (committed/s ÷ req/s) ${f(ours.tput / base.tput, 2)}, CPU per event ÷ per request ${f(ours.cpu / base.cpu, 2)}${target}`)
+}
+// The ceiling the stack itself sets: the unavoidable work alone, before any event is validated or stored.
+const floor = { tput: md('floor-uws', (r) => r.load.rps), cpu: md('floor-uws', (r) => r.cpuPerReqUs) }
+const parse = { tput: md('floor-parse', (r) => r.load.rps), cpu: md('floor-parse', (r) => r.cpuPerReqUs) }
+if (Number.isFinite(floor.tput) && Number.isFinite(parse.tput)) {
+  console.log(`parse floor/floor (bare uWS): throughput ${f(parse.tput / floor.tput, 2)}, CPU per request ${f(parse.cpu / floor.cpu, 2)} (nothing validated or stored yet)`)
 }
 
 if (PROFILE && TARGETS.includes('hitring')) {
