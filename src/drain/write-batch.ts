@@ -5,7 +5,8 @@
  */
 import type { Store } from '../store/open.js'
 import { reserveSequence } from '../store/open.js'
-import { blockKey, EVENT_BLOCK_VERSION, type EventBlock, type StoredEvent } from '../store/events.js'
+import { blockKey, type EventBlock, type StoredEvent } from '../store/events.js'
+import { encodeEventBlock } from '../store/event-block.js'
 import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { UniqueDeltas } from '../store/uniques.js'
@@ -129,7 +130,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     stateEvent[7] = state.no
 
     let block = blocks.get(item.site.num)
-    if (!block) blocks.set(item.site.num, (block = { v: EVENT_BLOCK_VERSION, t0: item.ts, e: [] }))
+    if (!block) blocks.set(item.site.num, (block = { t0: item.ts, e: [] }))
     stateEvent[0] = item.ts - block.t0
     block.e.push(stateEvent)
     countStoredEvent(deltas, uniques, bucketsOf(item.site), item.ts, stateEvent, state, effects, propId)
@@ -145,7 +146,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   if (blocks.size > 0) {
     const seq = reserveSequence(store, 'block_seq', blocks.size)
     let i = 0
-    for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), block)
+    for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), encodeEventBlock(block.t0, block.e))
   }
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
   const logs = new Map<number, LogPosition>()

@@ -7,11 +7,14 @@
  * by site, then time, so a site's events of a period are one range scan; the block sequence is handed
  * out inside the commit, so it also orders blocks as they were committed.
  *
- * Value: `{ v: 2, t0, e: [StoredEvent, …] }`. A stored event holds no IP and no User-Agent: only the
- * session number, 8 bytes of the daily-salted visitor hash, and interned ids of what was derived.
+ * Value: the block's bytes (./event-block.ts; blocks written before that format are msgpack objects
+ * `{ v: 2, t0, e: [StoredEvent, …] }` and are read as well). A stored event holds no IP and no
+ * User-Agent: only the session number, 8 bytes of the daily-salted visitor hash, and interned ids of
+ * what was derived.
  * @module
  */
 import type { Store } from './open.js'
+import { decodeEventBlock, type DecodedBlock } from './event-block.js'
 
 export type Props = Record<string, string | number | boolean>
 
@@ -40,13 +43,8 @@ export type StoredEvent = [
   utmContentId: number,
 ]
 
-export const EVENT_BLOCK_VERSION = 2
-
-export interface EventBlock {
-  v: typeof EVENT_BLOCK_VERSION
-  t0: number
-  e: StoredEvent[]
-}
+/** A block as read back: its events' times are `t0 + e[0]`. */
+export type EventBlock = DecodedBlock
 
 export function blockKey(siteNum: number, t0: number, seq: number): Buffer {
   const key = Buffer.allocUnsafe(14)
@@ -68,7 +66,9 @@ export function seqOfBlockKey(key: Buffer): number {
 export function* allBlocks(store: Store, siteNum?: number): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
   const range = siteNum === undefined ? {} : { start: blockKey(siteNum, 0, 0), end: blockKey(siteNum + 1, 0, 0) }
   for (const { key, value } of store.events.getRange(range)) {
-    yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block: value as EventBlock }
+    // Format 2 blocks (msgpack objects) were written before the binary format.
+    const block = value instanceof Uint8Array ? decodeEventBlock(value) : (value as EventBlock)
+    yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block }
   }
 }
 

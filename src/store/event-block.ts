@@ -1,0 +1,196 @@
+/**
+ * The stored form of a block of raw events (./events.ts): a compact binary encoding, written by the drain
+ * and read by the recount. Format 2 was a msgpack object `{ v: 2, t0, e: [StoredEvent, …] }`; blocks
+ * written before format 3 stay as they are and are still read.
+ *
+ * Format 3 (the value is the bytes below; the `events` database's msgpack wraps them as one `bin`):
+ *
+ * ```
+ *  u8 3 · varint t0 · varint count · count × event
+ *  event:  zigzag dt · u8 kind · varint nameId · varint pathId · str query · str referrer
+ *          · varint props (0: none, n + 1: n props, each: str key · u8 type (0 str · 1 f64 LE · 2 true · 3 false))
+ *          · varint sessionNo · 8 bytes visitor · 12 × varint id (hostId … utmContentId, StoredEvent order)
+ *  varint: unsigned LEB128 (up to 2^53) · zigzag: signed as varint · str: varint byte length + UTF-8
+ * ```
+ *
+ * Against msgpack this is ~⅓ of the encoding time in the drain (~0.25 µs less per event) and ~10 % fewer
+ * bytes: integers are varints without type tags, and the array holds no per-field headers.
+ * @module
+ */
+import type { Props, StoredEvent } from './events.js'
+
+export const EVENT_BLOCK_FORMAT = 3
+
+/** The ids after the visitor: hostId (e[9]) … utmContentId (e[20]). */
+const FIRST_ID = 9
+const LAST_ID = 20
+const VISITOR_BYTES = 8
+
+export interface DecodedBlock {
+  t0: number
+  e: StoredEvent[]
+}
+
+export class EventBlockError extends Error {}
+
+let out = Buffer.allocUnsafe(1 << 16)
+let pos = 0
+
+function room(n: number): void {
+  if (pos + n <= out.length) return
+  const grown = Buffer.allocUnsafe(Math.max(out.length * 2, pos + n))
+  out.copy(grown, 0, 0, pos)
+  out = grown
+}
+
+function varint(v: number): void {
+  // Values past 2^31 (t0, session numbers one day): division instead of shifts, which are 32-bit.
+  while (v >= 0x80) {
+    out[pos++] = (v % 0x80) | 0x80
+    v = Math.floor(v / 0x80)
+  }
+  out[pos++] = v
+}
+
+/** Short ASCII by a loop; a `Buffer.write` call costs more than that loop below ~24 characters (see src/ingest/record.ts). */
+function str(s: string): void {
+  const n = s.length
+  room(5 + 3 * n)
+  if (n < 0x80 && n <= 24) {
+    let i = 0
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) break
+      out[pos + 1 + i] = c
+    }
+    if (i === n) {
+      out[pos] = n
+      pos += 1 + n
+      return
+    }
+  }
+  // Write after a 5-byte gap (the longest length varint for these sizes), then close it up.
+  const at = pos
+  const bytes = out.write(s, at + 5, 'utf8')
+  varint(bytes)
+  if (pos !== at + 5) out.copy(out, pos, at + 5, at + 5 + bytes)
+  pos += bytes
+}
+
+/** Encodes events whose times are `t0 + e[0]`. Returns a new Buffer. */
+export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Buffer {
+  pos = 0
+  room(16)
+  out[pos++] = EVENT_BLOCK_FORMAT
+  varint(t0)
+  varint(events.length)
+  for (const e of events) {
+    room(1 + 4 * 8) // dt, kind, nameId, pathId: each varint ≤ 8 bytes
+    const dt = e[0]
+    varint(dt >= 0 ? dt * 2 : -dt * 2 - 1)
+    out[pos++] = e[1]
+    varint(e[2])
+    varint(e[3])
+    str(e[4])
+    str(e[5])
+    const props = e[6]
+    if (props === null) out[pos++] = 0
+    else {
+      const keys = Object.keys(props)
+      varint(keys.length + 1)
+      for (const key of keys) {
+        str(key)
+        const v = props[key]!
+        room(9)
+        if (typeof v === 'string') {
+          out[pos++] = 0
+          str(v)
+        } else if (typeof v === 'number') {
+          out[pos++] = 1
+          out.writeDoubleLE(v, pos)
+          pos += 8
+        } else out[pos++] = v ? 2 : 3
+      }
+    }
+    room(8 + VISITOR_BYTES + 8 * (LAST_ID - FIRST_ID + 1))
+    varint(e[7])
+    const visitor = e[8]
+    if (visitor.length !== VISITOR_BYTES) throw new EventBlockError(`visitor of ${visitor.length} bytes, expected ${VISITOR_BYTES}`)
+    out.set(visitor, pos)
+    pos += VISITOR_BYTES
+    for (let i = FIRST_ID; i <= LAST_ID; i++) varint(e[i] as number)
+  }
+  return Buffer.from(out.subarray(0, pos))
+}
+
+/** Decodes a format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
+export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  const end = b.length
+  let at = 0
+  const need = (n: number): void => {
+    if (at + n > end) throw new EventBlockError('event block: truncated')
+  }
+  const uint = (): number => {
+    let v = 0
+    let scale = 1
+    for (let i = 0; i < 8; i++) {
+      need(1)
+      const byte = b[at++]!
+      v += (byte & 0x7f) * scale
+      if (byte < 0x80) return v
+      scale *= 0x80
+    }
+    throw new EventBlockError('event block: varint over 8 bytes')
+  }
+  const text = (): string => {
+    const n = uint()
+    need(n)
+    const s = b.toString('utf8', at, at + n)
+    at += n
+    return s
+  }
+  need(1)
+  if (b[at++] !== EVENT_BLOCK_FORMAT) throw new EventBlockError(`event block: format ${b[0]}, expected ${EVENT_BLOCK_FORMAT}`)
+  const t0 = uint()
+  const count = uint()
+  const e: StoredEvent[] = []
+  for (let n = 0; n < count; n++) {
+    const z = uint()
+    const dt = z % 2 === 0 ? z / 2 : -(z + 1) / 2
+    need(1)
+    const kind = b[at++]!
+    if (kind !== 0 && kind !== 1) throw new EventBlockError(`event block: kind ${kind}`)
+    const nameId = uint()
+    const pathId = uint()
+    const query = text()
+    const referrer = text()
+    const propCount = uint()
+    let props: Props | null = null
+    if (propCount > 0) {
+      props = {}
+      for (let i = 1; i < propCount; i++) {
+        const key = text()
+        need(1)
+        const type = b[at++]
+        if (type === 0) props[key] = text()
+        else if (type === 1) {
+          need(8)
+          props[key] = b.readDoubleLE(at)
+          at += 8
+        } else if (type === 2 || type === 3) props[key] = type === 2
+        else throw new EventBlockError(`event block: prop type ${type}`)
+      }
+    }
+    const sessionNo = uint()
+    need(VISITOR_BYTES)
+    // A copy: `bytes` may be a view of lmdb-js's reused read buffer.
+    const visitor = Buffer.from(b.subarray(at, at + VISITOR_BYTES))
+    at += VISITOR_BYTES
+    const event = [dt, kind, nameId, pathId, query, referrer, props, sessionNo, visitor] as unknown as StoredEvent
+    for (let i = FIRST_ID; i <= LAST_ID; i++) event[i] = uint()
+    e.push(event)
+  }
+  if (at !== end) throw new EventBlockError('event block: bytes after the last event')
+  return { t0, e }
+}
