@@ -76,6 +76,45 @@ describe('event block format 3', () => {
     expect(back![6]).toEqual(e[6])
   })
 
+  it('numbers repeated strings: a repeat costs a reference, around the 512-byte limit too', () => {
+    const r = rng(5)
+    const base = randomEvent(r)
+    const edge = ['a'.repeat(511), 'a'.repeat(512), 'a'.repeat(513), 'é'.repeat(256), 'é'.repeat(257), '😀'.repeat(128), '😀'.repeat(129)]
+    const events = Array.from({ length: 60 }, (_, i) => {
+      const e = [...base] as StoredEvent
+      e[4] = edge[i % edge.length]!
+      e[5] = edge[(i + 3) % edge.length]!
+      e[6] = { plan: 'pro', [edge[i % edge.length]!]: edge[(i + 1) % edge.length]!, seats: i }
+      return e
+    })
+    const bytes = encodeEventBlock(1_700_000_000_000, events)
+    expect(decodeEventBlock(bytes).e.map(plain)).toEqual(events.map(plain))
+    // Each of the seven strings is written in full at most ~once per use beyond 512 bytes.
+    const once = events.slice(0, 1).map((e) => encodeEventBlock(0, [e]).length)[0]!
+    expect(bytes.length).toBeLessThan(once * 60)
+    const small = Array.from({ length: 100 }, () => {
+      const e = [...base] as StoredEvent
+      e[6] = { plan: 'pro', amount: '49' }
+      return e
+    })
+    const perEvent = (encodeEventBlock(0, small).length - encodeEventBlock(0, small.slice(0, 1)).length) / 99
+    expect(perEvent).toBeLessThan(encodeEventBlock(0, small.slice(0, 1)).length - 12)
+  })
+
+  it('refuses a reference to a string not yet numbered', () => {
+    const e = randomEvent(rng(9))
+    e[4] = ''
+    e[5] = ''
+    e[6] = null
+    const bytes = Buffer.from(encodeEventBlock(0, [e]))
+    // format · t0 0 · count 1 · dt · kind · nameId · pathId · query: patch its header (0 = empty) to "string 5".
+    let at = 3
+    for (let i = 0; i < 4; i++) while (bytes[at++]! >= 0x80);
+    expect(bytes[at]).toBe(0)
+    bytes[at] = 11
+    expect(() => decodeEventBlock(bytes)).toThrow(/string 5 of 0/)
+  })
+
   it('refuses every truncation, trailing bytes and another format with EventBlockError', () => {
     const r = rng(3)
     const bytes = encodeEventBlock(1_700_000_000_000, Array.from({ length: 5 }, () => randomEvent(r)))
