@@ -23,21 +23,7 @@
  */
 import type { FieldIssue } from '../http/errors.js'
 import { Limits } from './limits.js'
-
-const encoder = new TextEncoder()
-
-/** UTF-8 length without allocating when the answer is obvious (every UTF-16 unit is at most 3 bytes). */
-export function utf8Length(s: string): number {
-  if (s.length * 3 <= 0xffff) {
-    let n = s.length
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i)
-      if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1 // surrogate halves: 2 + 2 = 4 per pair
-    }
-    return n
-  }
-  return encoder.encode(s).length
-}
+import { utf8Length } from '../bytes/utf8.js'
 
 /** A string of n UTF-16 units is n to 3n bytes of UTF-8: most checks need no counting. */
 function withinBytes(s: string, limit: number): boolean {

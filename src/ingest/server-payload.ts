@@ -22,7 +22,8 @@
  */
 import type { FieldIssue } from '../http/errors.js'
 import { parseIp } from '../net/ip.js'
-import { EventKind, utf8Length, validatePayload, type IngestPayload } from './payload.js'
+import { EventKind, validatePayload, type IngestPayload } from './payload.js'
+import { utf8Length } from '../bytes/utf8.js'
 
 export const MAX_FUTURE_MS = 5 * 60 * 1000
 export const IDEMPOTENCY_KEY_BYTES = 128

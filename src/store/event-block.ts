@@ -22,6 +22,7 @@
  * @module
  */
 import type { Props, StoredEvent } from './events.js'
+import { writeUtf8 } from '../bytes/utf8.js'
 
 export const EVENT_BLOCK_FORMAT = 3
 
@@ -74,29 +75,20 @@ function str(s: string): void {
   if (inline(s) <= MAX_NUMBERED_BYTES) numbers.set(s, numbers.size)
 }
 
-/**
- * Writes `s` inline (length header h = 2 × bytes, then UTF-8); returns its byte length. Short ASCII by a
- * loop: a `Buffer.write` call costs more than that loop below ~24 characters (see src/ingest/record.ts).
- */
+/** Writes `s` inline (length header h = 2 × bytes, then UTF-8); returns its byte length. */
 function inline(s: string): number {
   const n = s.length
   room(5 + 3 * n)
-  if (n <= 24) {
-    let i = 0
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i)
-      if (c >= 0x80) break
-      out[pos + 1 + i] = c
-    }
-    if (i === n) {
-      out[pos] = n * 2
-      pos += 1 + n
-      return n
-    }
+  // Up to 21 characters the encoding is at most 63 bytes: a one-byte header (h < 128), known before writing.
+  if (n <= 21) {
+    const bytes = writeUtf8(out, s, pos + 1, 63)
+    out[pos] = bytes * 2
+    pos += 1 + bytes
+    return bytes
   }
   // Write after a gap as long as the longest header for these sizes, then close it up.
   const at = pos
-  const bytes = out.write(s, at + 5, 'utf8')
+  const bytes = writeUtf8(out, s, at + 5, 3 * n)
   varint(bytes * 2)
   if (pos !== at + 5) out.copy(out, pos, at + 5, at + 5 + bytes)
   pos += bytes

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import type { Store } from './open.js'
 import { reserveSequence } from './open.js'
-import { utf8Length } from '../ingest/payload.js'
+import { utf8Length } from '../bytes/utf8.js'
 
 /** Namespaces of interned strings: stored in keys, never renumber. */
 export const StringKind = {
