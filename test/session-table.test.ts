@@ -77,6 +77,66 @@ test('a full table refuses new sessions (and keeps the old ones); a sweep at the
   t.end()
 })
 
+test('a sweep skips nothing that expired: a session back-filled with an old time after a sweep found none is still forgotten', () => {
+  const t = new SessionTable(createSessionTable(64))
+  t.begin(0, 0)
+  for (let i = 1; i <= 50; i++) t.write(key(i), state(i, 10_000), -1) // 78 %: the next batches sweep
+  t.end()
+  t.begin(5_000, 0) // nothing last seen before 5,000: nothing to forget
+  expect(t.size).toBe(50)
+  t.write(key(51), state(51, 100), -1) // an event from long ago (a server item with its own timestamp)
+  t.end()
+  t.begin(5_000, 0)
+  expect(t.size).toBe(50)
+  expect(t.find(key(51))).toBe(-1)
+  t.write(key(52, 1, 19_000), state(52, 20_000), -1) // a session of an old salt day
+  t.end()
+  t.begin(5_000, 19_500)
+  expect(t.size).toBe(50)
+  expect(t.find(key(52, 1, 19_000))).toBe(-1)
+  for (let i = 1; i <= 50; i++) expect(t.read(t.find(key(i))).no).toBe(i)
+  t.end()
+})
+
+test('below the refusal mark, a sweep that would free under 1/64 of the table leaves it as it is, until enough expire', () => {
+  const t = new SessionTable(createSessionTable(1024))
+  t.begin(0, 0)
+  for (let i = 1; i <= 800; i++) t.write(key(i), state(i, i <= 10 ? 100 : i <= 40 ? 3_000 : 10_000), -1) // 78 %
+  t.end()
+  t.begin(1_000, 0) // 10 expired: under 16 (1/64 of 1,024), kept for now
+  expect(t.size).toBe(800)
+  t.end()
+  t.begin(5_000, 0) // 40 expired
+  expect(t.size).toBe(760)
+  for (let i = 41; i <= 800; i++) expect(t.read(t.find(key(i))).no).toBe(i)
+  t.end()
+})
+
+test('the next log sequence number survives every batch whole, beyond 2^21 too (it once shared its bytes with BUSY)', () => {
+  const store = freshStore()
+  expect(createSite(store, 'seq.example').num).toBe(1)
+  const t = new SessionTable(createSessionTable(1 << 10))
+  store.env.transactionSync(() => restoreLane(store, t, 1, 4))
+  const first = 2 ** 21 + 12_345
+  t.nextLogSeq = first
+  for (let b = 0; b < 3; b++) {
+    store.env.transactionSync(() => {
+      t.begin(0, 0)
+      expect(t.nextLogSeq).toBe(first + b)
+      for (let i = 0; i < 5; i++) t.write(key(b * 10 + i), state(b * 10 + i), -1)
+      t.end(logBatchInTransaction(store, t, 1, 4, 0))
+    })
+    expect(t.nextLogSeq).toBe(first + b + 1)
+    expect(t.loaded).toBe(true)
+  }
+  const seqs = [...store.sessionLog.getKeys({})].map((k) => (k as Buffer).readUInt32BE(4) * 2 ** 32 + (k as Buffer).readUInt32BE(8))
+  expect(seqs).toEqual([first, first + 1, first + 2])
+  const r = new SessionTable(createSessionTable(1 << 10))
+  store.env.transactionSync(() => restoreLane(store, r, 1, 4))
+  expect(contents(r)).toEqual(contents(t))
+  expect(r.nextLogSeq).toBe(first + 3)
+})
+
 test('the log rebuilds a lane exactly: deltas, then a snapshot that replaces the values before it', () => {
   const store = freshStore()
   expect(createSite(store, 'log.example').num).toBe(1) // the sessions' site: a snapshot keeps only existing sites'
