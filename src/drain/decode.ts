@@ -61,11 +61,13 @@ export function decodeSegment(
   parsed: ParseCache = newParseCache(),
 ): number {
   const { pages, referrers } = parsed
+  // Item times are whole milliseconds (Date.now and Date.parse give nothing else): raw event blocks store
+  // them as integers (src/store/event-block.ts), and rollups must count the very times the blocks hold.
   const records = ring.forEach(from, to, (type, offset, length) => {
     if (type === RECORD_TYPE_DROP_V1) {
       const d = decodeDropRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(d.siteNum)
-      if (site) items.push({ type: 'drop', lane, ts: d.receivedAt, site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
+      if (site) items.push({ type: 'drop', lane, ts: Math.round(d.receivedAt), site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
       return
     }
     if (type !== RECORD_TYPE_INGEST_V2) return void drop('invalid_record')
@@ -85,7 +87,7 @@ export function decodeSegment(
       items.push({
         type: 'event',
         lane,
-        ts: r.receivedAt,
+        ts: Math.round(r.receivedAt),
         site,
         ip: r.ip,
         userAgent: r.userAgent,

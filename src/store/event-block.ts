@@ -95,7 +95,7 @@ function inline(s: string): number {
   return bytes
 }
 
-/** Encodes events whose times are `t0 + e[0]`. Returns a new Buffer. */
+/** Encodes events whose times are `t0 + e[0]`, whole milliseconds (src/drain/decode.ts). Returns a new Buffer. */
 export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Buffer {
   pos = 0
   numbers.clear()
@@ -112,6 +112,7 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
     varint(e[3])
     str(e[4])
     str(e[5])
+    room(8)
     const props = e[6]
     if (props === null) out[pos++] = 0
     else {
