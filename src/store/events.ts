@@ -1,6 +1,6 @@
 /**
  * Raw events, stored in blocks: one LMDB entry per (batch, site) holding that site's events of the
- * batch, so the per-event cost on disk and in the write path is a few bytes of msgpack, not an LMDB
+ * batch, so the per-event cost on disk and in the write path is a few dozen bytes, not an LMDB
  * node with its own key.
  *
  * Key (binary, 14 bytes): site u32 BE · first event time u48 BE (ms) · block sequence u32 BE. Keys sort

@@ -12,7 +12,7 @@
  * | `strings`     | [kind, text] (ordered-binary)                | interned id (number)               |
  * | `string_ids`  | [kind, id] (ordered-binary)                  | text                               |
  * | `rollups`     | [site, metric, granularity, bucket, dim]     | count (number)                     |
- * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (msgpack)    |
+ * | `events`      | binary: site u32 · first ts u48 · block u32  | a block of raw events (./event-block.ts) |
  * | `uniques`     | [site, granularity, bucket]                  | HyperLogLog sketch (binary)        |
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `packed`      | [site, metric, granularity, bucket]          | a closed bucket's breakdown rows (./packed.ts) |
