@@ -33,6 +33,8 @@ export interface EventItem {
   screen: string
   /** A server-side item's idempotency key (checked again inside the transaction). */
   idempotencyKey: string | undefined
+  /** The visitor id, when it could be worked out before the write transaction (src/drain/segment.ts). */
+  visitor?: Buffer
 }
 
 export interface DropItem {

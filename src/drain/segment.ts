@@ -15,7 +15,7 @@ import { writeBatch, type BatchOutcome } from './write-batch.js'
 import { createSessionTable, SessionTable } from '../sessions/table.js'
 import { restoreLane } from '../sessions/log.js'
 import { SESSION_TIMEOUT_MS } from '../sessions/session.js'
-import { utcDay } from '../identity/salts.js'
+import { existingSalt, utcDay } from '../identity/salts.js'
 import { VisitorCache } from '../identity/visitor-cache.js'
 import type { DrainResult, DrainTask } from './protocol.js'
 
@@ -55,6 +55,29 @@ export class SegmentDrainer {
     return site ?? null
   }
 
+  /**
+   * Visitor ids (one SHA-256 per new visitor and day) worked out before the write transaction, where
+   * LMDB's single writer does not serialise them: while one worker commits, another hashes its batch. Only
+   * with a salt already committed; an event of a day without one gets its id inside the transaction,
+   * where the salt is created (src/identity/salts.ts).
+   */
+  #identify(items: Item[]): void {
+    let day = NaN
+    let salt: Buffer | undefined
+    for (const item of items) {
+      if (item.type !== 'event') continue
+      const d = utcDay(item.ts)
+      if (d !== day) {
+        day = d
+        salt = existingSalt(this.store, d)
+      }
+      if (salt) {
+        const s = salt
+        item.visitor = this.#visitors.get(d, item.site.num, item.ip, item.userAgent, () => s)
+      }
+    }
+  }
+
   async drain(task: DrainTask): Promise<DrainResult> {
     const dropped: Record<string, number> = {}
     const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1)
@@ -68,6 +91,7 @@ export class SegmentDrainer {
     }))
     // Drop records were counted in /metrics by the HTTP thread that decided them; here they only feed
     // the site's DROPPED rollup (in writeBatch).
+    this.#identify(items)
 
     const started = performance.now()
     let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), logs: new Map(), untracked: 0 }

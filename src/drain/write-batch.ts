@@ -94,7 +94,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     }
     if (seenBefore(item.site, item.idempotencyKey)) continue
     const day = utcDay(item.ts)
-    const visitor = visitors.get(day, item.site.num, item.ip, item.userAgent, saltOf)
+    const visitor = item.visitor ?? visitors.get(day, item.site.num, item.ip, item.userAgent, saltOf)
     const table = tables[item.lane]!
     const key = sessionKeyOf(item, day, visitor, saltOf)
     const slot = table.find(key)
