@@ -3,6 +3,7 @@
  * and stops it without losing what was acknowledged (see {@link RunningServer.close}).
  * @module
  */
+import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { uws, type us_listen_socket } from './native/uws.js'
@@ -68,7 +69,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   const sessionTables = ringBuffers.map(() => createSessionTable(Math.max(16, config.sessionSlots / LANES)))
   const openSessions = sessionTables.map(() => 0)
-  const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath: config.dataPath }
+  // Absolute: a worker opens the store later (on its first task), when the working directory the
+  // relative default './data' was resolved against may be gone (then the worker must fail, not guess).
+  const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath: resolve(config.dataPath) }
   const pool = new Piscina({
     filename: DRAIN_WORKER,
     minThreads: config.workers,

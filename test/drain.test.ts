@@ -2,7 +2,12 @@
  * The drain, in-process with real Piscina workers and a real LMDB: every record of the rings is stored
  * exactly once, rollups equal a recount, and the result does not depend on the number of workers.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Piscina } from 'piscina'
 import { afterAll, expect, test } from 'vitest'
+import { createRing } from '../src/ring/index.js'
+import { createSessionTable } from '../src/sessions/table.js'
 import { EventKind } from '../src/ingest/payload.js'
 import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
@@ -10,7 +15,7 @@ import { countEvents } from '../src/store/events.js'
 import { recount } from '../src/store/recount.js'
 import { DIM_KIND, Metric } from '../src/store/rollups.js'
 import { parsePropDim, StringKind, stringOf } from '../src/store/strings.js'
-import { tempDataDir } from './helpers/server.js'
+import { ROOT, tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
@@ -72,4 +77,24 @@ test('20,000 events over 4 lanes are stored exactly once, rollups equal a recoun
   expect(four.rollups).toEqual(one.rollups)
   // Unique-visitor sketches are built from salted hashes: each run has its own salt, so compare sizes.
   expect([...four.uniques.keys()]).toEqual([...one.uniques.keys()])
+})
+
+test('a drain worker never creates the store: with its directory gone, its task fails at once and nothing is made', async () => {
+  const dir = tempDataDir()
+  dirs.push(dir)
+  const missing = join(dir.path, 'gone', 'data')
+  const rings = [createRing(1 << 16)]
+  const pool = new Piscina({
+    filename: join(ROOT, 'dist/workers/drain.js'),
+    minThreads: 1,
+    maxThreads: 1,
+    atomics: 'disabled',
+    workerData: { rings, sessionTables: [createSessionTable(1 << 4)], dataPath: missing },
+  })
+  try {
+    await expect(pool.run({ segments: [{ lane: 0, from: 0, to: 0 }], sync: false })).rejects.toThrow(/is gone/)
+    expect(existsSync(join(dir.path, 'gone'))).toBe(false)
+  } finally {
+    await pool.destroy()
+  }
 })

@@ -22,7 +22,7 @@ let drainer: SegmentDrainer | undefined
 function opened(): { store: Store; drainer: SegmentDrainer } {
   // Tables of its own would split a lane's sessions between workers: the pool must share them.
   if (data.sessionTables?.length !== data.rings.length) throw new Error('drain worker started without one shared session table per ring lane')
-  store ??= openStore({ path: data.dataPath })
+  store ??= openStore({ path: data.dataPath, create: false })
   drainer ??= new SegmentDrainer(store, data.rings.map((sab) => new RingReader(sab)), data.sessionTables)
   return { store, drainer }
 }

@@ -29,7 +29,7 @@
  * | `idempotency` | [site number, idempotency key]               | when it was accepted (ms)          |
  * @module
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { open, type Database, type Key, type RootDatabase } from 'lmdb'
 
 export const SCHEMA_VERSION = 1
@@ -62,13 +62,23 @@ export interface Store {
 }
 
 export interface OpenStoreOptions {
-  /** Directory of the environment; created when missing. */
+  /** Directory of the environment; created when missing unless `create` is false. */
   path: string
   readOnly?: boolean
+  /**
+   * False for drain workers: the server made the directory at start, and a worker that finds it gone must
+   * fail (loudly, task by task) rather than make an empty store beside the one the server still has open.
+   * Also, Node's recursive mkdir never returns once the working directory has been deleted (Node 20:
+   * `mkdir('./data')` ENOENT → `mkdir('.')` EEXIST → again), which spun a worker at 100 % CPU.
+   */
+  create?: boolean
 }
 
 export function openStore(options: OpenStoreOptions): Store {
-  if (!options.readOnly) mkdirSync(options.path, { recursive: true })
+  if (options.create === false) {
+    // lmdb-js makes a missing directory itself (recursively, so it would hang the same way): check first.
+    if (!existsSync(options.path)) throw new Error(`hitring: the store ${options.path} is gone (it is not created here)`)
+  } else if (!options.readOnly) mkdirSync(options.path, { recursive: true })
   const env = open({
     path: options.path,
     maxDbs: 32,
