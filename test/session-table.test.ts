@@ -112,6 +112,24 @@ test('below the refusal mark, a sweep that would free under 1/64 of the table le
   t.end()
 })
 
+test('after a sweep rebuilt the table, a failed batch still undoes exactly its own writes', () => {
+  const t = new SessionTable(createSessionTable(256))
+  t.begin(0, 0)
+  for (let i = 1; i <= 200; i++) t.write(key(i), state(i, i <= 100 ? 100 : 10_000), -1) // 78 %, half expired by 5,000
+  t.end()
+  t.begin(5_000, 0)
+  expect(t.size).toBe(100)
+  const swept = contents(t)
+  for (let i = 150; i <= 250; i++) {
+    const slot = t.find(key(i))
+    t.write(key(i), slot >= 0 ? { ...t.read(slot), pv: 9 } : state(i, 20_000), slot)
+  }
+  t.rollback()
+  expect(contents(t)).toEqual(swept)
+  expect(t.size).toBe(100)
+  for (let i = 101; i <= 200; i++) expect(t.read(t.find(key(i)))).toEqual(state(i, 10_000))
+})
+
 test('the next log sequence number survives every batch whole, beyond 2^21 too (it once shared its bytes with BUSY)', () => {
   const store = freshStore()
   expect(createSite(store, 'seq.example').num).toBe(1)

@@ -129,6 +129,13 @@ const SWEEP_MIN_GAIN = 1 / 64
 /** … and inserts stop at this fill (probe chains stay short); such a visitor's sessions go untracked. */
 const REFUSE_AT = 0.9
 
+/** One scratch copy per thread for {@link SessionTable.sweep}, as large as the largest table swept (words). */
+let sweepScratch = new Uint32Array(0)
+function sweepCopy(words: number): Uint32Array {
+  if (sweepScratch.length < words) sweepScratch = new Uint32Array(words)
+  return sweepScratch.length === words ? sweepScratch : sweepScratch.subarray(0, words)
+}
+
 export function createSessionTable(slots = DEFAULT_SLOTS_PER_LANE): SharedArrayBuffer {
   if (!Number.isInteger(Math.log2(slots)) || slots < 16) throw new RangeError(`session table slots must be a power of two ≥ 16, got ${slots}`)
   const sab = new SharedArrayBuffer(HEADER_BYTES + slots * SLOT_BYTES)
@@ -362,21 +369,34 @@ export class SessionTable {
       this.#header[MIN_DAY_INDEX] = minDayAll
       return 0
     }
-    const keep: Array<{ key: SessionTableKey; state: SessionState }> = []
-    this.forEach((slot) => {
-      const state = this.read(slot)
-      if (!(state.last < expiredBefore || u[slot * U32_PER_SLOT + DAY]! < oldestDay)) keep.push({ key: this.keyOf(slot), state })
-    })
+    // Rebuild from a copy, slot words as they are: no key or state objects for the (up to ~60,000) that
+    // stay — at every batch of a table kept full, those made it a drain worker's largest cost, with GC.
+    const copy = sweepCopy(u.length)
+    copy.set(u)
+    const copyF64 = new Float64Array(copy.buffer, 0, u.length >> 1)
     u.fill(0)
-    this.#header[COUNT_INDEX] = 0
-    for (const { key, state } of keep) this.restore(key, state)
+    let count = 0
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const o = slot * U32_PER_SLOT
+      if (copy[o + TAG] === 0) continue
+      if (copyF64[slot * F64_PER_SLOT + LAST_F]! < expiredBefore || copy[o + DAY]! < oldestDay) continue
+      let i = this.#homeOf(copy[o + TAG]!, copy[o + DAY]!, copy[o + SITE]!, copy[o + H0]!, copy[o + H1]!)
+      while (u[i * U32_PER_SLOT + TAG] !== 0) i = (i + 1) & this.#mask
+      u.set(copy.subarray(o, o + U32_PER_SLOT), i * U32_PER_SLOT)
+      count++
+    }
+    this.#header[COUNT_INDEX] = count
     this.#headerF64[MIN_LAST_F64] = minLast
     this.#header[MIN_DAY_INDEX] = minDay
     return forgotten
   }
 
   #home(key: SessionTableKey): number {
-    let h = key.h0 ^ Math.imul(key.h1, 0x9e3779b1) ^ Math.imul(key.site, 0x85ebca6b) ^ Math.imul(key.day, 0xc2b2ae35) ^ key.tag
+    return this.#homeOf(key.tag, key.day, key.site, key.h0, key.h1)
+  }
+
+  #homeOf(tag: number, day: number, site: number, h0: number, h1: number): number {
+    let h = h0 ^ Math.imul(h1, 0x9e3779b1) ^ Math.imul(site, 0x85ebca6b) ^ Math.imul(day, 0xc2b2ae35) ^ tag
     h = Math.imul(h ^ (h >>> 16), 0x7feb352d)
     return (h ^ (h >>> 15)) & this.#mask
   }
