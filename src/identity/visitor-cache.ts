@@ -5,7 +5,7 @@
  * instead of once per event. Memory only, bounded; ids are as secret as the salts, never stored here.
  * @module
  */
-import { visitorId } from './visitor.js'
+import { VISITOR_ID_BYTES, visitorId } from './visitor.js'
 
 /** Entries kept before the cache starts over (~100 bytes each). */
 const MAX_ENTRIES = 200_000
@@ -18,6 +18,14 @@ export class VisitorCache {
    */
   readonly #days = new Map<number, Map<string, Map<number, Map<number | string, Buffer>>>>()
   #size = 0
+  /**
+   * The ids themselves, 16 bytes each, in one slab; an entry is a view of its part. Each digest of its
+   * own kept a Buffer, a view and an ArrayBuffer alive per visitor — with many new visitors (a
+   * back-fill) promoting them was much of a drain worker's GC. A slab is never written twice: ids already
+   * handed out (items of a batch in flight) keep pointing at their bytes; starting over takes a new one.
+   */
+  #slab = newSlab()
+  #used = 0
 
   /** The visitor id of (`day`, `site`, `ip`, `userAgent`); `salt` is asked for only on a miss. */
   get(day: number, site: number, ip: Uint8Array, userAgent: string, salt: (day: number) => Buffer): Buffer {
@@ -34,11 +42,13 @@ export class VisitorCache {
     const key = ip.length === 4 ? (ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]! : String.fromCharCode(...ip)
     let id = byIp.get(key)
     if (id === undefined) {
-      if (this.#size >= MAX_ENTRIES) {
+      if (this.#size >= MAX_ENTRIES || this.#used >= MAX_ENTRIES) {
         this.clear()
         return this.get(day, site, ip, userAgent, salt)
       }
-      byIp.set(key, (id = visitorId(salt(day), site, ip, userAgent)))
+      const at = this.#used++ * VISITOR_ID_BYTES
+      visitorId(salt(day), site, ip, userAgent).copy(this.#slab, at)
+      byIp.set(key, (id = this.#slab.subarray(at, at + VISITOR_ID_BYTES)))
       this.#size++
     }
     return id
@@ -51,10 +61,16 @@ export class VisitorCache {
   clear(): void {
     this.#days.clear()
     this.#size = 0
+    this.#slab = newSlab()
+    this.#used = 0
   }
 
   #forgetDay(day: number): void {
     for (const bySite of this.#days.get(day)!.values()) for (const byIp of bySite.values()) this.#size -= byIp.size
     this.#days.delete(day)
   }
+}
+
+function newSlab(): Buffer {
+  return Buffer.allocUnsafeSlow(MAX_ENTRIES * VISITOR_ID_BYTES)
 }
