@@ -226,10 +226,15 @@ export class RateLimiter {
         break
       }
       // A drained slot: reclaim it for this key. The owner was read before its TAT, so if the slot changed
-      // hands in between the claim CAS fails (a torn lo/hi pair fails it too).
-      if (free < 0 && Number(Atomics.load(this.#tats, i)) <= now) {
-        free = i
-        expected = toInt64(klo, khi)
+      // hands in between the claim CAS fails (a torn lo/hi pair fails it too). A key whose TAT is still
+      // EMPTY_TAT was claimed a moment ago and not charged yet: taking it would let its owner's first
+      // admission land on this key's slot (one thread then got burst + 1, another burst - 1).
+      if (free < 0) {
+        const tat = Atomics.load(this.#tats, i)
+        if (tat !== L.EMPTY_TAT && Number(tat) <= now) {
+          free = i
+          expected = toInt64(klo, khi)
+        }
       }
     }
     if (free < 0) return -1
