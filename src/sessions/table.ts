@@ -380,8 +380,7 @@ export class SessionTable {
       const o = slot * U32_PER_SLOT
       if (copy[o + TAG] === 0) continue
       if (copyF64[slot * F64_PER_SLOT + LAST_F]! < expiredBefore || copy[o + DAY]! < oldestDay) continue
-      let i = this.#homeOf(copy[o + TAG]!, copy[o + DAY]!, copy[o + SITE]!, copy[o + H0]!, copy[o + H1]!)
-      while (u[i * U32_PER_SLOT + TAG] !== 0) i = (i + 1) & this.#mask
+      const i = this.#freeSlotFrom(this.#homeOf(copy[o + TAG]!, copy[o + DAY]!, copy[o + SITE]!, copy[o + H0]!, copy[o + H1]!))
       u.set(copy.subarray(o, o + U32_PER_SLOT), i * U32_PER_SLOT)
       count++
     }
@@ -402,8 +401,13 @@ export class SessionTable {
   }
 
   #freeSlotFor(key: SessionTableKey): number {
+    return this.#freeSlotFrom(this.#home(key))
+  }
+
+  /** The first empty slot from `home` on (linear probing); the caller made sure there is one. */
+  #freeSlotFrom(home: number): number {
     const u = this.#u32
-    let i = this.#home(key)
+    let i = home
     while (u[i * U32_PER_SLOT + TAG] !== 0) i = (i + 1) & this.#mask
     return i
   }
