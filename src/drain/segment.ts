@@ -91,6 +91,7 @@ export class SegmentDrainer {
     }))
     // Drop records were counted in /metrics by the HTTP thread that decided them; here they only feed
     // the site's DROPPED rollup (in writeBatch).
+
     this.#identify(items)
 
     const started = performance.now()

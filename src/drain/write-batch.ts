@@ -11,7 +11,7 @@ import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { UniqueDeltas } from '../store/uniques.js'
 import { propDimText, StringKind, type Interner } from '../store/strings.js'
-import { saltInTransaction, utcDay } from '../identity/salts.js'
+import { existingSalt, saltInTransaction, utcDay } from '../identity/salts.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
 import type { SessionTable, SessionTableKey } from '../sessions/table.js'
@@ -180,7 +180,7 @@ function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, saltOf: (da
  * never be continued a second time from an outdated state.
  */
 function continueYesterdays(store: Store, table: SessionTable, visitors: VisitorCache, item: EventItem, yesterday: number): SessionState | undefined {
-  const salt = store.salts.get(yesterday)
+  const salt = existingSalt(store, yesterday)
   if (!salt) return undefined
   const key =
     item.payload.sessionId !== undefined
