@@ -17,12 +17,12 @@ export class VisitorCache {
    * heap number, allocated and hashed per lookup); an IPv6 address as a string of its bytes.
    */
   readonly #days = new Map<number, Map<string, Map<number, Map<number | string, Buffer>>>>()
-  #size = 0
   /**
    * The ids themselves, 16 bytes each, in one slab; an entry is a view of its part. Each digest of its
    * own kept a Buffer, a view and an ArrayBuffer alive per visitor — with many new visitors (a
    * back-fill) promoting them was much of a drain worker's GC. A slab is never written twice: ids already
    * handed out (items of a batch in flight) keep pointing at their bytes; starting over takes a new one.
+   * Its fill is also the cache's bound: entries of forgotten days keep their part until then.
    */
   #slab = newSlab()
   #used = 0
@@ -32,7 +32,7 @@ export class VisitorCache {
     let byUa = this.#days.get(day)
     if (!byUa) {
       // A new day: ids of days before yesterday are no longer asked for (their salts are gone).
-      for (const d of this.#days.keys()) if (d < day - 1) this.#forgetDay(d)
+      for (const d of this.#days.keys()) if (d < day - 1) this.#days.delete(d)
       this.#days.set(day, (byUa = new Map()))
     }
     let bySite = byUa.get(userAgent)
@@ -42,14 +42,13 @@ export class VisitorCache {
     const key = ip.length === 4 ? (ip[0]! << 24) | (ip[1]! << 16) | (ip[2]! << 8) | ip[3]! : String.fromCharCode(...ip)
     let id = byIp.get(key)
     if (id === undefined) {
-      if (this.#size >= MAX_ENTRIES || this.#used >= MAX_ENTRIES) {
+      if (this.#used >= MAX_ENTRIES) {
         this.clear()
         return this.get(day, site, ip, userAgent, salt)
       }
       const at = this.#used++ * VISITOR_ID_BYTES
       visitorId(salt(day), site, ip, userAgent).copy(this.#slab, at)
       byIp.set(key, (id = this.#slab.subarray(at, at + VISITOR_ID_BYTES)))
-      this.#size++
     }
     return id
   }
@@ -60,14 +59,8 @@ export class VisitorCache {
    */
   clear(): void {
     this.#days.clear()
-    this.#size = 0
     this.#slab = newSlab()
     this.#used = 0
-  }
-
-  #forgetDay(day: number): void {
-    for (const bySite of this.#days.get(day)!.values()) for (const byIp of bySite.values()) this.#size -= byIp.size
-    this.#days.delete(day)
   }
 }
 
