@@ -24,6 +24,12 @@ import type { Logger } from './ops/logger.js'
 import { adminWriter } from './admin/writer.js'
 import { clearLegacySessions } from './admin/legacy-sessions.js'
 import { startPacker } from './admin/packer.js'
+import { runAdminOp } from './admin/writer.js'
+import { readIdentity } from './store/identity.js'
+import { StoreHealth } from './ops/store-health.js'
+import { watchStore } from './ops/store-watch.js'
+import { countUnstored, type Unstored } from './drain/unstored.js'
+import type { StorageFault } from './store/faults.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
 export const LANES = 4
@@ -40,18 +46,33 @@ export interface RunningServer {
   /** -public-url, or http://localhost:<bound port>. */
   publicUrl: string
   /**
-   * Stops accepting, drains every ring into LMDB, syncs it to disk and closes. Resolves `lost: 0` when
-   * everything acknowledged was stored; otherwise `lost` counts the ring bytes that could not be drained
-   * within the shutdown timeout (and the caller must say so loudly).
+   * Stops accepting, drains every ring into LMDB, syncs it to disk and closes. `drained` is true only
+   * when everything acknowledged is stored and on disk, in the data file the server opened; otherwise
+   * `unstored` counts what was not (and the caller must say so loudly).
    */
-  close(): Promise<{ drained: boolean; pendingBytes: number }>
+  close(): Promise<CloseOutcome>
+}
+
+export interface CloseOutcome {
+  drained: boolean
+  /** Ring bytes left (0 when drained). */
+  pendingBytes: number
+  /** Events and drop counts left in the rings, never stored. */
+  unstored: Unstored
+  /** Durable requests still waiting, answered 503 `not_stored`. */
+  notStoredRequests: number
+  /** Why not everything was stored: the store's fault, a timeout, a failed flush. */
+  reason: string | null
 }
 
 const DRAIN_WORKER = fileURLToPath(new URL('../dist/workers/drain.js', import.meta.url))
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const store = openStore({ path: config.dataPath })
+  // The data file just opened: workers and a timer check that the path still leads to it (src/store/identity.ts).
+  const identity = readIdentity(config.dataPath)
   const metrics = createEngineMetrics()
+  const health = new StoreHealth(logger, (code) => metrics.storeDegraded.inc({ code }))
   const laneBytes = Math.max(1 << 16, config.ringBytes / LANES)
   const ringBuffers = Array.from({ length: LANES }, () => createRing(laneBytes))
   const rings = ringBuffers.map((sab) => new RingWriter(sab))
@@ -71,7 +92,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const openSessions = sessionTables.map(() => 0)
   // Absolute: a worker opens the store later (on its first task), when the working directory the
   // relative default './data' was resolved against may be gone (then the worker must fail, not guess).
-  const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath: resolve(config.dataPath) }
+  const dataPath = resolve(config.dataPath)
+  const workerData: DrainWorkerData = { rings: ringBuffers, sessionTables, dataPath, identity }
   const pool = new Piscina({
     filename: DRAIN_WORKER,
     minThreads: config.workers,
@@ -86,13 +108,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     resourceLimits: { maxYoungGenerationSizeMb: 64 },
     workerData,
   })
+  // A worker that dies (a bug, or an error lmdb-js raises outside any task) is replaced by Piscina and its
+  // task rejected (then retried): the process must not die with it. Piscina emits 'error' for it, and an
+  // unhandled 'error' event ends the process (https://nodejs.org/api/events.html#error-events).
+  pool.on('error', (err: unknown) => logger.error({ err }, 'a drain worker died; it is replaced and its task retried'))
   const realtime = new RealtimeHub()
   let lastDrainError: string | null = null
   // At most one drain task per worker (the second slot of each worker is left to admin writes), and
   // only one at all while the rings keep up: fewer, larger commits (src/drain/scheduler.ts `#limit`).
   const scheduler = new DrainScheduler(pool, rings, config.workers, {
     onDrained(r) {
+      if (lastDrainError !== null) logger.info('drain recovered: the failing segments are stored')
       lastDrainError = null
+      if (r.fault) health.report(r.fault, 'flush')
+      else health.committed()
       metrics.stored.inc(undefined, r.stored)
       metrics.drainTasks.inc()
       metrics.batchSize.observe(r.segments.reduce((n, s) => n + s.records, 0))
@@ -106,10 +135,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         acks.drained(lane, to, r.flushed)
       }
     },
-    onFailure(lane, error, attempt) {
-      lastDrainError = (error as Error)?.message ?? String(error)
+    onFault(fault: StorageFault) {
       metrics.drainFailures.inc()
-      logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
+      health.report(fault, 'drain')
+    },
+    onFailure(lane, error, attempt) {
+      const message = (error as Error)?.message ?? String(error)
+      metrics.drainFailures.inc()
+      // One line per change, not per retry: a failing lane is retried every few seconds.
+      if (message !== lastDrainError) logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
+      lastDrainError = message
     },
   }, (lane) => acks.waiting(lane))
 
@@ -128,6 +163,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   metrics.registry.gauge('hitring_sessions_open', 'Open sessions in each lane\'s table, as of its last batch', () =>
     openSessions.map((value, i) => ({ labels: { lane: String(i) }, value })),
   )
+  metrics.registry.gauge('hitring_store_writable', 'Whether the store takes writes (0: degraded, ingest refused with 503 storage_unavailable)', () => [
+    { value: health.writable ? 1 : 0 },
+  ])
   metrics.registry.gauge('hitring_drain_in_flight', 'Drain tasks running now', () => [{ value: scheduler.inFlight }])
   metrics.registry.gauge('hitring_limiter_table', 'Rate-limiter table events', () =>
     Object.entries(limiter.stats()).map(([event, value]) => ({ labels: { event }, value })),
@@ -136,7 +174,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let closing = false
   // Known once the port is bound (a test listens on port 0): the CSRF origin and the cookie's Secure flag.
   let publicUrl = config.publicUrl
-  const write = adminWriter(pool, store)
+  const write = adminWriter(pool, store, health)
   const sites = new SiteDirectory(store)
   const { app, api } = createApp(
     {
@@ -150,11 +188,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       acks,
       published: () => scheduler.kick(),
       isClosing: () => closing,
+      storeWritable: () => health.writable,
       now: Date.now,
     },
     {
       notReadyReason: () => {
         if (closing) return 'shutting down'
+        if (!health.writable) return `store not writable: ${health.fault!.message}`
         if (pool.threads.length === 0) return 'no drain worker is running'
         if (scheduler.failingLanes > 0) return `drain failing: ${lastDrainError ?? 'unknown error'}`
         return null
@@ -188,6 +228,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       batchMaxBytes: config.batchMaxBytes,
       published: () => scheduler.kick(),
       isClosing: () => closing,
+      storeWritable: () => health.writable,
       now: Date.now,
     },
   )
@@ -205,6 +246,16 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   }, SESSION_PRUNE_MS)
   pruneTimer.unref()
   const packer = startPacker(write, logger, Date.now)
+  const watch = watchStore({
+    path: dataPath,
+    identity,
+    health,
+    async probe() {
+      const reply = await runAdminOp(pool, 'probeWrite', { now: Date.now() })
+      return reply.ok ? null : (reply.fault ?? { code: 'EIO', message: reply.error.body.message, sticky: false })
+    },
+    ringsEmpty: () => rings.every((r) => r.used() === 0),
+  })
   void clearLegacySessions(write, logger)
 
   return {
@@ -216,18 +267,36 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       packer.stop()
       uws.us_listen_socket_close(listenSocket)
       api.closeStreams()
-      const drained = await scheduler.drainAll(config.shutdownTimeoutMs)
+      // One last look: a directory removed a moment ago must not pass for a clean shutdown.
+      await watch.check()
+      watch.stop()
+      // A store that is gone can take nothing more: no point waiting for the timeout.
+      let drained = health.lost ? false : await scheduler.drainAll(config.shutdownTimeoutMs)
+      let reason: string | null = drained ? null : (health.fault?.message ?? `the rings could not be drained within ${config.shutdownTimeoutMs} ms`)
       const pendingBytes = rings.reduce((n, r) => n + r.used(), 0)
-      if (!drained) acks.failAll() // durable requests still waiting hear "not stored" (503), never a false 202
       scheduler.stop()
       // Committed transactions are in the OS page cache; make them durable before saying goodbye.
       // `sync` (mdb_env_sync) exists on the environment but is missing from lmdb-js's typings.
-      await new Promise<void>((resolve) => (store.env as unknown as { sync(cb: () => void): void }).sync(() => resolve()))
+      const syncError = await new Promise<unknown>((resolve) =>
+        (store.env as unknown as { sync(cb: (err?: unknown) => void): void }).sync((err) => resolve(err ?? null)),
+      ).catch((err: unknown) => err)
+      if (syncError) {
+        drained = false
+        reason = `flushing the store to disk failed: ${(syncError as Error).message ?? String(syncError)}`
+      }
+      await watch.check()
+      if (health.lost) {
+        drained = false
+        reason = health.fault!.message
+      }
+      // Counted before the pool closes (no task runs on the rings any more): what the log line reports.
+      const unstored = drained ? { events: 0, drops: 0 } : countUnstored(ringBuffers)
+      const notStoredRequests = drained ? 0 : acks.failAll() // durable requests hear "not stored" (503), never a false 202
       await pool.close({ force: !drained })
       // Force-closes keep-alive connections; present in this uWS build, missing from its typings.
       ;(app as unknown as { close(): void }).close()
       await store.close()
-      return { drained, pendingBytes }
+      return { drained, pendingBytes, unstored, notStoredRequests, reason }
     },
   }
 }

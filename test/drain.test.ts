@@ -79,7 +79,7 @@ test('20,000 events over 4 lanes are stored exactly once, rollups equal a recoun
   expect([...four.uniques.keys()]).toEqual([...one.uniques.keys()])
 })
 
-test('a drain worker never creates the store: with its directory gone, its task fails at once and nothing is made', async () => {
+test('a drain worker never creates the store: with its directory gone, its task answers the STORE_GONE fault at once and nothing is made', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const missing = join(dir.path, 'gone', 'data')
@@ -89,10 +89,14 @@ test('a drain worker never creates the store: with its directory gone, its task 
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings, sessionTables: [createSessionTable(1 << 4)], dataPath: missing },
+    workerData: { rings, sessionTables: [createSessionTable(1 << 4)], dataPath: missing, identity: { dev: '1', ino: '1' } },
   })
   try {
-    await expect(pool.run({ segments: [{ lane: 0, from: 0, to: 0 }], sync: false })).rejects.toThrow(/is gone/)
+    // A fault is an answer (the segment stays in its ring), not a crash of the task or the worker.
+    const outcome = await pool.run({ segments: [{ lane: 0, from: 0, to: 0 }], sync: false })
+    expect(outcome).toEqual({ failed: { code: 'STORE_GONE', message: expect.stringMatching(/gone/), sticky: true } })
+    const admin = await pool.run({ op: 'probeWrite', args: { now: 1 } }, { name: 'admin' })
+    expect(admin).toMatchObject({ ok: false, error: { status: 503, body: { code: 'storage_unavailable' } }, fault: { code: 'STORE_GONE' } })
     expect(existsSync(join(dir.path, 'gone'))).toBe(false)
   } finally {
     await pool.destroy()

@@ -12,6 +12,7 @@ import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { DrainScheduler } from '../src/drain/scheduler.js'
 import type { DrainResult } from '../src/drain/protocol.js'
 import { openStore } from '../src/store/open.js'
+import { readIdentity } from '../src/store/identity.js'
 import { createSite } from '../src/store/sites.js'
 import { ROOT, tempDataDir } from './helpers/server.js'
 
@@ -34,7 +35,7 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath: dir.path },
+    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath: dir.path, identity: readIdentity(dir.path) },
   })
   const order: number[] = []
   let tasks = 0
@@ -51,6 +52,7 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
           scheduler.kick()
         } else resolve()
       },
+      onFault: (fault) => reject(new Error(fault.message)),
       onFailure: (_lane, err) => reject(err),
     })
   })

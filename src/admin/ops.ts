@@ -47,6 +47,15 @@ function requireRole(store: Store, userId: string, siteId: string, needed: Role)
 }
 
 export const adminOps = {
+  /**
+   * The smallest write there is, for the server's health (src/ops/store-health.ts): while the store is
+   * degraded and no drain is retrying, it tells when writes succeed again.
+   */
+  probeWrite(store: Store, a: { now: number }): { ok: true } {
+    store.meta.put('write_probe_at', a.now)
+    return { ok: true }
+  },
+
   /** The first user (refused once any user exists), signed in at once. */
   initialUser(store: Store, a: { email: string; passwordHash: string; login: NewSession }): PublicUser {
     const user = createUserInTransaction(store, a.email, a.passwordHash, true)

@@ -1,11 +1,14 @@
 /**
  * Runs one admin op (./ops.ts) in one LMDB write transaction, in a drain worker. Expected refusals come
- * back as data (`{ ok: false, error }`) — the transaction rolled back; anything else is a bug and is
- * re-thrown, so the caller answers 500 and logs it.
+ * back as data (`{ ok: false, error }`) — the transaction rolled back; so do storage faults (a full
+ * disk, a vanished data directory: `storage_unavailable`, with the fault for the server's health); anything
+ * else is a bug and is re-thrown, so the caller answers 500 and logs it.
  * @module
  */
 import type { Store } from '../store/open.js'
-import type { HttpError } from '../http/errors.js'
+import { Errors, type HttpError } from '../http/errors.js'
+import { StorageFaultError, storageFaultOf, type StorageFault } from '../store/faults.js'
+import type { StoreGuard } from '../store/identity.js'
 import { adminOps, type AdminOpName } from './ops.js'
 import { refusalOf } from './refusal.js'
 
@@ -15,17 +18,28 @@ export interface AdminMessage {
   args: unknown
 }
 
-export type AdminReply = { ok: true; value: unknown } | { ok: false; error: HttpError }
+export type AdminReply = { ok: true; value: unknown } | { ok: false; error: HttpError; fault?: StorageFault }
 
-export function runAdmin(store: Store, message: AdminMessage): AdminReply {
+/**
+ * `store` is a function: opening the store can itself fail (its directory is gone), and that is a fault
+ * to answer, not a crash. `guard` is checked before and after the commit (src/store/identity.ts).
+ */
+export function runAdmin(store: () => Store, message: AdminMessage, guard: StoreGuard | null = null): AdminReply {
   const op = adminOps[message.op] as ((store: Store, args: unknown) => unknown) | undefined
   if (typeof op !== 'function' || !Object.hasOwn(adminOps, message.op)) throw new Error(`unknown admin op ${JSON.stringify(message.op)}`)
   try {
-    const value = store.env.transactionSync(() => op(store, message.args))
+    const before = guard?.check()
+    if (before) throw new StorageFaultError(before)
+    const s = store()
+    const value = s.env.transactionSync(() => op(s, message.args))
+    const after = guard?.check()
+    if (after) throw new StorageFaultError(after)
     return { ok: true, value }
   } catch (err) {
     const error = refusalOf(err)
-    if (error === null) throw err
-    return { ok: false, error }
+    if (error !== null) return { ok: false, error }
+    const fault = storageFaultOf(err, guard?.path ?? '')
+    if (fault !== null) return { ok: false, error: Errors.storageUnavailable(), fault }
+    throw err
   }
 }

@@ -5,7 +5,7 @@
  */
 import { ConfigError, helpText, loadConfig } from '../config/load.js'
 import { createLogger, flushLogger } from '../ops/logger.js'
-import { startServer } from '../server.js'
+import { startServer, type CloseOutcome } from '../server.js'
 import { openStore } from '../store/open.js'
 import { createSite, getSite, getSiteByDomain, listSites, setSiteFilters, SiteError } from '../store/sites.js'
 import { recount } from '../store/recount.js'
@@ -59,6 +59,14 @@ function help(): string {
     .join('\n')
 }
 
+/** The last line of a shutdown that could not store everything: what was lost, and why. */
+function shutdownLossLine(o: CloseOutcome): string {
+  const parts = [`shutdown: ${o.unstored.events} acknowledged event(s) were NOT stored`]
+  if (o.unstored.drops > 0) parts.push(`nor the counts of ${o.unstored.drops} dropped event(s)`)
+  if (o.notStoredRequests > 0) parts.push(`${o.notStoredRequests} durable request(s) among them were answered 503 not_stored`)
+  return `${parts.join('; ')} (${o.reason ?? 'unknown reason'})`
+}
+
 async function serve(argv: string[]): Promise<void> {
   const { config } = loadConfig(argv)
   const logger = createLogger(config.logLevel)
@@ -75,7 +83,7 @@ async function serve(argv: string[]): Promise<void> {
     logger.info({ signal }, 'shutting down: draining the rings into LMDB')
     const outcome = await server.close()
     if (outcome.drained) logger.info(outcome, 'shutdown complete: everything acknowledged is stored')
-    else logger.error(outcome, 'shutdown timed out: events in the rings were NOT stored')
+    else logger.error(outcome, shutdownLossLine(outcome))
     flushLogger(logger)
     process.exit(outcome.drained ? 0 : 1)
   }

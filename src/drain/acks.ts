@@ -41,8 +41,15 @@ export class DurableAcks {
     for (const w of queue.splice(0, n)) w.done(true)
   }
 
-  /** Shutdown gave up: everyone still waiting hears that their events were not stored. */
-  failAll(): void {
-    for (const queue of this.#lanes) for (const w of queue.splice(0)) w.done(false)
+  /** Shutdown gave up: everyone still waiting hears that their events were not stored. Returns how many. */
+  failAll(): number {
+    let n = 0
+    for (const queue of this.#lanes) {
+      for (const w of queue.splice(0)) {
+        w.done(false)
+        n++
+      }
+    }
+    return n
   }
 }

@@ -2,6 +2,8 @@
  * What the main thread and the drain workers say to each other through Piscina.
  * @module
  */
+import type { StorageFault } from '../store/faults.js'
+import type { StoreIdentity } from '../store/identity.js'
 
 /** Handed to every drain worker once, as Piscina `workerData`. */
 export interface DrainWorkerData {
@@ -10,6 +12,8 @@ export interface DrainWorkerData {
   /** One open-session table per lane (src/sessions/table.ts). */
   sessionTables: SharedArrayBuffer[]
   dataPath: string
+  /** The data file the server opened: workers check it around every commit (src/store/identity.ts). */
+  identity: StoreIdentity
 }
 
 /** The records of lane `lane` between two ring positions: [from, to). */
@@ -53,4 +57,14 @@ export interface DrainResult {
    * starts a session of its own (visits over-counted, never events lost).
    */
   untrackedSessions: number
+  /** Committed, but the store is in trouble (its flush to disk failed): the server is degraded. */
+  fault?: StorageFault
 }
+
+/** Nothing was committed (or it went where nobody will read it): the segments stay in their rings. */
+export interface DrainFailure {
+  failed: StorageFault
+}
+
+/** What a drain task resolves with; anything else (a bug) rejects it. */
+export type DrainOutcome = DrainResult | DrainFailure

@@ -10,15 +10,20 @@
  * LINGER_MS; up to `maxInFlight` tasks (one per worker) share the lanes when rings start to fill (`#filling`).
  *
  * A failed task (a worker died, the disk is full) is retried with backoff and nothing is released: the
- * records stay in the ring, and when the ring fills the HTTP thread answers 503 — refused, not lost.
+ * records stay in the ring. A storage fault also makes the server refuse new events at once
+ * (src/ops/store-health.ts); otherwise, when the ring fills, the HTTP thread answers 503 — refused, not lost.
  * @module
  */
 import type { Piscina } from 'piscina'
 import type { RingWriter } from '../ring/index.js'
-import type { DrainResult, DrainTask, Segment } from './protocol.js'
+import type { DrainOutcome, DrainResult, DrainTask, Segment } from './protocol.js'
+import type { StorageFault } from '../store/faults.js'
 
 export interface DrainListener {
   onDrained(result: DrainResult): void
+  /** The store could not take the task's segments (a full disk, a vanished directory): they stay in their rings. */
+  onFault(fault: StorageFault, lanes: number[]): void
+  /** A task failed for any other reason (a bug, a worker that died); the segments stay in their rings too. */
   onFailure(lane: number, error: unknown, attempt: number): void
 }
 
@@ -162,25 +167,36 @@ export class DrainScheduler {
     const states = task.segments.map((s) => this.#lanes[s.lane]!)
     for (const state of states) state.inFlight = true
     this.#inFlight++
+    const failed = (): void => {
+      for (const state of states) {
+        state.failures++
+        const backoff = Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(state.failures, 10))
+        state.retryAt = Date.now() + backoff
+        if (state.retryTimer) clearTimeout(state.retryTimer)
+        state.retryTimer = setTimeout(() => {
+          state.retryTimer = null
+          // The timer firing is the permission to retry: timers run on a monotonic clock and may fire a
+          // millisecond before Date.now() reaches retryAt, and then the lane was never retried at all
+          // (seen with ingest refused while the store was degraded: nothing else kicked the scheduler).
+          state.retryAt = 0
+          this.kick()
+        }, backoff)
+      }
+      this.#finish(states)
+    }
     this.pool.run(task).then(
-      (result: DrainResult) => {
-        for (const { lane, to } of result.segments) this.rings[lane]!.release(to)
+      (outcome: DrainOutcome) => {
+        if ('failed' in outcome) {
+          failed()
+          return this.listener.onFault(outcome.failed, task.segments.map((s) => s.lane))
+        }
+        for (const { lane, to } of outcome.segments) this.rings[lane]!.release(to)
         for (const state of states) state.failures = 0
         this.#finish(states)
-        this.listener.onDrained(result)
+        this.listener.onDrained(outcome)
       },
       (error: unknown) => {
-        for (const state of states) {
-          state.failures++
-          const backoff = Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(state.failures, 10))
-          state.retryAt = Date.now() + backoff
-          if (state.retryTimer) clearTimeout(state.retryTimer)
-          state.retryTimer = setTimeout(() => {
-            state.retryTimer = null
-            this.kick()
-          }, backoff)
-        }
-        this.#finish(states)
+        failed()
         for (const { lane } of task.segments) this.listener.onFailure(lane, error, this.#lanes[lane]!.failures)
       },
     )

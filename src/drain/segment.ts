@@ -18,6 +18,8 @@ import { SESSION_TIMEOUT_MS } from '../sessions/session.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { VisitorCache } from '../identity/visitor-cache.js'
 import type { DrainResult, DrainTask } from './protocol.js'
+import { commitFaultOf, StorageFaultError, type StorageFault } from '../store/faults.js'
+import type { StoreGuard } from '../store/identity.js'
 
 /** Sites are re-read after this long, so a deleted or changed site is noticed. */
 const SITE_CACHE_MS = 5_000
@@ -36,6 +38,12 @@ export class SegmentDrainer {
     private readonly store: Store,
     private readonly rings: RingReader[],
     sessionTables: SharedArrayBuffer[] = rings.map(() => createSessionTable()),
+    /**
+     * Checked before and after every commit: a store whose data directory vanished still takes commits
+     * (LMDB holds its files open), into a file nobody will read again (src/store/identity.ts). The
+     * server passes one; in-process tools and benches have no one else's directory to lose.
+     */
+    private readonly guard: StoreGuard | null = null,
   ) {
     this.#interner = new Interner(store)
     if (sessionTables.length !== rings.length) throw new Error(`${sessionTables.length} session tables for ${rings.length} lanes`)
@@ -78,7 +86,14 @@ export class SegmentDrainer {
     }
   }
 
+  /**
+   * Throws a {@link StorageFaultError} (or lmdb-js's commit error) when nothing was committed — or when
+   * the commit went into a data file the server no longer reaches; then the caller must not release the
+   * segment. Resolves with `fault` set when the commit holds but its flush to disk failed.
+   */
   async drain(task: DrainTask): Promise<DrainResult> {
+    const before = this.guard?.check()
+    if (before) throw new StorageFaultError(before)
     const dropped: Record<string, number> = {}
     const drop = (reason: string) => (dropped[reason] = (dropped[reason] ?? 0) + 1)
     const items: Item[] = []
@@ -113,16 +128,33 @@ export class SegmentDrainer {
       this.#interner.committed()
       for (const lane of begun) tables[lane]!.end(outcome.logs.get(lane) ?? null)
     } catch (err) {
+      // Handled now, read by the caller (src/store/faults.ts commitFaultOf): never an unhandled rejection.
+      ;(err as { commitError?: Promise<unknown> } | null)?.commitError?.catch(() => {})
       this.#interner.aborted()
       this.#visitors.clear()
       for (const lane of begun) tables[lane]!.rollback()
       throw err
     }
     const commitMs = performance.now() - started
-    if (task.sync) await this.store.env.flushed
+    let flushed = task.sync
+    let fault: StorageFault | null = null
+    if (task.sync) {
+      // Committed but not on disk: the segment is released (committing it again would count it twice),
+      // and durable answers wait for a later flush that succeeds (src/drain/acks.ts).
+      try {
+        await this.store.env.flushed
+      } catch (err) {
+        flushed = false
+        fault = (await commitFaultOf(err, this.guard?.path ?? '')) ?? { code: 'EIO', message: `flushing the store failed: ${(err as Error).message}`, sticky: false }
+      }
+    }
+    const after = this.guard?.check()
+    if (after) throw new StorageFaultError(after)
     const { stored, counters, active } = outcome
     if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
     for (const s of segments) s.openSessions = tables[s.lane]!.size
-    return { segments, stored, dropped, counters, commitMs, flushed: task.sync, active, untrackedSessions: outcome.untracked }
+    const result: DrainResult = { segments, stored, dropped, counters, commitMs, flushed, active, untrackedSessions: outcome.untracked }
+    if (fault) result.fault = fault
+    return result
   }
 }

@@ -28,6 +28,9 @@ export interface HttpError {
   headers?: Record<string, string>
 }
 
+/** Seconds a client is told to wait while the store cannot write (the health probe runs every second). */
+export const STORAGE_RETRY_AFTER_S = 5
+
 function make(status: number, code: string, message: string, fields?: FieldIssue[]): HttpError {
   const body: ErrorBody = { code, message }
   if (fields && fields.length > 0) {
@@ -68,6 +71,15 @@ export const Errors = {
   ringFull: () => ({
     ...make(503, 'ingest_queue_full', 'The ingest queue is full; the event was not accepted. Retry shortly.'),
     headers: { 'Retry-After': '1' },
+  }),
+  /**
+   * The store cannot write (a full disk, an I/O error, a vanished data directory: src/ops/store-health.ts):
+   * refused at once rather than queued in memory for a disk that may not come back. The cause is in the
+   * log and /readyz, not here: an anonymous client learns nothing about the server's disks.
+   */
+  storageUnavailable: () => ({
+    ...make(503, 'storage_unavailable', 'The server cannot store data right now; nothing was accepted. Retry later.'),
+    headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_S) },
   }),
   shuttingDown: () => ({
     ...make(503, 'shutting_down', 'The server is shutting down; the event was not accepted. Retry shortly.'),

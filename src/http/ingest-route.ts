@@ -38,6 +38,8 @@ export interface IngestContext {
   published(): void
   /** True once shutdown began: new events are refused with 503 rather than risked. */
   isClosing(): boolean
+  /** False while the store cannot write (src/ops/store-health.ts): new events are refused at once with 503. */
+  storeWritable(): boolean
   now(): number
 }
 
@@ -96,6 +98,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     const receivedAt = ctx.now()
 
     if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)
+    if (!ctx.storeWritable()) return fail(res, origin, Errors.storageUnavailable())
     const waitMs = ctx.limiter.admit(limiterKeyBytes(ip))
     if (waitMs > 0) {
       ctx.metrics.rateLimited.inc()

@@ -41,6 +41,8 @@ export interface ServerIngestContext {
   batchMaxBytes: number
   published(): void
   isClosing(): boolean
+  /** False while the store cannot write (src/ops/store-health.ts): new events are refused at once with 503. */
+  storeWritable(): boolean
   now(): number
 }
 
@@ -89,6 +91,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
     }
 
     if (ctx.isClosing()) return fail(Errors.shuttingDown(), true)
+    if (!ctx.storeWritable()) return fail(Errors.storageUnavailable())
     const caller = auth.resolve(authorization, apiKey)
     if (!caller) return fail(Errors.tokenRequired())
     const waitMs = ctx.limiter.admit(caller.key)

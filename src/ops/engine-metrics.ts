@@ -22,6 +22,10 @@ export function createEngineMetrics() {
     ),
     drainTasks: registry.counter('hitring_drain_tasks_total', 'Drain tasks completed'),
     drainFailures: registry.counter('hitring_drain_failures_total', 'Drain tasks that failed and were retried'),
+    storeDegraded: registry.counter(
+      'hitring_store_degraded_total',
+      'Times the store stopped taking writes (or the cause changed), by fault code: ENOSPC, EIO, EROFS, STORE_GONE…',
+    ),
     batchSize: registry.histogram('hitring_drain_batch_events', 'Events per drain task (LMDB transaction)', [
       1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000,
     ]),

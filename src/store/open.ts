@@ -31,6 +31,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { open, type Database, type Key, type RootDatabase } from 'lmdb'
+import { StoreGoneError } from './faults.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -77,7 +78,7 @@ export interface OpenStoreOptions {
 export function openStore(options: OpenStoreOptions): Store {
   if (options.create === false) {
     // lmdb-js makes a missing directory itself (recursively, so it would hang the same way): check first.
-    if (!existsSync(options.path)) throw new Error(`hitring: the store ${options.path} is gone (it is not created here)`)
+    if (!existsSync(options.path)) throw new StoreGoneError(`the data directory ${options.path} is gone (a worker never creates it)`)
   } else if (!options.readOnly) mkdirSync(options.path, { recursive: true })
   const env = open({
     path: options.path,

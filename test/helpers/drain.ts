@@ -13,6 +13,7 @@ import { openStore, type Store } from '../../src/store/open.js'
 import { eventLane } from '../../src/http/lane.js'
 import { createSessionTable } from '../../src/sessions/table.js'
 import { ROOT } from './server.js'
+import { readIdentity } from '../../src/store/identity.js'
 
 export interface TestEvent {
   ts: number
@@ -33,12 +34,13 @@ export async function drainEvents(dataPath: string, events: TestEvent[], workers
     maxThreads: workers,
     concurrentTasksPerWorker: 2,
     atomics: 'disabled',
-    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath },
+    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath, identity: readIdentity(dataPath) },
   })
   const results: DrainResult[] = []
   let failure: unknown = null
   const scheduler = new DrainScheduler(pool, rings, workers * 2, {
     onDrained: (r) => results.push(r),
+    onFault: (fault) => (failure = new Error(fault.message)),
     onFailure: (_lane, err) => (failure = err),
   })
   try {
