@@ -72,7 +72,6 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The data file just opened: workers and a timer check that the path still leads to it (src/store/identity.ts).
   const identity = readIdentity(config.dataPath)
   const metrics = createEngineMetrics()
-  const health = new StoreHealth(logger, (code) => metrics.storeDegraded.inc({ code }))
   const laneBytes = Math.max(1 << 16, config.ringBytes / LANES)
   const ringBuffers = Array.from({ length: LANES }, () => createRing(laneBytes))
   const rings = ringBuffers.map((sab) => new RingWriter(sab))
@@ -86,6 +85,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     { limiterId: SERVER_INGEST_LIMITER },
   )
   const acks = new DurableAcks(LANES)
+  // Durable requests still waiting when the store is lost for good would wait for ever: they hear now
+  // that their events were not stored (503 not_stored), as they would at shutdown.
+  const health = new StoreHealth(logger, (fault) => {
+    metrics.storeDegraded.inc({ code: fault.code })
+    if (fault.sticky) acks.failAll()
+  })
   const idempotency = new IdempotencyIndex(store, LANES)
 
   const sessionTables = ringBuffers.map(() => createSessionTable(Math.max(16, config.sessionSlots / LANES)))

@@ -18,8 +18,8 @@ export class StoreHealth {
 
   constructor(
     private readonly logger: Logger,
-    /** Told each time the store stops taking writes (or the cause changes), for /metrics. */
-    private readonly onDegraded: (code: string) => void = () => {},
+    /** Told each time the store stops taking writes (or the cause changes). */
+    private readonly onDegraded: (fault: StorageFault) => void = () => {},
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -45,7 +45,7 @@ export class StoreHealth {
     if (current !== null && current.code === fault.code && current.sticky === fault.sticky) return
     if (current === null) this.#since = this.now()
     this.#fault = fault
-    this.onDegraded(fault.code)
+    this.onDegraded(fault)
     this.logger.error(
       { code: fault.code, sticky: fault.sticky, where },
       `store not writable: ${fault.message}. New events and API writes are refused with 503 storage_unavailable; ` +
