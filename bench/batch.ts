@@ -6,6 +6,7 @@
  *        BENCH_WORKERS (server default)
  * Targets (reported, not asserted): ≥ 250,000 events/s committed, ≥ 0.6 × raw LMDB.
  */
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
@@ -40,12 +41,16 @@ async function json(url: string, body: unknown, cookie = ''): Promise<{ status: 
 
 async function hitringRun(cli: string): Promise<{ eventsPerSec: number; cpuUsPerEvent: number; stored: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hitring-batch-'))
-  const args = ['serve', '-data-path', join(dataDir, 'data'), '-http-addr', '127.0.0.1:0', '-server-ingest-rate', '1000000', '-server-ingest-burst', '1000000']
+  const dataPath = join(dataDir, 'data')
+  const args = ['serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', '-server-ingest-rate', '1000000', '-server-ingest-burst', '1000000']
   if (process.env.BENCH_WORKERS) args.push('-workers', process.env.BENCH_WORKERS)
   const t = await startTarget(cli, args, PROFILE_DIR ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] } : {})
   try {
     const base = `http://127.0.0.1:${t.port}`
-    const { cookie } = await json(`${base}/api/initial-user`, { email: 'bench@example.test', password: 'benchmark password' })
+    // The one-time set-up token, as an operator gets it again: `hitring setup-url` prints a fresh link.
+    const link = execFileSync(process.execPath, [cli, 'setup-url', '-data-path', dataPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+    const setup_token = new URL(link.trim()).searchParams.get('token')
+    const { cookie } = await json(`${base}/api/initial-user`, { email: 'bench@example.test', password: 'benchmark password', setup_token })
     const site = (await json(`${base}/api/sites`, { domain: 'shop.example' }, cookie)).body
     const { token } = (await json(`${base}/api/user/api-clients`, { name: 'bench', site_roles: [{ site_id: site.id, role: 'editor' }] }, cookie)).body
     const bodies = Array.from({ length: BATCHES }, (_, b) => JSON.stringify(Array.from({ length: PER_BATCH }, (_, i) => item(b * PER_BATCH + i))))

@@ -30,6 +30,8 @@ import { StoreHealth } from './ops/store-health.js'
 import { watchStore } from './ops/store-watch.js'
 import { countUnstored, type Unstored } from './drain/unstored.js'
 import type { StorageFault } from './store/faults.js'
+import { issueSetupToken } from './admin/setup-link.js'
+import { setupLink } from './accounts/setup-token.js'
 
 /** Ring lanes. Fixed (not tied to the worker count) so a client maps to the same lane on any machine. */
 export const LANES = 4
@@ -51,6 +53,8 @@ export interface RunningServer {
    * `unstored` counts what was not (and the caller must say so loudly).
    */
   close(): Promise<CloseOutcome>
+  /** While no user exists: the one-time link that creates the first account (only for the start-up log). */
+  setupLink: string | null
 }
 
 export interface CloseOutcome {
@@ -238,6 +242,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     },
   )
 
+  // Committed before the port opens, so the link printed at start works from the first request.
+  const setupToken = await issueSetupToken(write, store, logger)
   const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
     const done = (token: us_listen_socket | false) =>
       token ? resolve(token) : reject(new Error(`cannot listen on ${config.host || '*'}:${config.port}`))
@@ -266,6 +272,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     port,
     publicUrl,
+    setupLink: setupToken === null ? null : setupLink(publicUrl, setupToken),
     async close() {
       closing = true
       clearInterval(pruneTimer)

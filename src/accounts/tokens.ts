@@ -1,8 +1,8 @@
 /**
- * Opaque bearer secrets: login sessions (the `hk_token` cookie) and API client tokens. 32 random bytes,
- * base64url, behind a short prefix that says what the token is (and lets secret scanners find leaked
- * ones). Only the SHA-256 of a token is stored: the tokens carry 256 bits of entropy, so a fast hash is
- * enough — a slow hash only matters for guessable secrets such as passwords.
+ * Opaque bearer secrets: login sessions (the `hk_token` cookie), API client tokens and the first-run
+ * set-up token. 32 random bytes, base64url, behind a short prefix that says what the token is (and lets
+ * secret scanners find leaked ones). Only the SHA-256 of a token is stored: the tokens carry 256 bits of
+ * entropy, so a fast hash is enough — a slow hash only matters for guessable secrets such as passwords.
  * @module
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -10,6 +10,8 @@ import { createHash, randomBytes } from 'node:crypto'
 export const TokenPrefix = {
   session: 'hrs_',
   apiClient: 'hrk_',
+  /** The one-time first-run token (./setup-token.ts). */
+  setup: 'hru_',
 } as const
 
 export function newToken(prefix: string): string {

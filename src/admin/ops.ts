@@ -9,7 +9,8 @@ import type { Store } from '../store/open.js'
 import { createSite, getSite, setSiteFilters, type SiteRecord } from '../store/sites.js'
 import { rebuildSiteRollups } from '../store/rebuild.js'
 import { Errors } from '../http/errors.js'
-import { createUserInTransaction, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
+import { createUserInTransaction, hasAnyUser, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
+import { deleteSetupTokenInTransaction, issueSetupTokenInTransaction, setupTokenHashMatches } from '../accounts/setup-token.js'
 import { putSessionInTransaction, pruneSessionsInTransaction, removeSessionInTransaction, type LoginSession } from '../accounts/login-sessions.js'
 import { putClientInTransaction, publicClient, removeClientInTransaction, type ApiClientRecord, type PublicApiClient } from '../accounts/api-clients.js'
 import { grantInTransaction, ownerCount, revokeInTransaction, roleOf, type SiteMember } from '../accounts/memberships.js'
@@ -56,11 +57,23 @@ export const adminOps = {
     return { ok: true }
   },
 
-  /** The first user (refused once any user exists), signed in at once. */
-  initialUser(store: Store, a: { email: string; passwordHash: string; login: NewSession }): PublicUser {
+  /**
+   * The first user (refused once any user exists), signed in at once. The set-up token is checked again
+   * here — `hitring setup-url` may have replaced it since the HTTP thread looked — and deleted with the
+   * user's creation, so it works once.
+   */
+  initialUser(store: Store, a: { email: string; passwordHash: string; setupTokenHash: string; login: NewSession }): PublicUser {
+    if (hasAnyUser(store)) throw new AdminRefusal(Errors.setupComplete())
+    if (!setupTokenHashMatches(store, a.setupTokenHash)) throw new AdminRefusal(Errors.invalidSetupToken(false))
     const user = createUserInTransaction(store, a.email, a.passwordHash, true)
+    deleteSetupTokenInTransaction(store)
     putSessionInTransaction(store, a.login.hash, { ...a.login.session, user_id: user.id })
     return publicUser(user)
+  },
+
+  /** A new set-up token (its hash; the token is made and printed by the caller) while no user exists. */
+  issueSetupToken(store: Store, a: { hash: string }): { issued: boolean } {
+    return { issued: issueSetupTokenInTransaction(store, a.hash) }
   },
 
   createSession(store: Store, a: NewSession): { ok: true } {

@@ -24,6 +24,14 @@ const password = z
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`)
 
 export const credentialsSchema = z.object({ email, password })
+export const initialUserSchema = credentialsSchema.extend({
+  // Optional here so that its absence is answered 403 invalid_setup_token (saying where to find it), not 400.
+  setup_token: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('The one-time token of the set-up link in the server\'s start-up log, or of `hitring setup-url`'),
+})
 export const loginSchema = z.object({
   // Any string: a malformed address is just a wrong one (same 401), not a hint.
   email: z.string().max(254),

@@ -1,5 +1,6 @@
 /**
- * The `hitring` command: `serve` (what `npm start` runs), `site add|list|filters`, `user add`, `verify`.
+ * The `hitring` command: `serve` (what `npm start` runs), `site add|list|filters`, `user add`, `setup-url`,
+ * `verify`.
  * The CLI writes to LMDB directly: it is its own process, not the HTTP thread.
  * @module
  */
@@ -12,6 +13,8 @@ import { recount } from '../store/recount.js'
 import { AccountError, createUserInTransaction, instanceOwner, userByEmail } from '../accounts/users.js'
 import { grantInTransaction } from '../accounts/memberships.js'
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/password.js'
+import { deleteSetupTokenInTransaction } from '../accounts/setup-token.js'
+import { setupUrl } from './setup-url.js'
 
 function takeOption(args: string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -75,7 +78,9 @@ async function serve(argv: string[]): Promise<void> {
     { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
     `hitring listening on ${server.publicUrl}`,
   )
-  logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/ (the first visit creates the first account)`)
+  // The only place the set-up token is ever logged: the operator's link to the first account.
+  if (server.setupLink) logger.info({ url: server.setupLink }, `dashboard: ${server.setupLink} (open it to create the first account; it works once)`)
+  else logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/`)
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -145,7 +150,11 @@ async function user(argv: string[]): Promise<void> {
   const passwordHash = await hashPassword(password)
   const store = openStore({ path: config.dataPath })
   try {
-    const created = store.env.transactionSync(() => createUserInTransaction(store, email, passwordHash, false))
+    const created = store.env.transactionSync(() => {
+      const user = createUserInTransaction(store, email, passwordHash, false)
+      if (user.instance_owner) deleteSetupTokenInTransaction(store) // set-up is complete: its link dies with it
+      return user
+    })
     // Never the password, not even its hash.
     console.log(JSON.stringify({ id: created.id, email: created.email, instance_owner: created.instance_owner }))
   } finally {
@@ -173,6 +182,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') await serve(args)
     else if (command === 'site') site(args)
     else if (command === 'user') await user(args)
+    else if (command === 'setup-url') await setupUrl(args)
     else if (command === 'verify') verify(args)
     else throw new ConfigError(`unknown command ${JSON.stringify(command)} (see --help)`)
   } catch (err) {

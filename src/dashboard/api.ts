@@ -89,7 +89,8 @@ const site = (id: string) => `sites/${encodeURIComponent(id)}`
 
 export const api = {
   me: () => request<User>('GET', 'me', { quiet401: true }),
-  initialUser: (email: string, password: string) => request<{ user: User }>('POST', 'initial-user', { body: { email, password }, quiet401: true }),
+  initialUser: (email: string, password: string, setupToken: string) =>
+    request<{ user: User }>('POST', 'initial-user', { body: { email, password, setup_token: setupToken }, quiet401: true }),
   login: (email: string, password: string, remember: boolean) =>
     request<{ status: 'ok' }>('POST', 'login', { body: { email, password, remember_me: remember }, quiet401: true }),
   logout: () => request<{ status: 'ok' }>('POST', 'logout', { quiet401: true }),

@@ -18,7 +18,7 @@ import { currentPath, currentSearch, matchRoute, navigate, onNavigate, startRout
 import { forgetSession, loadMe, loadSites, state } from './state.js'
 import { watchSystemScheme } from './theme.js'
 import { errorBox } from './ui.js'
-import { loginPage, setupPage } from './pages/auth.js'
+import { loginPage, setupPage, setupPath } from './pages/auth.js'
 import type { PageContext, SitePageContext } from './pages/context.js'
 import { show404 } from './pages/common.js'
 import { eventsPage } from './pages/events.js'
@@ -90,7 +90,7 @@ async function render(firstLoad = false): Promise<void> {
   }
   if (!state.me) {
     const here = currentPath() + search
-    return navigate(state.setupNeeded ? '/setup' : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true })
+    return navigate(state.setupNeeded ? setupPath(search) : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true })
   }
   const f = ensureFrame()
   const ctx = { ...base, root: f.content }

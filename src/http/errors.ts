@@ -108,6 +108,15 @@ export const Errors = {
   unknownMember: (userId: string) =>
     make(404, 'unknown_member', `The user ${JSON.stringify(userId)} has no role on the site`, [{ field: 'user_id', message: 'not a member' }]),
   setupComplete: () => make(409, 'setup_complete', 'The first user exists already; sign in with POST /api/login'),
+  /** The first user needs the one-time token of the set-up link that only the server's operator sees. */
+  invalidSetupToken: (missing: boolean) =>
+    make(
+      403,
+      'invalid_setup_token',
+      `${missing ? 'Creating the first account needs the set-up token' : 'This set-up token is wrong or no longer valid'}: open the set-up link ` +
+        "printed in the server's start-up log (dashboard: …/setup?token=…), or run `hitring setup-url` for a new one",
+      [{ field: 'setup_token', message: missing ? 'required' : 'wrong or no longer valid' }],
+    ),
   /** A site always keeps one owner: only an owner may share, re-zone or delete it. */
   lastOwner: () =>
     make(409, 'last_owner', 'This is the last owner of the site: make another member owner first (or delete the site)'),

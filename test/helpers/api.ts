@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { expect } from 'vitest'
-import { CLI, startServer, tempDataDir, type ServerProcess } from './server.js'
+import { CLI, setupToken, startServer, tempDataDir, type ServerProcess } from './server.js'
 import { send, type Answer } from './http.js'
 
 export const PASSWORD = 'correct horse battery'
@@ -72,9 +72,9 @@ export async function login(base: string, email: string, password = PASSWORD, re
   return sessionCookieOf(a)
 }
 
-/** The first user through the API; returns their session cookie. */
+/** The first user through the API, with the set-up token of the server's start-up log; returns their session cookie. */
 export async function initialUser(base: string, email = 'owner@example.test', password = PASSWORD): Promise<string> {
-  const a = await call(base, 'POST', '/api/initial-user', {}, { email, password })
+  const a = await call(base, 'POST', '/api/initial-user', {}, { email, password, setup_token: await setupToken(base) })
   expect(a.status, a.text).toBe(201)
   return sessionCookieOf(a)
 }

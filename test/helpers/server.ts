@@ -31,6 +31,22 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>
 }
 
+/** The servers started here, by URL, for {@link setupToken}. */
+const running = new Map<string, ServerProcess>()
+
+/**
+ * The one-time set-up token (for `POST /api/initial-user`) that the server at `url`, started by
+ * {@link startServer}, printed in its start-up log (`dashboard: …/setup?token=…`).
+ */
+export async function setupToken(url: string): Promise<string> {
+  const server = running.get(url)
+  if (!server) throw new Error(`no server started by startServer answers at ${url}`)
+  let token: string | undefined
+  const find = () => (token = /\/setup\?token=([\w-]+)/.exec(server.logs.join('\n'))?.[1]) !== undefined
+  await waitFor(find, 5000, `the set-up link in the start-up log of ${url}`)
+  return token!
+}
+
 export async function startServer(dataPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, [CLI, 'serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', ...args], {
     env: { ...process.env, ...env },
@@ -58,7 +74,7 @@ export async function startServer(dataPath: string, args: string[] = [], env: No
       reject(new Error(`server exited with ${code} before listening:\n${logs.join('\n')}`))
     })
   })
-  return {
+  const server: ServerProcess = {
     port,
     url: `http://127.0.0.1:${port}`,
     proc,
@@ -75,6 +91,9 @@ export async function startServer(dataPath: string, args: string[] = [], env: No
       return code
     },
   }
+  running.set(server.url, server)
+  void exited.then(() => running.get(server.url) === server && running.delete(server.url))
+  return server
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes (for effects that are asynchronous by design). */

@@ -2,6 +2,10 @@
  * Signing in and out: `POST /api/initial-user` (the first account), `POST /api/login`,
  * `POST /api/logout`, `GET /api/me`.
  *
+ * The first account needs the one-time set-up token (src/accounts/setup-token.ts) of the link the
+ * server's operator was shown — from loopback too: behind a reverse proxy every request comes from there.
+ * A missing or wrong token is refused before any scrypt work.
+ *
  * Login answers one 401 for an unknown e-mail and a wrong password, and spends the same scrypt work on
  * both (a dummy hash for unknown addresses), so neither the body nor the timing says which it was.
  * @module
@@ -13,9 +17,10 @@ import type { NewSession } from '../../admin/ops.js'
 import { dummyVerify, hashPassword, verifyPassword } from '../../accounts/password.js'
 import { newToken, TokenPrefix, tokenHash } from '../../accounts/tokens.js'
 import { hasAnyUser, publicUser, userByEmail } from '../../accounts/users.js'
+import { setupTokenMatches } from '../../accounts/setup-token.js'
 import { clearedSessionCookie, isHttps, sessionCookie } from '../cookies.js'
 import { route } from '../route.js'
-import { credentialsSchema, loginSchema, meSchema, statusOkSchema, userSchema } from '../schemas.js'
+import { initialUserSchema, loginSchema, meSchema, statusOkSchema, userSchema } from '../schemas.js'
 import type { ApiDeps } from '../types.js'
 
 /** A fresh session: the token for the cookie, and what is stored (its hash, never the token). */
@@ -34,14 +39,21 @@ export const authRoutes = [
     tag: 'accounts',
     access: 'public',
     limit: 'auth',
-    body: credentialsSchema,
-    responses: { 201: { description: 'Created; Set-Cookie: hk_token', schema: z.object({ user: userSchema }) }, 409: { description: 'A user exists already' } },
+    body: initialUserSchema,
+    responses: {
+      201: { description: 'Created; Set-Cookie: hk_token', schema: z.object({ user: userSchema }) },
+      403: { description: 'setup_token is missing, wrong or no longer valid (invalid_setup_token)' },
+      409: { description: 'A user exists already' },
+    },
     async handle({ body, deps }) {
-      // Checked again inside the write transaction; this early answer only saves a useless scrypt.
+      // Both checked again inside the write transaction; these early answers only save a useless scrypt.
       if (hasAnyUser(deps.store)) throw new ApiError(Errors.setupComplete())
+      const token = body.setup_token
+      if (token === undefined || token === '') throw new ApiError(Errors.invalidSetupToken(true))
+      if (!setupTokenMatches(deps.store, token)) throw new ApiError(Errors.invalidSetupToken(false))
       const passwordHash = await hashPassword(body.password)
       const s = openSession(deps, '', false)
-      const user = await deps.write('initialUser', { email: body.email, passwordHash, login: s.login })
+      const user = await deps.write('initialUser', { email: body.email, passwordHash, setupTokenHash: tokenHash(token), login: s.login })
       return { status: 201, body: { user }, headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) } }
     },
   }),

@@ -1,11 +1,13 @@
 /**
  * Signing in (`POST /api/login`) and the first run (`POST /api/initial-user`: the first account, which
- * owns every site of the server, signed in at once).
+ * owns every site of the server, signed in at once). The first run needs the one-time token of the set-up
+ * link that only the server's operator sees (`/setup?token=…`, in its start-up log or from
+ * `hitring setup-url`); without it, the page says where to find it.
  * @module
  */
 import { api, ApiError } from '../api.js'
 import { doc, type El } from '../dom.js'
-import { h } from '../h.js'
+import { h, type Kid } from '../h.js'
 import { icon } from '../icons.js'
 import { param } from '../range.js'
 import { href, matchRoute, navigate } from '../router.js'
@@ -63,7 +65,30 @@ export function loginPage(ctx: PageContext): El {
   return authCard('Sign in', 'Your privacy-first analytics, on your own server.', f, foot)
 }
 
-export function setupPage(_ctx: PageContext): El {
+/** `/setup`, keeping the set-up token of `search` (the link may have been opened at another path). */
+export function setupPath(search: string): string {
+  const token = param(search, 'token')
+  return token ? `/setup?token=${encodeURIComponent(token)}` : '/setup'
+}
+
+/** Where a set-up link comes from, after `lead` (why this page cannot create the account as it is). */
+const setupHelp = (lead: string): Kid[] => [
+  lead,
+  ' Open the link the server printed in its log at start (the line beginning with ',
+  h('code', null, 'dashboard:'),
+  '), or run ',
+  h('code', null, 'npx hitring setup-url'),
+  ' on the server for a new one.',
+]
+
+export function setupPage(ctx: PageContext): El {
+  doc.title = 'Set up · hitring'
+  const token = param(ctx.search, 'token')
+  const foot = h('p', { class: 'auth-foot' }, 'Cookie-less, privacy-first analytics: nothing personal is ever stored.')
+  if (!token) {
+    const help = h('div', { class: 'alert alert-warn', role: 'status' }, icon('alert'), h('p', { class: 'alert-body' }, setupHelp('Creating the first account needs the one-time set-up link.')))
+    return authCard('Welcome to hitring', 'Create the first account: it owns every site on this server.', help, foot)
+  }
   const email = field('E-mail', h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true }))
   const password = field('Password', h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '8' }), 'At least 8 characters.')
   const alert = formAlert()
@@ -75,10 +100,11 @@ export function setupPage(_ctx: PageContext): El {
       alert.append(h('a', { href: href('/login') }, 'Sign in instead'))
     }
   }
+  const explain = (err: unknown) => (err instanceof ApiError && err.code === 'invalid_setup_token' ? setupHelp('This set-up link is wrong or no longer valid.') : undefined)
   const f = apiForm(
-    { submit, alert, fields, onError },
+    { submit, alert, fields, onError, explain },
     async () => {
-      await api.initialUser(email.input.value.trim(), password.input.value)
+      await api.initialUser(email.input.value.trim(), password.input.value, token)
       state.setupNeeded = false
       await loadMe()
       navigate('/', { replace: true })
@@ -88,11 +114,5 @@ export function setupPage(_ctx: PageContext): El {
     password.wrap,
     submit,
   )
-  doc.title = 'Set up · hitring'
-  return authCard(
-    'Welcome to hitring',
-    'Create the first account: it owns every site on this server.',
-    f,
-    h('p', { class: 'auth-foot' }, 'Cookie-less, privacy-first analytics: nothing personal is ever stored.'),
-  )
+  return authCard('Welcome to hitring', 'Create the first account: it owns every site on this server.', f, foot)
 }
