@@ -5,7 +5,7 @@
  *
  * | database      | key (encoding)                               | value                              |
  * |---------------|----------------------------------------------|------------------------------------|
- * | `meta`        | string                                       | counters and schema version        |
+ * | `meta`        | string                                       | counters, schema version, the set-up token's SHA-256 (src/accounts/setup-token.ts) |
  * | `sites`       | site id (UUID string)                        | {@link SiteRecord}                 |
  * | `site_domains`| domain                                       | site id                            |
  * | `site_nums`   | site number (u32)                            | site id                            |
