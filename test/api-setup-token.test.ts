@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, expect, test } from 'vitest'
 import { CLI, setupToken, startServer, tempDataDir } from './helpers/server.js'
-import { call, expectError, GENEROUS, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
+import { addUser, call, expectError, GENEROUS, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
 import { hasAnyUser } from '../src/accounts/users.js'
 import { SETUP_TOKEN_KEY } from '../src/accounts/setup-token.js'
@@ -97,6 +97,14 @@ test('hitring setup-url once a user exists: "setup is complete; sign in at …",
   expect(r.stderr).toContain('setup is complete; sign in at https://stats.example.test/login')
   expect(r.stdout).toBe('')
   expect(withStore(api.dataPath, (s) => s.meta.get(SETUP_TOKEN_KEY))).toBeUndefined()
+})
+
+test('hitring user add of the first user deletes the set-up token too: its link is dead', async () => {
+  const api = await start()
+  const setup_token = await setupToken(api.url)
+  addUser(api.dataPath, 'cli@example.test')
+  expect(withStore(api.dataPath, (s) => s.meta.get(SETUP_TOKEN_KEY))).toBeUndefined()
+  expectError(await setUp(api.url, { setup_token }), 409, 'setup_complete')
 })
 
 test('hitring setup-url on a directory without a store: exit code 2, and no directory is made', () => {
