@@ -10,7 +10,7 @@ import { openStore, type Store } from '../store/open.js'
 import { issueSetupTokenInTransaction, newSetupToken, setupLink } from '../accounts/setup-token.js'
 import { tokenHash } from '../accounts/tokens.js'
 
-export const SETUP_URL_USAGE = 'usage: hitring setup-url [-data-path DIR] [-public-url URL] [-http-addr [host]:port]'
+const SETUP_URL_USAGE = 'usage: hitring setup-url [-data-path DIR] [-public-url URL] [-http-addr [host]:port]'
 
 export async function setupUrl(argv: string[]): Promise<void> {
   const { config, rest } = loadConfig(argv)
