@@ -2,7 +2,8 @@
  * An open event stream (`GET /api/sites/{id}/stream`) follows access: when its caller is removed from
  * the site, leaves it, signs out, has its API token deleted, or the site is deleted, the stream ends at
  * once — cleanly, and with no `stats` event after the revoking answer — while the other streams of the
- * site go on; a login session that expires with nothing written ends its streams at the next heartbeat.
+ * site go on. A login session that simply expires ends its streams at their next push (with no figures
+ * after the expiry) or, with nothing committed, at the next heartbeat.
  *
  * Each case watches a site of its own, so no commit of another case can push to it; "no `stats` after"
  * is shown by the owner's stream on the same site receiving the figures of events sent afterwards.
@@ -58,17 +59,17 @@ const hit = (site: string, domain: string) =>
   send(`${api.url}/ingest/event`, { body: JSON.stringify({ site_id: site, name: 'signup', url: `https://${domain}/` }), headers: { 'Content-Type': 'application/json' } })
 
 /**
- * After the revoking answer: the stream has ended cleanly, and sends nothing more — events sent now reach
- * the owner's stream of the same site as a fresh `stats`, never the revoked one.
+ * After the revoking answer: the stream ends cleanly with nothing written or committed since — so not at
+ * a later push, and well before its first heartbeat (15 s) — and sends nothing more: an event sent now
+ * reaches the owner's stream of the same site as a fresh `stats`, never the revoked one.
  */
 async function expectEndedWithNothingAfter(revoked: OpenedStream, ownerStream: OpenedStream, site: string, domain: string): Promise<void> {
   const seen = revoked.events.length
-  expect((await hit(site, domain)).status).toBe(202)
-  await waitFor(() => ownerStream.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the owner's stream to get the new figures")
   await waitFor(() => revoked.closed(), END_WAIT_MS, 'the revoked stream to end')
   expect(revoked.ended()).toBe(true) // the last chunk came: a clean end, not a reset
+  expect((await hit(site, domain)).status).toBe(202)
+  await waitFor(() => ownerStream.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the owner's stream to get the new figures")
   expect(revoked.events.length).toBe(seen)
-  expect(revoked.events.every((e) => e.data.kpis.visitors === 0)).toBe(true)
   expect(ownerStream.closed()).toBe(false)
 }
 
@@ -126,17 +127,29 @@ test('deleting the site ends every stream of it at once', async () => {
   expect(stream.ended() && ownerStream.ended()).toBe(true)
 })
 
-test('a login session that expires with nothing written ends its stream within the heartbeat', { timeout: HEARTBEAT_WAIT_MS + 15_000 }, async () => {
+test('a login session that expires: its stream ends at the next push with no figures after the expiry, or at the heartbeat', { timeout: HEARTBEAT_WAIT_MS + 15_000 }, async () => {
   const short = await startApiServer([...GENEROUS, '-auth-session-minutes', '0.05'])
   try {
     const cookie = await initialUser(short.url)
-    const site = (await createSite(short.url, cookie, 'expiring.example')).id
-    const stream = await watch(short.url, site, { cookie })
-    const seen = stream.events.length
-    await waitFor(() => stream.closed(), HEARTBEAT_WAIT_MS, 'the expired session\'s stream to end')
-    expect(stream.ended()).toBe(true)
-    expect(stream.events.length).toBe(seen)
-    // A heartbeat comment may have come before the expiry; nothing came after the end.
+    const remembered = await login(short.url, 'owner@example.test', undefined, true)
+    const [busy, quiet] = [(await createSite(short.url, cookie, 'busy.example')).id, (await createSite(short.url, cookie, 'quiet.example')).id]
+    const pushed = await watch(short.url, busy, { cookie })
+    const idle = await watch(short.url, quiet, { cookie })
+    const control = await watch(short.url, busy, { cookie: remembered })
+    await waitFor(async () => (await call(short.url, 'GET', '/api/me', { cookie })).status === 401, 10_000, 'the session to expire')
+    // A commit after the expiry: the remembered session's stream gets its figures, the expired one ends instead.
+    const sent = await send(`${short.url}/ingest/event`, { body: JSON.stringify({ site_id: busy, name: 'signup', url: 'https://busy.example/' }), headers: { 'Content-Type': 'application/json' } })
+    expect(sent.status).toBe(202)
+    await waitFor(() => control.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the remembered session's stream to get the new figures")
+    await waitFor(() => pushed.closed(), HEARTBEAT_WAIT_MS, "the expired session's stream to end")
+    expect(pushed.ended()).toBe(true)
+    expect(pushed.events.every((e) => e.data.kpis.visitors === 0)).toBe(true)
+    // Nothing written, nothing committed for the quiet site: the heartbeat's check ends its stream.
+    const seen = idle.events.length
+    await waitFor(() => idle.closed(), HEARTBEAT_WAIT_MS, "the quiet site's stream to end")
+    expect(idle.ended()).toBe(true)
+    expect(idle.events.length).toBe(seen)
+    expect(control.closed()).toBe(false)
   } finally {
     await short.stop()
   }

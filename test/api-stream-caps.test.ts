@@ -51,6 +51,7 @@ async function expectOpen(s: OpenedStream): Promise<void> {
 }
 
 async function expectTooMany(s: OpenedStream, cap: RegExp): Promise<void> {
+  expect(s.status).toBe(429) // before reading the body: an open stream's body never ends
   const text = await s.body()
   expectError({ status: s.status, headers: s.headers, text, json: () => JSON.parse(text) }, 429, 'too_many_streams')
   expect(JSON.parse(text).message).toMatch(cap)
