@@ -17,7 +17,10 @@ export const TAKES_ACCESS_AWAY = {
   createSession: false,
   /** Sign-out: the session's streams end. */
   deleteSession: true,
-  /** Only sessions past their expiry, which a check refuses already — but it does delete sessions. */
+  /**
+   * Deletes only sessions past their expiry, which every check refuses already (and the server's prune
+   * timer writes through its own writer, not this one); true so that a route calling it would re-check.
+   */
   pruneSessions: true,
   clearLegacySessions: false,
   createApiClient: false,

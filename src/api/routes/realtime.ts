@@ -7,8 +7,8 @@
  * A stream follows access: before every push and every heartbeat the caller is checked again — its
  * login session or API client still there and unexpired, its role on the site still at least viewer —
  * and the stream ends (the client sees it close, nothing more is sent) once it is not. Writes that take
- * access away end the streams at once (../revocation.ts); the heartbeat's check catches a session that
- * simply expired. Open streams are capped per user and per client IP (../streams.ts).
+ * access away end the streams at once (../revocation.ts); a session that simply expires ends its streams
+ * at their next push or heartbeat. Open streams are capped per user and per client IP (../streams.ts).
  * @module
  */
 import { z } from 'zod'
@@ -57,7 +57,8 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, allowed: () => boolean,
     timer = null
     if (!sse.open) return
     last = deps.now()
-    if (!allowed()) return sse.end() // signed out, token deleted, removed from the site, site deleted…
+    // allowed() renews the read snapshot, so the reads below also see the commit that woke this push.
+    if (!allowed()) return sse.end() // signed out, expired, token deleted, removed from the site, site deleted…
     const site: SiteRecord | undefined = getSite(deps.store, siteId)
     if (!site) return sse.end()
     try {
