@@ -12,6 +12,8 @@ import type { AdminWrite } from '../admin/writer.js'
 import type { StreamRegistry } from './streams.js'
 
 export const TAKES_ACCESS_AWAY = {
+  /** The store-health probe writes one meta key. */
+  probeWrite: false,
   /** Creates the first user and their session: nobody loses anything. */
   initialUser: false,
   createSession: false,
