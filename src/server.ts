@@ -218,6 +218,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       publicUrl: () => publicUrl,
       sessionMs: config.sessionMs,
       rememberMeMs: config.rememberMeMs,
+      streamCaps: { perUser: config.streamMaxPerUser, perIp: config.streamMaxPerIp },
       hub: realtime,
       logger,
       now: Date.now,

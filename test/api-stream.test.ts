@@ -3,9 +3,9 @@
  * within 2 s of an event sent over HTTP, at most one push per second however many commits arrive, and
  * a client that goes away is forgotten (the server keeps serving).
  */
-import { request, type IncomingMessage } from 'node:http'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { send } from './helpers/http.js'
+import { openStream } from './helpers/sse.js'
 import { call, createSite, expectError, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
 
 let api: ApiServer
@@ -21,38 +21,7 @@ afterAll(async () => {
   await api?.stop()
 })
 
-interface Received {
-  at: number
-  event: string
-  data: any
-}
-
-/** Opens the stream and collects its events as they arrive. */
-function openStream(): Promise<{ res: IncomingMessage; events: Received[]; raw: string[]; close(): void }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${api.url}/api/sites/${site}/stream`, { headers: { Cookie: `hk_token=${cookie}`, Accept: 'text/event-stream' } }, (res) => {
-      const events: Received[] = []
-      const raw: string[] = []
-      let buffer = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        raw.push(chunk)
-        buffer += chunk
-        let end: number
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end)
-          buffer = buffer.slice(end + 2)
-          const event = /^event: (.*)$/m.exec(block)?.[1]
-          const data = /^data: (.*)$/m.exec(block)?.[1]
-          if (event && data) events.push({ at: Date.now(), event, data: JSON.parse(data) })
-        }
-      })
-      resolve({ res, events, raw, close: () => req.destroy() })
-    })
-    req.on('error', (err) => ((err as NodeJS.ErrnoException).code === 'ECONNRESET' ? undefined : reject(err)))
-    req.end()
-  })
-}
+const openSiteStream = () => openStream(`${api.url}/api/sites/${site}/stream`, { Cookie: `hk_token=${cookie}` })
 
 const until = async (check: () => boolean, ms: number) => {
   const deadline = Date.now() + ms
@@ -64,12 +33,12 @@ const sendEvent = () =>
   send(`${api.url}/ingest/event`, { body: JSON.stringify({ site_id: site, name: 'signup', url: 'https://live.example/' }), headers: { 'Content-Type': 'application/json' } })
 
 test('headers, a first snapshot, and fresh KPIs within 2 s of an event', async () => {
-  const stream = await openStream()
+  const stream = await openSiteStream()
   try {
-    expect(stream.res.statusCode).toBe(200)
-    expect(stream.res.headers['content-type']).toMatch(/^text\/event-stream/)
-    expect(stream.res.headers['cache-control']).toBe('no-cache')
-    expect(stream.res.headers['x-accel-buffering']).toBe('no')
+    expect(stream.status).toBe(200)
+    expect(stream.headers['content-type']).toMatch(/^text\/event-stream/)
+    expect(stream.headers['cache-control']).toBe('no-cache')
+    expect(stream.headers['x-accel-buffering']).toBe('no')
     expect(await until(() => stream.events.length >= 1, 2000)).toBe(true)
     const first = stream.events[0]!
     expect(first.event).toBe('stats')
@@ -90,7 +59,7 @@ test('headers, a first snapshot, and fresh KPIs within 2 s of an event', async (
 })
 
 test('a burst of commits is coalesced: at most one push per second', async () => {
-  const stream = await openStream()
+  const stream = await openSiteStream()
   try {
     await until(() => stream.events.length >= 1, 2000)
     const start = Date.now()
@@ -111,7 +80,7 @@ test('a burst of commits is coalesced: at most one push per second', async () =>
 
 test('clients that go away are forgotten; the server keeps answering', async () => {
   for (let i = 0; i < 5; i++) {
-    const s = await openStream()
+    const s = await openSiteStream()
     s.close()
   }
   await sendEvent()
@@ -125,10 +94,9 @@ test('the stream needs credentials like every other route', async () => {
 })
 
 test('SIGTERM with a stream open ends it and exits 0', async () => {
-  const stream = await openStream()
+  const stream = await openSiteStream()
   await until(() => stream.events.length >= 1, 2000)
-  const ended = new Promise<void>((r) => stream.res.once('end', () => r()).once('close', () => r()))
   const code = await api.server.stop()
-  await ended
   expect(code).toBe(0)
+  expect(await until(() => stream.closed(), 5000)).toBe(true)
 })

@@ -37,6 +37,15 @@ test('every HitKeep name maps', () => {
   expect(config.trustedProxies.has(new Uint8Array([10, 1, 2, 3]))).toBe(true)
 })
 
+test('stream caps: 8 per user and 32 per IP by default; flags and HITKEEP_STREAM_MAX_PER_* set them; at least 1', () => {
+  expect(loadConfig([], {}).config).toMatchObject({ streamMaxPerUser: 8, streamMaxPerIp: 32 })
+  const env = { HITKEEP_STREAM_MAX_PER_USER: '3', HITKEEP_STREAM_MAX_PER_IP: '5' }
+  expect(loadConfig([], env).config).toMatchObject({ streamMaxPerUser: 3, streamMaxPerIp: 5 })
+  expect(loadConfig(['-stream-max-per-user', '4', '-stream-max-per-ip=6'], env).config).toMatchObject({ streamMaxPerUser: 4, streamMaxPerIp: 6 })
+  expect(() => loadConfig(['-stream-max-per-user', '0'], {})).toThrowError(/-stream-max-per-user/)
+  expect(() => loadConfig(['-stream-max-per-ip', '2.5'], {})).toThrowError(/-stream-max-per-ip.*whole number/)
+})
+
 test.each([
   [['-ingest-rate', 'fast'], /-ingest-rate \/ HITKEEP_INGEST_RATE_LIMIT \("fast"\)/],
   [['-ingest-burst', '2.5'], /-ingest-burst.*whole number/],

@@ -38,8 +38,13 @@ export function publicClient(store: Store, c: ApiClientRecord): PublicApiClient 
 
 export function clientOfToken(store: Store, token: string): ApiClientRecord | undefined {
   if (!looksLikeToken(token, TokenPrefix.apiClient)) return undefined
-  const key = store.apiTokens.get(tokenHash(token))
-  return key === undefined ? undefined : (store.apiClients.get(key) as ApiClientRecord | undefined)
+  const key = store.apiTokens.get(tokenHash(token)) as [string, string] | undefined
+  return key === undefined ? undefined : clientById(store, key[0], key[1])
+}
+
+/** One of a user's clients, or undefined (never created, or deleted). */
+export function clientById(store: Store, userId: string, clientId: string): ApiClientRecord | undefined {
+  return store.apiClients.get([userId, clientId]) as ApiClientRecord | undefined
 }
 
 /** A user's clients, oldest first. */
@@ -57,7 +62,7 @@ export function putClientInTransaction(store: Store, client: ApiClientRecord): v
 
 /** Inside a write transaction. Returns whether the user had such a client. */
 export function removeClientInTransaction(store: Store, userId: string, clientId: string): boolean {
-  const client = store.apiClients.get([userId, clientId]) as ApiClientRecord | undefined
+  const client = clientById(store, userId, clientId)
   if (!client) return false
   store.apiClients.remove([userId, clientId])
   store.apiTokens.remove(client.token_hash)

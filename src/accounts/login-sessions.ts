@@ -17,7 +17,12 @@ export interface LoginSession {
 /** The live session of a cookie token, or undefined (unknown, malformed, revoked or expired). */
 export function sessionOfToken(store: Store, token: string, now: number): LoginSession | undefined {
   if (!looksLikeToken(token, TokenPrefix.session)) return undefined
-  const session = store.authSessions.get(tokenHash(token)) as LoginSession | undefined
+  return liveSession(store, tokenHash(token), now)
+}
+
+/** The live session stored under a token's hash, or undefined (revoked or expired). */
+export function liveSession(store: Store, hash: string, now: number): LoginSession | undefined {
+  const session = store.authSessions.get(hash) as LoginSession | undefined
   return session && session.expires_at > now ? session : undefined
 }
 

@@ -7,12 +7,15 @@
  *
  * Site access: a site the caller has no role on answers exactly like a site that does not exist (404),
  * so ids cannot be probed; a visible site with too small a role answers 403.
+ *
+ * An answer that outlives its request (an event stream) asks {@link stillAllowed} again and again: the
+ * caller's credentials and role are read afresh each time, never trusted from when it started.
  * @module
  */
 import { Errors } from '../http/errors.js'
 import { ApiError } from '../admin/writer.js'
-import { clientOfToken } from '../accounts/api-clients.js'
-import { sessionOfToken } from '../accounts/login-sessions.js'
+import { clientById, clientOfToken } from '../accounts/api-clients.js'
+import { liveSession, sessionOfToken } from '../accounts/login-sessions.js'
 import { roleOf } from '../accounts/memberships.js'
 import { lowerRole, roleAtLeast, type Role } from '../accounts/roles.js'
 import { tokenHash } from '../accounts/tokens.js'
@@ -60,4 +63,26 @@ export function siteFor(store: Store, principal: Principal | null, siteId: strin
   if (!site || role === undefined) throw new ApiError(Errors.unknownSiteFor(siteId))
   if (!roleAtLeast(role, needed)) throw new ApiError(Errors.forbidden(needed))
   return { site, role }
+}
+
+/**
+ * The caller as the store has it now: the same login session (unexpired) or the same API client, with
+ * its user read afresh; undefined once the session was signed out or expired, or the client deleted.
+ */
+export function currentPrincipal(store: Store, p: Principal, now: number): Principal | undefined {
+  if (p.kind === 'session') {
+    const session = liveSession(store, p.tokenHash, now)
+    const user = session && userById(store, session.user_id)
+    return session && user ? { ...p, user, session } : undefined
+  }
+  const client = clientById(store, p.client.user_id, p.client.id)
+  const user = client && userById(store, client.user_id)
+  return client && user ? { kind: 'token', user, client } : undefined
+}
+
+/** Whether the caller, as the store has it now, still has at least `needed` on the site (which still exists). */
+export function stillAllowed(store: Store, p: Principal, siteId: string, needed: Role, now: number): boolean {
+  const current = currentPrincipal(store, p, now)
+  const role = current && getSite(store, siteId) ? roleOnSite(store, current, siteId) : undefined
+  return role !== undefined && roleAtLeast(role, needed)
 }

@@ -20,14 +20,15 @@ import { toHttpError } from './failure.js'
 import { writeReply } from './reply.js'
 import { parseQuery, readFacts } from './request.js'
 import type { Router } from './router.js'
-import { SseStream } from './sse.js'
+import type { SseStream } from './sse.js'
+import type { StreamRegistry } from './streams.js'
 import type { ApiDeps, JsonReply, Principal, Reply } from './types.js'
 import { check } from './validate.js'
 
 /** Request bodies of the API are small JSON documents. */
 export const API_BODY_LIMIT = 64 * 1024
 
-export function apiHandler(deps: ApiDeps, router: Router, streams: Set<SseStream>) {
+export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistry) {
   return (res: HttpResponse, req: HttpRequest): void => {
     const facts = readFacts(res, req, deps.trustedProxies)
     let aborted = false
@@ -54,12 +55,12 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: Set<SseStream
     const deliver = (reply: Reply): void => {
       if (aborted || answered) return
       if ('stream' in reply) {
+        const owner = { ...reply.watcher, ip: facts.ip }
+        const refused = streams.refusal(owner)
+        if (refused) return fail(refused)
         answered = true
-        const sse = (stream = new SseStream(res))
-        streams.add(sse)
-        sse.onClose(() => streams.delete(sse))
-        sse.start()
-        reply.stream(sse)
+        stream = streams.open(res, owner)
+        reply.stream(stream)
         return
       }
       send(reply)

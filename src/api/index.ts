@@ -1,6 +1,7 @@
 /**
  * The REST API (`/api/*`): accounts, sites, exclusions, goals, the read routes, realtime and the
- * OpenAPI document — see ./routes/ for the table and ./handler.ts for the request pipeline.
+ * OpenAPI document — see ./routes/ for the table, ./handler.ts for the request pipeline and
+ * ./streams.ts for the open event streams (capped, and ended when their caller loses access).
  *
  * @example
  * ```ts
@@ -14,7 +15,8 @@ import type { TemplatedApp } from '../native/uws.js'
 import { apiHandler } from './handler.js'
 import { Router } from './router.js'
 import { apiRoutes } from './routes/index.js'
-import type { SseStream } from './sse.js'
+import { revokingWrites } from './revocation.js'
+import { StreamRegistry } from './streams.js'
 import type { ApiDeps } from './types.js'
 
 export type { ApiDeps } from './types.js'
@@ -25,11 +27,13 @@ export interface RegisteredApi {
 }
 
 export function registerApi(app: TemplatedApp, deps: ApiDeps): RegisteredApi {
-  const streams = new Set<SseStream>()
-  app.any('/api/*', apiHandler(deps, new Router(apiRoutes()), streams))
+  const streams = new StreamRegistry(deps.streamCaps, deps.logger)
+  // The routes' writes re-check the open streams after any op that can take access away.
+  const routeDeps: ApiDeps = { ...deps, write: revokingWrites(deps.write, streams) }
+  app.any('/api/*', apiHandler(routeDeps, new Router(apiRoutes()), streams))
   return {
     closeStreams() {
-      for (const s of [...streams]) s.end()
+      streams.closeAll()
     },
   }
 }

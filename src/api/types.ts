@@ -14,6 +14,7 @@ import type { UserRecord } from '../accounts/users.js'
 import type { LoginSession } from '../accounts/login-sessions.js'
 import type { ApiClientRecord } from '../accounts/api-clients.js'
 import type { SseStream } from './sse.js'
+import type { StreamCaps, StreamOwner } from './streams.js'
 
 /** What the API needs from the server, handed over once by src/server.ts. */
 export interface ApiDeps {
@@ -26,6 +27,8 @@ export interface ApiDeps {
   publicUrl(): string
   sessionMs: number
   rememberMeMs: number
+  /** Caps on open event streams per user and per client IP (./streams.ts). */
+  streamCaps: StreamCaps
   hub: RealtimeHub
   logger: Logger
   now(): number
@@ -54,8 +57,12 @@ export interface JsonReply {
   headers?: Record<string, string>
 }
 
-/** A long-lived answer (Server-Sent Events): the route takes the stream over once the headers are sent. */
+/**
+ * A long-lived answer (Server-Sent Events): the route takes the stream over once the headers are sent.
+ * `watcher` is who watches which site, for the caps and for revocation (./streams.ts).
+ */
 export interface StreamReply {
+  watcher: Omit<StreamOwner, 'ip'>
   stream(sse: SseStream): void
 }
 

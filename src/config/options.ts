@@ -87,6 +87,13 @@ export const OPTIONS = [
     boolean: true,
     help: 'drop events from browsers sending DNT: 1 or Sec-GPC: 1 (hk.js already sends nothing then)',
   },
+  {
+    flag: 'stream-max-per-user',
+    env: 'HITKEEP_STREAM_MAX_PER_USER',
+    default: '8',
+    help: 'open Server-Sent-Event streams (GET /api/sites/{id}/stream) per user, over all their sessions and API clients',
+  },
+  { flag: 'stream-max-per-ip', env: 'HITKEEP_STREAM_MAX_PER_IP', default: '32', help: 'open Server-Sent-Event streams per client IP (IPv6 by /64)' },
   { flag: 'log-level', env: 'HITKEEP_LOG_LEVEL', default: 'info', help: 'debug, info, warn or error' },
   { flag: 'shutdown-timeout', env: 'HITKEEP_SHUTDOWN_TIMEOUT', default: '30s', help: 'how long SIGTERM waits for the rings to drain' },
 ] as const satisfies readonly OptionDef[]
@@ -165,6 +172,8 @@ export const configSchema = z.object({
     .transform((s) => (s === '' ? Math.max(1, Math.min(4, availableParallelism())) : Number(s)))
     .refine((n) => Number.isInteger(n) && n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
   'respect-dnt': z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1'),
+  'stream-max-per-user': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100_000),
+  'stream-max-per-ip': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100_000),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']),
   'shutdown-timeout': z
     .string()
@@ -203,6 +212,9 @@ export interface Config {
   sessionSlots: number
   workers: number
   respectDnt: boolean
+  /** Caps on open event streams (src/api/streams.ts). */
+  streamMaxPerUser: number
+  streamMaxPerIp: number
   logLevel: Parsed['log-level']
   shutdownTimeoutMs: number
 }
@@ -234,6 +246,8 @@ export function toConfig(p: Parsed): Config {
     sessionSlots: p['session-slots'],
     workers: p.workers,
     respectDnt: p['respect-dnt'],
+    streamMaxPerUser: p['stream-max-per-user'],
+    streamMaxPerIp: p['stream-max-per-ip'],
     logLevel: p['log-level'],
     shutdownTimeoutMs: p['shutdown-timeout'],
   }

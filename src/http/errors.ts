@@ -128,6 +128,11 @@ export const Errors = {
   invalidQuery: (code: string, message: string, field?: string) => make(400, code, message, field ? [{ field, message }] : undefined),
   apiMediaType: (got: string) =>
     make(415, 'unsupported_media_type', `Send the body as JSON with Content-Type: application/json; got ${JSON.stringify(got)}`),
+  /** Open event streams are capped per user and per client IP (-stream-max-per-user, -stream-max-per-ip). */
+  tooManyStreams: (per: 'user' | 'client IP', limit: number, flag: string, retryAfterSeconds: number) => ({
+    ...make(429, 'too_many_streams', `At most ${limit} event streams may be open per ${per} (${flag}); close one and retry`),
+    headers: { 'Retry-After': String(retryAfterSeconds) },
+  }),
   apiShuttingDown: () => ({
     ...make(503, 'shutting_down', 'The server is shutting down; retry shortly'),
     headers: { 'Retry-After': '1', Connection: 'close' },

@@ -3,17 +3,23 @@
  * `GET /api/sites/{id}/stream` (Server-Sent Events): a `stats` event with today's KPIs at once and
  * within about a second of every commit touching the site — at most one per second per connection —
  * and a heartbeat comment every 15 s. Figures only, never anything about a visitor.
+ *
+ * A stream follows access: before every push and every heartbeat the caller is checked again — its
+ * login session or API client still there and unexpired, its role on the site still at least viewer —
+ * and the stream ends (the client sees it close, nothing more is sent) once it is not. Writes that take
+ * access away end the streams at once (../revocation.ts); a session that simply expires ends its streams
+ * at their next push or heartbeat. Open streams are capped per user and per client IP (../streams.ts).
  * @module
  */
 import { z } from 'zod'
 import { listGoals } from '../../goals/store.js'
 import { kpisSchema, siteStats } from '../../query/index.js'
 import { getSite, type SiteRecord } from '../../store/sites.js'
-import { siteFor } from '../access.js'
+import { siteFor, stillAllowed } from '../access.js'
 import { route } from '../route.js'
 import { siteIdParams } from '../schemas.js'
 import type { SseStream } from '../sse.js'
-import type { ApiDeps } from '../types.js'
+import type { ApiDeps, Principal } from '../types.js'
 
 export const STREAM_MIN_INTERVAL_MS = 1000
 export const HEARTBEAT_MS = 15_000
@@ -28,7 +34,22 @@ function today(timezone: string, now: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
 }
 
-function streamStats(deps: ApiDeps, watched: SiteRecord, sse: SseStream): void {
+/** Whether `principal` may still watch the site, read from the latest committed snapshot; never throws. */
+function watchAllowed(deps: ApiDeps, principal: Principal, siteId: string): () => boolean {
+  return () => {
+    try {
+      // Writes and commits happen in workers: renew this thread's read snapshot before reading.
+      deps.store.env.resetReadTxn()
+      return stillAllowed(deps.store, principal, siteId, 'viewer', deps.now())
+    } catch (err) {
+      // Called from timers, where a throw would end the process; a failed read is no reason to keep serving figures.
+      deps.logger.error({ err, siteId }, 'stream: could not re-check access; ending it')
+      return false
+    }
+  }
+}
+
+function streamStats(deps: ApiDeps, watched: SiteRecord, allowed: () => boolean, sse: SseStream): void {
   const siteId = watched.id
   let last = 0
   let timer: NodeJS.Timeout | null = null
@@ -36,10 +57,10 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, sse: SseStream): void {
     timer = null
     if (!sse.open) return
     last = deps.now()
-    // The commit happened in a worker: renew this thread's read snapshot before reading.
-    deps.store.env.resetReadTxn()
+    // allowed() renews the read snapshot, so the reads below also see the commit that woke this push.
+    if (!allowed()) return sse.end() // signed out, expired, token deleted, removed from the site, site deleted…
     const site: SiteRecord | undefined = getSite(deps.store, siteId)
-    if (!site) return sse.end() // deleted while watched
+    if (!site) return sse.end()
     try {
       const date = today(site.timezone, last)
       const stats = siteStats(deps.store, site, listGoals(deps.store, site.id), { from: date, to: date }, last)
@@ -53,7 +74,8 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, sse: SseStream): void {
     if (timer === null) timer = setTimeout(push, Math.max(0, last + STREAM_MIN_INTERVAL_MS - deps.now()))
   }
   const unsubscribe = deps.hub.subscribe(watched.num, changed)
-  const heartbeat = setInterval(() => sse.comment('heartbeat'), HEARTBEAT_MS)
+  // The heartbeat checks too: a session that expires while nothing is written or committed still ends its streams.
+  const heartbeat = setInterval(() => (allowed() ? sse.comment('heartbeat') : sse.end()), HEARTBEAT_MS)
   sse.onClose(() => {
     unsubscribe()
     clearInterval(heartbeat)
@@ -86,10 +108,14 @@ export const realtimeRoutes = [
     access: 'any',
     limit: 'api',
     params: siteIdParams,
-    responses: { 200: { description: 'text/event-stream of `stats` events', schema: streamEventSchema, contentType: 'text/event-stream' } },
+    responses: {
+      200: { description: 'text/event-stream of `stats` events; it ends when the caller loses access to the site', schema: streamEventSchema, contentType: 'text/event-stream' },
+      429: { description: 'Over the per-IP rate limit (`rate_limited`), or over the cap of open streams per user or per client IP (`too_many_streams`); see Retry-After' },
+    },
     handle({ params, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { stream: (sse: SseStream) => streamStats(deps, site, sse) }
+      const allowed = watchAllowed(deps, principal!, site.id)
+      return { watcher: { userId: principal!.user.id, siteId: site.id, allowed }, stream: (sse: SseStream) => streamStats(deps, site, allowed, sse) }
     },
   }),
 ]
