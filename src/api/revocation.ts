@@ -16,6 +16,7 @@ export const TAKES_ACCESS_AWAY = {
   probeWrite: false,
   /** Creates the first user and their session: nobody loses anything. */
   initialUser: false,
+  issueSetupToken: false,
   createSession: false,
   /** Sign-out: the session's streams end. */
   deleteSession: true,
