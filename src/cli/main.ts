@@ -1,13 +1,18 @@
 /**
  * The `hitring` command: `serve` (what `npm start` runs), `site add|list|filters`, `user add`, `setup-url`,
  * `verify`.
- * The CLI writes to LMDB directly: it is its own process, not the HTTP thread.
+ * The CLI writes to LMDB directly: it is its own process, not the HTTP thread. Only `serve` locks the
+ * data directory (src/store/lock.ts); the other commands may run beside a server, since LMDB serialises
+ * writers across processes and the server re-reads sites and users from LMDB.
+ * A store that cannot be opened ends every command with one line and exit code 2 (src/store/data-dir.ts).
  * @module
  */
 import { ConfigError, helpText, loadConfig } from '../config/load.js'
 import { createLogger, flushLogger } from '../ops/logger.js'
 import { startServer, type CloseOutcome } from '../server.js'
 import { openStore } from '../store/open.js'
+import { StoreOpenError, tightenDataDir } from '../store/data-dir.js'
+import { lockDataDir } from '../store/lock.js'
 import { createSite, getSite, getSiteByDomain, listSites, setSiteFilters, SiteError } from '../store/sites.js'
 import { recount } from '../store/recount.js'
 import { AccountError, createUserInTransaction, instanceOwner, userByEmail } from '../accounts/users.js'
@@ -73,6 +78,19 @@ function shutdownLossLine(o: CloseOutcome): string {
 async function serve(argv: string[]): Promise<void> {
   const { config } = loadConfig(argv)
   const logger = createLogger(config.logLevel)
+  // Before LMDB and the port: a second server on the same directory stops here (src/store/lock.ts).
+  const lock = lockDataDir(config.dataPath)
+  const loose = tightenDataDir(config.dataPath)
+  if (loose.length > 0) {
+    // Once, at start: earlier versions left the store 0755/0644 under the usual umask.
+    const list = loose.map((l) => `${l.path} ${l.was}`).join(', ')
+    logger.warn(
+      { dataPath: config.dataPath, loose },
+      loose.every((l) => l.tightened)
+        ? `the store was readable by other users (${list}): now 0700 for the directory, 0600 for its files`
+        : `the store is readable by other users (${list}) and could not be tightened: chmod 700 the directory, 600 its files`,
+    )
+  }
   const server = await startServer(config, logger)
   logger.info(
     { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
@@ -87,6 +105,7 @@ async function serve(argv: string[]): Promise<void> {
     stopping = true
     logger.info({ signal }, 'shutting down: draining the rings into LMDB')
     const outcome = await server.close()
+    lock.release()
     if (outcome.drained) logger.info(outcome, 'shutdown complete: everything acknowledged is stored')
     else logger.error(outcome, shutdownLossLine(outcome))
     flushLogger(logger)
@@ -186,7 +205,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'verify') verify(args)
     else throw new ConfigError(`unknown command ${JSON.stringify(command)} (see --help)`)
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof SiteError || err instanceof AccountError) {
+    if (err instanceof ConfigError || err instanceof SiteError || err instanceof AccountError || err instanceof StoreOpenError) {
       console.error(`hitring: ${err.message}`)
       process.exit(2)
     }

@@ -20,7 +20,7 @@ export interface OptionDef {
 export const OPTIONS = [
   { flag: 'http-addr', aliases: ['http'], env: 'HITKEEP_HTTP_ADDR', default: ':8080', help: 'address to listen on, [host]:port' },
   { flag: 'public-url', env: 'HITKEEP_PUBLIC_URL', default: '', help: 'public URL of this server (default http://localhost:<port>)' },
-  { flag: 'data-path', env: 'HITKEEP_DATA_PATH', default: './data', help: 'directory of the embedded LMDB store' },
+  { flag: 'data-path', env: 'HITKEEP_DATA_PATH', default: './data', help: 'directory of the embedded LMDB store (made 0700; one server at a time)' },
   {
     flag: 'trusted-proxies',
     env: 'HITKEEP_TRUSTED_PROXIES',

@@ -29,9 +29,10 @@
  * | `idempotency` | [site number, idempotency key]               | when it was accepted (ms)          |
  * @module
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { open, type Database, type Key, type RootDatabase } from 'lmdb'
 import { StoreGoneError } from './faults.js'
+import { FILE_MODE, makeDataDir, storeOpenError } from './data-dir.js'
 
 export const SCHEMA_VERSION = 1
 
@@ -75,11 +76,24 @@ export interface OpenStoreOptions {
   create?: boolean
 }
 
+/**
+ * Opens (and unless told otherwise creates, 0700) the store. A failure to open it — a read-only or
+ * unwritable directory, a file in its place, a full disk — throws a {@link StoreOpenError} whose message
+ * names the path and the cause.
+ */
 export function openStore(options: OpenStoreOptions): Store {
   if (options.create === false) {
     // lmdb-js makes a missing directory itself (recursively, so it would hang the same way): check first.
     if (!existsSync(options.path)) throw new StoreGoneError(`the data directory ${options.path} is gone (a worker never creates it)`)
-  } else if (!options.readOnly) mkdirSync(options.path, { recursive: true })
+  } else if (!options.readOnly) makeDataDir(options.path)
+  try {
+    return openEnvironment(options)
+  } catch (err) {
+    throw storeOpenError(options.path, err)
+  }
+}
+
+function openEnvironment(options: OpenStoreOptions): Store {
   const env = open({
     path: options.path,
     maxDbs: 32,
@@ -89,6 +103,9 @@ export function openStore(options: OpenStoreOptions): Store {
     // lmdb-js guesses "a file, not a directory" from a dot in the last path component (`./data.v2`,
     // `mktemp -d`'s /tmp/tmp.XXXX) and then fails with "Is a directory": the data path is always a directory.
     noSubdir: false,
+    // data.mdb and lock.mdb hold password and token hashes and the daily salt: 0600, not LMDB's 0664.
+    // An option of lmdb-js's native open (src/env.cpp), missing from its typings.
+    ...{ permissionsMode: FILE_MODE },
   })
   const store: Store = {
     env,

@@ -47,10 +47,17 @@ export async function setupToken(url: string): Promise<string> {
   return token!
 }
 
-export async function startServer(dataPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+/** `as`: run the server as another user (the test runs as root). */
+export async function startServer(
+  dataPath: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  as: { uid?: number; gid?: number } = {},
+): Promise<ServerProcess> {
   const proc = spawn(process.execPath, [CLI, 'serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   })
   const logs: string[] = []
   proc.stderr!.on('data', (d) => logs.push(String(d)))
