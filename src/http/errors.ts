@@ -118,8 +118,9 @@ export const Errors = {
     ...make(429, 'rate_limited', `Too many requests with this API token; retry in ${retryAfterSeconds} s`),
     headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
+  /** A host with no site, or whose site the token has no role on: the same answer, so domains are not probed. */
   unknownSiteForUrl: (host: string) =>
-    make(404, 'unknown_site', `No site is registered for the host ${JSON.stringify(host)} of url`, [{ field: 'url', message: 'no site for this host' }]),
+    make(404, 'unknown_site', `No site for the host ${JSON.stringify(host)} of url is visible to this API token`, [{ field: 'url', message: 'no site for this host' }]),
   batchTooLarge: (items: number, limit: number) =>
     make(413, 'batch_too_large', `A batch holds at most ${limit} items; this one has ${items}`),
   batchMediaType: (got: string) =>
