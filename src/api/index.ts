@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import type { TemplatedApp } from '../native/uws.js'
+import type { Routes } from '../http/framing.js'
 import { apiHandler } from './handler.js'
 import { Router } from './router.js'
 import { apiRoutes } from './routes/index.js'
@@ -24,7 +24,7 @@ export interface RegisteredApi {
   closeStreams(): void
 }
 
-export function registerApi(app: TemplatedApp, deps: ApiDeps): RegisteredApi {
+export function registerApi(app: Routes, deps: ApiDeps): RegisteredApi {
   const streams = new Set<SseStream>()
   app.any('/api/*', apiHandler(deps, new Router(apiRoutes()), streams))
   return {

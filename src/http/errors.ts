@@ -53,6 +53,9 @@ export const Errors = {
     ...make(405, 'method_not_allowed', `Use ${allow} on this route`),
     headers: { Allow: allow },
   }),
+  /** RFC 9112 §6.3: the body's length is ambiguous; answered with `Connection: close` (src/http/framing.ts). */
+  repeatedContentLength: () =>
+    make(400, 'invalid_content_length', 'The request has more than one Content-Length header, so its body cannot be delimited; the connection is closed'),
   bodyTooLarge: (limit: number) =>
     make(413, 'body_too_large', `The request body is over the limit of ${limit} bytes`),
   unsupportedMediaType: (got: string) =>
