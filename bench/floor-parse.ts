@@ -14,7 +14,8 @@
  * @module
  */
 import { uws } from '../src/native/uws.js'
-import { nativeString, writeAccepted } from '../src/http/respond.js'
+import { nativeString } from '../src/native/native-string.js'
+import { writeAccepted } from '../src/http/respond.js'
 
 const port = Number(process.argv[2] ?? 0)
 const HEADERS = ['origin', 'user-agent', 'content-type', 'content-length', 'x-forwarded-for'].map(nativeString)

@@ -1,5 +1,5 @@
 /**
- * HitKeep's server API over real HTTP: token auth (401), the site from the URL (404), the role (403),
+ * HitKeep's server API over real HTTP: token auth (401), the site from the URL (404), the role (viewer: 403),
  * strict validation (400), dnt, exclusions on visitor_ip, and library User-Agents that are not bots.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -62,8 +62,8 @@ test.each([
   expectError(a, status, code)
 })
 
-test('a site the token has no grant on answers 403; a host with no site answers 404', async () => {
-  expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ url: 'https://other.example/' })), 403, 'forbidden')
+test('a site the token has no grant on answers 404 like a host with no site (test/server-ingest-no-probing.test.ts)', async () => {
+  expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ url: 'https://other.example/' })), 404, 'unknown_site')
   expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ url: 'https://nobody.example/' })), 404, 'unknown_site')
 })
 

@@ -11,7 +11,7 @@
  * ```
  * @module
  */
-import type { TemplatedApp } from '../native/uws.js'
+import type { Routes } from '../http/framing.js'
 import { apiHandler } from './handler.js'
 import { Router } from './router.js'
 import { apiRoutes } from './routes/index.js'
@@ -26,7 +26,7 @@ export interface RegisteredApi {
   closeStreams(): void
 }
 
-export function registerApi(app: TemplatedApp, deps: ApiDeps): RegisteredApi {
+export function registerApi(app: Routes, deps: ApiDeps): RegisteredApi {
   const streams = new StreamRegistry(deps.streamCaps, deps.logger)
   // The routes' writes re-check the open streams after any op that can take access away.
   const routeDeps: ApiDeps = { ...deps, write: revokingWrites(deps.write, streams) }

@@ -6,20 +6,20 @@
 import { STATUS_CODES } from 'node:http'
 import type { HttpResponse } from '../native/uws.js'
 import type { HttpError } from '../http/errors.js'
+import { writeHead } from '../http/respond.js'
 import type { JsonReply } from './types.js'
 
 export function statusLine(status: number): string {
   return `${status} ${STATUS_CODES[status] ?? 'Status'}`
 }
 
-/** Private data: never cached by a shared cache, never sniffed into another type. */
+/** Private data: never cached by a shared cache (never sniffed either: writeHead's nosniff). */
 function commonHeaders(res: HttpResponse): void {
   res.writeHeader('Cache-Control', 'no-store')
-  res.writeHeader('X-Content-Type-Options', 'nosniff')
 }
 
 export function writeReply(res: HttpResponse, reply: JsonReply, closeConnection = false): void {
-  res.writeStatus(statusLine(reply.status))
+  writeHead(res, statusLine(reply.status))
   commonHeaders(res)
   for (const [k, v] of Object.entries(reply.headers ?? {})) res.writeHeader(k, v)
   if (reply.status === 204) {

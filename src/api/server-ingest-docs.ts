@@ -123,8 +123,8 @@ const COMMON_ERRORS: Record<number, string> = {
 const SINGLE_ERRORS: Record<number, string> = {
   400: 'Invalid item: `invalid_field` (every offending field in `fields`) or `invalid_json`',
   ...COMMON_ERRORS,
-  403: 'The token\'s role on the URL\'s site is below editor (`forbidden`)',
-  404: 'No site for the host of `url` (`unknown_site`)',
+  403: 'The token\'s role on the URL\'s site is viewer: below editor (`forbidden`)',
+  404: 'No site for the host of `url`, or one the token has no role on: the same answer (`unknown_site`)',
   413: `Body over ${Limits.bodyBytes / 1024} KiB (\`body_too_large\`)`,
   415: 'Body not application/json (`unsupported_media_type`)',
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { HttpResponse } from '../native/uws.js'
+import { writeHead } from '../http/respond.js'
 import { statusLine } from './reply.js'
 
 export class SseStream {
@@ -24,11 +25,10 @@ export class SseStream {
   /** Sends the status and headers (and a first comment, so proxies and clients see the stream start). */
   start(): void {
     this.#write(() => {
-      this.res.writeStatus(statusLine(200))
+      writeHead(this.res, statusLine(200))
       this.res.writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
       this.res.writeHeader('Cache-Control', 'no-cache')
       this.res.writeHeader('X-Accel-Buffering', 'no')
-      this.res.writeHeader('X-Content-Type-Options', 'nosniff')
       this.res.write(': connected\nretry: 3000\n\n')
     })
   }

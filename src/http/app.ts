@@ -1,18 +1,21 @@
 /**
  * The uWebSockets.js application: every route and what answers a wrong method or an unknown path —
- * ingest, operations, and the REST API under `/api/` (src/api/).
+ * ingest, operations, and the REST API under `/api/` (src/api/). Every answer carries the security
+ * headers of ./security-headers.ts, and every request with a repeated Content-Length is refused
+ * (./framing.ts): by the browser ingest handlers in their own header walk, by a guard around the others.
  * @module
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
 import { EventKind } from '../ingest/payload.js'
 import { Errors } from './errors.js'
+import { framedRoutes } from './framing.js'
 import { ingestHandler, type IngestContext } from './ingest-route.js'
-import { preflightHandler } from './respond.js'
 import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
 import { serverIngestHandler, type ServerIngestContext } from './server-ingest-route.js'
 import { registerTrackerRoutes } from './tracker-route.js'
 import { registerDashboardRoutes } from './dashboard-route.js'
-import { sendError } from './respond.js'
+import { preflightHandler, sendError } from './respond.js'
+import { configureSecurityHeaders } from './security-headers.js'
 import { registerApi, type ApiDeps, type RegisteredApi } from '../api/index.js'
 
 export function createApp(
@@ -21,14 +24,20 @@ export function createApp(
   apiDeps: ApiDeps,
   serverIngest: ServerIngestContext,
 ): { app: TemplatedApp; api: RegisteredApi } {
+  // The scheme and host of the public URL are final now; only the default URL's port is learnt at listen.
+  configureSecurityHeaders(apiDeps.publicUrl())
   const app = uws.App()
+  const routes = framedRoutes(app, (res) => {
+    ingest.metrics.rejected.inc({ code: 'invalid_content_length' })
+    sendError(res, Errors.repeatedContentLength(), '', true)
+  })
   for (const [path, kind] of [
     ['/ingest/event', EventKind.Custom],
     ['/ingest', EventKind.Pageview],
   ] as const) {
-    app.post(path, ingestHandler(ingest, kind))
-    app.options(path, preflightHandler)
-    app.any(path, (res, req) => {
+    app.post(path, ingestHandler(ingest, kind)) // the hot path checks framing in its own header walk
+    routes.options(path, preflightHandler)
+    routes.any(path, (res, req) => {
       const origin = req.getHeader('origin')
       ingest.metrics.rejected.inc({ code: 'method_not_allowed' })
       sendError(res, Errors.methodNotAllowed('POST, OPTIONS'), origin)
@@ -40,14 +49,14 @@ export function createApp(
     ['/api/ingest/server/event', 'event'],
     ['/api/ingest/batch', 'batch'],
   ] as const) {
-    app.post(path, serverIngestHandler(serverIngest, route))
-    app.any(path, (res) => sendError(res, Errors.methodNotAllowed('POST')))
+    routes.post(path, serverIngestHandler(serverIngest, route))
+    routes.any(path, (res) => sendError(res, Errors.methodNotAllowed('POST')))
   }
-  registerOpsRoutes(app, ops)
-  registerTrackerRoutes(app)
-  registerDashboardRoutes(app, apiDeps)
+  registerOpsRoutes(routes, ops)
+  registerTrackerRoutes(routes)
+  registerDashboardRoutes(routes, apiDeps)
   // The REST API answers its own 404/405 (JSON, under its rate limit).
-  const api = registerApi(app, apiDeps)
-  app.any('/*', (res) => sendError(res, Errors.notFound()))
+  const api = registerApi(routes, apiDeps)
+  routes.any('/*', (res) => sendError(res, Errors.notFound()))
   return { app, api }
 }

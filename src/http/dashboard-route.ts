@@ -16,12 +16,14 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HttpRequest, HttpResponse, TemplatedApp } from '../native/uws.js'
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import type { Routes } from './framing.js'
 import { hasAnyUser } from '../accounts/users.js'
 import type { ApiDeps } from '../api/types.js'
 import { Errors } from './errors.js'
 import { findBuiltDir } from './built-assets.js'
-import { sendError, statusLine } from './respond.js'
+import { sendError, statusLine, writeHead } from './respond.js'
+import { writeOpenerPolicy } from './security-headers.js'
 import { acceptsGzip } from './tracker-route.js'
 
 export const DASHBOARD_DIST = 'dist/dashboard'
@@ -80,15 +82,14 @@ function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
     'Content-Security-Policy',
     `default-src 'self'; script-src 'self' ${build.themeScriptHash}; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
   )
-  res.writeHeader('X-Content-Type-Options', 'nosniff')
   res.writeHeader('X-Frame-Options', 'DENY')
   res.writeHeader('Referrer-Policy', 'same-origin')
-  res.writeHeader('Cross-Origin-Opener-Policy', 'same-origin')
+  writeOpenerPolicy(res) // only where browsers honour it (./security-headers.ts)
 }
 
 const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
 
-export function registerDashboardRoutes(app: TemplatedApp, deps: Pick<ApiDeps, 'store' | 'publicUrl'>, build: DashboardBuild = loadDashboard()): void {
+export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store' | 'publicUrl'>, build: DashboardBuild = loadDashboard()): void {
   // One rendering per (public URL, set-up state): both change at most once in a server's life.
   const shells = new Map<string, { body: Buffer; etag: string }>()
   const shellFor = (): { body: Buffer; etag: string } => {
@@ -118,7 +119,7 @@ export function registerDashboardRoutes(app: TemplatedApp, deps: Pick<ApiDeps, '
     const ifNoneMatch = req.getHeader('if-none-match')
     const shell = shellFor()
     const notModified = ifNoneMatch !== '' && matches(ifNoneMatch, shell.etag)
-    res.writeStatus(notModified ? '304 Not Modified' : statusLine(200))
+    writeHead(res, notModified ? '304 Not Modified' : statusLine(200))
     res.writeHeader('ETag', shell.etag)
     res.writeHeader('Cache-Control', 'no-cache')
     // (no endWithoutBody(length): see tracker-route.ts on the pinned uWebSockets.js build)
@@ -135,13 +136,12 @@ export function registerDashboardRoutes(app: TemplatedApp, deps: Pick<ApiDeps, '
     const gzip = acceptsGzip(req.getHeader('accept-encoding'))
     const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag
     const notModified = matches(req.getHeader('if-none-match'), etag)
-    res.writeStatus(notModified ? '304 Not Modified' : statusLine(200))
+    writeHead(res, notModified ? '304 Not Modified' : statusLine(200))
     res.writeHeader('ETag', etag)
     res.writeHeader('Cache-Control', IMMUTABLE_CACHE)
     res.writeHeader('Vary', 'Accept-Encoding')
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', asset.contentType)
-    res.writeHeader('X-Content-Type-Options', 'nosniff')
     if (gzip) res.writeHeader('Content-Encoding', 'gzip')
     const body = gzip ? asset.gzip : asset.raw
     if (head) res.writeHeader('Content-Length', String(body.length)).endWithoutBody()

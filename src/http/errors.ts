@@ -56,6 +56,9 @@ export const Errors = {
     ...make(405, 'method_not_allowed', `Use ${allow} on this route`),
     headers: { Allow: allow },
   }),
+  /** RFC 9112 §6.3: the body's length is ambiguous; answered with `Connection: close` (src/http/framing.ts). */
+  repeatedContentLength: () =>
+    make(400, 'invalid_content_length', 'The request has more than one Content-Length header, so its body cannot be delimited; the connection is closed'),
   bodyTooLarge: (limit: number) =>
     make(413, 'body_too_large', `The request body is over the limit of ${limit} bytes`),
   unsupportedMediaType: (got: string) =>
@@ -144,8 +147,9 @@ export const Errors = {
     ...make(429, 'rate_limited', `Too many requests with this API token; retry in ${retryAfterSeconds} s`),
     headers: { 'Retry-After': String(retryAfterSeconds) },
   }),
+  /** A host with no site, or whose site the token has no role on: the same answer, so domains are not probed. */
   unknownSiteForUrl: (host: string) =>
-    make(404, 'unknown_site', `No site is registered for the host ${JSON.stringify(host)} of url`, [{ field: 'url', message: 'no site for this host' }]),
+    make(404, 'unknown_site', `No site for the host ${JSON.stringify(host)} of url is visible to this API token`, [{ field: 'url', message: 'no site for this host' }]),
   batchTooLarge: (items: number, limit: number) =>
     make(413, 'batch_too_large', `A batch holds at most ${limit} items; this one has ${items}`),
   batchMediaType: (got: string) =>

@@ -1,7 +1,8 @@
 /**
  * `POST /ingest/event` and `POST /ingest` — the seed's contract. The handler runs on the HTTP thread and
- * never blocks: limiter (before the body is read) → body with a hard limit → JSON → validation → site →
- * one ring record → 202. The drain workers do everything else.
+ * never blocks: the headers in one walk (a repeated Content-Length refused) → limiter (before the body
+ * is read) → body with a hard limit → JSON → validation → site → one ring record → 202. The drain
+ * workers do everything else.
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
@@ -21,8 +22,11 @@ import { readBody } from './body.js'
 import { clientIp } from './client.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
-import { dropReasonFor, type FilterOptions, type RequestFacts } from './filters.js'
-import { nativeString, sendError, statusLine, writeAccepted } from './respond.js'
+import { dropReasonFor, type FilterOptions } from './filters.js'
+import { refuseAfterRead } from './framing.js'
+import { readIngestHeaders } from './ingest-headers.js'
+import { nativeString } from '../native/native-string.js'
+import { sendError, writeAccepted } from './respond.js'
 
 export interface IngestContext {
   limiter: RateLimiter
@@ -43,16 +47,6 @@ export interface IngestContext {
   now(): number
 }
 
-// Header names as bytes: uWS reads them in place (see nativeString). Up to nine are read per request.
-const ORIGIN = nativeString('origin')
-const USER_AGENT = nativeString('user-agent')
-const SEC_PURPOSE = nativeString('sec-purpose')
-const PURPOSE = nativeString('purpose')
-const DNT = nativeString('dnt')
-const SEC_GPC = nativeString('sec-gpc')
-const HITRING_ACK = nativeString('x-hitring-ack')
-const CONTENT_TYPE = nativeString('content-type')
-const CONTENT_LENGTH = nativeString('content-length')
 const HITRING_DROP = nativeString('X-Hitring-Drop')
 
 /** The media type of a Content-Type value, lower-case and without parameters. */
@@ -64,7 +58,6 @@ function mediaTypeOf(contentType: string): string {
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   const laneMask = ctx.rings.length - 1
-  const respectDnt = ctx.filters.respectDnt
   const accepted = ctx.metrics.accepted.with({ kind: kind === EventKind.Custom ? 'event' : 'pageview' })
   const fail = (res: HttpResponse, origin: string, err: HttpError, close = false): void => {
     ctx.metrics.rejected.inc({ code: err.body.code })
@@ -80,21 +73,15 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   }
 
   return (res: HttpResponse, req: HttpRequest): void => {
-    // Everything from `req` is read now: it is only valid during this call.
-    const facts: RequestFacts = {
-      origin: req.getHeader(ORIGIN),
-      userAgent: req.getHeader(USER_AGENT),
-      secPurpose: req.getHeader(SEC_PURPOSE),
-      purpose: req.getHeader(PURPOSE),
-      // Each header read crosses into native code: read DNT and GPC only when the operator honours them.
-      dnt: respectDnt ? req.getHeader(DNT) : '',
-      secGpc: respectDnt ? req.getHeader(SEC_GPC) : '',
-    }
+    // Everything from `req` is read now, in one walk: it is only valid during this call.
+    const facts = readIngestHeaders(req)
     const { origin, userAgent } = facts
-    const durable = ctx.ackMode === 'durable' || req.getHeader(HITRING_ACK) === 'durable'
-    const contentType = req.getHeader(CONTENT_TYPE)
-    const declared = req.getHeader(CONTENT_LENGTH)
-    const ip = clientIp(res, req, ctx.trustedProxies)
+    // Before anything else: a request framed ambiguously is not one to act on (./framing.ts).
+    if (facts.contentLengths > 1) return refuseAfterRead(res, () => fail(res, origin, Errors.repeatedContentLength(), true))
+    const durable = ctx.ackMode === 'durable' || facts.hitringAck === 'durable'
+    const contentType = facts.contentType
+    const declared = facts.contentLength
+    const ip = clientIp(res, req, ctx.trustedProxies, facts.forwardedFor)
     const receivedAt = ctx.now()
 
     if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)

@@ -3,8 +3,8 @@
  * up) and `/metrics` (Prometheus text). Never rate-limited.
  * @module
  */
-import type { TemplatedApp } from '../native/uws.js'
-import { sendJson, sendText } from './respond.js'
+import type { Routes } from './framing.js'
+import { sendJson, sendText, statusLine, writeHead } from './respond.js'
 
 export interface OpsContext {
   /** Null when ready, else why not. */
@@ -12,10 +12,10 @@ export interface OpsContext {
   renderMetrics(): string
 }
 
-export function registerOpsRoutes(app: TemplatedApp, ctx: OpsContext): void {
+export function registerOpsRoutes(app: Routes, ctx: OpsContext): void {
   app.get('/healthz', (res) => sendJson(res, 200, { status: 'ok' }))
   app.head('/healthz', (res) => {
-    res.writeStatus('200 OK')
+    writeHead(res, statusLine(200))
     res.endWithoutBody()
   })
   app.get('/readyz', (res) => {

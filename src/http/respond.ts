@@ -5,7 +5,9 @@
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import { nativeString } from '../native/native-string.js'
 import type { HttpError } from './errors.js'
+import { writeSecurityHeaders } from './security-headers.js'
 
 const STATUS_TEXT: Record<number, string> = {
   200: '200 OK',
@@ -26,14 +28,12 @@ export function statusLine(status: number): string {
 }
 
 /**
- * A constant string as bytes for a uWS call (header names to read, status lines and headers to write).
- * uWS.js converts a JavaScript string argument to UTF-8 on every call but reads an ArrayBuffer in
- * place (`NativeString`, https://github.com/uNetworking/uWebSockets.js/blob/master/src/Utilities.h):
- * ~45 ns less per argument. Latin-1 only, as header names and our constant values are.
+ * Every answer hitring writes starts here: the status line, then the headers every answer carries
+ * (./security-headers.ts: nosniff, and HSTS with an https public URL).
  */
-export function nativeString(text: string): ArrayBuffer {
-  const bytes = Buffer.from(text, 'latin1')
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length)
+export function writeHead(res: HttpResponse, status: string | ArrayBuffer): void {
+  res.writeStatus(status)
+  writeSecurityHeaders(res)
 }
 
 const ACCEPTED = nativeString(statusLine(202))
@@ -55,12 +55,12 @@ export function writeCors(res: HttpResponse, origin: string): void {
 
 /** The status line and CORS headers of an ingest route's 202 (the caller may add headers, then ends). */
 export function writeAccepted(res: HttpResponse, origin: string): void {
-  res.writeStatus(ACCEPTED)
+  writeHead(res, ACCEPTED)
   writeCors(res, origin)
 }
 
 export function sendError(res: HttpResponse, err: HttpError, origin = '', closeConnection = false): void {
-  res.writeStatus(statusLine(err.status))
+  writeHead(res, statusLine(err.status))
   writeCors(res, origin)
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.writeHeader(k, v)
   res.writeHeader(CONTENT_TYPE, APPLICATION_JSON)
@@ -68,13 +68,13 @@ export function sendError(res: HttpResponse, err: HttpError, origin = '', closeC
 }
 
 export function sendJson(res: HttpResponse, status: number, body: unknown): void {
-  res.writeStatus(statusLine(status))
+  writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', 'application/json')
   res.end(JSON.stringify(body))
 }
 
 export function sendText(res: HttpResponse, status: number, contentType: string, body: string): void {
-  res.writeStatus(statusLine(status))
+  writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', contentType)
   res.end(body)
 }
@@ -94,7 +94,7 @@ const ONE_DAY = nativeString('86400')
 /** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
 export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
   const origin = req.getHeader(ORIGIN_REQUEST_HEADER)
-  res.writeStatus(NO_CONTENT)
+  writeHead(res, NO_CONTENT)
   res.writeHeader(VARY, PREFLIGHT_VARY)
   if (origin !== '') {
     res.writeHeader(ALLOW_ORIGIN, origin)

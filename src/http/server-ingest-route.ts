@@ -22,7 +22,7 @@ import { EventKind } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
-import { sendError, sendJson, statusLine } from './respond.js'
+import { sendError, sendJson, writeAccepted } from './respond.js'
 import { TokenAuth } from './token-auth.js'
 import { processItems, type ItemOutcome } from './server-items.js'
 
@@ -135,7 +135,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
         if (route === 'batch') return answerBatch(res, result.outcomes)
         const only = result.outcomes[0]!
         if (only.kind === 'error') return fail(only.error)
-        res.writeStatus(statusLine(202))
+        writeAccepted(res, '') // no CORS: a backend's request
         if (only.kind === 'dropped') res.writeHeader('X-Hitring-Drop', only.reason)
         res.end()
       }

@@ -1,6 +1,7 @@
 /**
  * What happens to each server-side item, in order: validation (400 / rejected), the site from the URL's
- * host (404), the caller's role on it (owner or editor, else 403), Do-Not-Track, the site's exclusions
+ * host (404 — also for a site the token has no role on, so domains cannot be probed), the caller's role
+ * on it (owner or editor; a viewer gets 403), Do-Not-Track, the site's exclusions
  * (evaluated on the visitor's IP), idempotency, then one ring record in the visitor's lane. A dropped
  * item (dnt, exclusions, spam referrer) is counted like a browser drop (./drop-record.ts): in /metrics
  * and, by a drop record in the same lane at the item's own `timestamp`, in the site's DROPPED rollup.
@@ -8,7 +9,7 @@
  */
 import type { Principal } from '../api/types.js'
 import { roleOnSite } from '../api/access.js'
-import { roleAtLeast } from '../accounts/roles.js'
+import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { enqueueEvent } from '../ingest/enqueue.js'
 import { EventKind } from '../ingest/payload.js'
 import { validateServerItem, type ServerItem } from '../ingest/server-payload.js'
@@ -47,7 +48,8 @@ export interface ItemsResult {
 export function processItems(ctx: ServerIngestContext, principal: Principal, items: unknown[], kind: EventKind | null, laneMask: number): ItemsResult {
   const outcomes: ItemOutcome[] = []
   const waits = new Map<number, number>()
-  const roles = new Map<string, boolean>()
+  /** Site id → the caller's role on it (null: none), looked up once per request. */
+  const roles = new Map<string, Role | null>()
   const now = ctx.now()
   let accepted = 0
   let dropRecords = 0
@@ -84,12 +86,16 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       outcomes.push({ kind: 'error', error: Errors.unknownSiteForUrl(host) })
       continue
     }
-    let allowed = roles.get(site.record.id)
-    if (allowed === undefined) {
-      const role = roleOnSite(ctx.store, principal, site.record.id)
-      roles.set(site.record.id, (allowed = role !== undefined && roleAtLeast(role, 'editor')))
+    let role = roles.get(site.record.id)
+    if (role === undefined) roles.set(site.record.id, (role = roleOnSite(ctx.store, principal, site.record.id) ?? null))
+    // A site the token has no role on answers exactly like a host with no site: which domains are
+    // registered here is not the caller's business (the /api rule, src/api/access.ts). A site it can see
+    // with too small a role (viewer) is a 403, as on the REST API.
+    if (role === null) {
+      outcomes.push({ kind: 'error', error: Errors.unknownSiteForUrl(host) })
+      continue
     }
-    if (!allowed) {
+    if (!roleAtLeast(role, 'editor')) {
       outcomes.push({ kind: 'error', error: Errors.forbidden('editor') })
       continue
     }

@@ -16,10 +16,11 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HttpRequest, HttpResponse, TemplatedApp } from '../native/uws.js'
+import type { HttpRequest, HttpResponse } from '../native/uws.js'
+import type { Routes } from './framing.js'
 import { Errors } from './errors.js'
 import { findBuiltDir } from './built-assets.js'
-import { sendError, statusLine } from './respond.js'
+import { sendError, statusLine, writeHead } from './respond.js'
 
 export const TRACKER_DIST = 'dist/tracker'
 const SHORT_CACHE = 'public, max-age=3600'
@@ -77,7 +78,7 @@ function serve(asset: TrackerAsset, cacheControl: string, alternate: string | nu
     const gzip = acceptsGzip(req.getHeader('accept-encoding'))
     const notModified = noneMatch(req.getHeader('if-none-match'), asset)
     // respond.ts has no 304 text (nothing else answers one).
-    res.writeStatus(notModified ? '304 Not Modified' : statusLine(200))
+    writeHead(res, notModified ? '304 Not Modified' : statusLine(200))
     res.writeHeader('ETag', gzip ? asset.gzipEtag : asset.etag)
     res.writeHeader('Cache-Control', cacheControl)
     res.writeHeader('Vary', 'Accept-Encoding')
@@ -89,7 +90,6 @@ function serve(asset: TrackerAsset, cacheControl: string, alternate: string | nu
     res.writeHeader('Content-Type', 'text/javascript; charset=utf-8')
     res.writeHeader('Access-Control-Allow-Origin', '*')
     res.writeHeader('Cross-Origin-Resource-Policy', 'cross-origin')
-    res.writeHeader('X-Content-Type-Options', 'nosniff')
     if (gzip) res.writeHeader('Content-Encoding', 'gzip')
     const body = gzip ? asset.gzip : asset.raw
     if (head) res.writeHeader('Content-Length', String(body.length)).endWithoutBody()
@@ -98,7 +98,7 @@ function serve(asset: TrackerAsset, cacheControl: string, alternate: string | nu
 }
 
 /** Registers `/hk.js` and `/hk.<hash>.js` (GET, HEAD; other methods → 405). Throws when hk.js is not built. */
-export function registerTrackerRoutes(app: TemplatedApp, asset: TrackerAsset = loadTrackerAsset()): void {
+export function registerTrackerRoutes(app: Routes, asset: TrackerAsset = loadTrackerAsset()): void {
   const routes: [path: string, cacheControl: string, alternate: string | null][] = [
     // Relative, so it stays right when hitring is served under a path prefix.
     ['/hk.js', SHORT_CACHE, `hk.${asset.hash}.js`],
