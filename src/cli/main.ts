@@ -92,13 +92,7 @@ async function serve(argv: string[]): Promise<void> {
     )
   }
   const server = await startServer(config, logger)
-  logger.info(
-    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
-    `hitring listening on ${server.publicUrl}`,
-  )
-  // The only place the set-up token is ever logged: the operator's link to the first account.
-  if (server.setupLink) logger.info({ url: server.setupLink }, `dashboard: ${server.setupLink} (open it to create the first account; it works once)`)
-  else logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/`)
+  // Before the first log line: whoever reads the port from it (a test, a supervisor) may signal at once.
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
@@ -113,6 +107,13 @@ async function serve(argv: string[]): Promise<void> {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  logger.info(
+    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
+    `hitring listening on ${server.publicUrl}`,
+  )
+  // The only place the set-up token is ever logged: the operator's link to the first account.
+  if (server.setupLink) logger.info({ url: server.setupLink }, `dashboard: ${server.setupLink} (open it to create the first account; it works once)`)
+  else logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/`)
 }
 
 function site(argv: string[]): void {
