@@ -52,7 +52,7 @@ export function judge(c: HostileCase, o: Outcome): Verdict {
   const { status, headers, body } = o.answer
   const contentType = headers.get('content-type') ?? ''
   const head = c.method === 'HEAD'
-  if (o.headBody) notes.push('HEAD answered with a body')
+  if (o.headBody) notes.push(`HEAD answered with a body: ${c.route.replace(/^HEAD (\/api\/).*/, 'HEAD /api/*').replace(/^HEAD /, '')}`)
   if (o.second) {
     const why = `a second answer (${o.second.status}) on the connection: a smuggled request was served`
     if (!TOLERATED_SECOND_ANSWER.has(c.kind)) return { ok: false, why, notes }

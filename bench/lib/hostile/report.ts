@@ -28,7 +28,7 @@ export function printReport(r: ReportInput): void {
   console.log(`\n## seed ${r.seed}: ${tally.cases.toLocaleString('en-US')} cases in ${seconds.toFixed(1)} s (${Math.round(tally.cases / seconds).toLocaleString('en-US')} cases/s)\n`)
   console.log(tally.familyTable().join('\n'))
   console.log(`\n${tally.noAnswerTable().join('\n')}`)
-  if (tally.notes.size > 0) console.log(`\nnotes: ${[...tally.notes].map(([k, n]) => `${k} ×${n}`).join('; ')}`)
+  if (tally.notes.size > 0) console.log(`\nnotes (not violations):\n${[...tally.notes].sort().map(([k, n]) => `- ${k} ×${n}`).join('\n')}`)
   const missed = r.apiRoutes.filter((a) => !tally.routes.has(`${a.method} ${a.path}`)).map((a) => `${a.method} ${a.path}`)
   console.log(`\nroutes reached: ${tally.routes.size} distinct (method, route); /api routes of the OpenAPI document not reached: ${missed.length === 0 ? 'none' : missed.join(', ')}`)
   const sorted = [...r.healthz].sort((a, b) => a - b)

@@ -95,9 +95,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   let crashed = false
   let inFlightAtExit: number[] = []
   void o.exited.then(() => {
+    if (crashed) return
     crashed = true
     inFlightAtExit = [...inFlight].sort((a, b) => a - b)
   })
+  try {
+    process.kill(o.pid, 0)
+  } catch {
+    crashed = true // not running before the first case: nothing was in flight
+  }
   let maxRss = 0
   const rssByTenth = Array.from({ length: 10 }, () => 0)
   const sample = (): void => {

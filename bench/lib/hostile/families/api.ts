@@ -36,7 +36,7 @@ function param(ctx: GenContext, rng: Rng, method: string, path: string, name: st
   switch (name) {
     case 'id': {
       if (method === 'DELETE' && path === '/api/sites/:id') return idOr(rng, fx.doomedSiteId)
-      return idOr(rng, writes ? fx.victimSiteId : rng.pick([fx.siteId, fx.siteId, fx.victimSiteId]))
+      return idOr(rng, writes && method !== 'HEAD' && method !== 'OPTIONS' ? fx.victimSiteId : rng.pick([fx.siteId, fx.siteId, fx.victimSiteId]))
     }
     case 'goal_id': return idOr(rng, fx.goalId)
     case 'user_id': return idOr(rng, fx.memberUserId)
@@ -67,7 +67,8 @@ function credentials(ctx: GenContext, rng: Rng, logout: boolean): { auth: string
 export function apiCase(ctx: GenContext, rng: Rng): Draft {
   const route = rng.pick(ctx.apiRoutes)
   const method = rng.weighted<string>([[90, route.method], [7, rng.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])], [3, 'HEAD']])
-  const parts: Bytes[] = route.path.split('/').map((seg) => (seg.startsWith(':') ? param(ctx, rng, route.method, route.path, seg.slice(1)) : seg))
+  // By the method sent, not the route's: a DELETE sent to GET /api/sites/:id deletes the site it names.
+  const parts: Bytes[] = route.path.split('/').map((seg) => (seg.startsWith(':') ? param(ctx, rng, method, route.path, seg.slice(1)) : seg))
   if (rng.chance(0.03)) parts.push(rng.pick(['', 'extra', '..']))
   const path = Buffer.concat(parts.flatMap((p, i) => (i > 0 ? [Buffer.from('/'), toBuf(p)] : [toBuf(p)])))
   const oddQ = rng.chance(0.25)
@@ -86,6 +87,6 @@ export function apiCase(ctx: GenContext, rng: Rng): Draft {
   }
   if (method !== route.method) kind = `method:${method}`
   const stream = route.path.endsWith('/stream') && method === 'GET'
-  const solo = stream ? { waitMs: 10_000, read: 'stream' as const } : body && body.length > API_LIMIT ? { headFirstMs: 150, waitMs: 10_000 } : undefined
+  const solo = stream ? { waitMs: 10_000, read: 'stream' as const } : body && body.length > API_LIMIT ? { headFirstMs: 2_000, waitMs: 10_000 } : undefined
   return { family: 'api', kind, route: `${method} ${route.path}`, spec: { method, target, headers, body }, solo }
 }

@@ -64,7 +64,7 @@ export function ingestCase(ctx: GenContext, rng: Rng): Draft {
   const spec = { method, target, headers, body: plan.body, framing: chunkedBody ? ('chunked' as const) : undefined, chunkSizes: chunkedBody ? [1, 7, 64, 4096] : undefined }
   const kind = wrongMethod ? `method:${method}` : (headerKind ?? plan.kind) + (chunkedBody ? '+chunked' : '')
   // Over the limit: the server refuses on the declared length; give it the chance before sending the body.
-  const solo = plan.body.length > INGEST_LIMIT ? { headFirstMs: 150, waitMs: 10_000 } : undefined
+  const solo = plan.body.length > INGEST_LIMIT ? { headFirstMs: 2_000, waitMs: 10_000 } : undefined
   return { family: 'ingest', kind, route: `${method} ${path}`, spec, solo, noAnswer: chunkedBody && plan.body.length > INGEST_LIMIT ? 'chunked body over the limit (413 and close: the reset may beat the answer)' : undefined }
 }
 

@@ -49,7 +49,7 @@ export function serverIngestCase(ctx: GenContext, rng: Rng): Draft {
   const headers = [...baseHeaders(rng), ...authHeaders, ['Content-Type', rng.weighted<Bytes>([[10, 'application/json'], [1, 'application/x-ndjson'], [1, 'text/plain'], [1, oddHeaderValue(rng)]])] as [Bytes, Bytes]]
   if (rng.chance(0.1)) headers.push(['X-Hitring-Ack', 'durable'])
   const plan = hostileBody(rng, () => serverItemTemplate(ctx, rng, type), INGEST_LIMIT, 'props')
-  const solo = plan.body.length > INGEST_LIMIT ? { headFirstMs: 150, waitMs: 10_000 } : undefined
+  const solo = plan.body.length > INGEST_LIMIT ? { headFirstMs: 2_000, waitMs: 10_000 } : undefined
   return { family: 'server-ingest', kind: `${plan.kind}/${auth}`, route: `POST ${path}`, spec: { method: 'POST', target: path, headers, body: plan.body }, solo }
 }
 
@@ -95,6 +95,6 @@ export function batchCase(ctx: GenContext, rng: Rng): Draft {
     kind: `${ndjson ? 'ndjson' : 'json'}:${plan.kind}/${auth}${chunkedBody ? '+chunked' : ''}`,
     route: 'POST /api/ingest/batch',
     spec: { method: 'POST', target: '/api/ingest/batch', headers, body: plan.body, framing: chunkedBody ? 'chunked' : undefined, chunkSizes: chunkedBody ? [3, 100, 65_536] : undefined },
-    solo: plan.body.length > INGEST_LIMIT ? { headFirstMs: over ? 150 : undefined, waitMs: 10_000 } : undefined,
+    solo: plan.body.length > INGEST_LIMIT ? { headFirstMs: over ? 2_000 : undefined, waitMs: 10_000 } : undefined,
   }
 }
