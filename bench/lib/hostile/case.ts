@@ -37,11 +37,15 @@ export interface SoloOptions {
 
 /**
  * uWebSockets.js 20.30's own limits, measured with raw sockets (bench/README.md, "Hostile-input fuzzer"):
- * a request with more header lines than this is left unanswered until the ~10 s idle timeout, and one
- * whose head is over ~125 KiB is closed without an answer.
+ * a request with more header lines than this is left unanswered until the ~10 s idle timeout
+ * (https://github.com/uNetworking/uWebSockets/issues/1779); one whose head is over ~125 KiB is closed
+ * without an answer; and one whose head is over 4 KiB is closed without an answer when it arrives in more
+ * than one read — split by TCP, or by the reads of a pipelined stream — and answered when it arrives in
+ * one (MAX_FALLBACK_SIZE, https://github.com/uNetworking/uWebSockets/issues/1487).
  */
 export const UWS_MAX_HEADERS = 48
 export const UWS_HEAD_BYTES = 120 * 1024
+export const UWS_SPLIT_HEAD_BYTES = 4 * 1024
 
 export interface HostileCase {
   index: number
@@ -76,15 +80,19 @@ export interface Draft {
 export function finish(index: number, d: Draft): HostileCase {
   const { head, body } = serialize(d.spec)
   const method = d.spec.method
-  let solo = d.solo ?? null
+  let solo = d.solo ?? (method === 'HEAD' ? { waitMs: 10_000, read: 'head' as const, listenAfterMs: 20 } : null)
   let noAnswer = d.noAnswer ?? null
   if (noAnswer === null) {
     const lines = countLines(head) - 2 // the request line and the empty line
     if (lines > UWS_MAX_HEADERS) noAnswer = `more than ${UWS_MAX_HEADERS} header lines (uWS: no answer until its idle timeout)`
     else if (head.length > UWS_HEAD_BYTES) noAnswer = 'head over ~125 KiB (uWS closes)'
-    if (noAnswer !== null) solo = { waitMs: 400 }
+    if (noAnswer !== null) solo = { ...solo, waitMs: 400 }
+    else if (head.length > UWS_SPLIT_HEAD_BYTES) {
+      // Alone, in one write: usually one read, so usually answered — and judged when it is.
+      noAnswer = 'head over 4 KiB (uWS closes it when it arrives in more than one read)'
+      solo ??= { waitMs: 10_000 }
+    }
   }
-  if (solo === null && method === 'HEAD') solo = { waitMs: 10_000, read: 'head', listenAfterMs: 20 }
   return { index, family: d.family, kind: d.kind, route: d.route, method, head, body, solo, noAnswer }
 }
 
