@@ -14,6 +14,8 @@ import { execFileSync } from 'node:child_process'
 export const FUZZ_PASSWORD = 'fuzz password 0123'
 export const OWNER_EMAIL = 'owner@fuzz.test'
 export const MEMBER_EMAIL = 'member@fuzz.test'
+/** The site the run deletes (early: the first DELETE case with the session) while a few events still go to it. */
+export const DOOMED_DOMAIN = 'doomed.example'
 
 /** Limits raised so that no case is refused by a rate limiter before it reaches its handler. */
 export const FUZZ_SERVER_ARGS = [
@@ -68,7 +70,7 @@ export async function setUpFixtures(base: string): Promise<Fixtures> {
   const siteDomain = 'fuzz.example'
   const siteId = await site(siteDomain)
   const victimSiteId = await site('victim.example')
-  const doomedSiteId = await site('doomed.example')
+  const doomedSiteId = await site(DOOMED_DOMAIN)
   const roles = [siteId, victimSiteId, doomedSiteId].map((site_id) => ({ site_id, role: 'owner' }))
   const client = async (name: string) => (await (await call(base, 'POST', '/api/user/api-clients', { name, site_roles: roles }, cookie)).json()) as { client: { id: string }; token: string }
   const { token } = await client('fuzz')

@@ -15,7 +15,8 @@ export const INGEST_LIMIT = 64 * 1024
 /** The seed's event (or pageview); without `site_id` the site comes from the Origin header, as hk.js relies on. */
 export function ingestTemplate(ctx: GenContext, rng: Rng, event: boolean, siteId = true): Record<string, Json> {
   const entries: Array<[string, Json]> = [
-    ...(siteId ? [['site_id', ctx.fx.siteId] as [string, Json]] : []),
+    // A few events go to the site the run deletes: before, during and after its delete.
+    ...(siteId ? [['site_id', rng.chance(0.05) ? ctx.fx.doomedSiteId : ctx.fx.siteId] as [string, Json]] : []),
     ['url', `https://${ctx.fx.siteDomain}/p/${rng.int(0, 50)}?utm_source=fuzz`],
     ['referrer', rng.pick(['', 'https://www.google.com/', 'https://news.example/a'])],
   ]

@@ -9,6 +9,7 @@ import type { Rng } from '../rng.js'
 import type { Bytes } from '../wire.js'
 import { baseHeaders, CHROME_UA, hostileBody, notJson, oddHeaderValue, type GenContext } from './common.js'
 import { INGEST_LIMIT } from './ingest.js'
+import { DOOMED_DOMAIN } from '../fixtures.js'
 
 /** -batch-max-bytes and -batch-max-items defaults. */
 export const BATCH_LIMIT = 5 * 1024 * 1024
@@ -16,7 +17,7 @@ export const BATCH_ITEMS = 10_000
 
 export function serverItemTemplate(ctx: GenContext, rng: Rng, type?: 'event' | 'pageview'): Record<string, Json> {
   const entries: Array<[string, Json]> = [
-    ['url', `https://${ctx.fx.siteDomain}/s/${rng.int(0, 20)}`],
+    ['url', `https://${rng.chance(0.05) ? DOOMED_DOMAIN : ctx.fx.siteDomain}/s/${rng.int(0, 20)}`],
     ['timestamp', new Date(ctx.now - rng.int(0, 3_600_000)).toISOString()],
     ['visitor_ip', `198.51.100.${rng.int(1, 254)}`],
     ['user_agent', CHROME_UA],
