@@ -21,12 +21,19 @@ const malformed = (extra: Partial<SoloOptions> = {}): SoloOptions => ({ waitMs: 
 /** An ordinary, valid request to build on: an event, a server event, a batch, an API read or write, /healthz. */
 function baseRequest(ctx: GenContext, rng: Rng): { route: string; spec: RequestSpec } {
   const h = baseHeaders(rng)
+  const json: [Bytes, Bytes] = ['Content-Type', 'application/json']
+  const bearer: [Bytes, Bytes] = ['Authorization', `Bearer ${ctx.fx.token}`]
+  const cookie: [Bytes, Bytes] = ['Cookie', `hk_token=${ctx.fx.cookie}`]
+  const post = (route: string, target: string, headers: Array<[Bytes, Bytes]>, body: Buffer) => ({ route, spec: { method: 'POST', target, headers: [...h, ...headers], body } })
   switch (rng.int(0, 5)) {
-    case 0: return { route: 'POST /ingest/event', spec: { method: 'POST', target: '/ingest/event', headers: [...h, ['Content-Type', 'application/json']], body: encodeJson(ingestTemplate(ctx, rng, true)) } }
-    case 1: return { route: 'POST /api/ingest/server/event', spec: { method: 'POST', target: '/api/ingest/server/event', headers: [...h, ['Authorization', `Bearer ${ctx.fx.token}`], ['Content-Type', 'application/json']], body: encodeJson(serverItemTemplate(ctx, rng, 'event')) } }
-    case 2: return { route: 'POST /api/ingest/batch', spec: { method: 'POST', target: '/api/ingest/batch', headers: [...h, ['Authorization', `Bearer ${ctx.fx.token}`], ['Content-Type', 'application/x-ndjson']], body: Buffer.from(`${encodeJson(serverItemTemplate(ctx, rng))}\n${encodeJson(serverItemTemplate(ctx, rng))}\n`) } }
-    case 3: return { route: 'GET /api/sites/:id/stats', spec: { method: 'GET', target: `/api/sites/${ctx.fx.siteId}/stats?from=2026-01-01`, headers: [...h, ['Cookie', `hk_token=${ctx.fx.cookie}`]] } }
-    case 4: return { route: 'POST /api/sites/:id/goals', spec: { method: 'POST', target: `/api/sites/${ctx.fx.victimSiteId}/goals`, headers: [...h, ['Cookie', `hk_token=${ctx.fx.cookie}`], ['Content-Type', 'application/json']], body: Buffer.from('{"name":"g","type":"event","value":"signup"}') } }
+    case 0: return post('POST /ingest/event', '/ingest/event', [json], encodeJson(ingestTemplate(ctx, rng, true)))
+    case 1: return post('POST /api/ingest/server/event', '/api/ingest/server/event', [bearer, json], encodeJson(serverItemTemplate(ctx, rng, 'event')))
+    case 2: {
+      const ndjson = Buffer.concat([encodeJson(serverItemTemplate(ctx, rng)), Buffer.from('\n'), encodeJson(serverItemTemplate(ctx, rng)), Buffer.from('\n')])
+      return post('POST /api/ingest/batch', '/api/ingest/batch', [bearer, ['Content-Type', 'application/x-ndjson']], ndjson)
+    }
+    case 3: return { route: 'GET /api/sites/:id/stats', spec: { method: 'GET', target: `/api/sites/${ctx.fx.siteId}/stats?from=2026-01-01`, headers: [...h, cookie] } }
+    case 4: return post('POST /api/sites/:id/goals', `/api/sites/${ctx.fx.victimSiteId}/goals`, [cookie, json], Buffer.from('{"name":"g","type":"event","value":"signup"}'))
     default: return { route: 'GET /healthz', spec: { method: 'GET', target: '/healthz', headers: h } }
   }
 }
@@ -60,6 +67,8 @@ export function protocolCase(ctx: GenContext, rng: Rng): Draft {
   const kind = rng.pick(['cl-te', 'dup-cl', 'te-list', 'te-unknown', 'obs-fold', 'bare-lf', 'bad-chunk', 'no-slash', 'version', 'method', 'spacing', 'control-bytes', 'cl-odd', 'no-host', 'header-syntax', 'leading-crlf', 'garbage'] as const)
   const h = spec.headers.filter(([n]) => n !== 'Content-Length')
   const raw = (b: Buffer): Draft => ({ family: 'protocol', kind, route, spec: { ...spec, headers: h, body: b, framing: 'none' }, solo: malformed({ listenAfterMs: 100 }), noAnswer: kind })
+  /** The base request, framed as usual, with one part of it changed. */
+  const altered = (change: Partial<RequestSpec>): Draft => ({ ...raw(body), spec: { ...spec, framing: undefined, ...change } })
   switch (kind) {
     case 'cl-te': {
       const smuggle = Buffer.concat([Buffer.from('0\r\n\r\n'), smuggled])
@@ -75,25 +84,29 @@ export function protocolCase(ctx: GenContext, rng: Rng): Draft {
     case 'te-list': h.push(['Transfer-Encoding', rng.pick(['chunked, identity', 'identity, chunked', 'chunked, chunked', 'gzip, chunked', 'identity', 'chunked;q=1'])]); return raw(chunked(body))
     case 'te-unknown': h.push(['Transfer-Encoding', rng.pick(['gzip', 'x', '', 'chunked\u000b'])]); return raw(body)
     case 'obs-fold': h.push(['X-Folded', 'a\r\n b'], ['Content-Length', String(body.length)]); return raw(body)
-    case 'bare-lf': return { ...raw(body), spec: { ...spec, eol: rng.pick(['\n', '\r']) } }
+    case 'bare-lf': return altered({ eol: rng.pick(['\n', '\r']) })
     case 'bad-chunk': {
       h.push(['Transfer-Encoding', 'chunked'])
       const size = rng.pick(['zz', '-1', 'ffffffffffffffffff', ' 2', '2 ;x', '2;ext=1', '0x2', '', '1\r\n{}\r\n'])
       return raw(Buffer.from(`${size}\r\n{}\r\n0\r\n\r\n`))
     }
-    case 'no-slash': return { ...raw(body), spec: { ...spec, target: rng.pick(['healthz', '*', 'http://127.0.0.1/healthz', '?x=1', '', 'ingest/event', '%2Fhealthz']), framing: undefined, headers: spec.headers } }
-    case 'version': return { ...raw(body), spec: { ...spec, version: rng.pick(['HTTP/1.0', 'HTTP/2.0', 'HTTP/1.2', 'http/1.1', 'HTTP/1.1 ', 'HTTP/9', '', 'HTTP/1.1\u0000']), framing: undefined, headers: spec.headers } }
-    case 'method': return { ...raw(body), spec: { ...spec, method: rng.pick(['PROPFIND', 'FOO', 'get', 'Post', 'G\u00c9T', 'M'.repeat(5000), 'SEARCH', 'QUERY']), framing: undefined, headers: spec.headers } }
-    case 'spacing': return { ...raw(body), spec: { ...spec, method: rng.pick(['GET ', ' GET', 'GET\t']), framing: undefined, headers: spec.headers } }
+    case 'no-slash': return altered({ target: rng.pick(['healthz', '*', 'http://127.0.0.1/healthz', '?x=1', '', 'ingest/event', '%2Fhealthz']) })
+    case 'version': return altered({ version: rng.pick(['HTTP/1.0', 'HTTP/2.0', 'HTTP/1.2', 'http/1.1', 'HTTP/1.1 ', 'HTTP/9', '', 'HTTP/1.1\u0000']) })
+    case 'method': return altered({ method: rng.pick(['PROPFIND', 'FOO', 'get', 'Post', 'G\u00c9T', 'M'.repeat(5000), 'SEARCH', 'QUERY']) })
+    case 'spacing': return altered({ method: rng.pick(['GET ', ' GET', 'GET\t']) })
     case 'control-bytes': {
       const bad = Buffer.from([rng.pick([0, 1, 8, 11, 12, 27, 31])])
-      return { ...raw(body), spec: { ...spec, headers: [...spec.headers, rng.chance(0.5) ? ['X-Ctl', Buffer.concat([Buffer.from('a'), bad])] : [Buffer.concat([Buffer.from('X'), rng.pick([bad, BAD_UTF8[0]!, Buffer.from('_'), Buffer.from('(')])]), 'v']], framing: undefined } }
+      const header: [Bytes, Bytes] = rng.chance(0.5) ? ['X-Ctl', Buffer.concat([Buffer.from('a'), bad])] : [Buffer.concat([Buffer.from('X'), rng.pick([bad, BAD_UTF8[0]!, Buffer.from('_'), Buffer.from('(')])]), 'v']
+      return altered({ headers: [...spec.headers, header] })
     }
     case 'cl-odd': h.push(['Content-Length', rng.pick(['-1', '+2', '0x2', '1e3', '2 2', 'abc', '99999999999999999999', '18446744073709551617', ''])]); return raw(body)
-    case 'no-host': return { ...raw(body), spec: { ...spec, headers: spec.headers.filter(([n]) => n !== 'Host'), framing: undefined } }
+    case 'no-host': return altered({ headers: spec.headers.filter(([n]) => n !== 'Host') })
     case 'header-syntax': h.push(rng.pick<[Bytes, Bytes]>([['X-No-Colon-Here', ''], ['X-Space ', 'v'], ['', 'v'], [' X-Lead', 'v'], ['X:Y', 'v']]), ['Content-Length', String(body.length)]); return raw(body)
-    case 'leading-crlf': return { ...raw(Buffer.alloc(0)), spec: { ...spec, method: `\r\n${spec.method}`, framing: undefined, headers: spec.headers } }
-    default: return { family: 'protocol', kind, route: '(garbage)', spec: { method: '', target: rng.pick([rng.bytes(rng.int(1, 4000)), Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01])]), version: '', headers: [], eol: '' }, solo: malformed(), noAnswer: kind }
+    case 'leading-crlf': return altered({ method: `\r\n${spec.method}` })
+    default: {
+      const garbage = rng.pick([rng.bytes(rng.int(1, 4000)), Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01])])
+      return { family: 'protocol', kind, route: '(garbage)', spec: { method: '', target: garbage, version: '', headers: [], eol: '' }, solo: malformed(), noAnswer: kind }
+    }
   }
 }
 
