@@ -51,6 +51,11 @@ const server = await startTarget(cli, ['serve', '-data-path', dataDir, '-http-ad
 const base = `http://127.0.0.1:${server.port}`
 /** The server's error-level log lines (a 500's cause is logged there), one example per message and first frame. */
 const errorLog = new Map<string, { n: number; line: string }>()
+/** What the server (or a worker: lmdb-js prints a failed commit's cause there) wrote to stderr that is not a JSON log line. */
+const stderrLines = new Map<string, number>()
+server.child.stderr!.on('data', (s: string) => {
+  for (const line of s.split('\n')) if (line.trim() !== '' && !line.startsWith('{')) stderrLines.set(line.slice(0, 300), (stderrLines.get(line.slice(0, 300)) ?? 0) + 1)
+})
 for (const stream of [server.child.stdout!, server.child.stderr!]) {
   stream.on('data', (s: string) => {
     for (const line of s.split('\n')) {
@@ -106,5 +111,6 @@ if (result.maxRssBytes > maxRssMiB * 2 ** 20) failures.push(`peak RSS ${(result.
 if (server.errorLines > 0) failures.push(`${server.errorLines} error line(s) in the server log; one of each kind:\n${[...errorLog.values()].map((e) => `(×${e.n}) ${e.line}`).join('\n')}`)
 
 printReport({ seed, result, baselineRss, maxRssMiB, healthz, healthzBudgetMs, apiRoutes: replay ? [] : ctx.apiRoutes, verified, exit, errorLines: server.errorLines, tail: server.tail })
+if (stderrLines.size > 0) console.log(`\nthe server's stderr (not JSON logs):\n${[...stderrLines].slice(0, 30).map(([line, n]) => `(×${n}) ${line}`).join('\n')}`)
 console.log(failures.length === 0 ? '\nfuzz: ok' : `\nfuzz: ${failures.length} check(s) FAILED\n- ${failures.join('\n- ')}`)
 process.exitCode = failures.length === 0 ? 0 : 1
