@@ -9,7 +9,7 @@ import type { HostileCase } from './case.js'
 import { generateCase, type GenContext } from './generate.js'
 import { judge } from './oracle.js'
 import { Tally } from './tally.js'
-import { PipelinedConnection, sendSolo, ANSWER_TIMEOUT_MS } from './transport.js'
+import { PipelinedConnection, sendSolo, ANSWER_TIMEOUT_MS, type Outcome } from './transport.js'
 
 export interface FuzzOptions {
   port: number
@@ -119,7 +119,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   }
   const sampler = setInterval(sample, 100)
   let lastProgress = 0
-  const record = (c: HostileCase, outcome: Parameters<typeof judge>[1]): void => {
+  const record = (c: HostileCase, outcome: Outcome): void => {
     inFlight.delete(c.index)
     // A server that died mid-case did not answer it: that is the crash, reported once, not per case.
     if (crashed) return
@@ -133,6 +133,14 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   }
   const started = performance.now()
 
+  /** One case on its own connection. */
+  const sendAlone = async (c: HostileCase): Promise<Outcome> => {
+    const outcome = await sendSolo(o.port, c)
+    // Closed while we were still sending: the server may have answered early and the reset lost the answer.
+    // Again, with the head first and 2 s for that early answer, so the case is judged on what the server said.
+    if (outcome.kind !== 'closed' || !outcome.whileSending || c.solo?.headFirstMs !== undefined) return outcome
+    return sendSolo(o.port, { ...c, solo: { ...(c.solo ?? { waitMs: ANSWER_TIMEOUT_MS }), headFirstMs: 2_000 } })
+  }
   const soloWorker = async (): Promise<void> => {
     while (!crashed) {
       const c = source.take(true)
@@ -142,7 +150,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         continue
       }
       inFlight.add(c.index)
-      record(c, await sendSolo(o.port, c))
+      record(c, await sendAlone(c))
     }
   }
   const pipeWorker = async (): Promise<void> => {
@@ -164,7 +172,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         const { done, leftover } = await conn.run(batch)
         for (const [c, outcome] of done) record(c, outcome)
         // Unanswered when the connection ended: each is sent again alone, to be judged on its own.
-        for (const c of leftover) record(c, await sendSolo(o.port, { ...c, solo: { waitMs: ANSWER_TIMEOUT_MS } }))
+        for (const c of leftover) record(c, await sendAlone({ ...c, solo: { waitMs: ANSWER_TIMEOUT_MS } }))
       }
     } finally {
       conn.close()

@@ -10,8 +10,11 @@ import { ProtocolError, ResponseReader, type Answer } from './response.js'
 
 export type Outcome =
   | { kind: 'answer'; answer: Answer; /** bytes after the head of a HEAD answer */ headBody?: number; /** a second answer on a solo connection */ second?: Answer }
-  /** The connection closed (or was reset) before any answer. */
-  | { kind: 'closed' }
+  /**
+   * The connection closed (or was reset) before any answer; `whileSending` when our bytes were not all
+   * written yet — a server that refuses on the head and closes may have its answer lost to the reset.
+   */
+  | { kind: 'closed'; whileSending?: boolean }
   /** No answer and no close within the wait. */
   | { kind: 'silent' }
   /** Bytes that are not an HTTP response. */
@@ -67,10 +70,11 @@ export function sendSolo(port: number, c: HostileCase): Promise<Outcome> {
       reader.push(chunk)
       read()
     })
-    socket.on('close', () => finish(first !== null ? answered() : { kind: 'closed' }))
+    socket.on('close', () => finish(first !== null ? answered() : { kind: 'closed', ...(written ? {} : { whileSending: true }) }))
     const waitForAnswer = (): void => void timers.push(setTimeout(() => finish(first !== null ? answered() : { kind: 'silent' }), opts.waitMs))
+    let written = false
     const last = (bytes: Buffer): void => {
-      socket.write(bytes)
+      socket.write(bytes, () => (written = true))
       if (opts.endAfterWrite) socket.end()
       waitForAnswer()
     }
