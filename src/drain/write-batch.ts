@@ -39,7 +39,7 @@ export interface BatchOutcome {
   logs: Map<number, LogPosition>
   /** Events whose session could not be kept: the lane's session table was full (each starts a new session). */
   untracked: number
-  /** Items of a site deleted after they were decoded (the drainer caches sites for a few seconds): not written. */
+  /** Events of a site deleted after they were decoded (the drainer caches sites for a few seconds): not written. */
   siteDeleted: number
 }
 
@@ -98,7 +98,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   for (const item of items) {
     const buckets = bucketsOf(item.site)
     if (buckets === null) {
-      siteDeleted++
+      if (item.type !== 'drop') siteDeleted++ // a drop record was counted in /metrics when it was decided
       continue
     }
     if (item.type === 'drop') {
