@@ -28,6 +28,9 @@ export function benchDist(): string {
   const dist = join(root, 'dist')
   cpSync(ownDist, dist, { recursive: true })
   symlinkSync(join(ownDist, '..', 'node_modules'), join(root, 'node_modules'), 'dir')
+  // The server finds its referrer-spam list next to the package.json above it (src/enrich/spam.ts): without
+  // these two files the copy runs with spam filtering off (and warns so at start).
+  for (const file of ['package.json', 'src/enrich/data/referrer-spam.txt']) cpSync(join(ownDist, '..', file), join(root, file))
   process.env.BENCH_DIST = dist // children inherit it
   process.env.BENCH_BUILD = describeBuild(dist)
   return dist

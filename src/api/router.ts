@@ -4,9 +4,13 @@
  * segment beats a parameter, so `/goals/timeseries` is not taken for a goal id.
  * @module
  */
+import { utf8Length } from '../bytes/utf8.js'
 import type { Method, RouteDef } from './types.js'
 
 type Segment = { literal: string } | { param: string }
+
+/** The longest path parameter, in UTF-8 bytes once decoded. */
+const MAX_PARAM_BYTES = 1024
 
 interface Compiled {
   route: RouteDef
@@ -37,11 +41,16 @@ function matchSegments(segments: Segment[], parts: string[]): Record<string, str
       if (seg.literal !== part) return null
     } else {
       if (part === '') return null
+      let value: string
       try {
-        params[seg.param] = decodeURIComponent(part)
+        value = decodeURIComponent(part)
       } catch {
         return null // malformed percent-encoding: no such resource
       }
+      // Longer than any id, event name (120 characters) or property key (300 bytes): it names nothing, and
+      // past ~4 KB it would not fit an LMDB read's key buffer (lmdb-js throws: it was a 500).
+      if (utf8Length(value) > MAX_PARAM_BYTES) return null
+      params[seg.param] = value
     }
   }
   return params

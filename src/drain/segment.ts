@@ -110,7 +110,7 @@ export class SegmentDrainer {
     this.#identify(items)
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), logs: new Map(), untracked: 0 }
+    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), logs: new Map(), untracked: 0, siteDeleted: 0 }
     const tables = this.#sessions
     const begun: number[] = []
     try {
@@ -152,6 +152,7 @@ export class SegmentDrainer {
     if (after) throw new StorageFaultError(after)
     const { stored, counters, active } = outcome
     if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
+    if (outcome.siteDeleted > 0) dropped.site_deleted = (dropped.site_deleted ?? 0) + outcome.siteDeleted
     for (const s of segments) s.openSessions = tables[s.lane]!.size
     const result: DrainResult = { segments, stored, dropped, counters, commitMs, flushed, active, untrackedSessions: outcome.untracked }
     if (fault) result.fault = fault

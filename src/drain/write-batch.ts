@@ -39,6 +39,8 @@ export interface BatchOutcome {
   logs: Map<number, LogPosition>
   /** Events whose session could not be kept: the lane's session table was full (each starts a new session). */
   untracked: number
+  /** Events of a site deleted after they were decoded (the drainer caches sites for a few seconds): not written. */
+  siteDeleted: number
 }
 
 export function writeBatch(store: Store, interner: Interner, items: Item[], sessions: LaneSessions, visitors: VisitorCache): BatchOutcome {
@@ -63,12 +65,18 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   const propId = (nameId: number, key: string, value: string | number | boolean) => id(StringKind.PROP, propDimText(nameId, key, value))
   // Buckets follow the site's time zone as committed now, not as cached by the decoder: a zone change
   // and its rebuild commit together, and no batch after it may bucket by the old zone.
-  const zones = new Map<number, SiteBuckets>()
-  const bucketsOf = (site: SiteRecord): SiteBuckets => {
+  // Read inside the transaction, so exact: a site deleted by an earlier commit (DELETE /api/sites/{id}) is
+  // null here, and nothing more of it is written — its delete removed every datum, and must stay so.
+  const zones = new Map<number, SiteBuckets | null>()
+  const bucketsOf = (site: SiteRecord): SiteBuckets | null => {
     let b = zones.get(site.num)
-    if (!b) zones.set(site.num, (b = { num: site.num, timezone: getSiteByNum(store, site.num)?.timezone ?? site.timezone }))
+    if (b === undefined) {
+      const now = getSiteByNum(store, site.num)
+      zones.set(site.num, (b = now ? { num: site.num, timezone: now.timezone } : null))
+    }
     return b
   }
+  let siteDeleted = 0
   let stored = 0
   let duplicates = 0
   const active = new Map<number, [number, number, number]>()
@@ -88,8 +96,13 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   }
 
   for (const item of items) {
+    const buckets = bucketsOf(item.site)
+    if (buckets === null) {
+      if (item.type !== 'drop') siteDeleted++ // a drop record was counted in /metrics when it was decided
+      continue
+    }
     if (item.type === 'drop') {
-      if (!seenBefore(item.site, item.idempotencyKey)) deltas.count(bucketsOf(item.site), Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
+      if (!seenBefore(item.site, item.idempotencyKey)) deltas.count(buckets, Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
       continue
     }
     if (seenBefore(item.site, item.idempotencyKey)) continue
@@ -133,7 +146,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     if (!block) blocks.set(item.site.num, (block = { t0: item.ts, e: [] }))
     stateEvent[0] = item.ts - block.t0
     block.e.push(stateEvent)
-    countStoredEvent(deltas, uniques, bucketsOf(item.site), item.ts, stateEvent, state, effects, propId)
+    countStoredEvent(deltas, uniques, buckets, item.ts, stateEvent, state, effects, propId)
     const fingerprint = visitor.readUInt32BE(0)
     // Exact while site numbers stay below 2^21; beyond, two visitors could share a key (realtime only).
     const activeKey = item.site.num * 2 ** 32 + fingerprint
@@ -164,7 +177,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     triples[k++] = fingerprint
     triples[k++] = ts
   }
-  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, logs, untracked }
+  return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, logs, untracked, siteDeleted }
 }
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */

@@ -19,6 +19,8 @@ export interface KnownSite {
 }
 
 const REFRESH_MS = 5_000
+/** The longest domain name (RFC 1035 §2.3.4, as normaliseDomain in ./sites.ts checks). */
+const MAX_DOMAIN_LENGTH = 253
 
 export class SiteDirectory {
   readonly #byId = new Map<string, KnownSite>()
@@ -34,6 +36,10 @@ export class SiteDirectory {
   }
 
   byDomain(domain: string): KnownSite | undefined {
+    // No registered domain is longer (normaliseDomain), and the host of an Origin header can be ~125 KiB:
+    // past ~4 KB the LMDB read throws (the key does not fit lmdb-js's key buffer), and on the HTTP thread
+    // that ended the process.
+    if (domain.length > MAX_DOMAIN_LENGTH) return undefined
     return (
       this.#fresh(this.#byDomain.get(domain)) ??
       this.#load(() => {
