@@ -118,6 +118,14 @@ function parseDurationMs(s: string): number {
 }
 
 const positive = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).finite().positive()
+/**
+ * A whole number in [min, max], with a message that says the range: zod's own `.int().min().max()` under
+ * a schema-level `error` gave "must be a whole number" for 0 or 2,000,000 too.
+ */
+const wholeNumber = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a whole number' })
+    .refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
 
 export const configSchema = z.object({
   'http-addr': z
@@ -140,22 +148,22 @@ export const configSchema = z.object({
     }
   }),
   'ingest-rate': positive('requests per second'),
-  'ingest-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'ingest-burst': wholeNumber(1, 1_000_000),
   'api-rate': positive('requests per second'),
-  'api-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'api-burst': wholeNumber(1, 1_000_000),
   'auth-rate': positive('requests per second'),
-  'auth-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'auth-burst': wholeNumber(1, 1_000_000),
   // Fractions allowed so tests (and cautious operators) can use sessions of seconds.
   'auth-session-minutes': positive('minutes').max(10 * 365 * 24 * 60, 'must be at most ten years'),
   'auth-remember-me-days': positive('days').max(10 * 365, 'must be at most ten years'),
   'ingest-ack': z.enum(['fast', 'durable'], { error: 'must be fast or durable' }),
   'server-ingest-rate': positive('requests per second'),
-  'server-ingest-burst': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(10_000_000),
+  'server-ingest-burst': wholeNumber(1, 10_000_000),
   'backfill-window': z
     .string()
     .transform(parseDurationMs)
     .refine((n) => Number.isFinite(n) && n >= 60_000, 'must be a duration of at least a minute, such as 7d or 36h'),
-  'batch-max-items': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(1_000_000),
+  'batch-max-items': wholeNumber(1, 1_000_000),
   'batch-max-bytes': z
     .string()
     .transform(parseBytes)
@@ -172,8 +180,8 @@ export const configSchema = z.object({
     .transform((s) => (s === '' ? Math.max(1, Math.min(4, availableParallelism())) : Number(s)))
     .refine((n) => Number.isInteger(n) && n >= 1 && n <= 64, 'must be a whole number from 1 to 64'),
   'respect-dnt': z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1'),
-  'stream-max-per-user': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100_000),
-  'stream-max-per-ip': z.coerce.number({ error: 'must be a whole number' }).int('must be a whole number').min(1).max(100_000),
+  'stream-max-per-user': wholeNumber(1, 100_000),
+  'stream-max-per-ip': wholeNumber(1, 100_000),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']),
   'shutdown-timeout': z
     .string()

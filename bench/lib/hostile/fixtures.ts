@@ -23,6 +23,8 @@ export const FUZZ_SERVER_ARGS = [
   '-api-rate', '1000000000', '-api-burst', '1000000',
   '-auth-rate', '1000000000', '-auth-burst', '1000000',
   '-server-ingest-rate', '1000000000', '-server-ingest-burst', '10000000',
+  // Open event streams are capped per user and per IP (429 too_many_streams): a cap, like the rates.
+  '-stream-max-per-user', '100000', '-stream-max-per-ip', '100000',
   // X-Forwarded-For from loopback is believed, so hostile X-Forwarded-For values reach the parser.
   '-trusted-proxies', '127.0.0.1/32',
 ]
