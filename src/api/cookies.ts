@@ -17,5 +17,3 @@ export function sessionCookie(token: string, lifetimeMs: number, secure: boolean
 export function clearedSessionCookie(secure: boolean): string {
   return `${SESSION_COOKIE}=; Max-Age=0; ${flags(secure)}`
 }
-
-export const isHttps = (publicUrl: string): boolean => publicUrl.toLowerCase().startsWith('https://')

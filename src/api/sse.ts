@@ -7,8 +7,7 @@
  * @module
  */
 import type { HttpResponse } from '../native/uws.js'
-import { writeHead } from '../http/respond.js'
-import { statusLine } from './reply.js'
+import { statusLine, writeHead } from '../http/respond.js'
 
 export class SseStream {
   #open = true

@@ -21,7 +21,6 @@
  */
 import type { HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
-import { isHttps } from '../api/cookies.js'
 
 const NOSNIFF_NAME = nativeString('X-Content-Type-Options')
 const NOSNIFF = nativeString('nosniff')
@@ -29,6 +28,9 @@ const HSTS_NAME = nativeString('Strict-Transport-Security')
 const HSTS = nativeString('max-age=31536000')
 const COOP_NAME = nativeString('Cross-Origin-Opener-Policy')
 const SAME_ORIGIN = nativeString('same-origin')
+
+/** Whether the public URL is https: HSTS here, the session cookie's `Secure` flag (src/api/cookies.ts). */
+export const isHttps = (publicUrl: string): boolean => publicUrl.toLowerCase().startsWith('https://')
 
 let strictTransport = false
 let trustworthyOrigin = true
