@@ -1,12 +1,14 @@
 /**
  * Writing answers with uWebSockets.js. Every function here must be called either synchronously inside
  * a uWS callback or inside `res.cork()` (uWebSockets.js#920), and never after the request was aborted
- * (touching an aborted response throws: uWebSockets.js#123).
+ * (touching an aborted response throws: uWebSockets.js#123). An answer to HEAD gets its headers and
+ * Content-Length, and no body (./head.ts).
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
 import type { HttpError } from './errors.js'
+import { endAnswer } from './head.js'
 import { writeSecurityHeaders } from './security-headers.js'
 
 const STATUS_TEXT: Record<number, string> = {
@@ -64,19 +66,19 @@ export function sendError(res: HttpResponse, err: HttpError, origin = '', closeC
   writeCors(res, origin)
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.writeHeader(k, v)
   res.writeHeader(CONTENT_TYPE, APPLICATION_JSON)
-  res.end(JSON.stringify(err.body), closeConnection)
+  endAnswer(res, JSON.stringify(err.body), closeConnection)
 }
 
 export function sendJson(res: HttpResponse, status: number, body: unknown): void {
   writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', 'application/json')
-  res.end(JSON.stringify(body))
+  endAnswer(res, JSON.stringify(body))
 }
 
 export function sendText(res: HttpResponse, status: number, contentType: string, body: string): void {
   writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', contentType)
-  res.end(body)
+  endAnswer(res, body)
 }
 
 // The preflight's constant status line and headers, as bytes (see nativeString).
