@@ -4,7 +4,7 @@
  * server-side ingestion routes, whose hand-written validation must accept exactly what they document.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { call, createApiClient, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import { call, createApiClient, createSite, expectError, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
 import { send } from './helpers/http.js'
 
 let api: ApiServer
@@ -237,5 +237,9 @@ describe('the documented ingestion bodies are what the server accepts', () => {
     const d = await post(path, [{ ...base, type: 'click' }])
     expect(d.status).toBe(400)
     expect(d.json().rejected[0].field).toBe('type')
+    // The documented minimum is the server's: no items is an error of its own, named under 400.
+    expect(schemaOf(path).minItems).toBe(1)
+    expectError(await post(path, []), 400, 'empty_batch')
+    expect(doc.paths[path].post.responses['400'].description).toContain('`empty_batch`')
   })
 })

@@ -77,6 +77,19 @@ test('a batch where every item is refused answers 400; bad JSON, wrong type and 
   expectError(await batch(tooMany), 413, 'batch_too_large')
 })
 
+test('a batch without items is refused with its own code: 400 empty_batch', async () => {
+  for (const [body, type] of [
+    ['[]', 'application/json'],
+    [' [ ] ', 'application/json'],
+    ['\n\n \r\n', 'application/x-ndjson'],
+    ['', 'application/x-ndjson'],
+  ]) {
+    const a = await batch(body!, type)
+    expectError(a, 400, 'empty_batch')
+    expect(a.json().message).toBe('The batch has no items')
+  }
+})
+
 test('idempotency survives a restart: the same ids are duplicates afterwards', async () => {
   const code = await server.stop()
   expect(code).toBe(0)

@@ -14,13 +14,14 @@ import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { limiterKeyBytes } from '../net/ip.js'
 import { Errors, type HttpError } from '../http/errors.js'
 import { readBody } from '../http/body.js'
+import { isHead } from '../http/head.js'
 import { resolveCredentials } from './access.js'
 import { crossSiteReason, originOf } from './csrf.js'
 import { toHttpError } from './failure.js'
 import { writeReply } from './reply.js'
 import { parseQuery, readFacts } from './request.js'
 import type { Router } from './router.js'
-import type { SseStream } from './sse.js'
+import { endStreamHead, type SseStream } from './sse.js'
 import type { StreamRegistry } from './streams.js'
 import type { ApiDeps, JsonReply, Principal, Reply } from './types.js'
 import { check } from './validate.js'
@@ -59,6 +60,11 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
         const refused = streams.refusal(owner)
         if (refused) return fail(refused)
         answered = true
+        // HEAD: the stream's status and headers, and no stream (nothing to count or to push to).
+        if (isHead(res)) {
+          res.cork(() => endStreamHead(res))
+          return
+        }
         stream = streams.open(res, owner)
         reply.stream(stream)
         return

@@ -6,6 +6,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { HttpResponse } from '../native/uws.js'
 import type { HttpError } from '../http/errors.js'
+import { endAnswer } from '../http/head.js'
 import { writeHead } from '../http/respond.js'
 import type { JsonReply } from './types.js'
 
@@ -28,7 +29,7 @@ export function writeReply(res: HttpResponse, reply: JsonReply, closeConnection 
     return
   }
   res.writeHeader('Content-Type', 'application/json')
-  res.end(JSON.stringify(reply.body), closeConnection)
+  endAnswer(res, JSON.stringify(reply.body), closeConnection) // to a HEAD: no body (../http/head.ts)
 }
 
 export function writeError(res: HttpResponse, err: HttpError, closeConnection = false): void {

@@ -1,7 +1,9 @@
 /**
  * Matches `/api/…` paths against the route table: literal segments and `:name` parameters
  * (percent-decoded). A path that matches a route but not its method is a 405 with `Allow`; a literal
- * segment beats a parameter, so `/goals/timeseries` is not taken for a goal id.
+ * segment beats a parameter, so `/goals/timeseries` is not taken for a goal id. HEAD takes the GET
+ * route (RFC 9110 §9.3.2: the same answer without its body, ../http/head.ts), and `Allow` names it
+ * wherever GET is allowed.
  * @module
  */
 import { utf8Length } from '../bytes/utf8.js'
@@ -69,14 +71,16 @@ export class Router {
   }
 
   match(method: string, path: string): Match {
+    const wanted = method === 'HEAD' ? 'GET' : method
     const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
     const parts = trimmed.split('/').slice(1)
-    const allowed = new Set<Method>()
+    const allowed = new Set<Method | 'HEAD'>()
     for (const c of this.#routes) {
       const params = matchSegments(c.segments, parts)
       if (params === null) continue
-      if (c.route.method === method) return { kind: 'route', route: c.route, params }
+      if (c.route.method === wanted) return { kind: 'route', route: c.route, params }
       allowed.add(c.route.method)
+      if (c.route.method === 'GET') allowed.add('HEAD')
     }
     if (allowed.size === 0) return { kind: 'not_found' }
     return { kind: 'method_not_allowed', allow: [...allowed].sort().join(', ') }

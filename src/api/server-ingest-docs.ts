@@ -74,7 +74,8 @@ export const serverPageviewSchema = pageview.describe('A pageview sent by your b
 export const serverEventSchema = event.describe('A custom event sent by your backend. Unknown fields are ignored.')
 export const batchBodySchema = z
   .array(batchItem)
-  .describe('Up to -batch-max-items items (default 10,000) and -batch-max-bytes (default 5 MiB)')
+  .min(1)
+  .describe('1 to -batch-max-items items (default 10,000), up to -batch-max-bytes (default 5 MiB)')
 
 const index = z.number().int().min(0)
 const itemError = z.object({ index, code: z.string(), message: z.string(), field: z.string().optional() })
@@ -129,7 +130,7 @@ const SINGLE_ERRORS: Record<number, string> = {
   415: 'Body not application/json (`unsupported_media_type`)',
 }
 const BATCH_ERRORS: Record<number, string> = {
-  400: 'Every item was refused (the batch answer, nothing accepted), or the body is not a JSON array / NDJSON (`invalid_json` with the line, `invalid_field`)',
+  400: 'Every item was refused (the batch answer, nothing accepted), the batch has no items (`empty_batch`: `[]`, or NDJSON of blank lines), or the body is not a JSON array / NDJSON (`invalid_json` with the line, `invalid_field`)',
   ...COMMON_ERRORS,
   413: 'Over -batch-max-bytes (`body_too_large`, default 5 MiB) or -batch-max-items (`batch_too_large`, default 10,000 items)',
   415: 'Body neither application/json nor application/x-ndjson (`unsupported_media_type`)',

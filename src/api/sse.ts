@@ -9,6 +9,20 @@
 import type { HttpResponse } from '../native/uws.js'
 import { statusLine, writeHead } from '../http/respond.js'
 
+/** The status line and headers of a stream. */
+function writeStreamHead(res: HttpResponse): void {
+  writeHead(res, statusLine(200))
+  res.writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
+  res.writeHeader('Cache-Control', 'no-cache')
+  res.writeHeader('X-Accel-Buffering', 'no')
+}
+
+/** The answer to HEAD on a stream route: the stream's head, ended at once (no Content-Length: a stream has none). */
+export function endStreamHead(res: HttpResponse): void {
+  writeStreamHead(res)
+  res.endWithoutBody()
+}
+
 export class SseStream {
   #open = true
   #congested = false
@@ -24,10 +38,7 @@ export class SseStream {
   /** Sends the status and headers (and a first comment, so proxies and clients see the stream start). */
   start(): void {
     this.#write(() => {
-      writeHead(this.res, statusLine(200))
-      this.res.writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
-      this.res.writeHeader('Cache-Control', 'no-cache')
-      this.res.writeHeader('X-Accel-Buffering', 'no')
+      writeStreamHead(this.res)
       this.res.write(': connected\nretry: 3000\n\n')
     })
   }

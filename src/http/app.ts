@@ -3,12 +3,15 @@
  * ingest, operations, and the REST API under `/api/` (src/api/). Every answer carries the security
  * headers of ./security-headers.ts, and every request with a repeated Content-Length is refused
  * (./framing.ts): by the browser ingest handlers in their own header walk, by a guard around the others.
+ * Every route but the browser ingest POSTs is registered through ./head.ts, so an answer to HEAD — a
+ * 404, a 405, an API error — has its headers and no body.
  * @module
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
 import { EventKind } from '../ingest/payload.js'
 import { Errors } from './errors.js'
 import { framedRoutes } from './framing.js'
+import { headAware } from './head.js'
 import { ingestHandler, type IngestContext } from './ingest-route.js'
 import { registerOpsRoutes, type OpsContext } from './ops-routes.js'
 import { serverIngestHandler, type ServerIngestContext } from './server-ingest-route.js'
@@ -27,7 +30,8 @@ export function createApp(
   // The scheme and host of the public URL are final now; only the default URL's port is learnt at listen.
   configureSecurityHeaders(apiDeps.publicUrl())
   const app = uws.App()
-  const routes = framedRoutes(app, (res) => {
+  // HEAD is marked first, so the framing guard's own refusal has no body either.
+  const routes = framedRoutes(headAware(app), (res) => {
     ingest.metrics.rejected.inc({ code: 'invalid_content_length' })
     sendError(res, Errors.repeatedContentLength(), '', true)
   })

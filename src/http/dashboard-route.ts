@@ -22,6 +22,7 @@ import { hasAnyUser } from '../accounts/users.js'
 import type { ApiDeps } from '../api/types.js'
 import { Errors } from './errors.js'
 import { findBuiltDir } from './built-assets.js'
+import { endAnswer } from './head.js'
 import { sendError, statusLine, writeHead } from './respond.js'
 import { writeOpenerPolicy } from './security-headers.js'
 import { acceptsGzip } from './tracker-route.js'
@@ -115,22 +116,20 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
     return shell
   }
 
-  const serveShell = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
+  const serveShell = (res: HttpResponse, req: HttpRequest) => {
     const ifNoneMatch = req.getHeader('if-none-match')
     const shell = shellFor()
     const notModified = ifNoneMatch !== '' && matches(ifNoneMatch, shell.etag)
     writeHead(res, notModified ? '304 Not Modified' : statusLine(200))
     res.writeHeader('ETag', shell.etag)
     res.writeHeader('Cache-Control', 'no-cache')
-    // (no endWithoutBody(length): see tracker-route.ts on the pinned uWebSockets.js build)
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', 'text/html; charset=utf-8')
     securityHeaders(res, build)
-    if (head) res.writeHeader('Content-Length', String(shell.body.length)).endWithoutBody()
-    else res.end(shell.body)
+    endAnswer(res, shell.body) // to a HEAD: the length, no body (./head.ts)
   }
 
-  const serveAsset = (head: boolean) => (res: HttpResponse, req: HttpRequest) => {
+  const serveAsset = (res: HttpResponse, req: HttpRequest) => {
     const asset = build.assets.get(req.getParameter(0) ?? '')
     if (!asset) return sendError(res, Errors.notFound())
     const gzip = acceptsGzip(req.getHeader('accept-encoding'))
@@ -143,17 +142,15 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', asset.contentType)
     if (gzip) res.writeHeader('Content-Encoding', 'gzip')
-    const body = gzip ? asset.gzip : asset.raw
-    if (head) res.writeHeader('Content-Length', String(body.length)).endWithoutBody()
-    else res.end(body)
+    endAnswer(res, gzip ? asset.gzip : asset.raw)
   }
 
   for (const path of SHELL_PATHS) {
-    app.get(path, serveShell(false))
-    app.head(path, serveShell(true))
+    app.get(path, serveShell)
+    app.head(path, serveShell)
     app.any(path, (res) => sendError(res, Errors.methodNotAllowed('GET, HEAD')))
   }
-  app.get('/assets/:name', serveAsset(false))
-  app.head('/assets/:name', serveAsset(true))
+  app.get('/assets/:name', serveAsset)
+  app.head('/assets/:name', serveAsset)
   app.any('/assets/*', (res) => sendError(res, Errors.notFound()))
 }

@@ -150,6 +150,8 @@ export const Errors = {
   /** A host with no site, or whose site the token has no role on: the same answer, so domains are not probed. */
   unknownSiteForUrl: (host: string) =>
     make(404, 'unknown_site', `No site for the host ${JSON.stringify(host)} of url is visible to this API token`, [{ field: 'url', message: 'no site for this host' }]),
+  /** `[]`, or NDJSON of blank lines: nothing to accept or refuse item by item. */
+  emptyBatch: () => make(400, 'empty_batch', 'The batch has no items'),
   batchTooLarge: (items: number, limit: number) =>
     make(413, 'batch_too_large', `A batch holds at most ${limit} items; this one has ${items}`),
   batchMediaType: (got: string) =>

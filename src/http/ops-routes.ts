@@ -1,10 +1,11 @@
 /**
  * Operations routes: `/healthz` (the process answers), `/readyz` (the store is open and the drain keeps
- * up) and `/metrics` (Prometheus text). Never rate-limited.
+ * up) and `/metrics` (Prometheus text), each for GET and HEAD (the same answer without its body:
+ * ./head.ts). Never rate-limited.
  * @module
  */
-import type { Routes } from './framing.js'
-import { sendJson, sendText, statusLine, writeHead } from './respond.js'
+import type { Handler, Routes } from './framing.js'
+import { sendJson, sendText } from './respond.js'
 
 export interface OpsContext {
   /** Null when ready, else why not. */
@@ -13,15 +14,20 @@ export interface OpsContext {
 }
 
 export function registerOpsRoutes(app: Routes, ctx: OpsContext): void {
-  app.get('/healthz', (res) => sendJson(res, 200, { status: 'ok' }))
-  app.head('/healthz', (res) => {
-    writeHead(res, statusLine(200))
-    res.endWithoutBody()
-  })
-  app.get('/readyz', (res) => {
-    const reason = ctx.notReadyReason()
-    if (reason === null) sendJson(res, 200, { status: 'ready' })
-    else sendJson(res, 503, { status: 'not_ready', code: 'not_ready', message: reason })
-  })
-  app.get('/metrics', (res) => sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.renderMetrics()))
+  const routes: [path: string, handler: Handler][] = [
+    ['/healthz', (res) => sendJson(res, 200, { status: 'ok' })],
+    [
+      '/readyz',
+      (res) => {
+        const reason = ctx.notReadyReason()
+        if (reason === null) sendJson(res, 200, { status: 'ready' })
+        else sendJson(res, 503, { status: 'not_ready', code: 'not_ready', message: reason })
+      },
+    ],
+    ['/metrics', (res) => sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', ctx.renderMetrics())],
+  ]
+  for (const [path, handler] of routes) {
+    app.get(path, handler)
+    app.head(path, handler)
+  }
 }

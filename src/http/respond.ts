@@ -1,12 +1,15 @@
 /**
  * Writing answers with uWebSockets.js. Every function here must be called either synchronously inside
  * a uWS callback or inside `res.cork()` (uWebSockets.js#920), and never after the request was aborted
- * (touching an aborted response throws: uWebSockets.js#123).
+ * (touching an aborted response throws: uWebSockets.js#123). An answer to HEAD gets its headers and
+ * Content-Length, and no body (./head.ts).
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
 import type { HttpError } from './errors.js'
+import { endAnswer } from './head.js'
+import { echoesOrigin } from './origin.js'
 import { writeSecurityHeaders } from './security-headers.js'
 
 const STATUS_TEXT: Record<number, string> = {
@@ -45,9 +48,12 @@ const ORIGIN = nativeString('Origin')
 const CONTENT_TYPE = nativeString('Content-Type')
 const APPLICATION_JSON = nativeString('application/json')
 
-/** CORS headers of the ingest routes: the Origin is echoed on every answer, errors included. */
+/**
+ * CORS headers of the ingest routes: the Origin is echoed on every answer, errors included — unless it
+ * is none, or not an origin at all (./origin.ts): then the answer has no CORS headers.
+ */
 export function writeCors(res: HttpResponse, origin: string): void {
-  if (origin === '') return
+  if (origin === '' || !echoesOrigin(origin)) return
   res.writeHeader(ALLOW_ORIGIN, origin)
   res.writeHeader(ALLOW_CREDENTIALS, TRUE)
   res.writeHeader(VARY, ORIGIN)
@@ -64,19 +70,19 @@ export function sendError(res: HttpResponse, err: HttpError, origin = '', closeC
   writeCors(res, origin)
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.writeHeader(k, v)
   res.writeHeader(CONTENT_TYPE, APPLICATION_JSON)
-  res.end(JSON.stringify(err.body), closeConnection)
+  endAnswer(res, JSON.stringify(err.body), closeConnection)
 }
 
 export function sendJson(res: HttpResponse, status: number, body: unknown): void {
   writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', 'application/json')
-  res.end(JSON.stringify(body))
+  endAnswer(res, JSON.stringify(body))
 }
 
 export function sendText(res: HttpResponse, status: number, contentType: string, body: string): void {
   writeHead(res, statusLine(status))
   res.writeHeader('Content-Type', contentType)
-  res.end(body)
+  endAnswer(res, body)
 }
 
 // The preflight's constant status line and headers, as bytes (see nativeString).
@@ -91,12 +97,12 @@ const POST = nativeString('POST')
 const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
 const ONE_DAY = nativeString('86400')
 
-/** CORS preflight: always 204, never rate-limited (HitKeep does the same). */
+/** CORS preflight: always 204, never rate-limited (HitKeep does the same); CORS headers as {@link writeCors} decides. */
 export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
   const origin = req.getHeader(ORIGIN_REQUEST_HEADER)
   writeHead(res, NO_CONTENT)
   res.writeHeader(VARY, PREFLIGHT_VARY)
-  if (origin !== '') {
+  if (origin !== '' && echoesOrigin(origin)) {
     res.writeHeader(ALLOW_ORIGIN, origin)
     res.writeHeader(ALLOW_CREDENTIALS, TRUE)
     res.writeHeader(ALLOW_METHODS, POST)

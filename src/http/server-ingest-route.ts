@@ -117,6 +117,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
       if (route === 'batch') {
         const parsed = parseBatch(text, ndjson)
         if (!parsed.ok) return fail(parsed.error)
+        if (parsed.items.length === 0) return fail(Errors.emptyBatch())
         if (parsed.items.length > ctx.batchMaxItems) return fail(Errors.batchTooLarge(parsed.items.length, ctx.batchMaxItems), true)
         items = parsed.items
       } else {

@@ -20,6 +20,7 @@ import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { Routes } from './framing.js'
 import { Errors } from './errors.js'
 import { findBuiltDir } from './built-assets.js'
+import { endAnswer } from './head.js'
 import { sendError, statusLine, writeHead } from './respond.js'
 
 export const TRACKER_DIST = 'dist/tracker'
@@ -73,7 +74,7 @@ export function noneMatch(ifNoneMatch: string, asset: TrackerAsset): boolean {
   return false
 }
 
-function serve(asset: TrackerAsset, cacheControl: string, alternate: string | null, head: boolean) {
+function serve(asset: TrackerAsset, cacheControl: string, alternate: string | null) {
   return (res: HttpResponse, req: HttpRequest): void => {
     const gzip = acceptsGzip(req.getHeader('accept-encoding'))
     const notModified = noneMatch(req.getHeader('if-none-match'), asset)
@@ -83,17 +84,13 @@ function serve(asset: TrackerAsset, cacheControl: string, alternate: string | nu
     res.writeHeader('Cache-Control', cacheControl)
     res.writeHeader('Vary', 'Accept-Encoding')
     if (alternate !== null) res.writeHeader('Content-Location', alternate)
-    // Never endWithoutBody(length): in the pinned uWebSockets.js build (20.30) it leaves the response
-    // open and the process aborts ("Returning from a request handler without responding"). A HEAD
-    // writes Content-Length itself; a 304 states none (RFC 9110 §8.6 allows leaving it out).
+    // A 304 states no Content-Length (RFC 9110 §8.6 allows leaving it out).
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', 'text/javascript; charset=utf-8')
     res.writeHeader('Access-Control-Allow-Origin', '*')
     res.writeHeader('Cross-Origin-Resource-Policy', 'cross-origin')
     if (gzip) res.writeHeader('Content-Encoding', 'gzip')
-    const body = gzip ? asset.gzip : asset.raw
-    if (head) res.writeHeader('Content-Length', String(body.length)).endWithoutBody()
-    else res.end(body)
+    endAnswer(res, gzip ? asset.gzip : asset.raw) // to a HEAD: the length, no body (./head.ts)
   }
 }
 
@@ -105,8 +102,9 @@ export function registerTrackerRoutes(app: Routes, asset: TrackerAsset = loadTra
     [`/hk.${asset.hash}.js`, IMMUTABLE_CACHE, null],
   ]
   for (const [path, cacheControl, alternate] of routes) {
-    app.get(path, serve(asset, cacheControl, alternate, false))
-    app.head(path, serve(asset, cacheControl, alternate, true))
+    const handler = serve(asset, cacheControl, alternate)
+    app.get(path, handler)
+    app.head(path, handler)
     app.any(path, (res) => sendError(res, Errors.methodNotAllowed('GET, HEAD')))
   }
 }

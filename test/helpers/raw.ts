@@ -71,3 +71,80 @@ export function firstBody(text: string): string {
   const at = text.indexOf('\r\n\r\n')
   return at < 0 ? '' : text.slice(at + 4)
 }
+
+export interface RawAnswer {
+  status: number
+  /** Names lower-cased; a repeated header keeps its last value. */
+  headers: Record<string, string>
+  /** Latin-1 text of the body. */
+  body: string
+}
+
+/**
+ * Reads answers off `text` in order, as a client on a keep-alive connection does: the body by
+ * Content-Length, none for an answer to HEAD, a 204 or a 304 (RFC 9110 §6.3). `methods[i]` is the method of
+ * the i-th request. Stops at the first bytes that are not the start of an answer (`rest` holds them).
+ */
+export function parseAnswers(text: string, methods: string[]): { answers: RawAnswer[]; rest: string; error: string | null } {
+  const answers: RawAnswer[] = []
+  let at = 0
+  while (at < text.length && answers.length < methods.length) {
+    const end = text.indexOf('\r\n\r\n', at)
+    if (end < 0) break
+    const [statusLine, ...lines] = text.slice(at, end).split('\r\n')
+    const m = /^HTTP\/1\.1 (\d{3}) /.exec(statusLine!)
+    if (!m) return { answers, rest: text.slice(at), error: `not a status line: ${JSON.stringify(statusLine!.slice(0, 80))}` }
+    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+    const status = Number(m[1])
+    const noBody = methods[answers.length] === 'HEAD' || status === 204 || status === 304
+    const length = noBody ? 0 : Number(headers['content-length'] ?? NaN)
+    if (!Number.isInteger(length)) return { answers, rest: text.slice(at), error: `answer ${answers.length + 1} (${status}) has no usable Content-Length` }
+    if (text.length < end + 4 + length) break
+    answers.push({ status, headers, body: text.slice(end + 4, end + 4 + length) })
+    at = end + 4 + length
+  }
+  return { answers, rest: text.slice(at), error: null }
+}
+
+/**
+ * Sends `requests` in one write on one connection (pipelined) and reads their answers with
+ * {@link parseAnswers}; done when every request has its answer, the bytes stop parsing, the server
+ * closes, or after `waitMs`. `rest` is what came after the last answer (within the wait).
+ */
+export function pipelined(
+  port: number,
+  requests: Array<{ method: string; path: string; headers?: Record<string, string> }>,
+  waitMs = 5000,
+): Promise<{ answers: RawAnswer[]; rest: string; error: string | null; closed: boolean }> {
+  const methods = requests.map((r) => r.method)
+  const wire = requests
+    .map((r) => `${r.method} ${r.path} HTTP/1.1\r\nHost: test\r\n${Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+    .join('')
+  return new Promise((resolve, reject) => {
+    let text = ''
+    let done = false
+    const socket = connect(port, '127.0.0.1', () => socket.write(wire))
+    const finish = (closed: boolean) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      socket.destroy()
+      resolve({ ...parseAnswers(text, methods), closed })
+    }
+    const timer = setTimeout(() => finish(false), waitMs)
+    socket.on('data', (d: Buffer) => {
+      text += d.toString('latin1')
+      const parsed = parseAnswers(text, methods)
+      if (parsed.error !== null || parsed.answers.length === methods.length) finish(false)
+    })
+    socket.on('close', () => finish(true))
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish(true)
+      else if (!done) {
+        done = true
+        clearTimeout(timer)
+        reject(err)
+      }
+    })
+  })
+}

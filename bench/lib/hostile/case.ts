@@ -76,11 +76,16 @@ export interface Draft {
   noAnswer?: string
 }
 
-/** Pipelined unless the draft asks for its own connection; HEAD always alone (its answer may carry a body). */
+/**
+ * Pipelined unless the draft asks for its own connection; HEAD always alone, listening on after its head:
+ * any bytes after it would be a body (a violation, ./oracle.ts).
+ */
 export function finish(index: number, d: Draft): HostileCase {
   const { head, body } = serialize(d.spec)
   const method = d.spec.method
-  let solo = d.solo ?? (method === 'HEAD' ? { waitMs: 10_000, read: 'head' as const, listenAfterMs: 20 } : null)
+  let solo = d.solo ?? null
+  // Whatever else the draft asks for (the head first, for a body over a limit): an answer to HEAD ends with its head.
+  if (method === 'HEAD') solo = { waitMs: 10_000, ...solo, read: 'head', listenAfterMs: solo?.listenAfterMs ?? 20 }
   let noAnswer = d.noAnswer ?? null
   if (noAnswer === null) {
     const lines = countLines(head) - 2 // the request line and the empty line
