@@ -5,6 +5,7 @@
  */
 import { spawn, type SpawnOptions } from 'node:child_process'
 import { CLI } from './server.js'
+import { cliFor } from './runtime.js'
 
 export interface CliRun {
   code: number | null
@@ -24,8 +25,10 @@ export interface CliOptions {
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
   const { timeoutMs = 15_000, umask, uid, gid, input } = options
+  // Another user may not reach the checkout's files: then it runs a mirror of them (./runtime.ts).
+  const cli = uid === undefined ? CLI : cliFor(uid, gid ?? uid)
   const [file, argv] =
-    umask === undefined ? [process.execPath, [CLI, ...args]] : ['/bin/sh', ['-c', `umask ${umask}; exec "$0" "$@"`, process.execPath, CLI, ...args]]
+    umask === undefined ? [process.execPath, [cli, ...args]] : ['/bin/sh', ['-c', `umask ${umask}; exec "$0" "$@"`, process.execPath, cli, ...args]]
   const spawnOptions: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) }
   const proc = spawn(file, argv, spawnOptions)
   let stdout = ''

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { cliFor } from './runtime.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const CLI = join(ROOT, 'dist/cli.js')
@@ -54,7 +55,9 @@ export async function startServer(
   env: NodeJS.ProcessEnv = {},
   as: { uid?: number; gid?: number } = {},
 ): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [CLI, 'serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', ...args], {
+  // Another user may not reach the checkout's files: then it runs a mirror of them (./runtime.ts).
+  const cli = as.uid === undefined ? CLI : cliFor(as.uid, as.gid ?? as.uid)
+  const proc = spawn(process.execPath, [cli, 'serve', '-data-path', dataPath, '-http-addr', '127.0.0.1:0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...as,
