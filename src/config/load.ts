@@ -82,7 +82,7 @@ export function helpText(): string {
     '  hitring site add <domain> [-timezone Area/City] [-owner email]',
     '                                    register a site and print its id; it belongs to -owner, else to the',
     '                                    first user (once one exists)',
-    '  hitring site list                 list the sites',
+    '  hitring site list                 list the sites: tab-separated, under a header row',
     '  hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…]',
     '                                    set the IPs whose events are dropped and the hostnames that count',
     '  hitring user add --email E --password P   create a user (the first one owns every site)',
