@@ -88,7 +88,7 @@ export function helpText(): string {
     '  hitring user add --email E --password P   create a user (the first one owns every site)',
     '  hitring setup-url                 print a new one-time link that creates the first account (the link in',
     '                                    the start-up log, and any earlier one, stop working); exit code 1 once',
-    '                                    a user exists. Takes the -data-path and -public-url of the server',
+    '                                    a user exists. Takes the -data-path, -public-url and -http-addr of the server',
     '  hitring verify                    recount every rollup from the raw events and compare',
     '',
     'Flags (precedence: default < environment < flag):',

@@ -23,7 +23,7 @@ export const OPTIONS = [
     flag: 'public-url',
     env: 'HITKEEP_PUBLIC_URL',
     default: '',
-    help: 'public URL of this server, the only origin of sign-in and dashboard writes (default: http://<listening host, or localhost>:<port>, and the address each request reached)',
+    help: 'public URL of this server, the only origin allowed to sign in and write from a browser (default: http://<listening host>:<port>, localhost for every interface; then each request\'s own address is allowed)',
   },
   { flag: 'data-path', env: 'HITKEEP_DATA_PATH', default: './data', help: 'directory of the embedded LMDB store (made 0700; one server at a time)' },
   {
