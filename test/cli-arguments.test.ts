@@ -6,9 +6,11 @@
  * through the real npm: the start script with `npm_config_ignore_scripts` (no `prestart` build, which would
  * rewrite dist/ under the test files running beside this one). The `--` form and the environment form
  * start a server with those settings. The other commands keep their positional arguments and refuse
- * extra ones the same way.
+ * extra ones the same way; a `site` command that is not one answers its usage before opening (and so
+ * creating) a store.
  */
 import { spawn, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { afterAll, expect, test } from 'vitest'
 import { CLI, ROOT, tempDataDir } from './helpers/server.js'
@@ -159,4 +161,12 @@ test('the positional arguments a command takes still work: site add <domain>, th
   const filters = node('site', 'filters', 'kept.example', '--exclude-ips', '203.0.113.0/24')
   expect(filters.status, filters.stderr).toBe(0)
   expect(JSON.parse(filters.stdout)).toEqual({ excluded_ips: ['203.0.113.0/24'], allowed_hostnames: [] })
+})
+
+test.each([[['site', 'frobnicate']], [['site', 'add']], [['site']]])('%j: the usage, exit code 2, and no store made for it', (args) => {
+  const path = `${dir.path}/never-made`
+  const r = node(...args, '-data-path', path)
+  expect(r.status).toBe(2)
+  expect(r.stderr).toMatch(/^hitring: usage: hitring site add <domain>/)
+  expect(existsSync(path)).toBe(false)
 })

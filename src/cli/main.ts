@@ -136,11 +136,13 @@ function site(argv: string[]): void {
   const allowedHostnames = takeOption(args, 'allowed-hostnames')
   const { config, rest } = loadConfig(args)
   const [action, domain] = rest
-  if (action === 'add' || action === 'filters') refuseExtraArguments(rest, 2, SITE_USAGES[action])
+  // Before the store is opened: a mistyped command must not create ./data.
+  if ((action === 'add' || action === 'filters') && domain) refuseExtraArguments(rest, 2, SITE_USAGES[action])
   else if (action === 'list') refuseExtraArguments(rest, 1, SITE_USAGES.list)
+  else throw new ConfigError(action === 'add' || action === 'filters' ? SITE_USAGES[action] : SITE_USAGE)
   const store = openStore({ path: config.dataPath })
   try {
-    if (action === 'add' && domain) {
+    if (action === 'add') {
       // The owner: -owner, else the instance owner once one exists (before that, the first user inherits every site).
       const owner = ownerEmail === undefined ? instanceOwner(store) : userByEmail(store, ownerEmail)
       if (ownerEmail !== undefined && !owner) throw new ConfigError(`no user has the e-mail ${JSON.stringify(ownerEmail)}`)
@@ -154,14 +156,12 @@ function site(argv: string[]): void {
       // A header row, also when piped: the same TSV everywhere (`tail -n +2` or `cut -f1` after it in scripts).
       console.log(SITE_LIST_HEADER)
       for (const s of listSites(store)) console.log(`${s.id}\t${s.domain}\t${s.timezone}\t${s.created_at}`)
-    } else if (action === 'filters' && domain) {
+    } else if (domain) {
       const site = getSite(store, domain) ?? getSiteByDomain(store, domain.toLowerCase())
       if (!site) throw new SiteError('invalid_domain', `No site ${JSON.stringify(domain)}`)
       const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean))
       const next = setSiteFilters(store, site.id, { excluded_ips: list(excludedIps), allowed_hostnames: list(allowedHostnames) })
       console.log(JSON.stringify({ excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }))
-    } else {
-      throw new ConfigError(SITE_USAGE)
     }
   } finally {
     void store.close()
