@@ -9,8 +9,8 @@
  * left-over arguments, {@link npmHint} rebuilds the command that was meant, with `--`, and its
  * environment form. npm's own process title hides the original order of the flags, and its variables
  * are in no particular order, so when several flags lost their values the pairing is the first, in the
- * order of `hitring --help`, in which every value is valid for its flag: exact for one flag, "likely"
- * for more (https://docs.npmjs.com/cli/v10/using-npm/scripts#environment — "npm_config_" variables;
+ * order of `hitring --help`, in which every value is valid for its flag — said to be "likely" when
+ * another pairing would be valid too (https://docs.npmjs.com/cli/v10/using-npm/scripts#environment — "npm_config_" variables;
  * https://docs.npmjs.com/cli/v10/commands/npm-run-script — "use -- to pass flags to the script").
  * @module
  */
@@ -80,7 +80,7 @@ const shellWord = (s: string): string => (/^[\w.,:/@%+=-]+$/.test(s) ? s : `'${s
  */
 function npmHint(rest: readonly string[], taken: readonly Taken[], env: NodeJS.ProcessEnv): string | null {
   const script = env.npm_lifecycle_event
-  if (script === undefined || !startedByNpm(env)) return null
+  if (script === undefined || !startedByNpm(env)) return null // run by hand, or by something else under npm
   const npmRun = script === 'start' ? 'npm start' : `npm run ${shellWord(script)}`
   const alone = taken.filter((t) => t.value === null)
   const paired = alone.length === 0 && rest.length === 0 ? { flags: [], unique: true } : pair(alone, rest)
@@ -106,10 +106,10 @@ const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${n
  * without `--`), stops it with one line that says what was meant.
  */
 export function refuseServeArguments(rest: readonly string[], env: NodeJS.ProcessEnv): void {
-  const taken = env.npm_lifecycle_event === undefined || !startedByNpm(env) ? [] : takenByNpm(env)
+  const taken = startedByNpm(env) ? takenByNpm(env) : []
   if (rest.length === 0 && taken.length === 0) return
   const hint = npmHint(rest, taken, env) ?? 'hitring serve takes only flags; see hitring --help'
-  const lost = taken.length === 0 ? '' : `npm took ${list(taken.map((t) => `-${t.name}`))} for its own settings; `
-  const what = rest.length > 0 ? `unexpected argument ${JSON.stringify(rest[0])}: flags start with -` : `npm took ${list(taken.map((t) => `-${t.name}`))} for its own settings`
-  throw new ConfigError(`${what} (${rest.length > 0 ? lost : ''}${hint})`)
+  const lost = `npm took ${list(taken.map((t) => `-${t.name}`))} for its own settings`
+  if (rest.length === 0) throw new ConfigError(`${lost} (${hint})`)
+  throw new ConfigError(`unexpected argument ${JSON.stringify(rest[0])}: flags start with - (${taken.length > 0 ? `${lost}; ` : ''}${hint})`)
 }
