@@ -7,7 +7,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
 import { uws, type us_listen_socket } from './native/uws.js'
-import type { Config } from './config/options.js'
+import { defaultPublicUrl, type Config } from './config/options.js'
 import { createLimiterTable, RateLimiter } from './limiter/index.js'
 import { createRing, RingWriter } from './ring/index.js'
 import { createSessionTable } from './sessions/table.js'
@@ -45,7 +45,7 @@ const SESSION_PRUNE_MS = 10 * 60 * 1000
 
 export interface RunningServer {
   port: number
-  /** -public-url, or http://localhost:<bound port>. */
+  /** -public-url, or the listening address: http://<host>:<bound port>, localhost for every interface. */
   publicUrl: string
   /**
    * Stops accepting, drains every ring into LMDB, syncs it to disk and closes. `drained` is true only
@@ -216,6 +216,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       limiters: { api: apiLimiter, auth: authLimiter },
       trustedProxies: config.trustedProxies,
       publicUrl: () => publicUrl,
+      publicUrlConfigured: config.publicUrlExplicit,
       sessionMs: config.sessionMs,
       rememberMeMs: config.rememberMeMs,
       streamCaps: { perUser: config.streamMaxPerUser, perIp: config.streamMaxPerIp },
@@ -252,7 +253,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     else app.listen(config.host, config.port, done)
   })
   const port = uws.us_socket_local_port(listenSocket)
-  if (!config.publicUrlExplicit) publicUrl = `http://localhost:${port}`
+  if (!config.publicUrlExplicit) publicUrl = defaultPublicUrl(config.host, port)
   const pruneTimer = setInterval(() => {
     write('pruneSessions', { now: Date.now() }).catch((err) => logger.warn({ err }, 'could not prune expired sessions'))
   }, SESSION_PRUNE_MS)

@@ -1,4 +1,4 @@
-/** `hitring site add|list` — how sites are created until the REST API exists. */
+/** `hitring site add|list`: sites from the command line; `site list` is a TSV with a header row. */
 import { spawnSync } from 'node:child_process'
 import { afterAll, expect, test } from 'vitest'
 import { addSite, CLI, tempDataDir } from './helpers/server.js'
@@ -7,12 +7,24 @@ const dir = tempDataDir()
 afterAll(() => dir.remove())
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '-data-path', dir.path], { encoding: 'utf8' })
 
-test('site add prints a UUID; site list shows it; domains are lower-cased', () => {
+test('site list of no site: its header row alone', () => {
+  const list = run('site', 'list')
+  expect(list.status).toBe(0)
+  expect(list.stdout).toBe('id\tdomain\ttimezone\tcreated_at\n')
+})
+
+test('site add prints a UUID; site list shows it under a header row, tab-separated like it; domains are lower-cased', () => {
   const id = addSite(dir.path, 'Example.COM', ['--timezone', 'Europe/Berlin'])
   expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   const list = run('site', 'list')
   expect(list.status).toBe(0)
-  expect(list.stdout).toContain(`${id}\texample.com\tEurope/Berlin\t`)
+  // The same output piped as on a terminal: a TSV whose first line names the columns.
+  const [header, ...rows] = list.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+  expect(header).toEqual(['id', 'domain', 'timezone', 'created_at'])
+  expect(rows).toHaveLength(1)
+  const row = Object.fromEntries(header!.map((name, i) => [name, rows[0]![i]]))
+  expect(row).toMatchObject({ id, domain: 'example.com', timezone: 'Europe/Berlin' })
+  expect(new Date(row.created_at!).toISOString()).toBe(row.created_at)
 })
 
 test.each([

@@ -22,6 +22,17 @@ test.each([
   expect(loadConfig(argv, env).config.ingestRate).toBe(rate)
 })
 
+test.each([
+  [':8080', 'http://localhost:8080'],
+  ['0.0.0.0:8080', 'http://localhost:8080'],
+  ['[::]:8080', 'http://localhost:8080'],
+  ['127.0.0.1:9090', 'http://127.0.0.1:9090'],
+  ['[::1]:9090', 'http://[::1]:9090'],
+  ['Stats.LAN:80', 'http://stats.lan'],
+])('without -public-url, the public URL is the listening address: -http-addr %s → %s', (addr, url) => {
+  expect(loadConfig(['-http-addr', addr], {}).config).toMatchObject({ publicUrl: url, publicUrlExplicit: false })
+})
+
 test('every HitKeep name maps', () => {
   const { config } = loadConfig([], {
     HITKEEP_HTTP_ADDR: '127.0.0.1:9090',

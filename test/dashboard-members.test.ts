@@ -6,8 +6,8 @@
  * signs in, sees the site without the Members card, and leaves it: the site is gone from their list.
  * Then the card's words (src/dashboard/members.ts, pure) in Node.
  *
- * The browser reaches the server at http://localhost:<port>, its default public URL, so the API's
- * same-origin CSRF check passes as for a person. Screenshots of the card at desktop, phone and dark go
+ * The browser reaches the server at http://localhost:<port> (no -public-url), so the API's same-origin
+ * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and dark go
  * to test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'

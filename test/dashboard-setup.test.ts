@@ -5,8 +5,8 @@
  * creates nobody; the link printed in the start-up log (`dashboard: …/setup?token=…`) creates the first
  * account and lands signed in on the sites page.
  *
- * The browser reaches the server at http://localhost:<port>, its default public URL: the link the log
- * prints is the one opened.
+ * The server listens on 127.0.0.1 without -public-url, so its log prints http://127.0.0.1:<port>, and the
+ * browser opens that: the link the log prints is the one opened.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
@@ -38,7 +38,7 @@ beforeAll(async () => {
   dataPath = dir.path
   server = await startServer(dir.path, GENEROUS)
   cleanups.push(() => server.stop())
-  BASE = `http://localhost:${server.port}`
+  BASE = `http://127.0.0.1:${server.port}`
   browser = await launchChromium({ hosts: ['localhost'] })
   cleanups.push(() => browser.close())
   const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA })

@@ -91,7 +91,7 @@ async function everyKindOfAnswer(s: ServerProcess): Promise<Array<[string, numbe
 }
 
 describe.each([
-  ['an http public URL (the default, http://localhost:<port>)', [], false],
+  ['an http public URL (the default: the listening address, http://127.0.0.1:<port> here)', [], false],
   ['an https public URL', ['-public-url', 'https://analytics.example.test'], true],
 ])('with %s', (_what, args, https) => {
   let answers: Array<[string, number, Headers]>
@@ -147,7 +147,7 @@ describe('COOP in Chromium', () => {
     expect(seen.errors).toEqual([])
   })
 
-  test('on http://127.0.0.1 (the default public URL is http://localhost), COOP is sent and Chromium takes it without an error', async () => {
+  test('on http://127.0.0.1 (the default public URL of a server listening there), COOP is sent and Chromium takes it without an error', async () => {
     const s = await start()
     const seen = await consoleErrors(`http://127.0.0.1:${s.port}/`, [])
     expect(seen.coop).toBe('same-origin')

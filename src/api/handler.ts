@@ -94,7 +94,7 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
         if (route.access === 'session' && principal.kind !== 'session') return fail(Errors.sessionRequired())
       }
       if (principal?.kind !== 'token') {
-        const why = crossSiteReason(facts.method, facts, originOf(deps.publicUrl()) ?? '')
+        const why = crossSiteReason(facts.method, facts, deps.publicUrlConfigured ? (originOf(deps.publicUrl()) ?? '') : null)
         if (why !== null) return fail(Errors.crossSite(why))
       }
 

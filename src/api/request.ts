@@ -18,6 +18,8 @@ export interface RequestFacts {
   origin: string
   referer: string
   secFetchSite: string
+  /** For the CSRF check without a public URL: the origin the request reached (./csrf.ts). */
+  host: string
   contentType: string
   contentLength: string
   transferEncoding: string
@@ -35,6 +37,7 @@ export function readFacts(res: HttpResponse, req: HttpRequest, trusted: CidrSet)
     origin: req.getHeader('origin'),
     referer: req.getHeader('referer'),
     secFetchSite: req.getHeader('sec-fetch-site'),
+    host: req.getHeader('host'),
     contentType: req.getHeader('content-type'),
     contentLength: req.getHeader('content-length'),
     transferEncoding: req.getHeader('transfer-encoding'),

@@ -25,6 +25,11 @@ export interface ApiDeps {
   trustedProxies: CidrSet
   /** The public URL (origin for CSRF checks, `Secure` cookies); known once the port is bound. */
   publicUrl(): string
+  /**
+   * Whether -public-url was given. Without it, the CSRF check takes the origin each request reached
+   * (./csrf.ts), and the dashboard's snippet the address it was opened at.
+   */
+  publicUrlConfigured: boolean
   sessionMs: number
   rememberMeMs: number
   /** Caps on open event streams per user and per client IP (./streams.ts). */

@@ -20,6 +20,7 @@ import { grantInTransaction } from '../accounts/memberships.js'
 import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/password.js'
 import { deleteSetupTokenInTransaction } from '../accounts/setup-token.js'
 import { setupUrl } from './setup-url.js'
+import { refuseExtraArguments, refuseServeArguments } from './arguments.js'
 
 function takeOption(args: string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -76,7 +77,8 @@ function shutdownLossLine(o: CloseOutcome): string {
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const { config } = loadConfig(argv)
+  const { config, rest } = loadConfig(argv)
+  refuseServeArguments(rest, process.env)
   const logger = createLogger(config.logLevel)
   // Before LMDB and the port: a second server on the same directory stops here (src/store/lock.ts).
   const lock = lockDataDir(config.dataPath)
@@ -116,6 +118,16 @@ async function serve(argv: string[]): Promise<void> {
   else logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/`)
 }
 
+const SITE_USAGES = {
+  add: 'usage: hitring site add <domain> [--timezone Area/City] [--owner email]',
+  list: 'usage: hitring site list',
+  filters: 'usage: hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…]',
+}
+const SITE_USAGE = Object.values(SITE_USAGES).join(' | ').replaceAll(' | usage: ', ' | ')
+
+/** The header of `site list`: the rows are tab-separated values, and so is it. */
+const SITE_LIST_HEADER = 'id\tdomain\ttimezone\tcreated_at'
+
 function site(argv: string[]): void {
   const args = [...argv]
   const timezone = takeOption(args, 'timezone')
@@ -124,9 +136,13 @@ function site(argv: string[]): void {
   const allowedHostnames = takeOption(args, 'allowed-hostnames')
   const { config, rest } = loadConfig(args)
   const [action, domain] = rest
+  // Before the store is opened: a mistyped command must not create ./data.
+  if ((action === 'add' || action === 'filters') && domain) refuseExtraArguments(rest, 2, SITE_USAGES[action])
+  else if (action === 'list') refuseExtraArguments(rest, 1, SITE_USAGES.list)
+  else throw new ConfigError(action === 'add' || action === 'filters' ? SITE_USAGES[action] : SITE_USAGE)
   const store = openStore({ path: config.dataPath })
   try {
-    if (action === 'add' && domain) {
+    if (action === 'add') {
       // The owner: -owner, else the instance owner once one exists (before that, the first user inherits every site).
       const owner = ownerEmail === undefined ? instanceOwner(store) : userByEmail(store, ownerEmail)
       if (ownerEmail !== undefined && !owner) throw new ConfigError(`no user has the e-mail ${JSON.stringify(ownerEmail)}`)
@@ -137,18 +153,15 @@ function site(argv: string[]): void {
       })
       console.log(s.id)
     } else if (action === 'list') {
+      // A header row, also when piped: the same TSV everywhere (`tail -n +2` or `cut -f1` after it in scripts).
+      console.log(SITE_LIST_HEADER)
       for (const s of listSites(store)) console.log(`${s.id}\t${s.domain}\t${s.timezone}\t${s.created_at}`)
-    } else if (action === 'filters' && domain) {
+    } else if (domain) {
       const site = getSite(store, domain) ?? getSiteByDomain(store, domain.toLowerCase())
       if (!site) throw new SiteError('invalid_domain', `No site ${JSON.stringify(domain)}`)
       const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean))
       const next = setSiteFilters(store, site.id, { excluded_ips: list(excludedIps), allowed_hostnames: list(allowedHostnames) })
       console.log(JSON.stringify({ excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }))
-    } else {
-      throw new ConfigError(
-        'usage: hitring site add <domain> [--timezone Area/City] | hitring site list | ' +
-          'hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…]',
-      )
     }
   } finally {
     void store.close()
@@ -162,6 +175,7 @@ async function user(argv: string[]): Promise<void> {
   const given = takeOption(args, 'password')
   const { config, rest } = loadConfig(args)
   if (rest[0] !== 'add' || !email || (given === undefined) === !fromStdin) throw new ConfigError(USER_ADD_USAGE)
+  refuseExtraArguments(rest, 1, USER_ADD_USAGE)
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) throw new ConfigError(`not an e-mail address: ${JSON.stringify(email)}`)
   const password = fromStdin ? await readStdin() : given!
   if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
@@ -183,7 +197,8 @@ async function user(argv: string[]): Promise<void> {
 }
 
 function verify(argv: string[]): void {
-  const { config } = loadConfig(argv)
+  const { config, rest } = loadConfig(argv)
+  refuseExtraArguments(rest, 0, 'usage: hitring verify [-data-path DIR]')
   const store = openStore({ path: config.dataPath })
   const report = recount(store)
   console.log(JSON.stringify({ events: report.events, counters: report.counters, mismatches: report.mismatches.length }))

@@ -9,12 +9,13 @@ import { ConfigError, loadConfig } from '../config/load.js'
 import { openStore, type Store } from '../store/open.js'
 import { issueSetupTokenInTransaction, newSetupToken, setupLink } from '../accounts/setup-token.js'
 import { tokenHash } from '../accounts/tokens.js'
+import { refuseExtraArguments } from './arguments.js'
 
 const SETUP_URL_USAGE = 'usage: hitring setup-url [-data-path DIR] [-public-url URL] [-http-addr [host]:port]'
 
 export async function setupUrl(argv: string[]): Promise<void> {
   const { config, rest } = loadConfig(argv)
-  if (rest.length > 0) throw new ConfigError(SETUP_URL_USAGE)
+  refuseExtraArguments(rest, 0, SETUP_URL_USAGE)
   let store: Store
   try {
     // Not created when missing: a link into an empty store that no server reads would only mislead.

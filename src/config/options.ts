@@ -19,7 +19,12 @@ export interface OptionDef {
 
 export const OPTIONS = [
   { flag: 'http-addr', aliases: ['http'], env: 'HITKEEP_HTTP_ADDR', default: ':8080', help: 'address to listen on, [host]:port' },
-  { flag: 'public-url', env: 'HITKEEP_PUBLIC_URL', default: '', help: 'public URL of this server (default http://localhost:<port>)' },
+  {
+    flag: 'public-url',
+    env: 'HITKEEP_PUBLIC_URL',
+    default: '',
+    help: 'public URL of this server, the only origin allowed to sign in and write from a browser (default: http://<listening host>:<port>, localhost for every interface; then each request\'s own address is allowed)',
+  },
   { flag: 'data-path', env: 'HITKEEP_DATA_PATH', default: './data', help: 'directory of the embedded LMDB store (made 0700; one server at a time)' },
   {
     flag: 'trusted-proxies',
@@ -196,7 +201,7 @@ export interface Config {
   host: string
   port: number
   publicUrl: string
-  /** False when -public-url was not given: the server then uses http://localhost:<bound port>. */
+  /** False when -public-url was not given: the server then uses {@link defaultPublicUrl} with the bound port. */
   publicUrlExplicit: boolean
   dataPath: string
   trustedProxies: CidrSet
@@ -227,12 +232,23 @@ export interface Config {
   shutdownTimeoutMs: number
 }
 
+/**
+ * The public URL without -public-url: the address the server listens on, as the start-up log prints it
+ * for the operator to open — `localhost` when it listens on every interface (`:8080`, 0.0.0.0, [::]),
+ * else its host (`127.0.0.1:8080` prints http://127.0.0.1:8080: what the operator chose, and reachable
+ * even where `localhost` resolves to ::1 first).
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const name = host === '' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  return `http://${name.toLowerCase()}${port === 80 ? '' : `:${port}`}`
+}
+
 export function toConfig(p: Parsed): Config {
   const port = p['http-addr'].port
   return {
     host: p['http-addr'].host,
     port,
-    publicUrl: (p['public-url'] || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: (p['public-url'] || defaultPublicUrl(p['http-addr'].host, port)).replace(/\/+$/, ''),
     publicUrlExplicit: p['public-url'] !== '',
     dataPath: p['data-path'],
     trustedProxies: p['trusted-proxies'],

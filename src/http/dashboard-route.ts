@@ -90,7 +90,7 @@ function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
 
 const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
 
-export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store' | 'publicUrl'>, build: DashboardBuild = loadDashboard()): void {
+export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store' | 'publicUrl' | 'publicUrlConfigured'>, build: DashboardBuild = loadDashboard()): void {
   // One rendering per (public URL, set-up state): both change at most once in a server's life.
   const shells = new Map<string, { body: Buffer; etag: string }>()
   const shellFor = (): { body: Buffer; etag: string } => {
@@ -107,7 +107,8 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
     if (!shell) {
       const html = build.template
         .replaceAll('{{BASE}}', attr(basePath(publicUrl)))
-        .replaceAll('{{PUBLIC_URL}}', attr(publicUrl))
+        // Without -public-url, none: the snippet then names the address the dashboard was opened at.
+        .replaceAll('{{PUBLIC_URL}}', attr(deps.publicUrlConfigured ? publicUrl : ''))
         .replaceAll('{{SETUP}}', setupNeeded ? 'needed' : 'done')
       const body = Buffer.from(html)
       shell = { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }
