@@ -157,7 +157,9 @@ describe('chart buckets follow the zone exactly', () => {
 
 test('the query schemas are plain objects the OpenAPI document can be built from', () => {
   const schema = z.toJSONSchema(statsQuerySchema) as { properties: Record<string, { description?: string }> }
-  expect(Object.keys(schema.properties)).toEqual(['from', 'to', 'tz', 'interval', 'filter', 'limit', 'compare'])
+  expect(Object.keys(schema.properties)).toEqual([
+    'from', 'to', 'tz', 'interval', 'filter', 'limit', 'compare', 'filter_type', 'filter_value', 'compare_from', 'compare_to', 'goal_id', 'funnel_id',
+  ])
   expect(Object.values(schema.properties).every((p) => typeof p.description === 'string')).toBe(true)
   expect(() => z.toJSONSchema(statsResponseSchema)).not.toThrow()
 })

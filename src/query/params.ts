@@ -42,7 +42,7 @@ type End = { kind: 'date'; day: number } | { kind: 'instant'; t: number }
 /** The offset of an instant: `+05:30` unencoded in a URL arrives as ` 05:30` (a `+` there means a space). */
 const SPACED_OFFSET = /^(.+T[\d:.]+) (\d{2}:\d{2})$/i
 
-function parseEnd(value: string | undefined, field: 'from' | 'to'): End | undefined {
+function parseEnd(value: string | undefined, field: string): End | undefined {
   if (value === undefined) return undefined
   const day = parseDate(value)
   if (day !== null) return { kind: 'date', day }
@@ -61,12 +61,13 @@ export function resolveZone(tz: string | undefined, site: SiteRecord): string {
 
 /**
  * `from`/`to`/`tz` → the range answered: dates are whole local days; instants are widened outward to
- * quarter-hours. Default: the last 30 days in the zone, today included.
+ * quarter-hours. Default: the last 30 days in the zone, today included. `names` are the parameters'
+ * names in refusals (HitKeep's `compare_from`/`compare_to` are read the same way: ./hitkeep-stats.ts).
  */
-export function resolveWindow(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number): Window {
+export function resolveWindow(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number, names: readonly [string, string] = ['from', 'to']): Window {
   const zone = resolveZone(q.tz, site)
-  let from = parseEnd(q.from, 'from')
-  let to = parseEnd(q.to, 'to')
+  let from = parseEnd(q.from, names[0])
+  let to = parseEnd(q.to, names[1])
   if (to === undefined) to = { kind: 'date', day: localDayOf(zone, now) }
   if (from === undefined) {
     from = to.kind === 'date' ? { kind: 'date', day: to.day - (DEFAULT_DAYS - 1) } : { kind: 'instant', t: to.t - DEFAULT_DAYS * DAY_MS }
@@ -74,11 +75,11 @@ export function resolveWindow(q: { from?: string; to?: string; tz?: string }, si
   // Compared as asked, before widening: 10:08 to 10:07 is refused although both widen to 10:00–10:15.
   const asked = (e: End, end: boolean) => (e.kind === 'instant' ? e.t : dayStart(zone, e.day + (end ? 1 : 0)))
   if (asked(from, false) > asked(to, true) || (from.kind === 'date' && to.kind === 'date' && from.day > to.day)) {
-    throw new QueryError('invalid_range', `${q.from} is after to (${q.to ?? 'today'})`, 'from')
+    throw new QueryError('invalid_range', `${q.from} is after ${names[1]} (${q.to ?? 'today'})`, names[0])
   }
   const start = from.kind === 'date' ? dayStart(zone, from.day) : widenDown(from.t)
   const end = to.kind === 'date' ? dayStart(zone, to.day + 1) : widenUp(to.t)
-  if (end - start > MAX_RANGE_MS) throw new QueryError('range_too_large', 'the range is over ten years long', 'from')
+  if (end - start > MAX_RANGE_MS) throw new QueryError('range_too_large', 'the range is over ten years long', names[0])
   const w: Window = { zone, start, end }
   if (from.kind === 'date' && to.kind === 'date') w.days = [from.day, to.day]
   return w

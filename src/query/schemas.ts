@@ -42,9 +42,39 @@ const compare = z
   .optional()
   .describe('`previous` adds `previous.kpis` for the period of equal length just before the range covered (as many days for date ranges; as long as the widened range for instants).')
 
+// HitKeep's other stats parameters (./hitkeep-stats.ts): read, or refused when they cannot be honoured.
+const filterType = z.string().optional().describe("HitKeep's older spelling of `filter`: `filter_type=path&filter_value=/pricing` is `filter=path:/pricing`. Both or neither.")
+const filterValue = z.string().optional().describe('See `filter_type`.')
+const compareFrom = z
+  .string()
+  .optional()
+  .describe("HitKeep's comparison range, read like `from`/`to` (dates or any RFC 3339 instants, widened outward to quarter-hours): `previous` is then that range instead of the one before. Both or neither, and not with `compare`.")
+const compareTo = z.string().optional().describe('See `compare_from`.')
+const sessionFilter = (what: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe(`HitKeep restricts its stats to the visitors who ${what}; the rollups cannot intersect visitors exactly, so it is refused with \`unsupported_filter\`, never ignored.`)
+
 export const rangeQuerySchema = z.object({ from, to, tz }).describe('A time range')
 export const timeseriesQuerySchema = z.object({ from, to, tz, interval, filter }).describe('A time range and chart interval')
-export const statsQuerySchema = z.object({ from, to, tz, interval, filter, limit, compare }).describe('Stats query')
+export const statsQuerySchema = z
+  .object({
+    from,
+    to,
+    tz,
+    interval,
+    filter,
+    limit,
+    compare,
+    filter_type: filterType,
+    filter_value: filterValue,
+    compare_from: compareFrom,
+    compare_to: compareTo,
+    goal_id: sessionFilter('completed one of these goals (repeatable)'),
+    funnel_id: sessionFilter("entered this funnel"),
+  })
+  .describe('Stats query')
 export const eventsQuerySchema = z.object({ from, to, tz, interval, filter, limit }).describe('Events query')
 
 export type RangeQuery = z.input<typeof rangeQuerySchema>
@@ -52,7 +82,7 @@ export type TimeseriesQuery = z.input<typeof timeseriesQuerySchema>
 export type StatsQuery = z.input<typeof statsQuerySchema>
 export type EventsQuery = z.input<typeof eventsQuerySchema>
 
-const time = z.string().describe("Start of the bucket, RFC 3339 at the reporting zone's offset then (`2026-03-29T03:00:00+02:00`; `Z` for a zero offset). A bucket cut by the range counts only what is inside the range.")
+const time = z.string().describe("Start of the bucket, RFC 3339 at the reporting zone's offset then (`2026-03-29T03:00:00+02:00`; `Z` for a zero offset). A bucket cut by the range covered counts only what is inside it.")
 const ratio = (what: string) => z.number().nullable().describe(`${what}, rounded to 2 decimals; null when a filter is in force that this figure cannot honour exactly`)
 
 export const kpisSchema = z
@@ -111,7 +141,7 @@ export const statsResponseSchema = z.object({
   unavailable: z
     .array(z.object({ field: z.string(), code: z.enum(['not_filterable', 'partial_day']), message: z.string() }))
     .describe('The figures left null and why: never approximated, never silently unfiltered'),
-  previous: z.object({ range: rangeSchema, kpis: kpisSchema }).optional().describe('With compare=previous'),
+  previous: z.object({ range: rangeSchema, kpis: kpisSchema }).optional().describe('With compare=previous, or HitKeep\'s compare_from/compare_to'),
 })
 
 export const goalsTimeseriesResponseSchema = z.array(
