@@ -4,7 +4,8 @@
  * widened outward, and says which: `range` in the bodies that have one, and `X-Hitring-Range-Start` /
  * `X-Hitring-Range-End` on every answer (most bodies are HitKeep's bare arrays). Events are sent through
  * the server API at chosen timestamps of yesterday; the one at 10:07 counts for `from=10:12`.
- * Query refusals name the field once: `message` is `field: detail`, `fields[0].message` the detail.
+ * Query refusals name the field once: `message` is `field: detail`, `fields[0].message` the detail. The
+ * OpenAPI document lists the two headers on exactly the routes that take `from`.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { waitFor } from './helpers/server.js'
@@ -159,4 +160,26 @@ test("a query refusal names its field once: message 'field: detail', fields[0].m
     expect(body.fields[0].message.startsWith(`${field}:`), body.fields[0].message).toBe(false)
     expect(body.message).toBe(`${field}: ${body.fields[0].message}`)
   }
+})
+
+test('the OpenAPI document lists the two headers on every route that takes a range, and no other', async () => {
+  const doc = (await call(api.url, 'GET', '/api/openapi.json')).json()
+  const ranged: string[] = []
+  for (const [path, ops] of Object.entries<any>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(ops)) {
+      const takesRange = (op.parameters ?? []).some((p: { name: string; in: string }) => p.in === 'query' && p.name === 'from')
+      const headers = Object.keys(op.responses?.['200']?.headers ?? {})
+      expect(headers, `${method} ${path}`).toEqual(takesRange ? ['X-Hitring-Range-Start', 'X-Hitring-Range-End'] : [])
+      if (takesRange) ranged.push(`${method.toUpperCase()} ${path}`)
+    }
+  }
+  expect(ranged.sort()).toEqual([
+    'GET /api/sites/{id}/drops',
+    'GET /api/sites/{id}/events',
+    'GET /api/sites/{id}/events/{name}/properties',
+    'GET /api/sites/{id}/events/{name}/properties/{key}',
+    'GET /api/sites/{id}/events/{name}/timeseries',
+    'GET /api/sites/{id}/goals/timeseries',
+    'GET /api/sites/{id}/stats',
+  ])
 })
