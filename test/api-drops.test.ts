@@ -131,7 +131,7 @@ test('bad parameters are refused with 400 and the same JSON error as /stats', as
   const cases: Array<[string, string, string]> = [
     ['?from=yesterday', 'invalid_parameter', 'from'],
     ['?from=2026-03-02&to=2026-03-01', 'invalid_range', 'from'],
-    ['?from=2026-03-01T10:05:00Z', 'unaligned_instant', 'from'],
+    ['?from=2026-03-01T10:05:00', 'invalid_parameter', 'from'], // no offset: which zone?
     ['?tz=Mars/Olympus', 'invalid_parameter', 'tz'],
     ['?interval=fortnight', 'invalid_field', 'interval'],
     ['?from=2016-01-01&to=2026-01-01&interval=hour', 'range_too_large', 'interval'],
@@ -146,9 +146,9 @@ test('bad parameters are refused with 400 and the same JSON error as /stats', as
   const bad = await call(api.url, 'GET', `/api/sites/${site}/drops?from=yesterday`, { cookie })
   expect(bad.json()).toEqual({
     code: 'invalid_parameter',
-    message: 'from: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:15:00Z, got "yesterday"',
+    message: 'from: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"',
     field: 'from',
-    fields: [{ field: 'from', message: 'from: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:15:00Z, got "yesterday"' }],
+    fields: [{ field: 'from', message: 'expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"' }],
   })
   // No filter applies to drops: refused, never ignored.
   const filtered = await call(api.url, 'GET', `/api/sites/${site}/drops?filter=path:/pricing`, { cookie })

@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { change, fmtDuration, fmtPercent } from '../src/dashboard/format.js'
-import { describeRange, param, previousRange, rangeFromSearch, rangeSearch, resolveRange, todayIn } from '../src/dashboard/range.js'
+import { coveredRange, describeRange, describeSpan, param, previousRange, rangeFromSearch, rangeSearch, resolveRange, todayIn } from '../src/dashboard/range.js'
 
 // 2026-03-01 00:30 in Berlin is still 2026-02-28 in New York.
 const NOW = Date.parse('2026-02-28T23:30:00Z')
@@ -46,6 +46,22 @@ describe('ranges', () => {
     expect(param('?event=x', 'key')).toBeNull()
     expect(describeRange(custom)).toBe('Jan 1 – Jan 31, 2026')
     expect(describeRange(resolveRange('30d', 'UTC', Date.parse('2026-01-10T00:00:00Z')))).toBe('Dec 12, 2025 – Jan 10, 2026')
+  })
+
+  test('a custom range of instants (a link): kept through the URL, shown in the zone, covered by whole quarter-hours', () => {
+    const r = resolveRange('custom', 'Europe/Berlin', NOW, { from: '2026-01-05T10:12:00.5+05:30', to: '2026-01-05T06:12:00Z' })
+    expect(r).toEqual({ preset: 'custom', from: '2026-01-05T10:12:00.5+05:30', to: '2026-01-05T06:12:00Z', interval: 'hour', tz: 'Europe/Berlin' })
+    expect(rangeSearch(r)).toBe('?range=custom&from=2026-01-05T10%3A12%3A00.5%2B05%3A30&to=2026-01-05T06%3A12%3A00Z')
+    expect(rangeFromSearch(rangeSearch(r), 'Europe/Berlin', NOW)).toEqual(r)
+    expect(rangeFromSearch('?range=custom&from=2026-01-05T10:12:00.5+05:30&to=2026-01-05T06:12:00Z', 'Europe/Berlin', NOW)).toEqual(r) // + unencoded
+    expect(describeRange(r)).toBe('Jan 5, 05:42 – 07:12')
+    expect(coveredRange(r)).toEqual({ start: Date.parse('2026-01-05T04:30:00Z'), end: Date.parse('2026-01-05T06:15:00Z') })
+    expect(previousRange(r)).toMatchObject({ from: '2026-01-05T02:45:00.000Z', to: '2026-01-05T04:30:00.000Z' })
+    expect(coveredRange(resolveRange('7d', 'UTC', NOW))).toBeNull()
+    expect(describeSpan(Date.parse('2026-01-05T23:00:00Z'), Date.parse('2026-01-06T01:00:00Z'), 'UTC')).toBe('Jan 5, 23:00 – Jan 6, 01:00')
+    // Out of order, or not instants the API reads: the default.
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2026-01-05T06:12:00Z', to: '2026-01-05T06:11:00Z' }).preset).toBe('30d')
+    expect(resolveRange('custom', 'UTC', NOW, { from: '2026-01-05T06:12Z', to: '2026-01-05T07:00:00Z' }).preset).toBe('30d')
   })
 })
 

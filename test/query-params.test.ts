@@ -52,8 +52,12 @@ test.each<[string, StatsQuery, string, string]>([
   ['a date with a trailing space', { from: '2026-03-29 ' }, 'invalid_parameter', 'from'],
   ['an instant without offset', { from: '2026-03-29T10:00:00' }, 'invalid_parameter', 'from'],
   ['an epoch number', { to: '1774742400' }, 'invalid_parameter', 'to'],
-  ['an instant off the quarter-hour', { from: '2026-03-01T10:07:00Z' }, 'unaligned_instant', 'from'],
-  ['an instant with milliseconds', { to: '2026-03-01T10:15:00.001Z' }, 'unaligned_instant', 'to'],
+  ['an instant with a space for its T', { from: '2026-03-01 10:07:00Z' }, 'invalid_parameter', 'from'],
+  ['an instant at 24:00', { to: '2026-03-01T24:00:00Z' }, 'invalid_parameter', 'to'],
+  ['an instant before 1970', { from: '1969-12-31T23:59:59Z' }, 'invalid_parameter', 'from'],
+  ['from one millisecond after to', { from: '2026-03-01T10:07:00.001Z', to: '2026-03-01T10:07:00Z' }, 'invalid_range', 'from'],
+  ['from after to, both in one quarter-hour', { from: '2026-03-01T10:08:00Z', to: '2026-03-01T10:07:00Z' }, 'invalid_range', 'from'],
+  ['from after to across offsets', { from: '2026-03-01T10:08:00+01:00', to: '2026-03-01T09:07:59.999Z' }, 'invalid_range', 'from'],
   ['from after to', { from: '2026-03-02', to: '2026-03-01' }, 'invalid_range', 'from'],
   ['from instant after to instant', { from: '2026-03-01T10:15:00Z', to: '2026-03-01T10:00:00Z' }, 'invalid_range', 'from'],
   ['over ten years', { from: '2010-01-01', to: '2026-01-01' }, 'range_too_large', 'from'],
@@ -153,7 +157,9 @@ describe('chart buckets follow the zone exactly', () => {
 
 test('the query schemas are plain objects the OpenAPI document can be built from', () => {
   const schema = z.toJSONSchema(statsQuerySchema) as { properties: Record<string, { description?: string }> }
-  expect(Object.keys(schema.properties)).toEqual(['from', 'to', 'tz', 'interval', 'filter', 'limit', 'compare'])
+  expect(Object.keys(schema.properties)).toEqual([
+    'from', 'to', 'tz', 'interval', 'filter', 'limit', 'compare', 'filter_type', 'filter_value', 'compare_from', 'compare_to', 'goal_id', 'funnel_id',
+  ])
   expect(Object.values(schema.properties).every((p) => typeof p.description === 'string')).toBe(true)
   expect(() => z.toJSONSchema(statsResponseSchema)).not.toThrow()
 })

@@ -49,7 +49,8 @@ function operation(r: RouteDef): Json {
   const responses: Json = {}
   for (const [status, spec] of Object.entries(r.responses)) {
     const content = spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: jsonSchema(spec.schema, 'output') } } } : {}
-    responses[status] = Number(status) >= 400 ? { description: spec.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description: spec.description, ...content }
+    const headers = spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}
+    responses[status] = Number(status) >= 400 ? { description: spec.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description: spec.description, ...headers, ...content }
   }
   for (const status of errors) {
     responses[status] ??= { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }

@@ -10,9 +10,11 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/password.j
 export const errorSchema = z
   .object({
     code: z.string().describe('Stable machine-readable code (see README, "REST API errors")'),
-    message: z.string(),
+    message: z.string().describe('For a refusal naming a field: `<field>: <what is wrong>`'),
     field: z.string().optional().describe('The first offending field'),
-    fields: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    fields: z
+      .array(z.object({ field: z.string(), message: z.string().describe('What is wrong, without repeating the field\'s name') }))
+      .optional(),
   })
   .describe('Every 4xx/5xx answer')
 

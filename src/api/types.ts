@@ -90,7 +90,7 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   params?: P
   query?: Q
   body?: B
-  /** For the OpenAPI document: status → description and body schema. */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>
+  /** For the OpenAPI document: status → description, body schema and headers (name → description). */
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, string> }>
   handle(call: Call<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply> | Reply
 }

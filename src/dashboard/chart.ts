@@ -2,6 +2,11 @@
  * Time-series area charts (uPlot): the current period as filled areas, the previous period as dashed lines
  * on the same x positions, a tooltip that follows the cursor, axes in the SITE's time zone, colours from
  * the CSS theme (light or dark), and a visually hidden table of the same figures for screen readers.
+ *
+ * A figure is a count over a whole bucket (an hour, a day…), and the API gives every bucket, 0 where
+ * nothing happened. So each bucket is drawn flat over its own span, from its start to the next one's,
+ * and the cursor reads the bucket it is over: a line from point to point — smoothed or not — would rise
+ * through the empty hour before a busy one and show traffic where there was none.
  * @module
  */
 import uPlot from 'uplot'
@@ -21,6 +26,8 @@ export interface SeriesSpec {
 export interface ChartSpec {
   /** Bucket starts, epoch ms. */
   times: number[]
+  /** Where the last bucket ends, epoch ms (the answer's `range.end`); else one interval after its start. */
+  end?: number
   series: SeriesSpec[]
   tz: string
   interval: string
@@ -76,7 +83,7 @@ function tooltip(spec: ChartSpec, colors: string[], format: (n: number) => strin
         ;(u.over as unknown as El).append(tip)
       },
       setCursor: (u) => {
-        const i = u.cursor.idx
+        const i = u.cursor.idxs?.[1] ?? u.cursor.idx
         if (i === null || i === undefined || u.cursor.left === undefined || u.cursor.left < 0) {
           tip.hidden = true
           return
@@ -102,6 +109,22 @@ function tooltip(spec: ChartSpec, colors: string[], format: (n: number) => strin
   }
 }
 
+/** The bucket holding instant `t`: the last one starting at or before it. */
+export function bucketAt(times: number[], t: number): number {
+  let i = 0
+  while (i + 1 < times.length && times[i + 1]! <= t) i++
+  return i
+}
+
+/** About one interval after a bucket's start, for a chart not told where its range ends (only drawn). */
+function bucketEnd(start: number, interval: string): number {
+  const DAY = 86_400_000
+  if (interval === 'hour') return start + 3_600_000
+  if (interval !== 'month') return start + (interval === 'week' ? 7 : 1) * DAY
+  const inMonth = new Date(start + 3 * DAY) // a date inside the local month, whatever the zone's offset
+  return start + new Date(Date.UTC(inMonth.getUTCFullYear(), inMonth.getUTCMonth() + 1, 0)).getUTCDate() * DAY
+}
+
 /** Draws the chart into `host` (which it fills in width) and keeps it sized; `destroy` removes it. */
 export function areaChart(host: El, spec: ChartSpec): Chart {
   const format = spec.format ?? fmtInt
@@ -110,7 +133,8 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
   const axis = cssVar(host, '--text-3', '#6b7280')
   const font = `12px ${cssVar(host, '--font', 'sans-serif')}`
   const height = spec.height ?? (win.innerWidth < 640 ? 200 : 260)
-  const smooth = spec.times.length > 2 ? uPlot.paths.spline!() : undefined
+  const steps = uPlot.paths.stepped!({ align: 1 })
+  const end = spec.end ?? bucketEnd(spec.times[spec.times.length - 1] ?? 0, spec.interval)
 
   const xFmt = dateFmt(spec.tz, spec.interval === 'hour' ? 'hour' : spec.interval === 'month' ? 'month' : 'day')
   const opts: uPlot.Options = {
@@ -118,7 +142,8 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
     height,
     legend: { show: false },
     padding: [12, 20, 0, 0],
-    cursor: { points: { size: 8, width: 2 }, drag: { x: false, y: false }, y: false },
+    // The bucket under the cursor, not the nearest bucket start (which is the next bucket past its middle).
+    cursor: { points: { size: 8, width: 2 }, drag: { x: false, y: false }, y: false, dataIdx: (_u, _s, _closest, x) => bucketAt(spec.times, x * 1000) },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), spec.tz),
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max <= 4 ? 4 : Math.ceil(max * 1.12)] } },
     axes: [
@@ -132,8 +157,8 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
         stroke: s.dashed ? withAlpha(colors[k]!, 0.75) : colors[k]!,
         width: s.dashed ? 1.5 : 2,
         dash: s.dashed ? [5, 5] : undefined,
-        paths: smooth,
-        points: { show: spec.times.length <= 2 },
+        paths: steps,
+        points: { show: false },
         fill: s.fill
           ? (u: uPlot) => {
               const g = u.ctx.createLinearGradient(0, u.bbox.top, 0, u.bbox.top + u.bbox.height)
@@ -146,7 +171,8 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
     ],
     plugins: [tooltip(spec, colors, format)],
   }
-  const data: uPlot.AlignedData = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)]
+  // One more x, where the last bucket ends, holding the last values: the end of its step.
+  const data: uPlot.AlignedData = [[...spec.times, end].map((t) => t / 1000), ...spec.series.map((s) => [...s.values, s.values[s.values.length - 1] ?? null])]
   const frame = h('div', { class: 'chart', role: 'img', 'aria-label': spec.label })
   // In a clipped box: a table keeps its content width whatever width it is given.
   const table = h(

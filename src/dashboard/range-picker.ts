@@ -1,12 +1,13 @@
 /**
  * The date-range picker: presets as a segmented control (today, 7 days, 30 days, this month, 12 months),
- * a custom range (two labelled date fields), a refresh button, and the range and time zone in words.
+ * a custom range (two labelled date fields), a refresh button, and the range and time zone in words —
+ * with, for a range of instants from a link, the whole quarter-hours the figures cover where they differ.
  * @module
  */
 import type { El } from './dom.js'
 import { h, show } from './h.js'
 import { icon } from './icons.js'
-import { describeRange, isDate, PRESETS, type Preset, type Range, resolveRange } from './range.js'
+import { coveredRange, describeRange, describeSpan, isDate, PRESETS, type Preset, type Range, resolveRange, todayIn } from './range.js'
 import { field, form } from './ui.js'
 
 export interface PickerOptions {
@@ -17,6 +18,14 @@ export interface PickerOptions {
   onRefresh(): void
   /** Links to where the zone is changed (settings). */
   zoneHref?: string
+}
+
+/** "Figures cover 10:00 – 11:15": what the API answered for instants, where it is not what was asked. */
+function covered(r: Range, tz: string): El | null {
+  const c = coveredRange(r)
+  if (!c || (c.start === Date.parse(r.from) && c.end === Date.parse(r.to))) return null
+  const title = 'Figures are kept by the quarter-hour: the range is widened to whole quarter-hours'
+  return h('span', { class: 'range-covered', title, 'data-start': new Date(c.start).toISOString(), 'data-end': new Date(c.end).toISOString() }, `figures cover ${describeSpan(c.start, c.end, tz)}`)
 }
 
 export function rangePicker(o: PickerOptions): El {
@@ -42,7 +51,9 @@ export function rangePicker(o: PickerOptions): El {
     return b
   })
   customBox.id = 'custom-range'
-  const fallback = o.range.preset === 'custom' ? o.range : resolveRange('7d', o.timezone, Date.now())
+  // Instants from a link: their local dates, so that editing them goes to whole days.
+  const days = (r: Range) => (isDate(r.from) ? r : { from: todayIn(o.timezone, Date.parse(r.from)), to: todayIn(o.timezone, Math.max(Date.parse(r.from), Date.parse(r.to) - 1)) })
+  const fallback = o.range.preset === 'custom' ? days(o.range) : resolveRange('7d', o.timezone, Date.now())
   const from = field('From', h('input', { type: 'date', value: fallback.from, max: fallback.to, required: true }))
   const to = field('To (included)', h('input', { type: 'date', value: fallback.to, required: true }))
   const problem = h('p', { class: 'field-error', role: 'alert', hidden: true })
@@ -72,6 +83,7 @@ export function rangePicker(o: PickerOptions): El {
         'p',
         { class: 'range-text' },
         h('span', { class: 'range-dates' }, icon('calendar', 'icon icon-sm'), describeRange(o.range)),
+        covered(o.range, o.timezone),
         o.zoneHref
           ? h('a', { class: 'range-zone', href: o.zoneHref, title: 'Reports use the site’s time zone: change it in the settings' }, icon('clock', 'icon icon-sm'), o.timezone)
           : h('span', { class: 'range-zone' }, icon('clock', 'icon icon-sm'), o.timezone),

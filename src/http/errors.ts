@@ -127,8 +127,12 @@ export const Errors = {
     make(409, 'duplicate_domain', `A site for ${domain} exists already`, [{ field: 'domain', message: 'exists already' }]),
   duplicateEmail: (email: string) =>
     make(409, 'duplicate_email', `A user with the e-mail ${email} exists already`, [{ field: 'email', message: 'exists already' }]),
-  /** A refusal of the query layer (src/query): its own stable code, such as `invalid_range`. */
-  invalidQuery: (code: string, message: string, field?: string) => make(400, code, message, field ? [{ field, message }] : undefined),
+  /**
+   * A refusal of the query layer (src/query): its own stable code, such as `invalid_range`. Shaped like
+   * `validation`: `message` is `field: detail`, and the field's own message the detail alone.
+   */
+  invalidQuery: (code: string, detail: string, field?: string) =>
+    make(400, code, field ? `${field}: ${detail}` : detail, field ? [{ field, message: detail }] : undefined),
   apiMediaType: (got: string) =>
     make(415, 'unsupported_media_type', `Send the body as JSON with Content-Type: application/json; got ${JSON.stringify(got)}`),
   /** Open event streams are capped per user and per client IP (-stream-max-per-user, -stream-max-per-ip). */

@@ -46,7 +46,7 @@ export function coverOfDays(fromDay: number, toDayExcl: number): Cover {
 
 /**
  * The buckets of [start, end) for a site whose DAY/MONTH buckets follow `siteTz`. `start` and `end` must
- * be multiples of 15 minutes (the parameter parser refuses other instants).
+ * be multiples of 15 minutes (the parameter parser widens other instants to them: ./widen.ts).
  */
 export function coverOf(siteTz: string, start: number, end: number): Cover {
   if (start >= end) return EMPTY_COVER

@@ -51,7 +51,7 @@ function requireWholeDays(cover: Cover, w: Window, site: SiteRecord, hourly = fa
   const field = hourly ? 'interval' : w.zone !== canonicalZone(site.timezone) ? 'tz' : cover.q15[0]![0] * Q15_MS === w.start ? 'from' : 'to'
   throw new QueryError(
     'unsupported_range',
-    `${field}: event properties are kept per day in the site's zone (${site.timezone}); ask for whole days there (dates without tz, or instants at its midnights)`,
+    `event properties are kept per day in the site's zone (${site.timezone}); ask for whole days there (dates without tz, or instants at its midnights)`,
     field,
   )
 }
@@ -118,7 +118,7 @@ export function eventTimeseries(store: Store, site: SiteRecord, eventName: strin
   let dim = nameId
   if (filter) {
     const eq = filter.value.indexOf('=')
-    if (eq <= 0) throw new QueryError('invalid_filter', 'filter: expected prop:<key>=<value>', 'filter')
+    if (eq <= 0) throw new QueryError('invalid_filter', 'expected prop:<key>=<value>', 'filter')
     metric = Metric.PROPS
     dim = nameId && lookupStringId(store, StringKind.PROP, propDimText(nameId, filter.value.slice(0, eq), filter.value.slice(eq + 1)))
     for (const p of points) requireWholeDays(p.cover, w, site, interval === 'hour')

@@ -8,8 +8,9 @@
  * `/stats`, answered null and listed in `unavailable` — never approximated, never silently ignored.
  *
  * Parameters (strings as in the URL; schemas in ./schemas.ts):
- * - `from`/`to`: dates `YYYY-MM-DD` (whole days in the reporting zone, both inclusive) or RFC 3339
- *   instants on a 15-minute boundary (`to` exclusive); default the last 30 days, today included.
+ * - `from`/`to`: dates `YYYY-MM-DD` (whole days in the reporting zone, both inclusive) or any RFC 3339
+ *   instants (`to` exclusive), widened outward to whole 15-minute buckets (`from` down, `to` up): the
+ *   answer's `range` says what it covered; default the last 30 days, today included.
  * - `tz`: reporting zone, default the site's; any IANA zone is answered exactly (its day boundaries
  *   read from quarter-hours) while a chart reads at most 8,928 quarter-hours (≈ 92 days by the hour,
  *   or by the day in a zone whose midnights are not the site's); beyond, `range_too_large`.
@@ -53,3 +54,4 @@ export { goalsTimeseries } from './goals.js'
 export { eventsList, eventPropertyKeys, eventPropertyValues, eventTimeseries } from './events.js'
 export { siteDrops } from './drops.js'
 export { MAX_POINTS, MAX_Q15 } from './points.js'
+export { answeredRange } from './params.js'

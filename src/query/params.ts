@@ -1,17 +1,19 @@
 /**
  * From query strings to an exact range: validation (every bad value is a {@link QueryError} naming its
- * field, never ignored), defaults, the reporting zone, the chart interval, limits and filters.
+ * field, never ignored), defaults, the reporting zone, the widening of instants to whole quarter-hours
+ * (./widen.ts), the chart interval, limits and filters.
  * @module
  */
 import type { z } from 'zod'
-import { DAY_MS, Q15_MS } from '../store/buckets.js'
+import { DAY_MS } from '../store/buckets.js'
 import type { SiteRecord } from '../store/sites.js'
 import { QueryError } from './errors.js'
+import { widenDown, widenUp } from './widen.js'
 import { canonicalZone, dayStart, formatDay, formatInstant, localDayOf, parseDate, parseInstant } from './zone.js'
 
 export type Interval = 'hour' | 'day' | 'week' | 'month'
 
-/** The range a request asked for, resolved to instants. */
+/** The range answered, resolved to instants: dates as asked, instants widened (./widen.ts). */
 export interface Window {
   /** The zone answered in (canonical IANA name). */
   zone: string
@@ -32,44 +34,52 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   if (r.success) return r.data
   const issue = r.error.issues[0]!
   const field = String(issue.path[0] ?? 'query')
-  throw new QueryError('invalid_parameter', `${field}: ${issue.message}`, field)
+  throw new QueryError('invalid_parameter', issue.message, field)
 }
 
 type End = { kind: 'date'; day: number } | { kind: 'instant'; t: number }
 
-function parseEnd(value: string | undefined, field: 'from' | 'to'): End | undefined {
+/** The offset of an instant: `+05:30` unencoded in a URL arrives as ` 05:30` (a `+` there means a space). */
+const SPACED_OFFSET = /^(.+T[\d:.]+) (\d{2}:\d{2})$/i
+
+function parseEnd(value: string | undefined, field: string): End | undefined {
   if (value === undefined) return undefined
   const day = parseDate(value)
   if (day !== null) return { kind: 'date', day }
-  const t = parseInstant(value)
+  const t = parseInstant(value.replace(SPACED_OFFSET, '$1+$2'))
   if (t === null || t < 0) {
-    throw new QueryError('invalid_parameter', `${field}: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:15:00Z, got ${JSON.stringify(value)}`, field)
-  }
-  if (t % Q15_MS !== 0) {
-    throw new QueryError('unaligned_instant', `${field}: ${value} is not on a 15-minute boundary, the finest bucket kept; round it to :00, :15, :30 or :45`, field)
+    throw new QueryError('invalid_parameter', `expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got ${JSON.stringify(value)}`, field)
   }
   return { kind: 'instant', t }
 }
 
 export function resolveZone(tz: string | undefined, site: SiteRecord): string {
   const zone = canonicalZone(tz ?? site.timezone)
-  if (zone === null) throw new QueryError('invalid_parameter', `tz: ${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
+  if (zone === null) throw new QueryError('invalid_parameter', `${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
   return zone
 }
 
-/** `from`/`to`/`tz` → the exact range. Default: the last 30 days in the zone, today included. */
-export function resolveWindow(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number): Window {
+/**
+ * `from`/`to`/`tz` → the range answered: dates are whole local days; instants are widened outward to
+ * quarter-hours. Default: the last 30 days in the zone, today included. `names` are the parameters'
+ * names in refusals (HitKeep's `compare_from`/`compare_to` are read the same way: ./hitkeep-stats.ts).
+ */
+export function resolveWindow(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number, names: readonly [string, string] = ['from', 'to']): Window {
   const zone = resolveZone(q.tz, site)
-  let from = parseEnd(q.from, 'from')
-  let to = parseEnd(q.to, 'to')
+  let from = parseEnd(q.from, names[0])
+  let to = parseEnd(q.to, names[1])
   if (to === undefined) to = { kind: 'date', day: localDayOf(zone, now) }
   if (from === undefined) {
     from = to.kind === 'date' ? { kind: 'date', day: to.day - (DEFAULT_DAYS - 1) } : { kind: 'instant', t: to.t - DEFAULT_DAYS * DAY_MS }
   }
-  const start = from.kind === 'date' ? dayStart(zone, from.day) : from.t
-  const end = to.kind === 'date' ? dayStart(zone, to.day + 1) : to.t
-  if (start > end || (from.kind === 'date' && to.kind === 'date' && from.day > to.day)) throw new QueryError('invalid_range', `from (${q.from}) is after to (${q.to ?? 'today'})`, 'from')
-  if (end - start > MAX_RANGE_MS) throw new QueryError('range_too_large', 'the range is over ten years long', 'from')
+  // Compared as asked, before widening: 10:08 to 10:07 is refused although both widen to 10:00–10:15.
+  const asked = (e: End, end: boolean) => (e.kind === 'instant' ? e.t : dayStart(zone, e.day + (end ? 1 : 0)))
+  if (asked(from, false) > asked(to, true) || (from.kind === 'date' && to.kind === 'date' && from.day > to.day)) {
+    throw new QueryError('invalid_range', `${q.from} is after ${names[1]} (${q.to ?? 'today'})`, names[0])
+  }
+  const start = from.kind === 'date' ? dayStart(zone, from.day) : widenDown(from.t)
+  const end = to.kind === 'date' ? dayStart(zone, to.day + 1) : widenUp(to.t)
+  if (end - start > MAX_RANGE_MS) throw new QueryError('range_too_large', 'the range is over ten years long', names[0])
   const w: Window = { zone, start, end }
   if (from.kind === 'date' && to.kind === 'date') w.days = [from.day, to.day]
   return w
@@ -91,16 +101,25 @@ export function resolveInterval(interval: Interval | undefined, w: Window): Inte
   return len < 2 * DAY_MS ? 'hour' : len < 180 * DAY_MS ? 'day' : 'month'
 }
 
+/** `range` of an answer: the range covered (dates as asked, instants widened), at the zone's offset. */
 export function echoRange(w: Window, interval?: Interval) {
   const from = w.days ? formatDay(w.days[0]) : formatInstant(w.zone, w.start)
   const to = w.days ? formatDay(w.days[1]) : formatInstant(w.zone, w.end)
   return { from, to, tz: w.zone, ...(interval ? { interval } : {}), start: formatInstant(w.zone, w.start), end: formatInstant(w.zone, w.end) }
 }
 
+/**
+ * The range covered for `q`, as {@link echoRange} gives it, for answers whose body (an array, as in
+ * HitKeep) has no room for it; `q` must have passed the route's own validation.
+ */
+export function answeredRange(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number) {
+  return echoRange(resolveWindow(q, site, now))
+}
+
 export function parseLimit(limit: string | undefined, fallback: number): number {
   if (limit === undefined) return fallback
   const n = /^\d{1,4}$/.test(limit) ? Number(limit) : NaN
-  if (!(n >= 1 && n <= 1000)) throw new QueryError('invalid_parameter', `limit: expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
+  if (!(n >= 1 && n <= 1000)) throw new QueryError('invalid_parameter', `expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
   return n
 }
 
@@ -128,14 +147,14 @@ export function parseFilter(raw: string | string[] | undefined, supported: reado
     const i = part.indexOf(':')
     const type = part.slice(0, i)
     const value = part.slice(i + 1)
-    if (i <= 0 || value === '') throw new QueryError('invalid_filter', `filter: expected type:value, got ${JSON.stringify(part)}`, 'filter')
-    if (!KNOWN_TYPES.has(type)) throw new QueryError('invalid_filter', `filter: unknown filter type ${JSON.stringify(type)}`, 'filter')
+    if (i <= 0 || value === '') throw new QueryError('invalid_filter', `expected type:value, got ${JSON.stringify(part)}`, 'filter')
+    if (!KNOWN_TYPES.has(type)) throw new QueryError('invalid_filter', `unknown filter type ${JSON.stringify(type)}`, 'filter')
     if (!supported.includes(type)) {
       const ok = supported.length ? `only ${supported.join(', ')} filters are` : 'no filter is'
-      throw new QueryError('unsupported_filter', `filter: ${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`, 'filter')
+      throw new QueryError('unsupported_filter', `${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`, 'filter')
     }
     if (!filters.some((f) => f.type === type && f.value === value)) filters.push({ type, value })
   }
-  if (filters.length > 1) throw new QueryError('unsupported_filter', 'filter: one filter at a time (combining them needs visitor intersections, which are only approximate)', 'filter')
+  if (filters.length > 1) throw new QueryError('unsupported_filter', 'one filter at a time (combining them needs visitor intersections, which are only approximate)', 'filter')
   return filters[0]
 }

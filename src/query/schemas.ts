@@ -12,13 +12,13 @@ const from = z
   .string()
   .optional()
   .describe(
-    'Start of the range: a date `YYYY-MM-DD` (from the start of that day in the reporting zone) or an RFC 3339 instant on a 15-minute boundary (`2026-03-29T10:15:00Z`, `2026-03-29T10:15:00+05:45`). Default: 29 days before `to`, so 30 days with `to`.',
+    'Start of the range: a date `YYYY-MM-DD` (from the start of that day in the reporting zone) or any RFC 3339 instant (`2026-03-29T10:12:00Z`, `2026-03-29T15:42:30.25+05:30`; in a URL `+` is `%2B`, though an unencoded one, which arrives as a space, is read as `+`). The unit of a range is the 15-minute bucket: an instant is rounded DOWN to the start of its bucket, so `10:12` covers from 10:00 and an event at 10:07 counts. `range.start` (and the `X-Hitring-Range-Start` header) say where the answer starts. Default: 29 days before `to`, so 30 days with `to`.',
   )
 const to = z
   .string()
   .optional()
   .describe(
-    'End of the range: a date `YYYY-MM-DD` (INCLUSIVE: to the end of that day in the reporting zone) or an RFC 3339 instant on a 15-minute boundary (EXCLUSIVE). Default: today in the reporting zone. Anything else is refused (400), never ignored.',
+    'End of the range: a date `YYYY-MM-DD` (INCLUSIVE: to the end of that day in the reporting zone) or any RFC 3339 instant (EXCLUSIVE), rounded UP to the end of its 15-minute bucket: `11:12` covers until 11:15. `range.end` (and `X-Hitring-Range-End`) say where the answer ends. Default: today in the reporting zone. A `from` after `to` (as asked) is refused with `invalid_range`, anything else unreadable with `invalid_parameter`: never ignored.',
   )
 const tz = z
   .string()
@@ -40,11 +40,41 @@ const limit = z.string().optional().describe('Entries per list: an integer from 
 const compare = z
   .enum(['previous'])
   .optional()
-  .describe('`previous` adds `previous.kpis` for the period of equal length just before the range (as many days for date ranges).')
+  .describe('`previous` adds `previous.kpis` for the period of equal length just before the range covered (as many days for date ranges; as long as the widened range for instants).')
+
+// HitKeep's other stats parameters (./hitkeep-stats.ts): read, or refused when they cannot be honoured.
+const filterType = z.string().optional().describe("HitKeep's older spelling of `filter`: `filter_type=path&filter_value=/pricing` is `filter=path:/pricing`. Both or neither.")
+const filterValue = z.string().optional().describe('See `filter_type`.')
+const compareFrom = z
+  .string()
+  .optional()
+  .describe("HitKeep's comparison range, read like `from`/`to` (dates or any RFC 3339 instants, widened outward to quarter-hours): `previous` is then that range instead of the one before. Both or neither, and not with `compare`.")
+const compareTo = z.string().optional().describe('See `compare_from`.')
+const sessionFilter = (what: string) =>
+  z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe(`HitKeep restricts its stats to the visitors who ${what}; the rollups cannot intersect visitors exactly, so it is refused with \`unsupported_filter\`, never ignored.`)
 
 export const rangeQuerySchema = z.object({ from, to, tz }).describe('A time range')
 export const timeseriesQuerySchema = z.object({ from, to, tz, interval, filter }).describe('A time range and chart interval')
-export const statsQuerySchema = z.object({ from, to, tz, interval, filter, limit, compare }).describe('Stats query')
+export const statsQuerySchema = z
+  .object({
+    from,
+    to,
+    tz,
+    interval,
+    filter,
+    limit,
+    compare,
+    filter_type: filterType,
+    filter_value: filterValue,
+    compare_from: compareFrom,
+    compare_to: compareTo,
+    goal_id: sessionFilter('completed one of these goals (repeatable)'),
+    funnel_id: sessionFilter("entered this funnel"),
+  })
+  .describe('Stats query')
 export const eventsQuerySchema = z.object({ from, to, tz, interval, filter, limit }).describe('Events query')
 
 export type RangeQuery = z.input<typeof rangeQuerySchema>
@@ -52,7 +82,7 @@ export type TimeseriesQuery = z.input<typeof timeseriesQuerySchema>
 export type StatsQuery = z.input<typeof statsQuerySchema>
 export type EventsQuery = z.input<typeof eventsQuerySchema>
 
-const time = z.string().describe("Start of the bucket, RFC 3339 at the reporting zone's offset then (`2026-03-29T03:00:00+02:00`; `Z` for a zero offset). A bucket cut by the range counts only what is inside the range.")
+const time = z.string().describe("Start of the bucket, RFC 3339 at the reporting zone's offset then (`2026-03-29T03:00:00+02:00`; `Z` for a zero offset). A bucket cut by the range covered counts only what is inside it.")
 const ratio = (what: string) => z.number().nullable().describe(`${what}, rounded to 2 decimals; null when a filter is in force that this figure cannot honour exactly`)
 
 export const kpisSchema = z
@@ -68,14 +98,14 @@ export const kpisSchema = z
 
 export const rangeSchema = z
   .object({
-    from: z.string().describe('`from` as used: a date, or an instant at the zone offset'),
-    to: z.string().describe('`to` as used (a date is inclusive, an instant exclusive)'),
+    from: z.string().describe('Where the answer starts: the `from` date asked, or the `from` instant rounded down to a quarter-hour, at the zone\'s offset'),
+    to: z.string().describe('Where it ends: the `to` date asked (inclusive), or the `to` instant rounded up to a quarter-hour (exclusive)'),
     tz: z.string(),
     interval: z.enum(['hour', 'day', 'week', 'month']).optional(),
     start: z.string().describe('First instant counted (RFC 3339)'),
     end: z.string().describe('First instant NOT counted (RFC 3339)'),
   })
-  .describe('The range answered')
+  .describe('The range covered: what was asked, instants widened outward to whole 15-minute buckets. RFC 3339 at the reporting zone\'s offset (`Z` when it is zero), like the chart\'s `time`.')
 
 const entry = z.object({ name: z.string(), value: z.number().int() })
 const pageEntry = entry.extend({ visitors: z.number().int().describe('Unique visitors of the page') })
@@ -111,7 +141,7 @@ export const statsResponseSchema = z.object({
   unavailable: z
     .array(z.object({ field: z.string(), code: z.enum(['not_filterable', 'partial_day']), message: z.string() }))
     .describe('The figures left null and why: never approximated, never silently unfiltered'),
-  previous: z.object({ range: rangeSchema, kpis: kpisSchema }).optional().describe('With compare=previous'),
+  previous: z.object({ range: rangeSchema, kpis: kpisSchema }).optional().describe('With compare=previous, or HitKeep\'s compare_from/compare_to'),
 })
 
 export const goalsTimeseriesResponseSchema = z.array(

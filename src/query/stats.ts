@@ -22,7 +22,8 @@ import { coverOf } from './cover.js'
 import { eventRows } from './events.js'
 import { goalStats } from './goals.js'
 import { apiKpis } from './kpis.js'
-import { echoRange, parseFilter, parseLimit, parseQuery, previousWindow, resolveInterval, resolveWindow } from './params.js'
+import { comparedWindow, refuseVisitorFilters, statsFilters } from './hitkeep-stats.js'
+import { echoRange, parseFilter, parseLimit, parseQuery, resolveInterval, resolveWindow } from './params.js'
 import { plannedPoints } from './points.js'
 import { breakdown, canBreakDown, dimVisitors, sumDim, sumTotal, topOf, visitors } from './read.js'
 import { statsQuerySchema, type StatsQuery, type StatsResponse } from './schemas.js'
@@ -49,9 +50,11 @@ type SessionLists = { [K in (typeof SESSION_LISTS)[number][0]]: Array<{ name: st
  */
 export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: StatsQuery, now: number): StatsResponse {
   const q = parseQuery(statsQuerySchema, query)
-  const filter = parseFilter(q.filter, ['path', 'page'], 'stats')
+  const filter = parseFilter(statsFilters(q), ['path', 'page'], 'stats')
+  refuseVisitorFilters(q)
   const limit = parseLimit(q.limit, 10)
   const w = resolveWindow(q, site, now)
+  const prev = comparedWindow(q, w, site, now)
   const interval = resolveInterval(q.interval, w)
   const points = plannedPoints(w, interval, site.timezone)
   const cover = coverOf(site.timezone, w.start, w.end)
@@ -117,8 +120,7 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
     events,
     unavailable,
   }
-  if (q.compare === 'previous') {
-    const prev = previousWindow(w)
+  if (prev) {
     response.previous = { range: echoRange(prev), kpis: apiKpis(store, num, coverOf(site.timezone, prev.start, prev.end), pathId) }
   }
   return response

@@ -138,7 +138,12 @@ export function parseDate(s: string): number | null {
   return t / DAY_MS
 }
 
-/** An RFC 3339 date-time (with `Z` or an offset) → epoch ms, or null. Fractions are kept exactly. */
+/**
+ * An RFC 3339 date-time (with `Z` or an offset) → epoch ms, or null. Milliseconds are kept exactly; a
+ * remainder finer than that (`.0000001`) counts as half a millisecond more, so it is never lost to
+ * floating-point rounding: the instant lies strictly between two milliseconds, which is all the range
+ * bounds need (they are rounded to quarter-hours, src/query/params.ts).
+ */
 export function parseInstant(s: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(s)
   if (!m) return null
@@ -150,6 +155,7 @@ export function parseInstant(s: string): number | null {
     if (oh > 23 || om > 59) return null
     off = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000
   }
-  const frac = m[7] ? Number(m[7]) * 1000 : 0 // may be sub-millisecond: then never on a bucket boundary
+  const digits = (m[7] ?? '.').slice(1).padEnd(9, '0')
+  const frac = Number(digits.slice(0, 3)) + (/[1-9]/.test(digits.slice(3)) ? 0.5 : 0)
   return Date.UTC(y, mo - 1, d, h, mi, sec) + frac - off
 }

@@ -2,6 +2,10 @@
  * The read routes, wired to the query layer (src/query): stats, the goal timeseries, the events
  * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups; the query layer refuses what it cannot answer
  * exactly with a QueryError (→ 400 with its own code).
+ *
+ * Every answer says which range it covers (instants are widened to whole quarter-hours) in two
+ * headers, since most bodies are bare arrays, as in HitKeep: `X-Hitring-Range-Start` and
+ * `X-Hitring-Range-End`, the `range.start`/`range.end` of the bodies that have a `range`.
  * @module
  */
 import { z } from 'zod'
@@ -9,6 +13,7 @@ import { Errors } from '../../http/errors.js'
 import { ApiError } from '../../admin/writer.js'
 import { listGoals } from '../../goals/store.js'
 import {
+  answeredRange,
   eventPropertyKeys,
   eventPropertyKeysResponseSchema,
   eventPropertyValues,
@@ -31,6 +36,14 @@ import { siteFor } from '../access.js'
 import { route } from '../route.js'
 import { siteIdParams } from '../schemas.js'
 
+/** The range an answer covers (src/query/params.ts echoRange), as headers. */
+const rangeHeaders = (r: { start: string; end: string }) => ({ 'X-Hitring-Range-Start': r.start, 'X-Hitring-Range-End': r.end })
+const headers = {
+  'X-Hitring-Range-Start': 'First instant counted (RFC 3339 at the reporting zone\'s offset): `from`, an instant rounded down to a quarter-hour',
+  'X-Hitring-Range-End': 'First instant not counted: the day after a `to` date, or `to` rounded up to a quarter-hour',
+}
+const ok = (schema: z.ZodType) => ({ 200: { description: 'OK', schema, headers } })
+
 const common = { tag: 'stats', access: 'any', limit: 'api' } as const
 const eventParams = siteIdParams.extend({ name: z.string().describe('Event name (percent-encoded in the path)') })
 const goalsTimeseriesQuery = timeseriesQuerySchema.extend({
@@ -45,10 +58,11 @@ export const statsRoutes = [
     summary: 'KPIs, chart, top lists, goals and events of a range',
     params: siteIdParams,
     query: statsQuerySchema,
-    responses: { 200: { description: 'OK', schema: statsResponseSchema } },
+    responses: ok(statsResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: siteStats(deps.store, site, listGoals(deps.store, site.id), query, deps.now()) }
+      const body = siteStats(deps.store, site, listGoals(deps.store, site.id), query, deps.now())
+      return { status: 200, body, headers: rangeHeaders(body.range) }
     },
   }),
 
@@ -60,7 +74,7 @@ export const statsRoutes = [
     tag: 'goals',
     params: siteIdParams,
     query: goalsTimeseriesQuery,
-    responses: { 200: { description: 'OK', schema: goalsTimeseriesResponseSchema } },
+    responses: ok(goalsTimeseriesResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
       const { goal_id, ...range } = query
@@ -70,7 +84,8 @@ export const statsRoutes = [
         for (const id of wanted) if (!goals.some((g) => g.id === id)) throw new ApiError(Errors.unknownGoal(id))
         goals = goals.filter((g) => wanted.has(g.id))
       }
-      return { status: 200, body: goalsTimeseries(deps.store, site, goals, range, deps.now()) }
+      const now = deps.now()
+      return { status: 200, body: goalsTimeseries(deps.store, site, goals, range, now), headers: rangeHeaders(answeredRange(range, site, now)) }
     },
   }),
 
@@ -81,10 +96,11 @@ export const statsRoutes = [
     summary: 'Custom event names with totals and unique visitors',
     params: siteIdParams,
     query: eventsQuerySchema,
-    responses: { 200: { description: 'OK', schema: eventsListResponseSchema } },
+    responses: ok(eventsListResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: eventsList(deps.store, site, query, deps.now()) }
+      const now = deps.now()
+      return { status: 200, body: eventsList(deps.store, site, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
     },
   }),
 
@@ -95,10 +111,11 @@ export const statsRoutes = [
     summary: "An event's property keys",
     params: eventParams,
     query: eventsQuerySchema,
-    responses: { 200: { description: 'OK', schema: eventPropertyKeysResponseSchema } },
+    responses: ok(eventPropertyKeysResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: eventPropertyKeys(deps.store, site, params.name, query, deps.now()) }
+      const now = deps.now()
+      return { status: 200, body: eventPropertyKeys(deps.store, site, params.name, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
     },
   }),
 
@@ -109,10 +126,11 @@ export const statsRoutes = [
     summary: "The values of one property of an event, with totals and unique visitors",
     params: eventParams.extend({ key: z.string() }),
     query: eventsQuerySchema,
-    responses: { 200: { description: 'OK', schema: eventPropertyValuesResponseSchema } },
+    responses: ok(eventPropertyValuesResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: eventPropertyValues(deps.store, site, params.name, params.key, query, deps.now()) }
+      const now = deps.now()
+      return { status: 200, body: eventPropertyValues(deps.store, site, params.name, params.key, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
     },
   }),
 
@@ -123,10 +141,11 @@ export const statsRoutes = [
     summary: 'Events and unique visitors per bucket',
     params: eventParams,
     query: eventsQuerySchema,
-    responses: { 200: { description: 'OK', schema: eventTimeseriesResponseSchema } },
+    responses: ok(eventTimeseriesResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: eventTimeseries(deps.store, site, params.name, query, deps.now()) }
+      const now = deps.now()
+      return { status: 200, body: eventTimeseries(deps.store, site, params.name, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
     },
   }),
 
@@ -138,10 +157,11 @@ export const statsRoutes = [
     params: siteIdParams,
     // The range is parsed and refused exactly as for the timeseries.
     query: timeseriesQuerySchema,
-    responses: { 200: { description: 'OK', schema: dropsResponseSchema } },
+    responses: ok(dropsResponseSchema),
     handle({ params, query, principal, deps }) {
       const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      return { status: 200, body: siteDrops(deps.store, site, query, deps.now()) }
+      const body = siteDrops(deps.store, site, query, deps.now())
+      return { status: 200, body, headers: rangeHeaders(body.range) }
     },
   }),
 ]

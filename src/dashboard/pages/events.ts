@@ -3,11 +3,11 @@
  * keys and the breakdown of one key's values. The selection lives in the URL (`?event=…&key=…`).
  * @module
  */
-import { api } from '../api.js'
+import { api, ApiError } from '../api.js'
 import type { El } from '../dom.js'
 import { h, show } from '../h.js'
 import { fmtInt } from '../format.js'
-import { param, type Range } from '../range.js'
+import { coveredRange, param, type Range } from '../range.js'
 import { currentPath, href } from '../router.js'
 import { codeBlock, eventSnippetText } from '../snippet.js'
 import type { EventPoint, EventRow, PropertyKey_, PropertyValue } from '../types.js'
@@ -28,7 +28,8 @@ function withParams(search: string, changes: Record<string, string | undefined>)
 interface Detail {
   row: EventRow
   series: EventPoint[]
-  keys: PropertyKey_[]
+  /** Or why there are none: properties are kept per day, and a range of instants may cut a day. */
+  keys: PropertyKey_[] | string
   key: string | undefined
   values: PropertyValue[]
 }
@@ -39,6 +40,7 @@ function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
     { title: h('span', null, 'Event ', h('code', { class: 'event-name' }, d.row.name)), legend: [{ label: 'Total', color: '--c-pageviews' }, { label: 'Unique visitors', color: '--c-visitors' }] },
     () => ({
       times: d.series.map((p) => Date.parse(p.time)),
+      end: coveredRange(range)?.end,
       tz: ctx.site.timezone,
       interval: range.interval,
       label: `${d.row.name} per period: ${fmtInt(d.row.total)} in total`,
@@ -49,6 +51,13 @@ function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
       ],
     }),
   )
+  const tiles = h(
+    'div',
+    { class: 'kpis kpis-2' },
+    kpiTile('Total', fmtInt(d.row.total), null, { testId: 'event-total', hint: 'events in this period' }),
+    kpiTile('Unique visitors', fmtInt(d.row.visitors), null, { testId: 'event-visitors', hint: 'who sent it' }),
+  )
+  if (typeof d.keys === 'string') return [tiles, chart, card({ title: 'Properties', class: 'card-list' }, h('div', { class: 'list-empty' }, d.keys))]
   const keys = h(
     'div',
     { class: 'chips', role: 'list', 'aria-label': 'Property keys' },
@@ -74,13 +83,13 @@ function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
           ),
         ],
   )
-  const tiles = h(
-    'div',
-    { class: 'kpis kpis-2' },
-    kpiTile('Total', fmtInt(d.row.total), null, { testId: 'event-total', hint: 'events in this period' }),
-    kpiTile('Unique visitors', fmtInt(d.row.visitors), null, { testId: 'event-visitors', hint: 'who sent it' }),
-  )
   return [tiles, chart, props]
+}
+
+/** The API keeps properties per site day: a range of instants that cuts a day is refused for them alone. */
+function cutDay(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'unsupported_range') return 'Properties are kept per day: choose whole days to break this event down.'
+  throw err
 }
 
 export async function eventsPage(ctx: SitePageContext): Promise<void> {
@@ -107,9 +116,9 @@ export async function eventsPage(ctx: SitePageContext): Promise<void> {
     }
     const wanted = param(ctx.search, 'event')
     const row = events.find((e) => e.name === wanted) ?? events[0]!
-    const [series, keys] = await Promise.all([api.eventTimeseries(ctx.site.id, row.name, q), api.eventKeys(ctx.site.id, row.name, q)])
+    const [series, keys] = await Promise.all([api.eventTimeseries(ctx.site.id, row.name, q), api.eventKeys(ctx.site.id, row.name, q).catch(cutDay)])
     const wantedKey = param(ctx.search, 'key')
-    const key = keys.find((k) => k.key === wantedKey)?.key ?? keys[0]?.key
+    const key = typeof keys === 'string' ? undefined : (keys.find((k) => k.key === wantedKey)?.key ?? keys[0]?.key)
     const values = key === undefined ? [] : await api.eventValues(ctx.site.id, row.name, key, { ...q, limit: '50' })
     if (!ctx.alive()) return
     const list = card(

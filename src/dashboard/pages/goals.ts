@@ -127,6 +127,7 @@ function render(ctx: SitePageContext, range: Range, d: Data, newGoal: () => void
     },
     () => ({
       times,
+      end: Date.parse(d.stats.range.end),
       tz: d.stats.range.tz,
       interval: range.interval,
       label: `Conversions of ${what}, ${range.from} to ${range.to}`,

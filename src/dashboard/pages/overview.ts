@@ -122,6 +122,7 @@ function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: Stat
     },
     () => ({
       times,
+      end: Date.parse(s.range.end),
       tz: s.range.tz,
       interval: s.range.interval ?? range.interval,
       label: `Visitors and pageviews, ${range.from} to ${range.to}: ${fmtInt(s.kpis.visitors)} visitors, ${fmtInt(s.kpis.pageviews)} pageviews`,
