@@ -196,6 +196,14 @@ describe("HitKeep's quirks, fixed", () => {
     await waitStored((e) => e.path === '/ua-body-bot', 1, 'the pageview whose body claimed a bot')
   })
 
+  test("an SPA navigation's self-referral (HitKeep sends Origin + the previous path) is internal, not a source", async () => {
+    const ip = '192.0.2.40'
+    expect((await post('/ingest', pageviewBody({ path: '/spa-a', referrer: null, u_src: null, u_med: null, u_cmp: null }), { ip })).status).toBe(202)
+    expect((await post('/ingest', pageviewBody({ path: '/spa-b', referrer: `${ORIGIN}/spa-a`, u_src: null, u_med: null, u_cmp: null }), { ip })).status).toBe(202)
+    const [, b] = await waitStored((e) => e.path.startsWith('/spa-'), 2, 'the two SPA pageviews')
+    expect(b).toMatchObject({ path: '/spa-b', referrerHost: '', source: 'Direct / None' })
+  })
+
   test('an Origin of no registered site is a visible drop, as for our own bodies', async () => {
     const a = await post('/ingest', pageviewBody(), { origin: 'https://elsewhere.example' })
     expect(a.status).toBe(202)
