@@ -23,8 +23,8 @@ export function cut(s: string, bytes: number): string {
   return out
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-export const HTTP_URL = /^https?:\/\//i
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const HTTP_URL = /^https?:\/\//i
 
 /** `a-z`, `0-9` and `-`: the characters of a host label that the URL parser takes as they are. */
 function isPlainHostChar(c: number): boolean {

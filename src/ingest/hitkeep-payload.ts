@@ -38,7 +38,7 @@ import type { FieldIssue } from '../http/errors.js'
 import { isPlausibleOrigin } from '../http/origin.js'
 import { Limits } from './limits.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
-import { checkProps, cut, HTTP_URL, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
+import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
 
 /** What a HitKeep body gives of hitring's normalised payload (./payload.ts adds the kind). */
 export interface HitKeepFields {
@@ -61,7 +61,7 @@ const UTM_FIELDS = [
 
 /** RFC 5646 §4.4.1: a language tag of up to 35 characters must be supported; navigator.language is far shorter. */
 const LANGUAGE = /^[A-Za-z0-9_-]{0,35}$/
-/** HitKeep's tracker sends no session as the nil UUID (its Go decoder's zero value): not one session. */
+/** HitKeep stores a missing session id as the nil UUID (its Go decoder's zero value), so a client may send it for none. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 
 /**
@@ -75,7 +75,8 @@ export function isHitKeepPayload(isEvent: boolean, b: Record<string, unknown>): 
 /** The page's origin, `scheme://host[:port]` of an http(s) page, or an issue. */
 function pageOrigin(origin: string, issues: FieldIssue[]): string | null {
   if (origin === '') issues.push({ field: 'Origin', message: "is required: HitKeep's tracker payloads take the site and the page URL from the Origin header" })
-  else if (!HTTP_URL.test(origin) || !isPlausibleOrigin(origin)) issues.push({ field: 'Origin', message: 'must be the origin of an http or https page' })
+  // Shaped like an origin (src/http/origin.ts) and parsed as a URL, so a URL that fails later is the path's fault.
+  else if (!isPlausibleOrigin(origin) || !isHttpUrl(origin)) issues.push({ field: 'Origin', message: 'must be the origin of an http or https page' })
   else return origin
   return null
 }
