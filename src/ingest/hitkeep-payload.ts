@@ -50,15 +50,8 @@ export interface HitKeepFields {
   screenWidth: number | undefined
 }
 
-/** HitKeep's UTM fields and the query parameters they stand for. */
-const UTM_FIELDS = [
-  ['u_src', 'utm_source'],
-  ['u_med', 'utm_medium'],
-  ['u_cmp', 'utm_campaign'],
-  ['u_trm', 'utm_term'],
-  ['u_cnt', 'utm_content'],
-] as const
-
+/** The characters a query value keeps as they are (RFC 3986 §2.3). */
+const UNRESERVED = /^[\w.~-]*$/
 /** RFC 5646 §4.4.1: a language tag of up to 35 characters must be supported; navigator.language is far shorter. */
 const LANGUAGE = /^[A-Za-z0-9_-]{0,35}$/
 /** HitKeep stores a missing session id as the nil UUID (its Go decoder's zero value), so a client may send it for none. */
@@ -81,6 +74,27 @@ function pageOrigin(origin: string, issues: FieldIssue[]): string | null {
   return null
 }
 
+/** `&<param>=<value>` for a HitKeep u_* field, or '' when absent, empty or already in the page's own query. */
+function utmTag(v: unknown, field: string, param: string, own: string, issues: FieldIssue[]): string {
+  if (v === undefined || v === null) return ''
+  if (typeof v !== 'string') {
+    issues.push({ field, message: 'must be a string' })
+    return ''
+  }
+  // Cut as the engine would (it keeps 300 characters), so the URL stays short.
+  const value = cutChars(v.trim(), MAX_VALUE_CHARS)
+  if (value === '' || own.includes(`&${param}=`)) return ''
+  // Most tags need no escaping (letters, digits, - _ . ~), and encodeURIComponent is the costly step.
+  if (UNRESERVED.test(value)) return `&${param}=${value}`
+  try {
+    return `&${param}=${encodeURIComponent(value)}`
+  } catch {
+    // URIError: a lone surrogate (JSON can carry one; no browser's URL does).
+    issues.push({ field, message: 'must be well-formed text' })
+    return ''
+  }
+}
+
 /** `Origin` + `path` (no fragment), with the u_* fields as the UTM tags its query lacks; '' without an origin. */
 function pageUrl(origin: string | null, b: Record<string, unknown>, issues: FieldIssue[]): string {
   const path = b.path
@@ -94,24 +108,13 @@ function pageUrl(origin: string | null, b: Record<string, unknown>, issues: Fiel
   // '&' + the page's own query, to find its tags; the engine reads the first of repeated parameters, so
   // the page's tag would win anyway: not appending one only keeps the URL tidy.
   const own = queryAt < 0 ? '' : '&' + page.slice(queryAt + 1)
-  let tags = ''
-  for (const [field, param] of UTM_FIELDS) {
-    const v = b[field]
-    if (v === undefined || v === null) continue
-    if (typeof v !== 'string') {
-      issues.push({ field, message: 'must be a string' })
-      continue
-    }
-    // Cut as the engine would (it keeps 300 characters), so the URL stays short.
-    const value = cutChars(v.trim(), MAX_VALUE_CHARS)
-    if (value === '' || own.includes(`&${param}=`)) continue
-    try {
-      tags += `&${param}=${encodeURIComponent(value)}`
-    } catch {
-      // URIError: a lone surrogate (JSON can carry one; no browser's URL does).
-      issues.push({ field, message: 'must be well-formed text' })
-    }
-  }
+  // Five named reads, not `b[name]` in a loop over the names (a keyed load per name: ~60 ns more).
+  const tags =
+    utmTag(b.u_src, 'u_src', 'utm_source', own, issues) +
+    utmTag(b.u_med, 'u_med', 'utm_medium', own, issues) +
+    utmTag(b.u_cmp, 'u_cmp', 'utm_campaign', own, issues) +
+    utmTag(b.u_trm, 'u_trm', 'utm_term', own, issues) +
+    utmTag(b.u_cnt, 'u_cnt', 'utm_content', own, issues)
   if (origin === null) return ''
   const url = tags === '' ? origin + page : origin + page + (queryAt < 0 ? '?' + tags.slice(1) : page.length === queryAt + 1 ? tags.slice(1) : tags)
   if (!withinBytes(url, Limits.urlBytes)) issues.push({ field: 'path', message: `makes a page URL (Origin, path and u_* tags) of more than ${Limits.urlBytes} bytes` })
