@@ -1,7 +1,7 @@
 /** The pure parts of hk.js: options, privacy switches, URLs and endpoints, link classification, session ids. */
 import { describe, expect, test } from 'vitest'
-import { switches, tracks } from '../tracker/options.js'
-import { isBlocked, type NavigatorSignals } from '../tracker/privacy.js'
+import { tracks } from '../tracker/options.js'
+import { whyNotCounting } from '../tracker/privacy.js'
 import { actionPath, classifyLink, pageUrl, pageviewEndpoint, propsOf } from '../tracker/url.js'
 import { SESSION_IDLE_MS, SESSION_KEY, sessionId } from '../tracker/session.js'
 import type { StorageLike } from '../tracker/dom.js'
@@ -9,11 +9,6 @@ import type { StorageLike } from '../tracker/dom.js'
 const attrs = (a: Record<string, string>) => (name: string) => a[name] ?? null
 
 describe('script-tag options', () => {
-  test('a switch is on only when its attribute is exactly "true"', () => {
-    const on = switches(attrs({ hash: 'true', 'collect-dnt': 'TRUE', 'allow-local': '', 'allow-webdriver': '1' }))
-    expect(['hash', 'collect-dnt', 'allow-local', 'allow-webdriver', 'missing'].map(on)).toEqual([true, false, false, false, false])
-  })
-
   test('data-track: any subset, any separator, plural or singular', () => {
     const all = 'outbound,downloads,forms'
     expect(['outbound', 'download', 'form'].map((i) => tracks(all, i as 'form'))).toEqual([true, true, true])
@@ -24,41 +19,53 @@ describe('script-tag options', () => {
   })
 })
 
-describe('when the tracker stays silent', () => {
-  const site = { hostname: 'shop.example', protocol: 'https:' }
+describe('when the tracker stays silent, and the console line that says why', () => {
+  type Nav = { doNotTrack?: string | null; globalPrivacyControl?: boolean; webdriver?: boolean }
+  const storage = (ignore: string | null) => ({ getItem: (k: string) => (k === 'hk_ignore' ? ignore : null), setItem() {} })
+  const page = (nav: Nav = {}, location = { hostname: 'shop.example', protocol: 'https:' }, ignore: string | null = null) => ({
+    navigator: { doNotTrack: null, webdriver: false, ...nav },
+    location: { href: `${location.protocol}//${location.hostname}/`, ...location },
+    localStorage: storage(ignore),
+  })
   const none = () => false
   const only = (...names: string[]) => (n: string) => names.includes(n)
-  const browser: NavigatorSignals = { doNotTrack: null, globalPrivacyControl: undefined, webdriver: false }
 
   test('an ordinary visit is counted', () => {
-    expect(isBlocked(browser, site, null, none)).toBeFalsy()
-    expect(isBlocked({ ...browser, doNotTrack: '0' }, site, 'false', none)).toBeFalsy()
+    expect(whyNotCounting(page(), none)).toBeFalsy()
+    expect(whyNotCounting(page({ doNotTrack: '0' }, undefined, 'false'), none)).toBeFalsy()
   })
 
   test('Do-Not-Track and Global Privacy Control, unless data-collect-dnt', () => {
-    expect(isBlocked({ ...browser, doNotTrack: '1' }, site, null, none)).toBe(true)
-    expect(isBlocked({ ...browser, globalPrivacyControl: true }, site, null, none)).toBe(true)
-    expect(isBlocked({ ...browser, doNotTrack: '1', globalPrivacyControl: true }, site, null, only('collect-dnt'))).toBeFalsy()
+    const why = 'DNT/GPC (add data-collect-dnt="true" to count)'
+    expect(whyNotCounting(page({ doNotTrack: '1' }), none)).toBe(why)
+    expect(whyNotCounting(page({ globalPrivacyControl: true }), none)).toBe(why)
+    expect(whyNotCounting(page({ doNotTrack: '1', globalPrivacyControl: true }), only('collect-dnt'))).toBeFalsy()
   })
 
   test('local pages, unless data-allow-local', () => {
+    const why = 'local page (add data-allow-local="true" to count)'
     for (const hostname of ['localhost', '127.0.0.1', '[::1]']) {
-      expect(isBlocked(browser, { hostname, protocol: 'http:' }, null, none)).toBe(true)
-      expect(isBlocked(browser, { hostname, protocol: 'http:' }, null, only('allow-local'))).toBeFalsy()
+      expect(whyNotCounting(page({}, { hostname, protocol: 'http:' }), none)).toBe(why)
+      expect(whyNotCounting(page({}, { hostname, protocol: 'http:' }), only('allow-local'))).toBeFalsy()
     }
-    expect(isBlocked(browser, { hostname: '', protocol: 'file:' }, null, none)).toBe(true)
+    expect(whyNotCounting(page({}, { hostname: '', protocol: 'file:' }), none)).toBe(why)
     // Only these: a LAN address or a name that merely starts with "localhost" is a real site.
-    expect(isBlocked(browser, { hostname: 'localhost.shop.example', protocol: 'https:' }, null, none)).toBeFalsy()
-    expect(isBlocked(browser, { hostname: '192.168.1.20', protocol: 'http:' }, null, none)).toBeFalsy()
+    expect(whyNotCounting(page({}, { hostname: 'localhost.shop.example', protocol: 'https:' }), none)).toBeFalsy()
+    expect(whyNotCounting(page({}, { hostname: '192.168.1.20', protocol: 'http:' }), none)).toBeFalsy()
   })
 
   test('automated browsers, unless data-allow-webdriver', () => {
-    expect(isBlocked({ ...browser, webdriver: true }, site, null, none)).toBe(true)
-    expect(isBlocked({ ...browser, webdriver: true }, site, null, only('allow-webdriver'))).toBeFalsy()
+    expect(whyNotCounting(page({ webdriver: true }), none)).toBe('navigator.webdriver (add data-allow-webdriver="true" to count)')
+    expect(whyNotCounting(page({ webdriver: true }), only('allow-webdriver'))).toBeFalsy()
   })
 
   test("localStorage.hk_ignore === 'true' (the owner's opt-out) wins over every data- switch", () => {
-    expect(isBlocked(browser, site, 'true', () => true)).toBe(true)
+    expect(whyNotCounting(page({ webdriver: true, doNotTrack: '1' }, undefined, 'true'), () => true)).toBe('localStorage.hk_ignore (remove it to count)')
+  })
+
+  test('storage that throws (disabled, sandboxed frame) is no opt-out', () => {
+    const w = { ...page(), localStorage: { getItem: (): string => { throw new Error('SecurityError') }, setItem() {} } }
+    expect(whyNotCounting(w, none)).toBeFalsy()
   })
 })
 
@@ -88,8 +95,12 @@ describe('endpoints and page URLs', () => {
 
 describe('link clicks', () => {
   const page = 'shop.example'
-  const click = (href: string, o: { download?: boolean; downloads?: boolean; outbound?: boolean } = {}) =>
-    classifyLink(new URL(href, `https://${page}/here`), page, o.download ?? false, o.downloads ?? true, o.outbound ?? true)
+  /** The event hk.js sends for a click on `href`: [name, the reported url], or null. */
+  const click = (href: string, o: { download?: boolean; downloads?: boolean; outbound?: boolean } = {}) => {
+    const link = new URL(href, `https://${page}/here`)
+    const name = classifyLink(link, page, o.download ?? false, o.downloads ?? true, o.outbound ?? true)
+    return name && [name, link.origin + link.pathname]
+  }
 
   test('another host is outbound; www. and the port do not make a host different', () => {
     expect(click('https://partner.example/pricing?ref=1#plans')).toEqual(['outbound_click', 'https://partner.example/pricing'])

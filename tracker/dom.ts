@@ -71,6 +71,5 @@ export interface Win {
   localStorage: StorageLike
   /** randomUUID: secure contexts only. */
   crypto: { randomUUID?(): string }
-  fetch(url: string, init: object): Promise<unknown>
   addEventListener: Listen
 }

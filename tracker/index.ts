@@ -10,8 +10,8 @@
  * @module
  */
 import type { El, Ev, Hk, LinkEl, Props, Win } from './dom.js'
-import { switches, tracks } from './options.js'
-import { isBlocked } from './privacy.js'
+import { tracks } from './options.js'
+import { whyNotCounting } from './privacy.js'
 import { sessionId } from './session.js'
 import { actionPath, classifyLink, MAX_URL, pageUrl, pageviewEndpoint, propsOf } from './url.js'
 
@@ -34,18 +34,15 @@ function start(queued: Iterable<unknown>[]): void {
   const script = d.currentScript
   if (!script?.src) return
   const attr = (name: string) => script.getAttribute('data-' + name)
-  const on = switches(attr)
+  // A switch is on only when its attribute is exactly "true" (options.ts).
+  const on = (name: string) => attr(name) === 'true'
   const hash = on('hash')
   const track = attr('track')
   const loc = w.location
   const nav = w.navigator
-  let ignore: string | null = null
-  try {
-    ignore = w.localStorage.getItem('hk_ignore')
-  } catch {
-    // storage disabled: no opt-out flag either
-  }
-  if (isBlocked(nav, loc, ignore, on)) return
+  const why = whyNotCounting(w, on)
+  // One line, so a site owner testing the site learns why nothing is sent and how to allow it.
+  if (why) return console.info('hk.js: not counting:', why)
 
   const pageviewUrl = pageviewEndpoint(script.src)
   // `new URL` dropped any query of the script's URL, so the event endpoint is a plain suffix.
@@ -62,12 +59,16 @@ function start(queued: Iterable<unknown>[]): void {
       referrer,
       screen_width: w.screen.width,
       session_id: sessionId(w, Date.now()),
+      // Set only with data-allow-webdriver (an automated browser sends nothing otherwise): the engine
+      // then counts the visit despite a headless User-Agent, under its own /metrics label.
+      webdriver: nav.webdriver || undefined,
       ...fields,
     })
-    // A text/plain beacon needs no CORS preflight and survives the page being closed.
-    if (!nav.sendBeacon?.(url, body)) {
-      w.fetch(url, { method: 'POST', body, keepalive: true, credentials: 'omit' }).catch(() => {})
-    }
+    // A text/plain beacon needs no CORS preflight and survives the page being closed. No fetch fallback
+    // (dropped to fit the console lines in the gzip budget): every browser since 2018 has sendBeacon, and
+    // a body it refuses for the 64 KiB in-flight keepalive quota would fail as a keepalive fetch too, the
+    // quota being the same (https://fetch.spec.whatwg.org/#http-network-or-cache-fetch, step "keepalive").
+    nav.sendBeacon?.(url, body)
   }
 
   const pageview = (): void => {
@@ -88,8 +89,9 @@ function start(queued: Iterable<unknown>[]): void {
       pageview()
     }
   }
+  // Also after a change of the hash: a fragment navigation fires popstate before hashchange
+  // (https://html.spec.whatwg.org/multipage/browsing-the-web.html#updating-the-document).
   w.addEventListener('popstate', pageview)
-  if (hash) w.addEventListener('hashchange', pageview)
 
   // Capture phase: seen before page handlers can stop propagation. Nothing waits: a beacon needs no delay.
   const downloads = tracks(track, 'download')
@@ -104,7 +106,8 @@ function start(queued: Iterable<unknown>[]): void {
     if (tagged) return hk.event(tagged.getAttribute('data-hk-event')!, propsOf(tagged.attributes))
     const link = target.closest('a[href],area[href]') as LinkEl | null
     const hit = link && classifyLink(link, loc.hostname, link.hasAttribute('download'), downloads, outbound)
-    if (hit) hk.event(hit[0], { url: hit[1] })
+    // The reported url has no query and no fragment (far below the engine's 2,000-byte limit on prop values).
+    if (hit) hk.event(hit, { url: link.origin + link.pathname })
   }
   d.addEventListener('click', onClick, true)
   d.addEventListener('auxclick', onClick, true)

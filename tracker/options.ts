@@ -8,18 +8,13 @@
  * | `data-track="outbound,downloads,forms"` | automatic events, any subset, any separator |
  * | `data-collect-dnt="true"` | also count visitors who send Do-Not-Track or Global Privacy Control |
  * | `data-allow-local="true"` | also count on localhost, 127.0.0.1, [::1] and file: pages |
- * | `data-allow-webdriver="true"` | also count automated browsers (end-to-end tests) |
+ * | `data-allow-webdriver="true"` | also count automated browsers (end-to-end tests): their requests carry `webdriver: true` |
  *
- * Two tiny functions rather than an options object: property names survive minification and would cost
- * the gzip budget on every use.
+ * A switch is read by index.ts's one-line `on(name)`, and `data-track` by the tiny function below, rather
+ * than into an options object: property names survive minification and would cost the gzip budget on
+ * every use.
  * @module
  */
-
-/** `attr(name)` gives the value of `data-<name>` or null; the result tells whether a switch is on. */
-export const switches =
-  (attr: (name: string) => string | null) =>
-  (name: string): boolean =>
-    attr(name) === 'true'
 
 /** Whether `data-track` lists `item` (`outbound`, `download`, `form`; the plurals contain them). */
 export const tracks = (value: string | null, item: 'outbound' | 'download' | 'form'): boolean => !!value?.includes(item)

@@ -35,11 +35,10 @@ export const FILE_EXT = /\.(7z|apk|csv|dmg|docx?|exe|gz|iso|mp[34]|msi|pdf|pkg|p
 const bare = (host: string) => host.replace(/^www\./, '')
 
 /**
- * What a click on a link means: `['file_download', url]`, `['outbound_click', url]` or null. `link` is
- * the `<a>`/`<area>` element itself (its URL parts are already resolved) or a `URL`. A download wins over
- * outbound (a PDF on a CDN is a download). Only http(s) links count (not mailto:, tel:, javascript:).
- * The reported url has no query and no fragment (so it stays far below the engine's 2,000-byte limit
- * on prop values).
+ * What a click on a link means: `file_download`, `outbound_click` or null. `link` is the `<a>`/`<area>`
+ * element itself (its URL parts are already resolved) or a `URL`. A download wins over outbound (a PDF on
+ * a CDN is a download). Only http(s) links count (not mailto:, tel:, javascript:). The caller reports
+ * `origin + pathname`: no query, no fragment.
  */
 export function classifyLink(
   link: { protocol: string; hostname: string; pathname: string; origin: string },
@@ -47,11 +46,10 @@ export function classifyLink(
   download: boolean,
   downloads: boolean,
   outbound: boolean,
-): [name: 'file_download' | 'outbound_click', url: string] | null {
+): 'file_download' | 'outbound_click' | null {
   if (!/^https?:$/.test(link.protocol)) return null
-  const url = link.origin + link.pathname
-  if (downloads && (download || FILE_EXT.test(link.pathname))) return ['file_download', url]
-  if (outbound && bare(link.hostname) !== bare(pageHost)) return ['outbound_click', url]
+  if (downloads && (download || FILE_EXT.test(link.pathname))) return 'file_download'
+  if (outbound && bare(link.hostname) !== bare(pageHost)) return 'outbound_click'
   return null
 }
 

@@ -90,6 +90,25 @@ export function isBotUserAgent(ua: string): boolean {
   return HEADLESS.test(s) || isbot(s)
 }
 
+/** The markers of {@link HEADLESS}, as they stand in a UA, to take out: `HeadlessChrome/1` → `Chrome/1`. */
+const HEADLESS_MARKERS = /Headless(?=Chrome)|(?:PhantomJS|SlimerJS|Electron|Cypress)\/\S*/gi
+
+/**
+ * {@link isBotUserAgent} without its headless rule: the UA with its headless and automation markers
+ * taken out, then isbot — so `HeadlessChrome` (which isbot lists too), Electron and Cypress pass, and a
+ * crawler (`Googlebot`, `curl`) or an empty UA does not.
+ *
+ * For hk.js's requests marked `webdriver: true` (sent with `data-allow-webdriver="true"`: a site owner's
+ * end-to-end tests). A crawler that sets the field gains nothing it could not get by sending a desktop
+ * browser's UA, which passes every UA rule anyway; every other drop rule still applies to it.
+ */
+export function isBotUserAgentIgnoringHeadless(ua: string): boolean {
+  if (typeof ua !== 'string') return true
+  const s = ua.length > MAX_UA_CHARS ? ua.slice(0, MAX_UA_CHARS) : ua
+  if (s.trim() === '') return true
+  return isbot(s.replace(HEADLESS_MARKERS, ''))
+}
+
 const botCache = new BoundedCache<boolean>(5_000)
 
 /**

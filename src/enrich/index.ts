@@ -10,6 +10,8 @@
  * - {@link classifyUserAgent} / {@link screenClass}: browser, OS, device class; screen class.
  * - {@link isBotUserAgent} / {@link isBotUserAgentCached}: bots and automation — for browser traffic
  *   only (requests with `Origin`); server-side events with `curl`/library UAs are not bots.
+ * - {@link isBotUserAgentIgnoringHeadless}: the same without the headless rule, for hk.js's marked
+ *   automated browsers (`data-allow-webdriver`).
  * - {@link isPrefetch}: `Sec-Purpose` / `Purpose` / `X-Moz` prefetch requests.
  * - {@link isSpamReferrer} / {@link SpamList}: referrer-spam hosts (`src/enrich/data/referrer-spam.txt`).
  * @module
@@ -21,5 +23,5 @@ export type { ReferrerInfo } from './referrer.js'
 export { SOURCE_TABLE, sourceForHost } from './sources.js'
 export { classifyUserAgent, classifyUserAgentUncached, screenClass, UA_CACHE_SIZE } from './user-agent.js'
 export type { DeviceClass, ScreenClass, UserAgentInfo } from './user-agent.js'
-export { BoundedCache, isBotUserAgent, isBotUserAgentCached, isPrefetch, MAX_UA_CHARS } from './bots.js'
+export { BoundedCache, isBotUserAgent, isBotUserAgentCached, isBotUserAgentIgnoringHeadless, isPrefetch, MAX_UA_CHARS } from './bots.js'
 export { defaultSpamList, defaultSpamListPath, isSpamReferrer, SPAM_LIST_RELATIVE_PATH, SpamList } from './spam.js'

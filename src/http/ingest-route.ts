@@ -58,7 +58,10 @@ function mediaTypeOf(contentType: string): string {
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   const laneMask = ctx.rings.length - 1
-  const accepted = ctx.metrics.accepted.with({ kind: kind === EventKind.Custom ? 'event' : 'pageview' })
+  const kindLabel = { kind: kind === EventKind.Custom ? 'event' : 'pageview' }
+  const accepted = ctx.metrics.accepted.with(kindLabel)
+  // End-to-end tests' events stay visible apart from visitors' (hk.js's data-allow-webdriver).
+  const automated = ctx.metrics.automated.with(kindLabel)
   const fail = (res: HttpResponse, origin: string, err: HttpError, close = false): void => {
     ctx.metrics.rejected.inc({ code: err.body.code })
     sendError(res, err, origin, close)
@@ -113,7 +116,8 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       } catch (err) {
         return fail(res, origin, Errors.invalidJson((err as Error).message))
       }
-      const checked = validatePayload(kind, json)
+      // The Origin is also where HitKeep's tracker payloads get their page URL (src/ingest/hitkeep-payload.ts).
+      const checked = validatePayload(kind, json, origin)
       if (!checked.ok) return fail(res, origin, Errors.validation(checked.fields))
 
       let site
@@ -137,6 +141,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       if (position < 0) return fail(res, origin, Errors.ringFull())
       ctx.published()
       accepted.inc()
+      if (checked.value.webdriver) automated.inc()
       if (durable) {
         // Answer once the commit holding this event is flushed; the HTTP thread does not wait for it.
         return ctx.acks.wait(lane, position, (stored) => {

@@ -219,7 +219,7 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     kind,
     ip: bytes.slice(ipAt, uaAt),
     userAgent: b.toString('utf8', uaAt, fieldsAt),
-    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth },
+    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth, webdriver: false },
     idempotencyKey,
   }
 }

@@ -9,6 +9,10 @@ export function createEngineMetrics() {
   return {
     registry,
     accepted: registry.counter('hitring_ingest_accepted_total', 'Events answered 202 and put in the ring, by kind'),
+    automated: registry.counter(
+      'hitring_ingest_automated_total',
+      'Of the accepted events, those hk.js sent from an automated browser it was allowed to count (data-allow-webdriver="true"), by kind',
+    ),
     rejected: registry.counter('hitring_ingest_rejected_total', 'Requests refused with a 4xx/5xx, by error code'),
     rateLimited: registry.counter('hitring_ingest_rate_limited_total', 'Requests refused with 429 by the per-IP limiter'),
     dropped: registry.counter(
