@@ -30,6 +30,7 @@ export {
   kpisSchema,
   rangeSchema,
   goalStatsSchema,
+  anyGoalSchema,
   eventRowSchema,
   statsResponseSchema,
   goalsTimeseriesResponseSchema,
@@ -45,6 +46,7 @@ export {
   type StatsResponse,
   type Kpis,
   type GoalStats,
+  type AnyGoal,
   type EventRow,
   type DropsResponse,
 } from './schemas.js'
