@@ -59,8 +59,12 @@ const rate = (conversions: number, visitors: number) => (visitors === 0 ? 0 : Ma
 /**
  * Per goal (in the order given): conversions, completions and rate over a cover with `visitors`
  * visitors; and all goals together (`any`). `breakdownOf(metric)` is the cover's breakdown (shared with
- * the pages and events lists), which gives the completions without further reads. Each sketch read for
- * a goal also goes into the union of all goals, so `any` costs no read more: O(buckets × goals).
+ * the pages and events lists), which gives the completions without further reads.
+ *
+ * `any` is the union of the goals' unions (UnionBuilder.addUnion): one register max per goal, no read
+ * more than the goals' own, O(buckets × goals). (Not each blob fed to both unions: only one union at a
+ * time has the WebAssembly registers, ../hll/simd.ts, and the other's JavaScript max is ~8× slower per
+ * dense sketch; nor a second read of every sketch, which doubles a wildcard goal's cost.)
  */
 export function goalStats(
   store: Store,
@@ -75,12 +79,15 @@ export function goalStats(
   try {
     const rows = goals.map((goal, i) => {
       const g = all[i]!
-      const conversions = unionOf((add) =>
-        addDimSketches(store, site, g.metric, g.dims, cover, (blob) => {
-          add(blob)
-          anyGoal.add(blob)
-        }),
-      )
+      const one = new UnionBuilder()
+      let conversions: number
+      try {
+        addDimSketches(store, site, g.metric, g.dims, cover, (blob) => one.add(blob))
+        anyGoal.addUnion(one)
+        conversions = one.estimate()
+      } finally {
+        one.release()
+      }
       const counts = breakdownOf(g.metric)
       return {
         goal_id: goal.id,
