@@ -93,7 +93,7 @@ test('schemas come from the validators: the goal body, the stats query and answe
   expect(goals.post.responses['201'].content['application/json'].schema.required).toEqual(['id', 'site_id', 'name', 'type', 'value', 'created_at'])
   const stats = doc.paths['/api/sites/{id}/stats'].get
   expect(stats.parameters.filter((p: any) => p.in === 'query').map((p: any) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'tz', 'interval', 'filter', 'limit']))
-  expect(Object.keys(stats.responses['200'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['kpis', 'timeseries', 'top', 'goals', 'events']))
+  expect(Object.keys(stats.responses['200'].content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['kpis', 'timeseries', 'top', 'goals', 'any_goal', 'events']))
   expect(doc.paths['/api/sites/{id}/stream'].get.responses['200'].content['text/event-stream']).toBeDefined()
   expect(doc.paths['/api/login'].post.security).toEqual([])
   expect(doc.paths['/api/sites'].get.security).toEqual(expect.arrayContaining([{ sessionCookie: [] }, { bearerToken: [] }]))

@@ -1,7 +1,7 @@
 /**
  * How the built server serves the dashboard: the HTML shell at the app's own paths (no-cache, ETag, a
- * strict Content-Security-Policy whose script hash matches the shell's inline script, the set-up state
- * and the public URL), hashed assets (immutable, gzip, 304) — and every other path answered as before:
+ * strict Content-Security-Policy whose script hash matches the shell's inline script, the set-up state,
+ * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every other path answered as before:
  * JSON 404/405, the API, the tracker and the operations routes.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -11,7 +11,7 @@ import { request } from 'node:http'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { ROOT, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
-import { initialUser } from './helpers/api.js'
+import { call, initialUser } from './helpers/api.js'
 
 const cleanups: (() => unknown)[] = []
 afterAll(async () => {
@@ -98,6 +98,24 @@ test('the shell says whether the first user is still to be created, and stops sa
   expect(meta((await get('/', {}, 'GET', s.url)).text, 'hitring-setup')).toBe('needed')
   await initialUser(s.url)
   expect(meta((await get('/', {}, 'GET', s.url)).text, 'hitring-setup')).toBe('done')
+})
+
+test('the shell says whether the request carried a live session (the cookie is HttpOnly), and varies with the cookie', async () => {
+  const s = await start()
+  const shell = (cookie?: string, headers: Record<string, string> = {}) => get('/sites/x', { ...headers, ...(cookie ? { Cookie: `other=1; hk_token=${cookie}` } : {}) }, 'GET', s.url)
+  const cookie = await initialUser(s.url)
+  const live = await shell(cookie)
+  expect(meta(live.text, 'hitring-session')).toBe('live')
+  expect(live.headers.vary).toBe('Cookie')
+  const none = await shell()
+  expect(meta(none.text, 'hitring-session')).toBe('none')
+  expect(none.headers.etag).not.toBe(live.headers.etag)
+  expect(meta((await shell(`hks_${'A'.repeat(43)}`)).text, 'hitring-session')).toBe('none') // no such session
+  expect((await call(s.url, 'POST', '/api/logout', { cookie })).status).toBe(200)
+  // Signed out: the copy a browser kept (its ETag) is not the answer any more.
+  const after = await shell(cookie, { 'If-None-Match': String(live.headers.etag) })
+  expect(after.status).toBe(200)
+  expect(meta(after.text, 'hitring-session')).toBe('none')
 })
 
 test('assets: immutable, gzip when accepted (the same bytes), 304 on a matching ETag', async () => {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
 import { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, addIntoDenseBlob, estimateUnion } from '../src/hll/index.js'
-import { unionEstimate, unionOf } from '../src/hll/union.js'
+import { UnionBuilder, unionEstimate, unionOf } from '../src/hll/union.js'
 
 const TOLERANCE = 0.02 // the product requirement; the standard error at p = 14 is ≈ 0.81 %
 const DENSE_BLOB_BYTES = 4 + (1 << HLL_PRECISION)
@@ -168,6 +168,27 @@ describe('merging', () => {
     expect(denseFirst.encode()).toEqual(union.encode())
     expect(sparseFirst.encode()).toEqual(union.encode())
     expect(Math.abs(relError(union.estimate(), 30_500))).toBeLessThan(TOLERANCE)
+  })
+
+  test.each([
+    ['sparse unions, their union still sparse', [[0, 300], [200, 500], [450, 700]]],
+    ['sparse unions whose union is dense', [[0, 900], [800, 1_700], [1_600, 2_400]]],
+    ['a dense union and sparse ones', [[0, 30_000], [29_500, 30_500], [40_000, 40_010]]],
+    ['dense unions only', [[0, 20_000], [10_000, 30_000]]],
+  ] as const)('a union of unions (addUnion) is the union of all their blobs: %s', (_what, groups) => {
+    // Each group is the visitors of one goal over some buckets: three blobs, overlapping.
+    const blobsOf = ([from, to]: readonly [number, number]) => [0, 1, 2].map((k) => sketchOf(ids(from + k * ((to - from) >> 2), to)).encode())
+    for (const simd of [true, false]) {
+      const all = new UnionBuilder(simd)
+      const each = groups.map((g) => {
+        const one = new UnionBuilder(simd)
+        for (const blob of blobsOf(g)) one.add(blob)
+        all.addUnion(one)
+        return one.estimate()
+      })
+      expect(each).toEqual(groups.map((g) => unionEstimate(blobsOf(g), simd)))
+      expect(all.estimate()).toBe(unionEstimate(groups.flatMap(blobsOf), simd))
+    }
   })
 
   test('merging leaves the other sketch alone; merging with itself changes nothing', () => {

@@ -1,6 +1,7 @@
 /**
  * Goals read from the rollups every event name and path has: event and path goals (wildcards too),
- * conversions (unique visitors), completions and rate on known data, a goal created after its events,
+ * conversions (unique visitors), completions and rate on known data, all goals together (a visitor
+ * counted once however many goals they completed), a goal created after its events,
  * and the goal timeseries with its zero buckets — events drained through the real workers into LMDB.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
@@ -73,6 +74,19 @@ test('goals keep the order given and other days do not count', () => {
   expect(june10Stats(goals).goals!.map((g) => g.name)).toEqual(['Blog', 'Signup'])
   const other = siteStats(store, site, goals, { from: '2026-06-11', to: '2026-06-12' }, NOW)
   expect(other.goals!.map((g) => [g.conversions, g.completions, g.conversion_rate])).toEqual([[0, 0, 0], [0, 0, 0]])
+})
+
+test('all goals together: a visitor who completed several goals counts once, completions are summed', () => {
+  // Visitor 1 signs up; visitor 2 reads /blog/a, so completes both blog goals; visitor 3 reads /blog/b.
+  const goals = [goal('event', 'signup'), goal('path', '/blog/*'), goal('path', '/blog/a')]
+  const stats = june10Stats(goals)
+  expect(stats.goals!.map((g) => g.conversions)).toEqual([1, 2, 1]) // summed: 4, one visitor twice
+  expect(stats.any_goal).toEqual({ conversions: 3, completions: 7, conversion_rate: 75 })
+  // The same figure as the goal timeseries over the whole day.
+  const [day] = goalsTimeseries(store, site, goals, { from: '2026-06-10', to: '2026-06-10', interval: 'day' }, NOW)
+  expect(day).toMatchObject({ conversions: 3, completions: 7 })
+  expect(june10Stats([]).any_goal).toEqual({ conversions: 0, completions: 0, conversion_rate: 0 })
+  expect(siteStats(store, site, goals, { from: '2026-06-10', to: '2026-06-10', filter: 'path:/' }, NOW).any_goal).toBeNull()
 })
 
 test('a goal created after its events counts them, and keeps counting new ones', async () => {

@@ -41,7 +41,12 @@ export function resolveCredentials(store: Store, facts: RequestFacts, now: numbe
     const user = client && userById(store, client.user_id)
     return client && user ? { kind: 'ok', principal: { kind: 'token', user, client } } : { kind: 'invalid' }
   }
-  const cookie = cookieValue(facts.cookie, SESSION_COOKIE)
+  return sessionCredentials(store, facts.cookie, now)
+}
+
+/** The login session of a `Cookie` header's `hk_token`: none without the cookie, invalid when stale. */
+export function sessionCredentials(store: Store, cookieHeader: string, now: number): Credentials {
+  const cookie = cookieValue(cookieHeader, SESSION_COOKIE)
   if (cookie === '') return { kind: 'none' }
   const session = sessionOfToken(store, cookie, now)
   const user = session && userById(store, session.user_id)

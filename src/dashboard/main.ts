@@ -1,7 +1,8 @@
 /**
- * The dashboard's entry: finds out who is signed in, then renders the page of the URL — and again on
- * every navigation. Signed-out visitors go to the first-run set-up (while the server has no user) or
- * to the sign-in page; a page's resources (charts, the live stream) are released when it is left.
+ * The dashboard's entry: finds out who is signed in (if the HTML shell saw a session at all), then
+ * renders the page of the URL — and again on every navigation. Signed-out visitors go to the first-run
+ * set-up (while the server has no user) or to the sign-in page; a page's resources (charts, the live
+ * stream) are released when it is left.
  * @module
  */
 import 'uplot/dist/uPlot.min.css'
@@ -15,7 +16,7 @@ import { h, show } from './h.js'
 import { createFrame, type Frame } from './layout.js'
 import { watchLive, type LiveUpdate } from './live.js'
 import { currentPath, currentSearch, matchRoute, navigate, onNavigate, startRouter, type Route } from './router.js'
-import { forgetSession, loadMe, loadSites, state } from './state.js'
+import { forgetSession, loadMe, loadSites, sessionAtLoad, state } from './state.js'
 import { watchSystemScheme } from './theme.js'
 import { errorBox } from './ui.js'
 import { loginPage, setupPage, setupPath } from './pages/auth.js'
@@ -133,7 +134,7 @@ async function render(firstLoad = false): Promise<void> {
 /** Who is signed in, then the page of the URL. A failure here (server down) is shown with a retry. */
 async function boot(): Promise<void> {
   try {
-    await loadMe()
+    if (sessionAtLoad) await loadMe()
   } catch (err) {
     return show(appEl, h('div', { class: 'auth' }, h('main', { class: 'auth-card' }, h('h1', null, 'hitring'), errorBox(err, () => void boot()))))
   }

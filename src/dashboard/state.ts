@@ -8,11 +8,20 @@ import { api, ApiError } from './api.js'
 import { win } from './dom.js'
 import type { Site, User } from './types.js'
 
+const shellSays = (name: string) => win.document.querySelector(`meta[name="hitring-${name}"]`)?.getAttribute('content')
+
 export const state: { me: User | null; sites: Site[] | null; setupNeeded: boolean } = {
   me: null,
   sites: null,
-  setupNeeded: win.document.querySelector('meta[name="hitring-setup"]')?.getAttribute('content') === 'needed',
+  setupNeeded: shellSays('setup') === 'needed',
 }
+
+/**
+ * Whether the page was loaded with a live login session, as the HTML shell says: the cookie is HttpOnly,
+ * so only the server can tell. Without one nobody is signed in, and the app does not ask `GET /api/me`,
+ * whose 401 every browser would log as a console error on each signed-out page load.
+ */
+export const sessionAtLoad = shellSays('session') !== 'none'
 
 /** Who is signed in (null: nobody). Other failures are thrown: shown, never taken for "signed out". */
 export async function loadMe(): Promise<User | null> {

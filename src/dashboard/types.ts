@@ -12,7 +12,7 @@ import type {
   goalsTimeseriesResponseSchema,
 } from '../query/schemas.js'
 
-export type { StatsResponse, Kpis, GoalStats, EventRow, DropsResponse } from '../query/schemas.js'
+export type { StatsResponse, Kpis, GoalStats, AnyGoal, EventRow, DropsResponse } from '../query/schemas.js'
 export type GoalPoint = z.infer<typeof goalsTimeseriesResponseSchema>[number]
 export type EventPoint = z.infer<typeof eventTimeseriesResponseSchema>[number]
 export type PropertyKey_ = z.infer<typeof eventPropertyKeysResponseSchema>[number]

@@ -51,26 +51,30 @@ export function field(label: string, input: FieldEl, hint?: Kid): Field {
 }
 
 /**
- * Shows an error under a form: the field the API named (if that field is here) and the form's alert, in
- * the API's words — or in `words`, when the page says it better for a person (the members card).
+ * Shows an error under a form, in the API's words: next to each field it names (if that field is here),
+ * and in the form's alert for the rest — or in `words`, when the page says it better for a person (the
+ * members card). An error wholly shown next to its fields is not repeated in the alert (the API's
+ * message restates the first field's: `password: must be at least 8 characters`); the named field
+ * takes the focus, and its error is read with it (aria-describedby).
  */
 export function showFormError(alertEl: El, err: unknown, fields: Record<string, Field> = {}, words?: Kid): void {
   for (const f of Object.values(fields)) {
     f.error.hidden = true
     f.input.removeAttribute('aria-invalid')
   }
-  if (err instanceof ApiError) {
-    for (const issue of err.body.fields ?? []) {
-      const f = fields[issue.field] ?? fields[issue.field.split('.')[0]!]
-      if (!f) continue
-      show(f.error, issue.message)
-      f.error.hidden = false
-      f.input.setAttribute('aria-invalid', 'true')
-    }
+  const issues = err instanceof ApiError ? (err.body.fields ?? []) : []
+  let shownAtFields = 0
+  for (const issue of issues) {
+    const f = fields[issue.field] ?? fields[issue.field.split('.')[0]!]
+    if (!f) continue
+    show(f.error, issue.message)
+    f.error.hidden = false
+    f.input.setAttribute('aria-invalid', 'true')
+    shownAtFields++
   }
   const message = err instanceof Error ? err.message : String(err)
   show(alertEl, icon('alert'), h('span', null, words ?? message))
-  alertEl.hidden = false
+  alertEl.hidden = words === undefined && issues.length > 0 && shownAtFields === issues.length
   const named = err instanceof ApiError && err.body.field ? fields[err.body.field] ?? fields[err.body.field.split('.')[0]!] : undefined
   named?.input.focus()
 }

@@ -59,7 +59,8 @@ export function toplist(rows: Row[], opts: ListOptions): El {
         const pct = share(r.value, sum)
         const inner = [
           h('span', { class: 'bar', style: { '--w': `${Math.max(1.5, (r.value / max) * 100)}%` }, 'aria-hidden': 'true' }),
-          h('span', { class: `row-name ${opts.mono ? 'mono' : ''}`, title: r.title ?? r.name }, r.name || '(none)', r.note ? h('span', { class: 'row-note' }, r.note) : null),
+          // The name may be cut (a long path), never its note (`5 completions`): the note wraps under it instead.
+          h('span', { class: 'row-name', title: r.title ?? r.name }, h('span', { class: `row-label ${opts.mono ? 'mono' : ''}` }, r.name || '(none)'), r.note ? h('span', { class: 'row-note' }, r.note) : null),
           h('span', { class: 'row-value' }, format(r.value), h('span', { class: 'row-pct' }, fmtPercent(Math.round(pct * 10) / 10))),
         ]
         const body = r.href

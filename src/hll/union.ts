@@ -5,11 +5,12 @@
  * never kept; the entries of sparse blobs are gathered in a small hash set of 25-bit indexes and
  * counted, or poured into registers as soon as there are more than SPARSE_MAX of them. The answer is
  * exactly what decoding every blob and merging the sketches would estimate: sparse while the union of
- * the sparse entries stays within `SPARSE_MAX` and no blob is dense, dense otherwise.
+ * the sparse entries stays within `SPARSE_MAX` and no blob is dense, dense otherwise. A builder also
+ * takes another builder's union (`addUnion`): the union of unions costs one register max, not a read.
  * @module
  */
 import { FORM_DENSE, HllDecodeError, blobForm, decodeSparse } from './codec.js'
-import { MAX_RANK, histogram } from './dense.js'
+import { MAX_RANK, histogram, maxWords, wordsOf } from './dense.js'
 import { denseEstimate } from './estimate.js'
 import { accumulator, type Accumulator } from './simd.js'
 import { SPARSE_MAX, entriesIntoRegisters, sparseEstimate } from './sparse.js'
@@ -38,6 +39,28 @@ export class UnionBuilder {
       return
     }
     const { entries, count } = decodeSparse(blob)
+    this.#addEntries(entries, count)
+  }
+
+  /**
+   * Adds everything `other` has taken so far: a union of unions, without reading its blobs again (all
+   * the goals of a site, each also wanted alone). Call it before `other` estimates, which releases its
+   * registers. The result is exactly that of adding `other`'s blobs here.
+   */
+  addUnion(other: UnionBuilder): void {
+    if (other.#acc !== null) {
+      if (maxWords(wordsOf(this.#dense().regs), wordsOf(other.#acc.regs)) !== 0) throw new HllDecodeError('hll: a dense register is over 63')
+      return
+    }
+    const set = other.#set
+    if (set === null) return
+    const entries = new Int32Array(other.#distinct)
+    let n = 0
+    for (let i = 0; i < SET_SLOTS; i++) if (set[i] !== 0) entries[n++] = set[i]!
+    this.#addEntries(entries, n)
+  }
+
+  #addEntries(entries: Int32Array, count: number): void {
     if (this.#acc !== null) {
       entriesIntoRegisters(entries, count, this.#acc.regs)
       return
@@ -52,7 +75,7 @@ export class UnionBuilder {
         if (there === 0) {
           set[slot] = e
           if (++this.#distinct > SPARSE_MAX) {
-            // The union is dense: the rest of this blob, and every later one, go into registers.
+            // The union is dense: the rest of these entries, and every later blob, go into registers.
             entriesIntoRegisters(entries.subarray(i + 1), count - i - 1, this.#dense().regs)
             return
           }

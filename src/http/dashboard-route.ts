@@ -8,8 +8,11 @@
  * | `/assets/app.<hash>.js`, `/assets/app.<hash>.css` | the bundle, gzip when accepted | `public, max-age=31536000, immutable` |
  *
  * Only these paths: every other unknown path keeps its JSON 404 (the ingest and operations contract).
- * The shell carries three facts for the app: the path hitring is served under (from the public URL),
- * the public URL (for the snippet) and whether the first user is still to be created. It is sent with a
+ * The shell carries four facts for the app: the path hitring is served under (from the public URL),
+ * the public URL (for the snippet), whether the first user is still to be created, and whether this
+ * request carried a live login session. The session cookie is HttpOnly, so only the server can tell;
+ * without one the app does not ask `GET /api/me`, whose 401 (HitKeep's contract when signed out) every
+ * browser logs as a console error. The shell varies with the cookie (`Vary: Cookie`). It is sent with a
  * strict Content-Security-Policy: scripts, styles and requests from this origin only.
  * @module
  */
@@ -19,6 +22,7 @@ import { join } from 'node:path'
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { Routes } from './framing.js'
 import { hasAnyUser } from '../accounts/users.js'
+import { sessionCredentials } from '../api/access.js'
 import type { ApiDeps } from '../api/types.js'
 import { Errors } from './errors.js'
 import { findBuiltDir } from './built-assets.js'
@@ -40,7 +44,7 @@ interface Asset {
 }
 
 export interface DashboardBuild {
-  /** index.html with `{{BASE}}`, `{{PUBLIC_URL}}` and `{{SETUP}}` left to fill. */
+  /** index.html with `{{BASE}}`, `{{PUBLIC_URL}}`, `{{SETUP}}` and `{{SESSION}}` left to fill. */
   template: string
   assets: Map<string, Asset>
   /** CSP source of the shell's one inline script (the theme, applied before the first paint). */
@@ -91,18 +95,23 @@ function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
 const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
 
 export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store' | 'publicUrl' | 'publicUrlConfigured'>, build: DashboardBuild = loadDashboard()): void {
-  // One rendering per (public URL, set-up state): both change at most once in a server's life.
+  // One rendering per (public URL, set-up state, signed in or not): the first two change at most once
+  // in a server's life, so there are at most four.
   const shells = new Map<string, { body: Buffer; etag: string }>()
-  const shellFor = (): { body: Buffer; etag: string } => {
+  const shellFor = (cookie: string): { body: Buffer; etag: string } => {
     const publicUrl = deps.publicUrl()
     let setupNeeded = false
+    // Unknown (the store is closing): 'live', so the app asks the API, which says what is wrong.
+    let session = cookie === '' ? 'none' : 'live'
     try {
-      deps.store.env.resetReadTxn() // the first user is written by a worker: read the latest commit
+      deps.store.env.resetReadTxn() // the first user and sessions are written by workers: read the latest commit
       setupNeeded = !hasAnyUser(deps.store)
+      // A stale or revoked cookie is no session either: the app goes straight to the sign-in page.
+      if (cookie !== '') session = sessionCredentials(deps.store, cookie, Date.now()).kind === 'ok' ? 'live' : 'none'
     } catch {
       // The store is closing (shutdown): the app then asks the API, which says so.
     }
-    const key = `${publicUrl}\n${setupNeeded}`
+    const key = `${publicUrl}\n${setupNeeded}\n${session}`
     let shell = shells.get(key)
     if (!shell) {
       const html = build.template
@@ -110,6 +119,7 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
         // Without -public-url, none: the snippet then names the address the dashboard was opened at.
         .replaceAll('{{PUBLIC_URL}}', attr(deps.publicUrlConfigured ? publicUrl : ''))
         .replaceAll('{{SETUP}}', setupNeeded ? 'needed' : 'done')
+        .replaceAll('{{SESSION}}', session)
       const body = Buffer.from(html)
       shell = { body, etag: `"${createHash('sha256').update(body).digest('hex').slice(0, 16)}"` }
       shells.set(key, shell)
@@ -119,11 +129,12 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
 
   const serveShell = (res: HttpResponse, req: HttpRequest) => {
     const ifNoneMatch = req.getHeader('if-none-match')
-    const shell = shellFor()
+    const shell = shellFor(req.getHeader('cookie'))
     const notModified = ifNoneMatch !== '' && matches(ifNoneMatch, shell.etag)
     writeHead(res, notModified ? '304 Not Modified' : statusLine(200))
     res.writeHeader('ETag', shell.etag)
     res.writeHeader('Cache-Control', 'no-cache')
+    res.writeHeader('Vary', 'Cookie')
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', 'text/html; charset=utf-8')
     securityHeaders(res, build)

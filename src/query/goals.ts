@@ -5,7 +5,9 @@
  *   of every path the pattern matches, `*` wildcards included);
  * - conversions: unique visitors in the union of the matching names'/paths' visitor sketches;
  * - conversion rate: conversions ÷ unique visitors of the same range × 100. Every converter is a
- *   visitor, so the true rate is at most 100; estimates of two sketches could cross, hence the clamp.
+ *   visitor, so the true rate is at most 100; estimates of two sketches could cross, hence the clamp;
+ * - all goals together ("any goal"): the union of every goal's sketches — a visitor who completed two
+ *   goals counts once, which a sum of the goals' conversions cannot know.
  * @module
  */
 import type { Store } from '../store/open.js'
@@ -18,8 +20,8 @@ import { round2 } from './kpis.js'
 import { parseFilter, parseQuery, resolveInterval, resolveWindow } from './params.js'
 import { plannedPoints } from './points.js'
 import { addDimSketches, breakdown, nameOf, sumDim } from './read.js'
-import { unionOf } from '../hll/index.js'
-import { timeseriesQuerySchema, type GoalStats, type TimeseriesQuery } from './schemas.js'
+import { UnionBuilder, unionOf } from '../hll/index.js'
+import { timeseriesQuerySchema, type AnyGoal, type GoalStats, type TimeseriesQuery } from './schemas.js'
 
 /** What a goal reads: a metric and the dims (event name or paths) that complete it. */
 interface GoalDims {
@@ -52,25 +54,55 @@ function completions(store: Store, site: number, g: GoalDims, cover: Cover): num
   return n
 }
 
+const rate = (conversions: number, visitors: number) => (visitors === 0 ? 0 : Math.min(100, round2((conversions / visitors) * 100)))
+
 /**
  * Per goal (in the order given): conversions, completions and rate over a cover with `visitors`
- * visitors. `breakdownOf(metric)` is the cover's breakdown (shared with the pages and events lists),
- * which gives the completions without further reads.
+ * visitors; and all goals together (`any`). `breakdownOf(metric)` is the cover's breakdown (shared with
+ * the pages and events lists), which gives the completions without further reads.
+ *
+ * `any` is the union of the goals' unions (UnionBuilder.addUnion): one register max per goal, no read
+ * more than the goals' own, O(buckets × goals). (Not each blob fed to both unions: only one union at a
+ * time has the WebAssembly registers, ../hll/simd.ts, and the other's JavaScript max is ~8× slower per
+ * dense sketch; nor a second read of every sketch, which doubles a wildcard goal's cost.)
  */
-export function goalStats(store: Store, site: number, goals: Goal[], cover: Cover, visitors: number, breakdownOf: (metric: number) => Map<number, number>): GoalStats[] {
+export function goalStats(
+  store: Store,
+  site: number,
+  goals: Goal[],
+  cover: Cover,
+  visitors: number,
+  breakdownOf: (metric: number) => Map<number, number>,
+): { rows: GoalStats[]; any: AnyGoal } {
   const all = goalDims(store, goals, () => breakdownOf(Metric.PAGEVIEWS))
-  return goals.map((goal, i) => {
-    const g = all[i]!
-    const conversions = unionOf((add) => addDimSketches(store, site, g.metric, g.dims, cover, add))
-    const counts = breakdownOf(g.metric)
-    return {
-      goal_id: goal.id,
-      name: goal.name,
-      conversions,
-      completions: g.dims.reduce((n, dim) => n + (counts.get(dim) ?? 0), 0),
-      conversion_rate: visitors === 0 ? 0 : Math.min(100, round2((conversions / visitors) * 100)),
-    }
-  })
+  const anyGoal = new UnionBuilder()
+  try {
+    const rows = goals.map((goal, i) => {
+      const g = all[i]!
+      const one = new UnionBuilder()
+      let conversions: number
+      try {
+        addDimSketches(store, site, g.metric, g.dims, cover, (blob) => one.add(blob))
+        anyGoal.addUnion(one)
+        conversions = one.estimate()
+      } finally {
+        one.release()
+      }
+      const counts = breakdownOf(g.metric)
+      return {
+        goal_id: goal.id,
+        name: goal.name,
+        conversions,
+        completions: g.dims.reduce((n, dim) => n + (counts.get(dim) ?? 0), 0),
+        conversion_rate: rate(conversions, visitors),
+      }
+    })
+    const conversions = anyGoal.estimate()
+    const completions = rows.reduce((n, r) => n + r.completions, 0)
+    return { rows, any: { conversions, completions, conversion_rate: rate(conversions, visitors) } }
+  } finally {
+    anyGoal.release()
+  }
 }
 
 /**

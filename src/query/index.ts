@@ -31,6 +31,7 @@ export {
   kpisSchema,
   rangeSchema,
   goalStatsSchema,
+  anyGoalSchema,
   eventRowSchema,
   statsResponseSchema,
   goalsTimeseriesResponseSchema,
@@ -46,6 +47,7 @@ export {
   type StatsResponse,
   type Kpis,
   type GoalStats,
+  type AnyGoal,
   type EventRow,
   type DropsResponse,
 } from './schemas.js'

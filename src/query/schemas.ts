@@ -119,6 +119,16 @@ export const goalStatsSchema = z.object({
   completions: z.number().int().describe('Matching events or pageviews'),
   conversion_rate: z.number().describe('conversions ÷ visitors × 100, 2 decimals, at most 100'),
 })
+export const anyGoalSchema = z
+  .object({
+    conversions: z
+      .number()
+      .int()
+      .describe('Unique visitors who completed at least one goal: the union of the goals’ visitor sketches, so a visitor who completed two goals counts once (not the sum of `goals[].conversions`)'),
+    completions: z.number().int().describe('Matching events or pageviews, summed over the goals'),
+    conversion_rate: z.number().describe('conversions ÷ visitors × 100, 2 decimals, at most 100'),
+  })
+  .describe('All goals together ("visitors who completed any goal"); zeros when the site has no goals')
 
 export const statsResponseSchema = z.object({
   range: rangeSchema,
@@ -137,6 +147,7 @@ export const statsResponseSchema = z.object({
     devices: list('Devices by visits'),
   }),
   goals: z.array(goalStatsSchema).nullable().describe('Per goal, in the order given; null under a path filter'),
+  any_goal: anyGoalSchema.nullable().describe('All goals together; null under a path filter'),
   events: z.array(eventRowSchema).nullable().describe('Custom events by total; null under a path filter'),
   unavailable: z
     .array(z.object({ field: z.string(), code: z.enum(['not_filterable', 'partial_day']), message: z.string() }))
@@ -179,5 +190,6 @@ export type Kpis = z.infer<typeof kpisSchema>
 export type RangeEcho = z.infer<typeof rangeSchema>
 export type StatsResponse = z.infer<typeof statsResponseSchema>
 export type GoalStats = z.infer<typeof goalStatsSchema>
+export type AnyGoal = z.infer<typeof anyGoalSchema>
 export type EventRow = z.infer<typeof eventRowSchema>
 export type DropsResponse = z.infer<typeof dropsResponseSchema>

@@ -102,12 +102,16 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
   }
 
   let goalRows: StatsResponse['goals'] = null
+  let anyGoal: StatsResponse['any_goal'] = null
   let events: StatsResponse['events'] = null
   if (pathId === undefined) {
-    goalRows = goalStats(store, num, goals, cover, kpis.visitors, breakdownOf)
+    const g = goalStats(store, num, goals, cover, kpis.visitors, breakdownOf)
+    goalRows = g.rows
+    anyGoal = g.any
     events = eventRows(store, num, cover, limit, breakdownOf(Metric.EVENTS))
   } else {
     notFilterable('goals')
+    notFilterable('any_goal')
     notFilterable('events')
   }
 
@@ -117,6 +121,7 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
     timeseries,
     top: { pages, ...lists },
     goals: goalRows,
+    any_goal: anyGoal,
     events,
     unavailable,
   }

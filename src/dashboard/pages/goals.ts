@@ -1,7 +1,12 @@
 /**
- * Goals: tiles (conversions, completions, conversion rate, visitors; all goals or one), the goals
- * timeseries (`/goals/timeseries`, previous period dashed), and the list with each goal's conversions,
- * completions and conversion rate; create and delete for editors and owners.
+ * Goals: tiles (converted visitors, completions, conversion rate, visitors; all goals or one), the goals
+ * timeseries (`/goals/timeseries`, previous period dashed), and the list with each goal's figures and
+ * "Any goal" under it; create and delete for editors and owners.
+ *
+ * Tiles, chart and table use the API's two definitions, and say which: converted visitors are unique
+ * visitors (for all goals together, `any_goal`, a visitor who completed two goals counts once: never a
+ * sum over the goals), completions are matching events or pageviews. The rate is converted visitors ÷
+ * visitors.
  * @module
  */
 import { api } from '../api.js'
@@ -11,7 +16,7 @@ import { icon } from '../icons.js'
 import { change, fmtInt, fmtPercent } from '../format.js'
 import { param, previousRange, type Range } from '../range.js'
 import { currentPath, navigate } from '../router.js'
-import type { Goal, GoalPoint, GoalStats, StatsResponse } from '../types.js'
+import type { AnyGoal, Goal, GoalPoint, StatsResponse } from '../types.js'
 import { card, confirmDialog, dialog, empty, errorBox, field, skeleton, toast } from '../ui.js'
 import { kpiTile } from '../widgets.js'
 import { chartCard, pageRange, rangeQuery, siteHeading, versus } from './common.js'
@@ -27,23 +32,39 @@ interface Data {
   prevSeries: GoalPoint[] | null
 }
 
-const sum = (xs: GoalStats[], k: 'conversions' | 'completions') => xs.reduce((n, g) => n + g[k], 0)
+/** The figures of one goal, or of all goals together; zeros for a goal without figures yet. */
+function figuresOf(s: StatsResponse, selected: Goal | undefined): AnyGoal {
+  const f = selected ? s.goals?.find((g) => g.goal_id === selected.id) : s.any_goal
+  return f ?? { conversions: 0, completions: 0, conversion_rate: 0 }
+}
 
 function tiles(d: Data, selected: Goal | undefined): El {
-  const cur = (d.stats.goals ?? []).filter((g) => !selected || g.goal_id === selected.id)
-  const old = d.prev ? (d.prev.goals ?? []).filter((g) => !selected || g.goal_id === selected.id) : null
-  const visitors = kpiTile('Visitors', fmtInt(d.stats.kpis.visitors), change(d.stats.kpis.visitors, d.prev?.kpis.visitors), { testId: 'goal-visitors' })
-  const conv = kpiTile('Conversions', fmtInt(sum(cur, 'conversions')), change(sum(cur, 'conversions'), old && sum(old, 'conversions')), { testId: 'conversions', hint: selected ? undefined : 'summed over goals' })
-  const comp = kpiTile('Completions', fmtInt(sum(cur, 'completions')), change(sum(cur, 'completions'), old && sum(old, 'completions')), { testId: 'completions' })
-  if (!selected) return h('div', { class: 'kpis kpis-4' }, kpiTile('Goals', fmtInt(d.goals.length), null, { testId: 'goal-count', hint: 'on this site' }), conv, comp, visitors)
-  const rate = cur[0]?.conversion_rate ?? 0
-  const oldRate = old?.[0]?.conversion_rate
-  return h('div', { class: 'kpis kpis-4' }, conv, comp, kpiTile('Conversion rate', fmtPercent(rate), change(rate, oldRate, false, fmtPercent), { testId: 'conversion-rate' }), visitors)
+  const cur = figuresOf(d.stats, selected)
+  const old = d.prev ? figuresOf(d.prev, selected) : null
+  return h(
+    'div',
+    { class: 'kpis kpis-4' },
+    kpiTile('Converted visitors', fmtInt(cur.conversions), change(cur.conversions, old?.conversions), { testId: 'conversions', hint: selected ? undefined : 'on any goal' }),
+    kpiTile('Completions', fmtInt(cur.completions), change(cur.completions, old?.completions), { testId: 'completions' }),
+    kpiTile('Conversion rate', fmtPercent(cur.conversion_rate), change(cur.conversion_rate, old?.conversion_rate, false, fmtPercent), { testId: 'conversion-rate', hint: 'converted ÷ visitors' }),
+    kpiTile('Visitors', fmtInt(d.stats.kpis.visitors), change(d.stats.kpis.visitors, d.prev?.kpis.visitors), { testId: 'goal-visitors' }),
+  )
 }
 
 function rateBar(rate: number): El {
   const bar = h('span', { class: 'rate-bar', 'aria-hidden': 'true' }, h('span', { style: { '--w': `${Math.min(100, rate)}%` } }))
   return h('div', { class: 'rate' }, bar, h('span', null, fmtPercent(rate)))
+}
+
+const LABELS = { conversions: 'Converted visitors', completions: 'Completions', rate: 'Conversion rate' }
+
+/** The figure cells of a row: a goal's, or "Any goal"'s. */
+function figureCells(f: AnyGoal): El[] {
+  return [
+    h('td', { class: 'num', 'data-label': LABELS.conversions, 'data-cell': 'conversions' }, fmtInt(f.conversions)),
+    h('td', { class: 'num', 'data-label': LABELS.completions, 'data-cell': 'completions' }, fmtInt(f.completions)),
+    h('td', { 'data-label': LABELS.rate, 'data-cell': 'rate' }, rateBar(f.conversion_rate)),
+  ]
 }
 
 function goalTable(ctx: SitePageContext, d: Data): El {
@@ -59,39 +80,41 @@ function goalTable(ctx: SitePageContext, d: Data): El {
       toast(`Could not delete: ${(err as Error).message}`, 'error')
     }
   }
+  const actions = canEdit ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')) : null
   return h(
     'table',
     { class: 'table goals-table' },
     h(
       'thead',
       null,
-      h(
-        'tr',
-        null,
-        h('th', { scope: 'col' }, 'Goal'),
-        h('th', { scope: 'col', class: 'num' }, 'Conversions'),
-        h('th', { scope: 'col', class: 'num' }, 'Completions'),
-        h('th', { scope: 'col' }, 'Conversion rate'),
-        canEdit ? h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Actions')) : null,
-      ),
+      h('tr', null, h('th', { scope: 'col' }, 'Goal'), h('th', { scope: 'col', class: 'num' }, LABELS.conversions), h('th', { scope: 'col', class: 'num' }, LABELS.completions), h('th', { scope: 'col' }, LABELS.rate), actions),
     ),
     h(
       'tbody',
       null,
-      d.goals.map((g) => {
-        const s = stats.get(g.id)
-        const rate = s?.conversion_rate ?? 0
-        return h(
+      d.goals.map((g) =>
+        h(
           'tr',
           { 'data-goal': g.name },
           h('th', { scope: 'row' }, h('span', { class: 'goal-name' }, g.name), h('span', { class: 'goal-match' }, h('span', { class: `badge badge-${g.type}` }, g.type === 'event' ? 'Event' : 'Path'), h('code', null, g.value))),
-          h('td', { class: 'num', 'data-label': 'Conversions', 'data-cell': 'conversions' }, fmtInt(s?.conversions ?? 0)),
-          h('td', { class: 'num', 'data-label': 'Completions', 'data-cell': 'completions' }, fmtInt(s?.completions ?? 0)),
-          h('td', { 'data-label': 'Conversion rate', 'data-cell': 'rate' }, rateBar(rate)),
+          figureCells(stats.get(g.id) ?? { conversions: 0, completions: 0, conversion_rate: 0 }),
           canEdit ? h('td', { class: 'actions' }, h('button', { class: 'btn-icon', type: 'button', 'aria-label': `Delete the goal ${g.name}`, title: 'Delete goal', onclick: () => void remove(g) }, icon('trash'))) : null,
-        )
-      }),
+        ),
+      ),
     ),
+    d.goals.length > 1
+      ? h(
+          'tfoot',
+          null,
+          h(
+            'tr',
+            { 'data-goal-any': '' },
+            h('th', { scope: 'row' }, h('span', { class: 'goal-name' }, 'Any goal'), h('span', { class: 'goal-match muted small' }, 'A visitor who completed several goals counts once')),
+            figureCells(figuresOf(d.stats, undefined)),
+            canEdit ? h('td', { class: 'actions' }) : null,
+          ),
+        )
+      : null,
   )
 }
 
@@ -115,14 +138,15 @@ function render(ctx: SitePageContext, range: Range, d: Data, newGoal: () => void
   })
   const times = d.series.map((p) => Date.parse(p.time))
   const what = selected ? selected.name : 'all goals'
+  const conv = LABELS.conversions
   const chart = chartCard(
     ctx,
     {
       title: 'Conversions',
-      sub: selected ? `Visitors who completed “${selected.name}”` : 'Visitors who completed any goal, per period',
+      sub: selected ? `Visitors who completed “${selected.name}”, and its completions, per period` : 'Visitors who completed any goal (each counted once), and completions, per period',
       actions: h('div', { class: 'inline-field' }, pick.wrap),
-      legend: [{ label: 'Conversions', color: '--c-pageviews' }, { label: 'Completions', color: '--c-visitors' }, ...(d.prevSeries ? [{ label: 'Conversions (previous)', color: '--c-pageviews', dashed: true }] : [])],
-      // (Completions are drawn first: never fewer than conversions, they would hide them.)
+      legend: [{ label: conv, color: '--c-pageviews' }, { label: 'Completions', color: '--c-visitors' }, ...(d.prevSeries ? [{ label: `${conv} (previous)`, color: '--c-pageviews', dashed: true }] : [])],
+      // (Completions are drawn first: never fewer than converted visitors, they would hide them.)
       foot: versus(range),
     },
     () => ({
@@ -130,15 +154,16 @@ function render(ctx: SitePageContext, range: Range, d: Data, newGoal: () => void
       end: Date.parse(d.stats.range.end),
       tz: d.stats.range.tz,
       interval: range.interval,
-      label: `Conversions of ${what}, ${range.from} to ${range.to}`,
+      label: `Converted visitors and completions of ${what}, ${range.from} to ${range.to}`,
       series: [
         { label: 'Completions', values: d.series.map((p) => p.completions), color: '--c-visitors' },
-        { label: 'Conversions', values: d.series.map((p) => p.conversions), color: '--c-pageviews', fill: true },
-        ...(d.prevSeries ? [{ label: 'Conversions (previous)', values: alignPrevious(times.length, d.prevSeries.map((p) => p.conversions)), color: '--c-pageviews', dashed: true }] : []),
+        { label: conv, values: d.series.map((p) => p.conversions), color: '--c-pageviews', fill: true },
+        ...(d.prevSeries ? [{ label: `${conv} (previous)`, values: alignPrevious(times.length, d.prevSeries.map((p) => p.conversions)), color: '--c-pageviews', dashed: true }] : []),
       ],
     }),
   )
-  show(ctx.root, heading, tiles(d, selected), chart, card({ title: 'All goals', sub: 'Conversions are unique visitors; completions count every matching event or pageview.', class: 'card-table' }, goalTable(ctx, d)))
+  const sub = 'Converted visitors are unique visitors; completions count every matching event or pageview.'
+  show(ctx.root, heading, tiles(d, selected), chart, card({ title: 'All goals', sub, class: 'card-table' }, goalTable(ctx, d)))
 }
 
 export async function goalsPage(ctx: SitePageContext): Promise<void> {

@@ -80,8 +80,8 @@ function goalsCard(ctx: SitePageContext, s: StatsResponse, search: string): El {
     goals.length === 0
       ? h('div', { class: 'list-empty' }, 'No goals yet. A goal counts the visitors who send an event (such as ', h('code', null, 'signup'), ') or open a page (such as ', h('code', null, '/thanks'), ').')
       : toplist(
-          goals.map((g) => ({ name: g.name, value: g.conversions, note: `${fmtInt(g.completions)} completions`, href: href(sitePath(ctx.site.id, 'goals') + search) })),
-          { nameLabel: 'Goal', valueLabel: 'Conversions', empty: '', total: s.kpis.visitors },
+          goals.map((g) => ({ name: g.name, value: g.conversions, note: `${fmtInt(g.completions)} completion${g.completions === 1 ? '' : 's'}`, href: href(sitePath(ctx.site.id, 'goals') + search) })),
+          { nameLabel: 'Goal', valueLabel: 'Converted visitors', empty: '', total: s.kpis.visitors },
         ),
   )
 }

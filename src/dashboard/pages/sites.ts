@@ -1,6 +1,8 @@
 /**
  * The sites you have a role on: each with its visitors of the last 7 days, a sparkline and the change
- * against the 7 days before; "Add site" (and, with no site yet, the form right on the page).
+ * against the 7 days before; "Add site" (and, with no site yet, the form right on the page). Once the
+ * first site is added there, the page becomes the list (the site switcher too), with the snippet to
+ * paste on top: nothing keeps saying "Add your first site".
  * @module
  */
 import { api } from '../api.js'
@@ -14,7 +16,7 @@ import { loadSites } from '../state.js'
 import type { Site } from '../types.js'
 import { card, dialog, errorBox, skeleton } from '../ui.js'
 import type { PageContext } from './context.js'
-import { addSiteFlow } from './site-form.js'
+import { addSiteFlow, siteAdded } from './site-form.js'
 
 /** Sites whose figures are fetched at once (each is one request under the API's rate limit). */
 const FIGURES_FOR = 12
@@ -72,7 +74,12 @@ function siteCard(site: Site, withFigures: boolean): El {
   )
 }
 
+/** The site just added on the empty page: shown once more, with its snippet, above the new list. */
+let justAdded: Site | null = null
+
 export async function sitesPage(ctx: PageContext): Promise<void> {
+  const added = justAdded
+  justAdded = null
   doc.title = 'Sites · hitring'
   let sites: Site[]
   try {
@@ -94,7 +101,12 @@ export async function sitesPage(ctx: PageContext): Promise<void> {
   )
   if (sites.length === 0) {
     const host = h('div', { class: 'first-site' })
-    addSiteFlow(host)
+    addSiteFlow(host, {
+      onAdded: (site) => {
+        justAdded = site
+        ctx.reload()
+      },
+    })
     return show(
       ctx.root,
       header,
@@ -104,5 +116,6 @@ export async function sitesPage(ctx: PageContext): Promise<void> {
       ),
     )
   }
-  show(ctx.root, header, h('ul', { class: 'site-grid', 'aria-label': 'Your sites' }, sites.map((s, i) => siteCard(s, i < FIGURES_FOR))))
+  const next = added && sites.some((s) => s.id === added.id) ? card({ title: 'Next: paste the snippet', class: 'card-narrow' }, siteAdded(added)) : null
+  show(ctx.root, header, next, h('ul', { class: 'site-grid', 'aria-label': 'Your sites' }, sites.map((s, i) => siteCard(s, i < FIGURES_FOR))))
 }
