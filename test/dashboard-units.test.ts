@@ -2,7 +2,9 @@
  * The dashboard's pure parts, in Node: the date-range presets in a site's zone and the previous period
  * (the same rule as the API's compare=previous), the range in the page URL, and how changes and figures read.
  */
+import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
+import { eventSnippetText, HK_STUB } from '../src/dashboard/event-snippet.js'
 import { change, fmtDuration, fmtPercent } from '../src/dashboard/format.js'
 import { coveredRange, describeRange, describeSpan, param, previousRange, rangeFromSearch, rangeSearch, resolveRange, todayIn } from '../src/dashboard/range.js'
 
@@ -82,4 +84,16 @@ describe('figures', () => {
     expect([0, 12.4, 172, 3840].map(fmtDuration)).toEqual(['0s', '12s', '2m 52s', '1h 04m'])
     expect([0, 3.97, 34.93, 100].map(fmtPercent)).toEqual(['0%', '3.97%', '34.9%', '100%'])
   })
+})
+
+test("the dashboard's custom-event example is the README's, stub first: the event of a call placed right after the async snippet is kept", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const stub = /^<script>window\.hk = window\.hk \|\| .*<\/script>$/m.exec(readme)?.[0]
+  expect(stub).toBeDefined()
+  // tracker-readme.test.ts proves in Chromium that the README's stub keeps such a call.
+  expect(HK_STUB).toBe(stub)
+  const [first, second] = eventSnippetText().split('\n')
+  expect(first).toBe(stub)
+  expect(second).toBe("<script>window.hk?.event?.('signup', { plan: 'pro' })</script>")
+  expect(readme).toContain(second)
 })

@@ -14,7 +14,7 @@ export function publicUrl(): string {
 }
 
 export const snippetText = (): string => `<script async src="${publicUrl()}/hk.js"></script>`
-export const eventSnippetText = (name = 'signup', props = "{ plan: 'pro' }"): string => `<script>window.hk?.event?.('${name}', ${props})</script>`
+export { eventSnippetText, HK_STUB } from './event-snippet.js'
 
 export function codeBlock(text: string, label: string): El {
   return h(
