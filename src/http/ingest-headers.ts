@@ -10,14 +10,10 @@
  * @module
  */
 import type { HttpRequest } from '../native/uws.js'
+import type { RequestFacts } from './filters.js'
 
-export interface IngestHeaders {
-  origin: string
-  userAgent: string
-  secPurpose: string
-  purpose: string
-  dnt: string
-  secGpc: string
+/** What the drop filters read (./filters.ts), and what the route reads besides. */
+export interface IngestHeaders extends RequestFacts {
   hitringAck: string
   contentType: string
   /** The first Content-Length ('' when none): what uWS framed the body by. */
