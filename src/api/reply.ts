@@ -3,16 +3,11 @@
  * uWS callback or inside `res.cork()`, and never after an abort (see ./handler.ts, which guards both).
  * @module
  */
-import { STATUS_CODES } from 'node:http'
 import type { HttpResponse } from '../native/uws.js'
 import type { HttpError } from '../http/errors.js'
 import { endAnswer } from '../http/head.js'
-import { writeHead } from '../http/respond.js'
+import { statusLine, writeHead } from '../http/respond.js'
 import type { JsonReply } from './types.js'
-
-export function statusLine(status: number): string {
-  return `${status} ${STATUS_CODES[status] ?? 'Status'}`
-}
 
 /** Private data: never cached by a shared cache (never sniffed either: writeHead's nosniff). */
 function commonHeaders(res: HttpResponse): void {

@@ -5,6 +5,7 @@
  * Content-Length, and no body (./head.ts).
  * @module
  */
+import { STATUS_CODES } from 'node:http'
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
 import type { HttpError } from './errors.js'
@@ -26,8 +27,9 @@ const STATUS_TEXT: Record<number, string> = {
   503: '503 Service Unavailable',
 }
 
+/** `401 Unauthorized`: the table for the common ones, Node's reason phrases for the rest (a 401 read `401 Status`). */
 export function statusLine(status: number): string {
-  return STATUS_TEXT[status] ?? `${status} Status`
+  return STATUS_TEXT[status] ?? `${status} ${STATUS_CODES[status] ?? 'Status'}`
 }
 
 /**

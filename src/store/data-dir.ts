@@ -7,12 +7,15 @@
 import { chmodSync, mkdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { getSystemErrorMap } from 'node:util'
+import { DATA_FILE } from './identity.js'
 
 /** Modes of what hitring creates; LMDB's own default is 0664 (files) under the umask. */
 export const DIR_MODE = 0o700
 export const FILE_MODE = 0o600
+/** The server's lock file in the data directory (./lock.ts). */
+export const LOCK_FILE = 'hitring.lock'
 /** The files of the data directory that are hitring's (LMDB's two and the server's lock file). */
-export const OWN_FILES = ['data.mdb', 'lock.mdb', 'hitring.lock']
+export const OWN_FILES = [DATA_FILE, 'lock.mdb', LOCK_FILE]
 
 /** The store cannot be opened (or is in use): `message` is the whole line an operator needs. */
 export class StoreOpenError extends Error {

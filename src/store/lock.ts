@@ -18,7 +18,7 @@
 import { closeSync, constants, ftruncateSync, openSync, readSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
-import { FILE_MODE, makeDataDir, StoreOpenError, storeOpenError } from './data-dir.js'
+import { FILE_MODE, LOCK_FILE, makeDataDir, StoreOpenError, storeOpenError } from './data-dir.js'
 
 /**
  * fs-native-extensions (a native addon, prebuilt for Linux, macOS and Windows; no type declarations) is
@@ -28,8 +28,6 @@ function tryLock(fd: number): boolean {
   const addon = createRequire(import.meta.url)('fs-native-extensions') as { tryLock(fd: number): boolean }
   return addon.tryLock(fd)
 }
-
-export const LOCK_FILE = 'hitring.lock'
 
 export interface DataDirLock {
   /** Gives the directory up (at shutdown, after the store is closed); ending the process does the same. */
