@@ -13,11 +13,11 @@ import { createRing, RingWriter } from './ring/index.js'
 import { createSessionTable } from './sessions/table.js'
 import { openStore } from './store/open.js'
 import { SiteDirectory } from './store/site-directory.js'
-import { DrainScheduler } from './drain/scheduler.js'
+import { DrainScheduler } from './pipeline/scheduler.js'
 import type { DrainWorkerData } from './drain/protocol.js'
 import { createApp } from './http/app.js'
 import { createEngineMetrics } from './ops/engine-metrics.js'
-import { DurableAcks } from './drain/acks.js'
+import { DurableAcks } from './pipeline/acks.js'
 import { IdempotencyIndex } from './ingest/idempotency.js'
 import { RealtimeHub } from './realtime/hub.js'
 import type { Logger } from './ops/logger.js'
@@ -27,7 +27,7 @@ import { startPacker } from './admin/packer.js'
 import { readIdentity } from './store/identity.js'
 import { StoreHealth } from './ops/store-health.js'
 import { watchStore } from './ops/store-watch.js'
-import { countUnstored, type Unstored } from './drain/unstored.js'
+import { countUnstored, type Unstored } from './pipeline/unstored.js'
 import type { StorageFault } from './store/faults.js'
 import { issueSetupToken } from './admin/setup-link.js'
 import { setupLink } from './accounts/setup-token.js'
@@ -123,7 +123,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const realtime = new RealtimeHub()
   let lastDrainError: string | null = null
   // At most one drain task per worker (the second slot of each worker is left to admin writes), and
-  // only one at all while the rings keep up: fewer, larger commits (src/drain/scheduler.ts `#limit`).
+  // only one at all while the rings keep up: fewer, larger commits (src/pipeline/scheduler.ts `#limit`).
   const scheduler = new DrainScheduler(pool, rings, config.workers, {
     onDrained(r) {
       if (lastDrainError !== null) logger.info('drain recovered: the failing segments are stored')

@@ -7,7 +7,7 @@ import { call, createApiClient, createSite, GENEROUS, initialUser } from './help
 import { startServer, tempDataDir } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
 afterAll(() => dirs.forEach((d) => d.remove()))

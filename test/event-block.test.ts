@@ -6,7 +6,7 @@ import { decodeEventBlock, encodeEventBlock, EventBlockError } from '../src/stor
 import { allBlocks, blockKey, countEvents, type Props, type StoredEvent } from '../src/store/events.js'
 import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 import { EventKind } from '../src/ingest/payload.js'
 import { drainEvents } from './helpers/drain.js'
 

@@ -11,7 +11,7 @@ import { send } from './helpers/http.js'
 import { addUser, call, GENEROUS, login } from './helpers/api.js'
 import { storedPropValues, withStore } from './helpers/store.js'
 import { flood, summary } from './helpers/flood.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
 const servers: ServerProcess[] = []

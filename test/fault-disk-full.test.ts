@@ -11,7 +11,7 @@ import { addUser, call, GENEROUS, login } from './helpers/api.js'
 import { storedPropValues, withStore } from './helpers/store.js'
 import { mountTmpfs, type Tmpfs } from './helpers/tmpfs.js'
 import { flood, summary } from './helpers/flood.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 
 const MiB = 1024 * 1024
 const mounts: Tmpfs[] = []

@@ -8,7 +8,8 @@ import { createSessionTable, SessionTable } from '../src/sessions/table.js'
 import { visitorSessionKey } from '../src/sessions/key.js'
 import { logBatchInTransaction, loggedSessions } from '../src/sessions/log.js'
 import { openStore } from '../src/store/open.js'
-import { saltInTransaction, utcDay } from '../src/identity/salts.js'
+import { utcDay } from '../src/identity/salts.js'
+import { daySaltInTransaction } from '../src/derive/retention.js'
 import { visitorId } from '../src/identity/visitor.js'
 import { VisitorCache } from '../src/identity/visitor-cache.js'
 import { tempDataDir } from './helpers/server.js'
@@ -23,7 +24,7 @@ afterAll(async () => {
 const ip = (s: string) => new Uint8Array(s.split('.').map(Number))
 const UA = 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0'
 const day0 = utcDay(Date.parse('2026-11-20T12:00:00Z'))
-const salt = (day: number) => store.env.transactionSync(() => saltInTransaction(store, day))
+const salt = (day: number) => store.env.transactionSync(() => daySaltInTransaction(store, day))
 
 test.each([
   ['same IP, UA, site and day', ['1.2.3.4', UA, 1], true],

@@ -5,7 +5,7 @@ import { afterAll, expect, test } from 'vitest'
 import { addSite, startServer, tempDataDir } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 
 const dir = tempDataDir()
 afterAll(() => dir.remove())

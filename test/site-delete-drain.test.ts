@@ -13,7 +13,7 @@ import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../src/ingest/record.
 import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { SegmentDrainer } from '../src/drain/segment.js'
 import { deleteSiteInTransaction } from '../src/admin/site-data.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 import { tempDataDir } from './helpers/server.js'
 
 const dir = tempDataDir()

@@ -8,7 +8,7 @@ import { openStore } from '../src/store/open.js'
 import { createSite } from '../src/store/sites.js'
 import { localBuckets } from '../src/store/buckets.js'
 import { readKpis } from '../src/query/kpis.js'
-import { recount } from '../src/store/recount.js'
+import { recount } from '../src/derive/recount.js'
 import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 

@@ -7,7 +7,7 @@
  */
 import type { Store } from '../store/open.js'
 import { createSite, getSite, setSiteFilters, type SiteRecord } from '../store/sites.js'
-import { rebuildSiteRollups } from '../store/rebuild.js'
+import { rebuildSiteRollups } from '../derive/rebuild.js'
 import { Errors } from '../http/errors.js'
 import { createUserInTransaction, hasAnyUser, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
 import { deleteSetupTokenInTransaction, issueSetupTokenInTransaction, setupTokenHashMatches } from '../accounts/setup-token.js'

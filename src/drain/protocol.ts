@@ -24,7 +24,7 @@ export interface Segment {
 }
 
 /**
- * "Drain these segments in one transaction": one per lane with records waiting (src/drain/scheduler.ts
+ * "Drain these segments in one transaction": one per lane with records waiting (src/pipeline/scheduler.ts
  * groups lanes, so a commit's fixed cost is shared by every lane's events).
  */
 export interface DrainTask {

@@ -140,7 +140,7 @@ export class SegmentDrainer {
     let fault: StorageFault | null = null
     if (task.sync) {
       // Committed but not on disk: the segment is released (committing it again would count it twice),
-      // and durable answers wait for a later flush that succeeds (src/drain/acks.ts).
+      // and durable answers wait for a later flush that succeeds (src/pipeline/acks.ts).
       try {
         await this.store.env.flushed
       } catch (err) {

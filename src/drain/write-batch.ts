@@ -11,7 +11,8 @@ import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
 import { UniqueDeltas } from '../store/uniques.js'
 import { propDimText, StringKind, type Interner } from '../store/strings.js'
-import { existingSalt, saltInTransaction, utcDay } from '../identity/salts.js'
+import { existingSalt, utcDay } from '../identity/salts.js'
+import { daySaltInTransaction } from '../derive/retention.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
 import type { SessionTable, SessionTableKey } from '../sessions/table.js'
@@ -19,7 +20,7 @@ import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
 import { logBatchInTransaction, type LogPosition } from '../sessions/log.js'
 import { DAY_MS } from '../store/buckets.js'
 import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
-import { countStoredEvent } from './count.js'
+import { countStoredEvent } from '../derive/count.js'
 import type { EventItem, Item } from './decode.js'
 
 /** The open-session tables of every lane (src/sessions/table.ts), and the lanes this batch drains (begun). */
@@ -52,7 +53,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   const salts = new Map<number, Buffer>()
   const saltOf = (day: number) => {
     let s = salts.get(day)
-    if (!s) salts.set(day, (s = saltInTransaction(store, day)))
+    if (!s) salts.set(day, (s = daySaltInTransaction(store, day)))
     return s
   }
   // Session numbers: read the counter once, hand out numbers, write it back at the end (we are the only writer).

@@ -12,7 +12,7 @@ import type { RingWriter } from '../ring/index.js'
 import { EventKind, validatePayload } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
 import { enqueueEvent } from '../ingest/enqueue.js'
-import type { DurableAcks } from '../drain/acks.js'
+import type { DurableAcks } from '../pipeline/acks.js'
 import type { DropReasonName } from '../ingest/drops.js'
 import { siteHostFromOrigin } from '../store/sites.js'
 import type { SiteDirectory } from '../store/site-directory.js'
@@ -35,7 +35,7 @@ export interface IngestContext {
   rings: RingWriter[]
   metrics: EngineMetrics
   filters: FilterOptions
-  /** `fast`: 202 once in the ring; `durable`: 202 once committed and flushed (see src/drain/acks.ts). */
+  /** `fast`: 202 once in the ring; `durable`: 202 once committed and flushed (see src/pipeline/acks.ts). */
   ackMode: 'fast' | 'durable'
   acks: DurableAcks
   /** Called after a record is published, to schedule a drain. */

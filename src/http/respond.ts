@@ -95,7 +95,7 @@ const ALLOW_METHODS = nativeString('Access-Control-Allow-Methods')
 const ALLOW_HEADERS = nativeString('Access-Control-Allow-Headers')
 const MAX_AGE = nativeString('Access-Control-Max-Age')
 const POST = nativeString('POST')
-// X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/drain/acks.ts).
+// X-Hitring-Ack: durable lets a page ask for durable acknowledgement (src/pipeline/acks.ts).
 const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
 const ONE_DAY = nativeString('86400')
 

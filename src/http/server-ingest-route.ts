@@ -7,7 +7,7 @@
  * Like the browser routes, this handler runs on the HTTP thread and never waits: it validates, pushes
  * one ring record per item (lane by the visitor's IP; a dropped item's is a drop record, for the site's
  * count) and answers — or, in durable mode, parks the answer until the drain reports every lane it
- * used for accepted items as committed (src/drain/acks.ts).
+ * used for accepted items as committed (src/pipeline/acks.ts).
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
@@ -16,7 +16,7 @@ import type { RingWriter } from '../ring/index.js'
 import type { Store } from '../store/open.js'
 import type { SiteDirectory } from '../store/site-directory.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
-import type { DurableAcks } from '../drain/acks.js'
+import type { DurableAcks } from '../pipeline/acks.js'
 import type { IdempotencyIndex } from '../ingest/idempotency.js'
 import { EventKind } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'

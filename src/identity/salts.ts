@@ -3,34 +3,27 @@
  * worker (and a restarted process) hashes the same visitor to the same id during that day. At 00:00 UTC
  * a new salt starts; yesterday's is kept only so sessions that cross midnight can be continued, and is
  * deleted the day after — so after two rotations nobody, us included, can link a visitor to its past.
+ * What the deleted salts could link (logged sessions) is forgotten in the same transaction, with expired
+ * idempotency keys, by the retention step src/derive/retention.ts: the drain asks it for a day's salt.
  * @module
  */
 import { randomBytes } from 'node:crypto'
 import type { Store } from '../store/open.js'
 import { DAY_MS } from '../store/buckets.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
-import { pruneLogInTransaction } from '../sessions/log.js'
 
 export function utcDay(ts: number): number {
   return Math.floor(ts / DAY_MS)
 }
 
 /**
- * The salt of UTC day `day`, created when missing. Call inside a write transaction: creation, the
- * deletion of salts older than yesterday and of the sessions keyed by them happen atomically, and LMDB's
- * single writer guarantees that two workers agree on one salt.
+ * Creates the salt of UTC day `day` (it must not exist) and deletes the salts older than yesterday. Call
+ * inside a write transaction: LMDB's single writer guarantees that two workers agree on one salt. The
+ * drain calls it through src/derive/retention.ts, which also forgets what the deleted salts could link.
  */
-export function saltInTransaction(store: Store, day: number): Buffer {
-  const existing = store.salts.get(day)
-  if (existing) return existing
+export function newSaltInTransaction(store: Store, day: number): Buffer {
   const salt = randomBytes(32)
   store.salts.put(day, salt)
   for (const { key } of store.salts.getRange({ end: day - 1 })) store.salts.remove(key)
-  // Logged sessions of older salt days (the shared-memory tables forget them at their next sweep).
-  pruneLogInTransaction(store, day - 1)
-  // Once a day is also when idempotency keys older than their 24-hour window are forgotten.
-  const cutoff = Date.now() - IDEMPOTENCY_WINDOW_MS
-  for (const { key, value } of store.idempotency.getRange({})) if ((value as number) < cutoff) store.idempotency.remove(key)
   return salt
 }
 

@@ -1,3 +1,5 @@
+import { USER_AGENT_BYTES } from '../identity/visitor.js'
+
 /** Limits on ingested payloads, shared by the HTTP thread (validation) and the drain workers (storage). */
 export const Limits = {
   /** Request bodies above this are refused with 413 without being buffered. */
@@ -9,5 +11,5 @@ export const Limits = {
   propKeyBytes: 300,
   propValueBytes: 2000,
   /** User-Agents longer than this are cut before they enter the ring (they are never stored). */
-  userAgentBytes: 1024,
+  userAgentBytes: USER_AGENT_BYTES,
 } as const

@@ -5,12 +5,12 @@
  * batch's own transaction (./log.ts), so after any restart the table is rebuilt exactly as committed.
  *
  * Why per lane, and why no locks: every event of one client IP goes to one lane, and a lane is drained
- * by one task at a time (src/drain/scheduler.ts) — so exactly one thread touches a lane's table at any
+ * by one task at a time (src/pipeline/scheduler.ts) — so exactly one thread touches a lane's table at any
  * moment, whichever worker it is. The hand-over between workers goes through {@link EPOCH_INDEX}:
  * `begin` reads it with `Atomics.add` and `end` releases with `Atomics.store`, so a worker that takes
  * a lane sees every write of the worker that had it before.
  *
- * Consistency with the recount (src/store/recount.ts) needs only this: for every session number the
+ * Consistency with the recount (src/derive/recount.ts) needs only this: for every session number the
  * table holds either the exact state the committed events give it, or nothing. A lost session is
  * harmless (the visitor's next event starts a new session number and the recount follows the stored
  * numbers); a stale one is not. Hence the undo log: a batch whose transaction fails puts back every slot

@@ -16,7 +16,7 @@
  */
 import type { Piscina } from 'piscina'
 import type { RingWriter } from '../ring/index.js'
-import type { DrainOutcome, DrainResult, DrainTask, Segment } from './protocol.js'
+import type { DrainOutcome, DrainResult, DrainTask, Segment } from '../drain/protocol.js'
 import type { StorageFault } from '../store/faults.js'
 
 export interface DrainListener {

@@ -5,14 +5,14 @@
  * It holds a site's events in memory: an operator's tool, never a read path.
  * @module
  */
-import { allBlocks, type StoredEvent } from './events.js'
-import type { Store } from './open.js'
-import { RollupDeltas } from './rollups.js'
-import { UniqueDeltas } from './uniques.js'
-import { getSiteByNum } from './sites.js'
-import { lookupStringId, propDimText, StringKind } from './strings.js'
+import { allBlocks, type StoredEvent } from '../store/events.js'
+import type { Store } from '../store/open.js'
+import { RollupDeltas } from '../store/rollups.js'
+import { UniqueDeltas } from '../store/uniques.js'
+import { getSiteByNum } from '../store/sites.js'
+import { lookupStringId, propDimText, StringKind } from '../store/strings.js'
 import { advanceSession, type SessionState } from '../sessions/session.js'
-import { countStoredEvent } from '../drain/count.js'
+import { countStoredEvent } from './count.js'
 
 export interface Replay {
   deltas: RollupDeltas

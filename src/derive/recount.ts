@@ -6,17 +6,17 @@
  * holds everything: never call it on a read path.
  * @module
  */
-import type { Store } from './open.js'
-import { Metric, type RollupKey } from './rollups.js'
-import { readSketch, type DimUniquesKey, type UniquesKey } from './uniques.js'
+import type { Store } from '../store/open.js'
+import { Metric, type RollupKey } from '../store/rollups.js'
+import { readSketch, type DimUniquesKey, type UniquesKey } from '../store/uniques.js'
 import { replayEvents } from './replay.js'
-import { packedMismatches, type PackedKey } from './packed.js'
+import { packedMismatches, type PackedKey } from '../store/packed.js'
 
 export interface RecountReport {
   events: number
   counters: number
   sketches: number
-  /** Counters and sketches that differ from the recount, and packed breakdowns (./packed.ts, `stored` and
+  /** Counters and sketches that differ from the recount, and packed breakdowns (src/store/packed.ts, `stored` and
    * `recounted` = their number of values) that differ from their rows. */
   mismatches: Array<{ key: RollupKey | UniquesKey | DimUniquesKey | PackedKey; stored: number; recounted: number }>
 }
