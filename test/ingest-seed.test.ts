@@ -8,7 +8,7 @@ import { postJson, send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { allBlocks } from '../src/store/events.js'
 import { recount } from '../src/derive/recount.js'
-import { Metric } from '../src/store/rollups.js'
+import { Metric } from '../src/store/metrics.js'
 import { Granularity, localBuckets, q15Bucket } from '../src/store/buckets.js'
 import { StringKind, stringOf } from '../src/store/strings.js'
 

@@ -13,7 +13,7 @@ import { addSite, CLI, startServer, tempDataDir, waitFor, type ServerProcess } f
 import { send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { breakdownDays } from '../src/query/kpis.js'
-import { Metric } from '../src/store/rollups.js'
+import { Metric } from '../src/store/metrics.js'
 import { getSite } from '../src/store/sites.js'
 import { StringKind, stringOf } from '../src/store/strings.js'
 import { DAY_MS, Granularity, localBuckets } from '../src/store/buckets.js'

@@ -4,7 +4,8 @@
  * restarts mid-session continues the session exactly — rollups equal to a recount throughout.
  */
 import { afterAll, expect, test } from 'vitest'
-import { createSessionTable, EPOCH_INDEX, KeyTag, SessionTable, type SessionTableKey } from '../src/sessions/table.js'
+import { createSessionTable, SessionTable } from '../src/sessions/table.js'
+import { EPOCH_INDEX, KeyTag, type SessionTableKey } from '../src/sessions/layout.js'
 import { logBatchInTransaction, loggedSessions, pruneLogInTransaction, removeSiteFromLogInTransaction, restoreLane } from '../src/sessions/log.js'
 import { clientSessionKey, visitorSessionKey } from '../src/sessions/key.js'
 import type { SessionState } from '../src/sessions/session.js'

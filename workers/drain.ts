@@ -13,13 +13,11 @@
  */
 import { workerData } from 'node:worker_threads'
 import { RingReader } from '../src/ring/index.js'
-import { openStore, type Store } from '../src/store/open.js'
-import { SegmentDrainer } from '../src/drain/segment.js'
-import type { DrainOutcome, DrainTask, DrainWorkerData } from '../src/drain/protocol.js'
+import {
+  openStore, type Store, commitFaultOf, isLmdbCommitRejection, storeGuard, quietLmdbCommitErrors,
+} from '../src/store/index.js'
+import { SegmentDrainer, type DrainOutcome, type DrainTask, type DrainWorkerData } from '../src/drain/index.js'
 import { runAdmin, type AdminMessage, type AdminReply } from '../src/admin/run.js'
-import { commitFaultOf, isLmdbCommitRejection } from '../src/store/faults.js'
-import { storeGuard } from '../src/store/identity.js'
-import { quietLmdbCommitErrors } from '../src/store/lmdb-noise.js'
 
 const data = workerData as DrainWorkerData
 const guard = storeGuard(data.dataPath, data.identity)

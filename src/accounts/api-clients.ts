@@ -4,8 +4,7 @@
  * the lower of the client's grant and the user's own role on the site (see ../api/access.ts).
  * @module
  */
-import type { Store } from '../store/open.js'
-import { getSite } from '../store/sites.js'
+import { type Store, getSite } from '../store/index.js'
 import { under } from './keys.js'
 import type { Role } from './roles.js'
 import { looksLikeToken, TokenPrefix, tokenHash } from './tokens.js'

@@ -3,7 +3,7 @@
  * absolute expiry; logout deletes the row, so a revoked token finds nothing.
  * @module
  */
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import { looksLikeToken, TokenPrefix, tokenHash } from './tokens.js'
 
 export interface LoginSession {

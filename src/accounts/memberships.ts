@@ -3,7 +3,7 @@
  * sites) and by site (to remove everyone's access when a site is deleted) — always written together.
  * @module
  */
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import { isRole, type Role } from './roles.js'
 import { under } from './keys.js'
 

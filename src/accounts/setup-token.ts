@@ -11,7 +11,7 @@
  * @module
  */
 import { timingSafeEqual } from 'node:crypto'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import { newToken, TokenPrefix, tokenHash } from './tokens.js'
 import { hasAnyUser } from './users.js'
 

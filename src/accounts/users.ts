@@ -7,8 +7,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Store } from '../store/open.js'
-import { listSites } from '../store/sites.js'
+import { type Store, listSites } from '../store/index.js'
 import { grantInTransaction } from './memberships.js'
 
 export interface UserRecord {

@@ -5,8 +5,9 @@
  * is done by the caller first, so a transaction holds the write lock only for the writes.
  * @module
  */
-import type { Store } from '../store/open.js'
-import { createSite, getSite, setSiteFilters, type SiteRecord } from '../store/sites.js'
+import {
+  type Store, createSite, getSite, setSiteFilters, type SiteRecord, packClosedBuckets, type PackProgress,
+} from '../store/index.js'
 import { rebuildSiteRollups } from '../derive/rebuild.js'
 import { Errors } from '../http/errors.js'
 import { createUserInTransaction, hasAnyUser, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
@@ -19,7 +20,6 @@ import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store
 import type { Goal } from '../goals/goal.js'
 import { AdminRefusal } from './refusal.js'
 import { deleteSiteInTransaction } from './site-data.js'
-import { packClosedBuckets, type PackProgress } from '../store/packed.js'
 import { clearLegacySessionsInTransaction } from '../sessions/log.js'
 
 export interface NewSession {

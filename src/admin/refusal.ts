@@ -5,7 +5,7 @@
  * @module
  */
 import { Errors, type HttpError } from '../http/errors.js'
-import { SiteError } from '../store/sites.js'
+import { SiteError } from '../store/index.js'
 import { AccountError } from '../accounts/users.js'
 
 export class AdminRefusal extends Error {

@@ -5,10 +5,8 @@
  * else is a bug and is re-thrown, so the caller answers 500 and logs it.
  * @module
  */
-import type { Store } from '../store/open.js'
+import { type Store, StorageFaultError, storageFaultOf, type StorageFault, type StoreGuard } from '../store/index.js'
 import { Errors, type HttpError } from '../http/errors.js'
-import { StorageFaultError, storageFaultOf, type StorageFault } from '../store/faults.js'
-import type { StoreGuard } from '../store/identity.js'
 import { adminOps, type AdminOpName } from './ops.js'
 import { refusalOf } from './refusal.js'
 

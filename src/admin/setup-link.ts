@@ -8,7 +8,7 @@ import { newSetupToken } from '../accounts/setup-token.js'
 import { tokenHash } from '../accounts/tokens.js'
 import { hasAnyUser } from '../accounts/users.js'
 import type { Logger } from '../ops/logger.js'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import type { AdminWrite } from './writer.js'
 
 /**

@@ -8,12 +8,10 @@
  * @module
  */
 import type { Database, Key } from 'lmdb'
-import type { Store } from '../store/open.js'
-import type { SiteRecord } from '../store/sites.js'
+import { type Store, type SiteRecord, clearPacked } from '../store/index.js'
 import { removeSiteFromLogInTransaction } from '../sessions/log.js'
 import { revokeSiteInTransaction } from '../accounts/memberships.js'
 import { deleteSiteGoalsInTransaction } from '../goals/store.js'
-import { clearPacked } from '../store/packed.js'
 
 /** Keys are collected in chunks: a big site must not be held in memory all at once. */
 const CHUNK = 10_000

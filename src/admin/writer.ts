@@ -10,7 +10,7 @@
  * @module
  */
 import type { Piscina } from 'piscina'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import { Errors, type HttpError } from '../http/errors.js'
 import type { StoreHealth } from '../ops/store-health.js'
 import type { AdminArgs, AdminOpName, AdminResult } from './ops.js'

@@ -8,8 +8,7 @@
  * @module
  */
 import { z } from 'zod'
-import { Limits } from '../ingest/limits.js'
-import { IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS } from '../ingest/server-payload.js'
+import { Limits, IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS } from '../ingest/index.js'
 import { SERVER_DROP_REASONS } from '../http/server-items.js'
 
 type Json = Record<string, unknown>

@@ -4,7 +4,7 @@
  * @module
  */
 import type { z } from 'zod'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import type { RateLimiter } from '../limiter/index.js'
 import type { CidrSet } from '../net/ip.js'
 import type { RealtimeHub } from '../realtime/hub.js'

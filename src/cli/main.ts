@@ -10,10 +10,10 @@
 import { ConfigError, helpText, loadConfig } from '../config/load.js'
 import { createLogger, flushLogger } from '../ops/logger.js'
 import { startServer, type CloseOutcome } from '../server.js'
-import { openStore } from '../store/open.js'
-import { StoreOpenError, tightenDataDir } from '../store/data-dir.js'
-import { lockDataDir } from '../store/lock.js'
-import { createSite, getSite, getSiteByDomain, listSites, setSiteFilters, SiteError } from '../store/sites.js'
+import {
+  openStore, StoreOpenError, tightenDataDir, lockDataDir, createSite, getSite, getSiteByDomain, listSites,
+  setSiteFilters, SiteError,
+} from '../store/index.js'
 import { recount } from '../derive/recount.js'
 import { AccountError, createUserInTransaction, instanceOwner, userByEmail } from '../accounts/users.js'
 import { grantInTransaction } from '../accounts/memberships.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { ConfigError, loadConfig } from '../config/load.js'
-import { openStore, type Store } from '../store/open.js'
+import { openStore, type Store } from '../store/index.js'
 import { issueSetupTokenInTransaction, newSetupToken, setupLink } from '../accounts/setup-token.js'
 import { tokenHash } from '../accounts/tokens.js'
 import { refuseExtraArguments } from './arguments.js'

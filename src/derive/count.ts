@@ -3,9 +3,7 @@
  * rollups and raw events can never be derived differently.
  * @module
  */
-import { Metric, type RollupDeltas, type SiteBuckets } from '../store/rollups.js'
-import type { StoredEvent } from '../store/events.js'
-import type { UniqueDeltas } from '../store/uniques.js'
+import { Metric, type RollupDeltas, type SiteBuckets, type StoredEvent, type UniqueDeltas } from '../store/index.js'
 import type { SessionEffects, SessionState } from '../sessions/session.js'
 
 /** The visit's attribution counters, in the order of the stored event's fields from {@link SESSION_DIM_FIELD}. */

@@ -8,12 +8,8 @@
  * zone. Costs O(the site's events): an administrative action, not a read.
  * @module
  */
-import { Granularity, Q15_MS } from '../store/buckets.js'
-import type { Store } from '../store/open.js'
-import { Metric, RollupDeltas } from '../store/rollups.js'
+import { Granularity, Q15_MS, type Store, Metric, RollupDeltas, getSiteByNum, clearPacked } from '../store/index.js'
 import { replayEvents } from './replay.js'
-import { getSiteByNum } from '../store/sites.js'
-import { clearPacked } from '../store/packed.js'
 
 const LOCAL = [Granularity.DAY, Granularity.MONTH]
 const SKETCHED = [Metric.PAGEVIEWS, Metric.EVENTS, Metric.PROPS]

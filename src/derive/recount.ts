@@ -6,11 +6,11 @@
  * holds everything: never call it on a read path.
  * @module
  */
-import type { Store } from '../store/open.js'
-import { Metric, type RollupKey } from '../store/rollups.js'
-import { readSketch, type DimUniquesKey, type UniquesKey } from '../store/uniques.js'
+import {
+  type Store, Metric, type RollupKey, readSketch, type DimUniquesKey, type UniquesKey, packedMismatches,
+  type PackedKey,
+} from '../store/index.js'
 import { replayEvents } from './replay.js'
-import { packedMismatches, type PackedKey } from '../store/packed.js'
 
 export interface RecountReport {
   events: number

@@ -5,12 +5,10 @@
  * It holds a site's events in memory: an operator's tool, never a read path.
  * @module
  */
-import { allBlocks, type StoredEvent } from '../store/events.js'
-import type { Store } from '../store/open.js'
-import { RollupDeltas } from '../store/rollups.js'
-import { UniqueDeltas } from '../store/uniques.js'
-import { getSiteByNum } from '../store/sites.js'
-import { lookupStringId, propDimText, StringKind } from '../store/strings.js'
+import {
+  allBlocks, type StoredEvent, type Store, RollupDeltas, UniqueDeltas, getSiteByNum, lookupStringId, propDimText,
+  StringKind,
+} from '../store/index.js'
 import { advanceSession, type SessionState } from '../sessions/session.js'
 import { countStoredEvent } from './count.js'
 

@@ -7,10 +7,10 @@
  * sweep.
  * @module
  */
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import { existingSalt, newSaltInTransaction } from '../identity/salts.js'
 import { pruneLogInTransaction } from '../sessions/log.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
+import { IDEMPOTENCY_WINDOW_MS } from '../ingest/index.js'
 
 /**
  * The salt of UTC day `day`; the day's first call (in a write transaction) creates it and runs

@@ -5,10 +5,11 @@
  * @module
  */
 import type { RingReader } from '../ring/index.js'
-import { decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../ingest/record.js'
-import type { IngestPayload } from '../ingest/payload.js'
-import { DropReason, dropReasonName } from '../ingest/drops.js'
-import type { SiteRecord } from '../store/sites.js'
+import {
+  decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2, type IngestPayload, DropReason,
+  dropReasonName,
+} from '../ingest/index.js'
+import type { SiteRecord } from '../store/index.js'
 import { classifyReferrer, classifyUserAgent, parsePageUrl, screenClass } from '../enrich/index.js'
 
 export interface EventItem {

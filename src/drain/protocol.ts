@@ -2,8 +2,7 @@
  * What the main thread and the drain workers say to each other through Piscina.
  * @module
  */
-import type { StorageFault } from '../store/faults.js'
-import type { StoreIdentity } from '../store/identity.js'
+import type { StorageFault, StoreIdentity } from '../store/index.js'
 
 /** Handed to every drain worker once, as Piscina `workerData`. */
 export interface DrainWorkerData {

@@ -7,9 +7,10 @@
  * @module
  */
 import type { RingReader } from '../ring/index.js'
-import type { Store } from '../store/open.js'
-import { getSiteByNum, type SiteRecord } from '../store/sites.js'
-import { Interner } from '../store/strings.js'
+import {
+  type Store, getSiteByNum, type SiteRecord, Interner, commitFaultOf, StorageFaultError, type StorageFault,
+  type StoreGuard,
+} from '../store/index.js'
 import { decodeSegment, newParseCache, type Item } from './decode.js'
 import { writeBatch, type BatchOutcome } from './write-batch.js'
 import { createSessionTable, SessionTable } from '../sessions/table.js'
@@ -18,8 +19,6 @@ import { SESSION_TIMEOUT_MS } from '../sessions/session.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { VisitorCache } from '../identity/visitor-cache.js'
 import type { DrainResult, DrainTask } from './protocol.js'
-import { commitFaultOf, StorageFaultError, type StorageFault } from '../store/faults.js'
-import type { StoreGuard } from '../store/identity.js'
 
 /** Sites are re-read after this long, so a deleted or changed site is noticed. */
 const SITE_CACHE_MS = 5_000

@@ -3,23 +3,19 @@
  * state, raw event blocks, rollup counters and unique-visitor sketches.
  * @module
  */
-import type { Store } from '../store/open.js'
-import { reserveSequence } from '../store/open.js'
-import { blockKey, type EventBlock, type StoredEvent } from '../store/events.js'
-import { encodeEventBlock } from '../store/event-block.js'
-import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
-import { getSiteByNum, type SiteRecord } from '../store/sites.js'
-import { UniqueDeltas } from '../store/uniques.js'
-import { propDimText, StringKind, type Interner } from '../store/strings.js'
+import {
+  type Store, reserveSequence, blockKey, type EventBlock, type StoredEvent, encodeEventBlock, Metric, RollupDeltas,
+  type SiteBuckets, getSiteByNum, type SiteRecord, UniqueDeltas, propDimText, StringKind, type Interner, DAY_MS,
+} from '../store/index.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { daySaltInTransaction } from '../derive/retention.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
 import { advanceSession, SESSION_TIMEOUT_MS, type SessionState } from '../sessions/session.js'
-import type { SessionTable, SessionTableKey } from '../sessions/table.js'
+import type { SessionTable } from '../sessions/table.js'
+import type { LogPosition, SessionTableKey } from '../sessions/layout.js'
 import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
-import { logBatchInTransaction, type LogPosition } from '../sessions/log.js'
-import { DAY_MS } from '../store/buckets.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
+import { logBatchInTransaction } from '../sessions/log.js'
+import { IDEMPOTENCY_WINDOW_MS } from '../ingest/index.js'
 import { countStoredEvent } from '../derive/count.js'
 import type { EventItem, Item } from './decode.js'
 

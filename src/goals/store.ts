@@ -5,8 +5,7 @@
  * @module
  */
 import { randomUUID } from 'node:crypto'
-import type { Store } from '../store/open.js'
-import { reserveSequence } from '../store/open.js'
+import { type Store, reserveSequence } from '../store/index.js'
 import { under } from '../accounts/keys.js'
 import type { Goal } from './goal.js'
 

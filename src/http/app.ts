@@ -8,7 +8,7 @@
  * @module
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
-import { EventKind } from '../ingest/payload.js'
+import { EventKind } from '../ingest/index.js'
 import { Errors } from './errors.js'
 import { framedRoutes } from './framing.js'
 import { headAware } from './head.js'

@@ -5,10 +5,8 @@
  * read, a cached lookup or a Set probe.
  * @module
  */
-import type { DropReasonName } from '../ingest/drops.js'
-import type { IngestPayload } from '../ingest/payload.js'
-import type { KnownSite } from '../store/site-directory.js'
-import { hostnameAllowed, siteHostFromOrigin } from '../store/sites.js'
+import type { DropReasonName, IngestPayload } from '../ingest/index.js'
+import { type KnownSite, hostnameAllowed, siteHostFromOrigin } from '../store/index.js'
 import { isBotUserAgentCached, isBotUserAgentIgnoringHeadless, isPrefetch, isSpamReferrer } from '../enrich/index.js'
 
 /** What the handler read from the request headers (synchronously, at the top). */

@@ -7,7 +7,7 @@
  */
 import { clientOfToken } from '../accounts/api-clients.js'
 import { userById } from '../accounts/users.js'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 import type { Principal } from '../api/types.js'
 
 const CACHE_MS = 2_000

@@ -8,8 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto'
-import type { Store } from '../store/open.js'
-import { DAY_MS } from '../store/buckets.js'
+import { type Store, DAY_MS } from '../store/index.js'
 
 export function utcDay(ts: number): number {
   return Math.floor(ts / DAY_MS)

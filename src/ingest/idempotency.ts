@@ -11,7 +11,7 @@
  * @module
  */
 import { ringDistance } from '../ring/index.js'
-import type { Store } from '../store/open.js'
+import type { Store } from '../store/index.js'
 
 export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000
 

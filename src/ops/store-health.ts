@@ -10,7 +10,7 @@
  * @module
  */
 import type { Logger } from './logger.js'
-import type { StorageFault } from '../store/faults.js'
+import type { StorageFault } from '../store/index.js'
 
 export class StoreHealth {
   #fault: StorageFault | null = null

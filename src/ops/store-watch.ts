@@ -9,8 +9,7 @@
  *   server would flap between the two states.
  * @module
  */
-import type { StorageFault } from '../store/faults.js'
-import { identityFault, type StoreIdentity } from '../store/identity.js'
+import { type StorageFault, identityFault, type StoreIdentity } from '../store/index.js'
 import type { StoreHealth } from './store-health.js'
 
 export const WATCH_INTERVAL_MS = 1_000

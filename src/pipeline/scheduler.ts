@@ -16,8 +16,8 @@
  */
 import type { Piscina } from 'piscina'
 import type { RingWriter } from '../ring/index.js'
-import type { DrainOutcome, DrainResult, DrainTask, Segment } from '../drain/protocol.js'
-import type { StorageFault } from '../store/faults.js'
+import type { DrainOutcome, DrainResult, DrainTask, Segment } from '../drain/index.js'
+import type { StorageFault } from '../store/index.js'
 
 export interface DrainListener {
   onDrained(result: DrainResult): void

@@ -11,7 +11,7 @@
  * and 30 days; a day in Asia/Kolkata asked of a UTC site is 96 quarter-hours.
  * @module
  */
-import { Q15_MS } from '../store/buckets.js'
+import { Q15_MS } from '../store/index.js'
 import { dayStart, firstDayOfMonth, localDayOf, monthOfDay } from './zone.js'
 
 export interface Cover {

@@ -8,10 +8,7 @@
  * figure is the sum of a breakdown: O(buckets × reasons), and there are fewer than ten reasons.
  * @module
  */
-import type { Store } from '../store/open.js'
-import type { SiteRecord } from '../store/sites.js'
-import { Metric } from '../store/rollups.js'
-import { StringKind } from '../store/strings.js'
+import { type Store, type SiteRecord, Metric, StringKind } from '../store/index.js'
 import { coverOf, type Cover } from './cover.js'
 import { echoRange, parseFilter, parseQuery, resolveInterval, resolveWindow } from './params.js'
 import { plannedPoints } from './points.js'

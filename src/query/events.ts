@@ -5,11 +5,9 @@
  * refused with `unsupported_range`), and per-name charts.
  * @module
  */
-import type { Store } from '../store/open.js'
-import type { SiteRecord } from '../store/sites.js'
-import { Metric } from '../store/rollups.js'
-import { lookupStringId, parsePropDim, propDimText, StringKind } from '../store/strings.js'
-import { Q15_MS } from '../store/buckets.js'
+import {
+  type Store, type SiteRecord, Metric, lookupStringId, parsePropDim, propDimText, StringKind, Q15_MS,
+} from '../store/index.js'
 import { coverOf, type Cover } from './cover.js'
 import { QueryError } from './errors.js'
 import { parseFilter, parseLimit, parseQuery, resolveInterval, resolveWindow, type Window } from './params.js'

@@ -10,10 +10,7 @@
  *   goals counts once, which a sum of the goals' conversions cannot know.
  * @module
  */
-import type { Store } from '../store/open.js'
-import type { SiteRecord } from '../store/sites.js'
-import { Metric } from '../store/rollups.js'
-import { lookupStringId, StringKind } from '../store/strings.js'
+import { type Store, type SiteRecord, Metric, lookupStringId, StringKind } from '../store/index.js'
 import { pathMatches, type Goal } from '../goals/goal.js'
 import { coverOf, type Cover } from './cover.js'
 import { round2 } from './kpis.js'

@@ -8,7 +8,7 @@
  *   `unsupported_filter` — never silently ignored, which would show unrestricted figures as restricted.
  * @module
  */
-import type { SiteRecord } from '../store/sites.js'
+import type { SiteRecord } from '../store/index.js'
 import { QueryError } from './errors.js'
 import { previousWindow, resolveWindow, type Window } from './params.js'
 

@@ -7,8 +7,7 @@
  * API, used by tests of the drain); the read API uses {@link kpisOf} over any {@link Cover}.
  * @module
  */
-import type { Store } from '../store/open.js'
-import { Metric } from '../store/rollups.js'
+import { type Store, Metric } from '../store/index.js'
 import { coverOfDays, type Cover } from './cover.js'
 import { breakdown, dimVisitors, sumDim, sumTotal, visitors as coverVisitors } from './read.js'
 import type { Kpis as ApiKpis } from './schemas.js'

@@ -5,8 +5,7 @@
  * @module
  */
 import type { z } from 'zod'
-import { DAY_MS } from '../store/buckets.js'
-import type { SiteRecord } from '../store/sites.js'
+import { DAY_MS, type SiteRecord } from '../store/index.js'
 import { QueryError } from './errors.js'
 import { widenDown, widenUp } from './widen.js'
 import { canonicalZone, dayStart, formatDay, formatInstant, localDayOf, parseDate, parseInstant } from './zone.js'

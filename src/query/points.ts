@@ -8,7 +8,7 @@
  * start (RFC 3339 at the zone's offset then), which can lie before the range for a cut first bucket.
  * @module
  */
-import { Q15_MS } from '../store/buckets.js'
+import { Q15_MS } from '../store/index.js'
 import { coverOf, q15Count, type Cover } from './cover.js'
 import { QueryError } from './errors.js'
 import type { Interval, Window } from './params.js'

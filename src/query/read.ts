@@ -4,11 +4,9 @@
  * so every cost is O(buckets × dimensions), whatever the number of events stored.
  * @module
  */
-import type { Store } from '../store/open.js'
-import { Granularity } from '../store/buckets.js'
-import { hasQ15Breakdown } from '../store/rollups.js'
-import { stringOf } from '../store/strings.js'
-import { addPacked, packedThrough, readPacked } from '../store/packed.js'
+import {
+  type Store, Granularity, hasQ15Breakdown, stringOf, addPacked, packedThrough, readPacked,
+} from '../store/index.js'
 import { unionOf } from '../hll/index.js'
 import type { Cover } from './cover.js'
 

@@ -13,10 +13,7 @@
  *   goals, KPIs and the chart are exact for any range.
  * @module
  */
-import type { Store } from '../store/open.js'
-import type { SiteRecord } from '../store/sites.js'
-import { DIM_KIND, Metric } from '../store/rollups.js'
-import { lookupStringId, StringKind } from '../store/strings.js'
+import { type Store, type SiteRecord, DIM_KIND, Metric, lookupStringId, StringKind } from '../store/index.js'
 import type { Goal } from '../goals/goal.js'
 import { coverOf } from './cover.js'
 import { eventRows } from './events.js'

@@ -8,6 +8,8 @@
  * covered where it differs from the one asked: one rule, no copy to drift. Pure, no imports of Node.
  * @module
  */
+// Not through the store's face (./index.ts): the dashboard's browser bundle imports this file, and the
+// face would pull LMDB and node: modules into it.
 import { Q15_MS } from '../store/buckets.js'
 
 /** `from` → the start of its quarter-hour (epoch ms; fractions of a millisecond allowed). */

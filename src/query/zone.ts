@@ -8,7 +8,7 @@
  * cached too: tz data does not change while the process runs, so the caches are never stale.
  * @module
  */
-import { DAY_MS, Q15_MS } from '../store/buckets.js'
+import { DAY_MS, Q15_MS } from '../store/index.js'
 
 export const HOUR_MS = 3_600_000
 

@@ -4,7 +4,7 @@
  * stream). Lives on the main thread.
  * @module
  */
-import type { DrainResult } from '../drain/protocol.js'
+import type { DrainResult } from '../drain/index.js'
 
 /** "Visitors now" = distinct visitors with an event in the last 5 minutes. */
 export const REALTIME_WINDOW_MS = 5 * 60 * 1000

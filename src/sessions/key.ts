@@ -9,7 +9,7 @@
  *   an id that lands on somebody else's session without knowing the salt.
  * @module
  */
-import { KeyTag, type SessionTableKey } from './table.js'
+import { KeyTag, type SessionTableKey } from './layout.js'
 
 export function visitorSessionKey(day: number, site: number, visitor: Uint8Array): SessionTableKey {
   const h0 = (visitor[0]! | (visitor[1]! << 8) | (visitor[2]! << 16) | (visitor[3]! << 24)) >>> 0

@@ -21,17 +21,17 @@
  *  48 │        no f64 │ start f64 │ last f64                                                 │ × n
  *     └──────────────────────────────────────────────────────────────────────────────────────┘
  * ```
- * little-endian values; an entry is a table slot's first 56 bytes as they are (./table.ts owns that
- * layout: `copyEntry` writes it, `entryKey`/`entryState` read it). `lanes` is the lane count that wrote
- * the value: a server with another lane count sends a visitor to another lane, so such values are
+ * little-endian values; an entry is a table slot's first 56 bytes as they are (./layout.ts owns that
+ * layout: the table's `copyEntry` writes it, `entryKey`/`entryState` read it). `lanes` is the lane count
+ * that wrote the value: a server with another lane count sends a visitor to another lane, so such values are
  * ignored (those sessions start again).
  * @module
  */
 import type { Key } from 'lmdb'
-import type { Store } from '../store/open.js'
-import { getSiteByNum } from '../store/sites.js'
+import { type Store, getSiteByNum } from '../store/index.js'
 import { SESSION_TIMEOUT_MS, type SessionState } from './session.js'
-import { ENTRY_BYTES, entryKey, entryState, type SessionTable, type SessionTableKey } from './table.js'
+import type { SessionTable } from './table.js'
+import { ENTRY_BYTES, entryKey, entryState, type LogPosition, type SessionTableKey } from './layout.js'
 
 const KIND_DELTA = 1
 const KIND_SNAPSHOT = 2
@@ -58,12 +58,6 @@ function lanePrefix(lane: number): Buffer {
 
 function seqOfKey(key: Buffer): number {
   return key.readUInt32BE(4) * 2 ** 32 + key.readUInt32BE(8)
-}
-
-/** What a batch's log write leaves for the table's header once the transaction commits. */
-export interface LogPosition {
-  nextSeq: number
-  loggedSinceSnapshot: number
 }
 
 /**

@@ -9,83 +9,19 @@
  *   goal and event charts).
  *
  * Event counters are attributed to the event's time; session counters (visits, bounces, duration,
- * entry/exit pages, attribution) to the session's start. {@link CounterSink} is shared by the drain and
- * the recount, so both derive the same keys.
+ * entry/exit pages, attribution) to the session's start. {@link RollupDeltas} and the derivation that
+ * feeds it (src/derive/count.ts) are shared by the drain and the recount, so both derive the same keys.
+ * Metric ids and key shapes: ./metrics.ts.
  * @module
  */
 import { Granularity, localBuckets, Q15_MS, q15Bucket } from './buckets.js'
 import type { Store } from './open.js'
-import { StringKind } from './strings.js'
 import { DeltaMap } from './delta-map.js'
 import { PackedPatches } from './packed.js'
 import { QuarterStage } from './stage.js'
+import { hasQ15Breakdown, type RollupKey, type SiteBuckets } from './metrics.js'
 
 const zero = () => 0
-
-/** Metric ids: stored in keys, never renumber. */
-export const Metric = {
-  PAGEVIEWS: 1, // dims: path
-  EVENTS: 2, // custom events; dims: event name
-  VISITS: 3,
-  BOUNCES: 4,
-  DURATION_MS: 5, // total visit duration
-  ENTRY_PAGES: 6, // dims only: path
-  EXIT_PAGES: 7, // dims only: path
-  SOURCES: 8, // visits by source name
-  REFERRERS: 9, // visits by referring host
-  UTM_SOURCE: 10,
-  UTM_MEDIUM: 11,
-  UTM_CAMPAIGN: 12,
-  UTM_TERM: 13,
-  UTM_CONTENT: 14,
-  BROWSERS: 15,
-  OS: 16,
-  DEVICES: 17,
-  SCREENS: 18,
-  HOSTNAMES: 19, // pageviews by hostname
-  DROPPED: 20, // events acknowledged but not stored, by reason
-  PROPS: 21, // custom events by (event name, property key, value)
-} as const
-
-/**
- * Metrics whose breakdowns are also kept per 15-minute bucket: what goal and event timeseries chart by
- * hour (completions of a page or an event name), in any time zone — and drops, which are not raw
- * events, so that a time-zone change can re-bucket them.
- */
-const Q15_BREAKDOWNS = new Set<number>([Metric.PAGEVIEWS, Metric.EVENTS, Metric.DROPPED])
-
-export function hasQ15Breakdown(metric: number): boolean {
-  return Q15_BREAKDOWNS.has(metric)
-}
-
-/** The namespace of interned strings that a metric's `dim` ids belong to. */
-export const DIM_KIND: Record<number, number> = {
-  [Metric.PAGEVIEWS]: StringKind.PATH,
-  [Metric.EVENTS]: StringKind.EVENT_NAME,
-  [Metric.ENTRY_PAGES]: StringKind.PATH,
-  [Metric.EXIT_PAGES]: StringKind.PATH,
-  [Metric.SOURCES]: StringKind.SOURCE,
-  [Metric.REFERRERS]: StringKind.REFERRER_HOST,
-  [Metric.UTM_SOURCE]: StringKind.UTM,
-  [Metric.UTM_MEDIUM]: StringKind.UTM,
-  [Metric.UTM_CAMPAIGN]: StringKind.UTM,
-  [Metric.UTM_TERM]: StringKind.UTM,
-  [Metric.UTM_CONTENT]: StringKind.UTM,
-  [Metric.BROWSERS]: StringKind.BROWSER,
-  [Metric.OS]: StringKind.OS,
-  [Metric.DEVICES]: StringKind.DEVICE,
-  [Metric.SCREENS]: StringKind.SCREEN,
-  [Metric.HOSTNAMES]: StringKind.HOSTNAME,
-  [Metric.DROPPED]: StringKind.DROP_REASON,
-  [Metric.PROPS]: StringKind.PROP,
-}
-
-export type RollupKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]
-
-export interface SiteBuckets {
-  num: number
-  timezone: string
-}
 
 /**
  * Accumulates counter deltas in memory for one batch (writes per batch = distinct keys, not events);

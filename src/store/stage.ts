@@ -10,7 +10,7 @@
  * adds it directly — same result, slower path.
  * @module
  */
-import type { SiteBuckets } from './rollups.js'
+import type { SiteBuckets } from './metrics.js'
 
 const SITE_LIMIT = 2 ** 26
 const Q15_LIMIT = 2 ** 26

@@ -13,7 +13,7 @@ import { addIntoDenseBlob, HyperLogLog } from '../hll/index.js'
 import { Granularity, localBuckets, Q15_MS, q15Bucket } from './buckets.js'
 import { QuarterStage } from './stage.js'
 import type { Store } from './open.js'
-import { hasQ15Breakdown, type SiteBuckets } from './rollups.js'
+import { hasQ15Breakdown, type SiteBuckets } from './metrics.js'
 import { DeltaMap } from './delta-map.js'
 
 const list = (): Uint8Array[] => []

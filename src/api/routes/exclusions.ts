@@ -8,7 +8,7 @@
 import { Errors, type FieldIssue } from '../../http/errors.js'
 import { ApiError } from '../../admin/writer.js'
 import { formatIp, parseCidr } from '../../net/ip.js'
-import { normaliseDomain, SiteError } from '../../store/sites.js'
+import { normaliseDomain, SiteError } from '../../store/index.js'
 import { siteFor } from '../access.js'
 import { route } from '../route.js'
 import { exclusionsChangeSchema, exclusionsSchema, siteIdParams } from '../schemas.js'

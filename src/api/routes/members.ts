@@ -12,7 +12,7 @@
 import { z } from 'zod'
 import { membersOf, type SiteMember } from '../../accounts/memberships.js'
 import { userById } from '../../accounts/users.js'
-import type { Store } from '../../store/open.js'
+import type { Store } from '../../store/index.js'
 import { siteFor } from '../access.js'
 import { route } from '../route.js'
 import { memberBodySchema, memberParams, memberSchema, siteIdParams } from '../schemas.js'

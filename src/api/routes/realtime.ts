@@ -14,7 +14,7 @@
 import { z } from 'zod'
 import { listGoals } from '../../goals/store.js'
 import { kpisSchema, siteStats } from '../../query/index.js'
-import { getSite, type SiteRecord } from '../../store/sites.js'
+import { getSite, type SiteRecord } from '../../store/index.js'
 import { siteFor, stillAllowed } from '../access.js'
 import { route } from '../route.js'
 import { siteIdParams } from '../schemas.js'
