@@ -34,5 +34,7 @@ export function pruneExpiredInTransaction(store: Store, day: number): void {
   pruneLogInTransaction(store, day - 1)
   // Once a day is also when idempotency keys older than their 24-hour window are forgotten.
   const cutoff = Date.now() - IDEMPOTENCY_WINDOW_MS
-  for (const { key, value } of store.idempotency.getRange({})) if ((value as number) < cutoff) store.idempotency.remove(key)
+  for (const { key, value } of store.idempotency.getRange({})) {
+    if ((value as number) < cutoff) store.idempotency.remove(key)
+  }
 }

@@ -25,7 +25,9 @@
  * @module
  */
 export { EventKind, validatePayload, type IngestPayload, type ValidationResult } from './payload.js'
-export { IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS, validateServerItem, type ServerItem, type ServerItemResult } from './server-payload.js'
+export {
+  IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS, validateServerItem, type ServerItem, type ServerItemResult,
+} from './server-payload.js'
 export { Limits } from './limits.js'
 export { DropReason, dropReasonName, type DropReasonName } from './drops.js'
 export {

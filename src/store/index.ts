@@ -10,7 +10,9 @@
  *
  * @example
  * ```ts
- * import { createSite, getSiteByNum, Granularity, Metric, openStore, q15Bucket, readCounter, RollupDeltas } from './store/index.js'
+ * import {
+ *   createSite, getSiteByNum, Granularity, Metric, openStore, q15Bucket, readCounter, RollupDeltas,
+ * } from './store/index.js'
  *
  * const store = openStore({ path: '/var/lib/hitring' })
  * const site = createSite(store, 'example.com', 'Europe/Berlin') // its own write transaction (CLI, admin ops)
@@ -31,8 +33,8 @@ export { DIM_KIND, hasQ15Breakdown, Metric, type RollupKey, type SiteBuckets } f
 export { readCounter, RollupDeltas } from './rollups.js'
 export { readSketch, UniqueDeltas, type DimUniquesKey, type UniquesKey } from './uniques.js'
 export {
-  addPacked, clearPacked, lastClosedBucket, packClosedBuckets, packedMismatches, packedThrough, readPacked, rowsOfBucket,
-  type PackedKey, type PackProgress,
+  addPacked, clearPacked, lastClosedBucket, packClosedBuckets, packedMismatches, packedThrough, readPacked,
+  rowsOfBucket, type PackedKey, type PackProgress,
 } from './packed.js'
 export { Interner, lookupStringId, parsePropDim, propDimText, StringKind, stringOf } from './strings.js'
 export {
@@ -42,7 +44,9 @@ export {
 export { SiteDirectory, type KnownSite } from './site-directory.js'
 export { allBlocks, blockKey, countEvents, type EventBlock, type Props, type StoredEvent } from './events.js'
 export { encodeEventBlock } from './event-block.js'
-export { commitFaultOf, isLmdbCommitRejection, StorageFaultError, storageFaultOf, StoreGoneError, type StorageFault } from './faults.js'
+export {
+  commitFaultOf, isLmdbCommitRejection, StorageFaultError, storageFaultOf, StoreGoneError, type StorageFault,
+} from './faults.js'
 export { identityFault, readIdentity, storeGuard, type StoreGuard, type StoreIdentity } from './identity.js'
 export { StoreOpenError, tightenDataDir } from './data-dir.js'
 export { DataDirInUse, lockDataDir, type DataDirLock } from './lock.js'

@@ -57,7 +57,11 @@ function resolveSource(root: string, from: string, spec: string): string | undef
  * The import graph of every `.ts` file under `dirs` (relative to `root`), minus the folders in `skip`.
  * An import of one of our files that cannot be resolved is returned in `unresolved`.
  */
-export function readImportGraph(root: string, dirs: string[], skip: string[] = []): { graph: ImportGraph; unresolved: string[] } {
+export function readImportGraph(
+  root: string,
+  dirs: string[],
+  skip: string[] = [],
+): { graph: ImportGraph; unresolved: string[] } {
   const graph: ImportGraph = new Map()
   const unresolved: string[] = []
   const skipped = new Set(skip)
@@ -171,7 +175,10 @@ export function layerOf(file: string, layers: readonly (readonly string[])[]): {
 }
 
 /** Imports from a folder to a folder of a higher layer, as `from → to`; and files of no declared layer. */
-export function upwardImports(graph: ImportGraph, layers: readonly (readonly string[])[]): { upward: string[]; undeclared: string[] } {
+export function upwardImports(
+  graph: ImportGraph,
+  layers: readonly (readonly string[])[],
+): { upward: string[]; undeclared: string[] } {
   const upward: string[] = []
   const undeclared = new Set<string>()
   for (const [from, targets] of graph) {
