@@ -22,7 +22,7 @@ import { readBody } from './body.js'
 import { clientIp } from './client.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
-import { dropReasonFor, type FilterOptions } from './filters.js'
+import { browserDnt, dropReasonFor, type FilterOptions } from './filters.js'
 import { refuseAfterRead } from './framing.js'
 import { readIngestHeaders } from './ingest-headers.js'
 import { nativeString } from '../native/native-string.js'
@@ -134,7 +134,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       const siteNum = site.record.num
       const lane = eventLane(ip, checked.value.sessionId, laneMask)
       const ring = ctx.rings[lane]!
-      const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
+      const dropReason = dropReasonFor(facts, browserDnt(facts, ctx.filters), ip, checked.value, site)
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
       const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, payload: checked.value })

@@ -12,38 +12,26 @@
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { RateLimiter } from '../limiter/index.js'
-import type { RingWriter } from '../ring/index.js'
-import type { Store } from '../store/open.js'
-import type { SiteDirectory } from '../store/site-directory.js'
-import type { EngineMetrics } from '../ops/engine-metrics.js'
 import type { DurableAcks } from '../drain/acks.js'
-import type { IdempotencyIndex } from '../ingest/idempotency.js'
 import { EventKind } from '../ingest/payload.js'
 import { Limits } from '../ingest/limits.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
 import { sendError, sendJson, writeAccepted } from './respond.js'
 import { TokenAuth } from './token-auth.js'
-import { processItems, type ItemOutcome } from './server-items.js'
+import { processItems, type ItemOutcome, type ItemsContext } from './server-items.js'
 
-export interface ServerIngestContext {
-  store: Store
-  sites: SiteDirectory
-  rings: RingWriter[]
-  metrics: EngineMetrics
+export interface ServerIngestContext extends ItemsContext {
   /** Per-token limiter (keyed by the token's hash). */
   limiter: RateLimiter
   acks: DurableAcks
-  idempotency: IdempotencyIndex
   ackMode: 'fast' | 'durable'
-  backfillMs: number
   batchMaxItems: number
   batchMaxBytes: number
   published(): void
   isClosing(): boolean
   /** False while the store cannot write (src/ops/store-health.ts): new events are refused at once with 503. */
   storeWritable(): boolean
-  now(): number
 }
 
 type Route = 'pageview' | 'event' | 'batch'
