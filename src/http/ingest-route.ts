@@ -29,7 +29,8 @@ import { nativeString } from '../native/native-string.js'
 import { sendError, writeAccepted } from './respond.js'
 
 export interface IngestContext {
-  limiter: RateLimiter
+  /** Per client IP (IPv6 by /64). */
+  limiters: { ingest: RateLimiter }
   trustedProxies: CidrSet
   sites: SiteDirectory
   rings: RingWriter[]
@@ -57,6 +58,7 @@ function mediaTypeOf(contentType: string): string {
 }
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
+  const limiter = ctx.limiters.ingest
   const laneMask = ctx.rings.length - 1
   const kindLabel = { kind: kind === EventKind.Custom ? 'event' : 'pageview' }
   const accepted = ctx.metrics.accepted.with(kindLabel)
@@ -89,7 +91,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
 
     if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)
     if (!ctx.storeWritable()) return fail(res, origin, Errors.storageUnavailable())
-    const waitMs = ctx.limiter.admit(limiterKeyBytes(ip))
+    const waitMs = limiter.admit(limiterKeyBytes(ip))
     if (waitMs > 0) {
       ctx.metrics.rateLimited.inc()
       return fail(res, origin, Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))

@@ -22,8 +22,8 @@ import { TokenAuth } from './token-auth.js'
 import { processItems, type ItemOutcome, type ItemsContext } from './server-items.js'
 
 export interface ServerIngestContext extends ItemsContext {
-  /** Per-token limiter (keyed by the token's hash). */
-  limiter: RateLimiter
+  /** Per token (keyed by the token's hash). */
+  limiters: { serverIngest: RateLimiter }
   acks: DurableAcks
   ackMode: 'fast' | 'durable'
   batchMaxItems: number
@@ -64,6 +64,7 @@ function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[]
 
 export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
   const auth = new TokenAuth(ctx.store, ctx.now)
+  const limiter = ctx.limiters.serverIngest
   const laneMask = ctx.rings.length - 1
   const accepted = ctx.metrics.accepted.with({ kind: 'server' })
 
@@ -82,7 +83,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
     if (!ctx.storeWritable()) return fail(Errors.storageUnavailable())
     const caller = auth.resolve(authorization, apiKey)
     if (!caller) return fail(Errors.tokenRequired())
-    const waitMs = ctx.limiter.admit(caller.key)
+    const waitMs = limiter.admit(caller.key)
     if (waitMs > 0) return fail(Errors.tokenRateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
 
     const ndjson = contentType === 'application/x-ndjson'
