@@ -50,7 +50,9 @@ test('the README lists every option once, and no option that does not exist', ()
   expect([...listed].sort()).toEqual(options.map((o) => o.flag).sort())
 })
 
-test.each(options.map((o) => [o.flag, o] as const))('-%s: the README row has its environment variable, default and aliases', (flag, option) => {
+const each = test.each(options.map((o) => [o.flag, o] as const))
+
+each('-%s: the README row has its environment variable, default and aliases', (flag, option) => {
   const row = rows.find((r) => r.flags.includes(flag))!
   const i = row.flags.indexOf(flag)
   expect(row.envs.length, row.line).toBe(row.flags.length)

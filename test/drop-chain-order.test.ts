@@ -10,7 +10,8 @@ import { call, createApiClient, GENEROUS, initialUser } from './helpers/api.js'
 import { addSite, CLI, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
 import { send } from './helpers/http.js'
 
-const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 const dir = tempDataDir()
 let server: ServerProcess
@@ -21,12 +22,15 @@ let token: string
 beforeAll(async () => {
   siteId = addSite(dir.path, 'order.example')
   // Only app.order.example counts: a page on order.example itself is off the allow-list.
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'order.example', '--exclude-ips', '203.0.113.0/24', '--allowed-hostnames', 'app.order.example', '-data-path', dir.path])
+  const filters = ['--exclude-ips', '203.0.113.0/24', '--allowed-hostnames', 'app.order.example']
+  execFileSync(process.execPath, [CLI, 'site', 'filters', 'order.example', ...filters, '-data-path', dir.path])
   // No filters: a server item is matched to its site by its URL's host, so one passes the allow-list here.
   openId = addSite(dir.path, 'open.example')
-  server = await startServer(dir.path, [...GENEROUS, '-respect-dnt', '-trusted-proxies', '127.0.0.1/32', '-ingest-rate', '10000', '-ingest-burst', '10000'])
+  const limits = ['-ingest-rate', '10000', '-ingest-burst', '10000']
+  server = await startServer(dir.path, [...GENEROUS, ...limits, '-respect-dnt', '-trusted-proxies', '127.0.0.1/32'])
   const cookie = await initialUser(server.url)
-  token = (await createApiClient(server.url, cookie, [{ site_id: siteId, role: 'editor' }, { site_id: openId, role: 'editor' }])).token
+  const roles = [siteId, openId].map((site_id) => ({ site_id, role: 'editor' }))
+  token = (await createApiClient(server.url, cookie, roles)).token
 })
 afterAll(async () => {
   await server?.stop()
@@ -40,7 +44,12 @@ const EXCLUDED_IP = '203.0.113.7'
 const ALLOWED_IP = '198.51.100.7'
 
 test.each([
-  ['prefetch', { 'Sec-Purpose': 'prefetch', DNT: '1', 'User-Agent': GOOGLEBOT, 'X-Forwarded-For': EXCLUDED_IP }, OFF_LIST, SPAM],
+  [
+    'prefetch',
+    { 'Sec-Purpose': 'prefetch', DNT: '1', 'User-Agent': GOOGLEBOT, 'X-Forwarded-For': EXCLUDED_IP },
+    OFF_LIST,
+    SPAM,
+  ],
   ['dnt', { 'Sec-GPC': '1', 'User-Agent': GOOGLEBOT, 'X-Forwarded-For': EXCLUDED_IP }, OFF_LIST, SPAM],
   ['bot', { 'User-Agent': GOOGLEBOT, 'X-Forwarded-For': EXCLUDED_IP }, OFF_LIST, SPAM],
   ['excluded_ip', { 'User-Agent': CHROME, 'X-Forwarded-For': EXCLUDED_IP }, OFF_LIST, SPAM],
@@ -70,8 +79,10 @@ test.each([
 })
 
 test('a server item the chain lets through is stored, even with a crawler\'s User-Agent', async () => {
-  const item = { timestamp: new Date(Date.now() - 60_000).toISOString(), user_agent: GOOGLEBOT, visitor_ip: ALLOWED_IP, url: 'https://open.example/pricing' }
-  const a = await call(server.url, 'POST', '/api/ingest/server/pageview', { token }, item, { 'Sec-Purpose': 'prefetch' })
+  const timestamp = new Date(Date.now() - 60_000).toISOString()
+  const item = { timestamp, user_agent: GOOGLEBOT, visitor_ip: ALLOWED_IP, url: 'https://open.example/pricing' }
+  const prefetch = { 'Sec-Purpose': 'prefetch' }
+  const a = await call(server.url, 'POST', '/api/ingest/server/pageview', { token }, item, prefetch)
   expect(a.status, a.text).toBe(202)
   expect(a.headers['x-hitring-drop']).toBeUndefined()
 })

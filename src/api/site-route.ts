@@ -19,20 +19,25 @@ export interface SiteCall<P = any, Q = any, B = any> extends Call<P, Q, B> {
   role: Role
 }
 
-export type SiteRouteDef<P extends z.ZodType<{ id: string }>, Q extends z.ZodType, B extends z.ZodType> = Omit<RouteDef<P, Q, B>, 'handle'> & {
+type SiteParams = z.ZodType<{ id: string }>
+
+type Declared<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> = Omit<RouteDef<P, Q, B>, 'handle'>
+
+export type SiteRouteDef<P extends SiteParams, Q extends z.ZodType, B extends z.ZodType> = Declared<P, Q, B> & {
   /** The least role the caller needs on the site (a function when it depends on the request). */
   role: Role | ((call: Call<z.output<P>, z.output<Q>, z.output<B>>) => Role)
   handle(call: SiteCall<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply> | Reply
 }
 
-export function siteRoute<P extends z.ZodType<{ id: string }>, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
+export function siteRoute<P extends SiteParams, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
   def: SiteRouteDef<P, Q, B>,
 ): RouteDef {
   const { role: needed, handle, ...rest } = def
   return route<P, Q, B>({
     ...rest,
     handle(call) {
-      const { site, role } = siteFor(call.deps.store, call.principal, call.params.id, typeof needed === 'function' ? needed(call) : needed)
+      const least = typeof needed === 'function' ? needed(call) : needed
+      const { site, role } = siteFor(call.deps.store, call.principal, call.params.id, least)
       return handle({ ...call, site, role })
     },
   })

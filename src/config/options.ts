@@ -286,7 +286,9 @@ type Option = (typeof OPTIONS)[number]
 export type OptionName = Option['flag']
 
 /** Every option's schema by flag: what ./load.ts validates the raw text with, all problems at once. */
-export const configSchema = z.object(Object.fromEntries(OPTIONS.map((o) => [o.flag, o.schema])) as { [O in Option as O['flag']]: O['schema'] })
+export const configSchema = z.object(
+  Object.fromEntries(OPTIONS.map((o) => [o.flag, o.schema])) as { [O in Option as O['flag']]: O['schema'] },
+)
 
 type Parsed = z.infer<typeof configSchema>
 

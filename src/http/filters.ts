@@ -37,8 +37,13 @@ export interface FilterOptions {
   respectDnt: boolean
 }
 
-/** Why the server routes drop an item — the chain without its browser-request rules — as listed in the OpenAPI document. */
-export const SERVER_DROP_REASONS = ['dnt', 'excluded_ip', 'hostname_not_allowed', 'spam_referrer'] as const satisfies readonly DropReasonName[]
+/** Why the server routes drop an item (the chain without its browser-request rules), as the OpenAPI document lists. */
+export const SERVER_DROP_REASONS = [
+  'dnt',
+  'excluded_ip',
+  'hostname_not_allowed',
+  'spam_referrer',
+] as const satisfies readonly DropReasonName[]
 export type ServerDropReason = (typeof SERVER_DROP_REASONS)[number]
 
 /** Do-Not-Track as the browser routes read it: `DNT: 1` or `Sec-GPC: 1`, when the operator honours it. */
@@ -59,8 +64,20 @@ const hostOf = (url: string): string => siteHostFromOrigin(url) ?? ''
  * hk.js's `webdriver: true` (an end-to-end test the site owner allowed) lifts the headless-browser rule
  * alone; a crawler setting it gains nothing a desktop UA would not give it (src/enrich/bots.ts).
  */
-export function dropReasonFor(request: null, dnt: boolean, ip: Uint8Array, payload: IngestPayload, site: KnownSite): ServerDropReason | null
-export function dropReasonFor(request: RequestFacts, dnt: boolean, ip: Uint8Array, payload: IngestPayload, site: KnownSite): DropReasonName | null
+export function dropReasonFor(
+  request: null,
+  dnt: boolean,
+  ip: Uint8Array,
+  payload: IngestPayload,
+  site: KnownSite,
+): ServerDropReason | null
+export function dropReasonFor(
+  request: RequestFacts,
+  dnt: boolean,
+  ip: Uint8Array,
+  payload: IngestPayload,
+  site: KnownSite,
+): DropReasonName | null
 export function dropReasonFor(
   request: RequestFacts | null,
   dnt: boolean,
@@ -81,7 +98,9 @@ export function dropReasonFor(
     return 'bot'
   }
   if (site.excludedIps?.has(ip)) return 'excluded_ip'
-  if (site.record.allowed_hostnames?.length && !hostnameAllowed(site.record, hostOf(payload.url))) return 'hostname_not_allowed'
+  if (site.record.allowed_hostnames?.length && !hostnameAllowed(site.record, hostOf(payload.url))) {
+    return 'hostname_not_allowed'
+  }
   if (payload.referrer !== '') {
     const refHost = hostOf(payload.referrer)
     if (refHost !== '' && isSpamReferrer(refHost)) return 'spam_referrer'

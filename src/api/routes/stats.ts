@@ -57,7 +57,9 @@ type Range = { start: string; end: string }
  * the headers — the body's own `range` when it has one (`rangeOf`), else the query's range as the
  * query layer resolves it (answeredRange), taken after the body so a bad range is refused by the query.
  */
-function readRoute<P extends z.ZodType<{ id: string }>, Q extends z.ZodType<{ from?: string; to?: string; tz?: string }>, T>(def: {
+type RangeQuery = z.ZodType<{ from?: string; to?: string; tz?: string }>
+
+function readRoute<P extends z.ZodType<{ id: string }>, Q extends RangeQuery, T>(def: {
   path: string
   summary: string
   tag?: string
@@ -142,7 +144,8 @@ export const statsRoutes = [
     params: eventParams.extend({ key: z.string() }),
     query: eventsQuerySchema,
     schema: eventPropertyValuesResponseSchema,
-    read: ({ site, params, query, deps }, now) => eventPropertyValues(deps.store, site, params.name, params.key, query, now),
+    read: ({ site, params, query, deps }, now) =>
+      eventPropertyValues(deps.store, site, params.name, params.key, query, now),
   }),
 
   readRoute({
