@@ -14,7 +14,7 @@ import { createSessionTable } from './sessions/table.js'
 import { openStore, SiteDirectory, readIdentity, type StorageFault } from './store/index.js'
 import { DrainScheduler } from './pipeline/scheduler.js'
 import type { DrainWorkerData } from './drain/index.js'
-import { createApp } from './http/app.js'
+import { createApp } from './app/create-app.js'
 import { createEngineMetrics } from './ops/engine-metrics.js'
 import { DurableAcks } from './pipeline/acks.js'
 import { IdempotencyIndex } from './ingest/index.js'
@@ -181,64 +181,41 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let publicUrl = config.publicUrl
   const write = adminWriter(pool, store, health)
   const sites = new SiteDirectory(store)
-  const { app, api } = createApp(
-    {
-      limiter,
-      trustedProxies: config.trustedProxies,
-      sites,
-      rings,
-      metrics,
-      filters: { respectDnt: config.respectDnt },
-      ackMode: config.ingestAck,
-      acks,
-      published: () => scheduler.kick(),
-      isClosing: () => closing,
-      storeWritable: () => health.writable,
-      now: Date.now,
+  const { app, api } = createApp({
+    store,
+    sites,
+    rings,
+    metrics,
+    acks,
+    idempotency,
+    write,
+    hub: realtime,
+    logger,
+    limiters: { ingest: limiter, serverIngest: tokenLimiter, api: apiLimiter, auth: authLimiter },
+    trustedProxies: config.trustedProxies,
+    filters: { respectDnt: config.respectDnt },
+    ackMode: config.ingestAck,
+    backfillMs: config.backfillMs,
+    batchMaxItems: config.batchMaxItems,
+    batchMaxBytes: config.batchMaxBytes,
+    publicUrl: () => publicUrl,
+    publicUrlConfigured: config.publicUrlExplicit,
+    sessionMs: config.sessionMs,
+    rememberMeMs: config.rememberMeMs,
+    streamCaps: { perUser: config.streamMaxPerUser, perIp: config.streamMaxPerIp },
+    published: () => scheduler.kick(),
+    isClosing: () => closing,
+    storeWritable: () => health.writable,
+    now: Date.now,
+    notReadyReason: () => {
+      if (closing) return 'shutting down'
+      if (!health.writable) return `store not writable: ${health.fault!.message}`
+      if (pool.threads.length === 0) return 'no drain worker is running'
+      if (scheduler.failingLanes > 0) return `drain failing: ${lastDrainError ?? 'unknown error'}`
+      return null
     },
-    {
-      notReadyReason: () => {
-        if (closing) return 'shutting down'
-        if (!health.writable) return `store not writable: ${health.fault!.message}`
-        if (pool.threads.length === 0) return 'no drain worker is running'
-        if (scheduler.failingLanes > 0) return `drain failing: ${lastDrainError ?? 'unknown error'}`
-        return null
-      },
-      renderMetrics: () => metrics.registry.render(),
-    },
-    {
-      store,
-      write,
-      limiters: { api: apiLimiter, auth: authLimiter },
-      trustedProxies: config.trustedProxies,
-      publicUrl: () => publicUrl,
-      publicUrlConfigured: config.publicUrlExplicit,
-      sessionMs: config.sessionMs,
-      rememberMeMs: config.rememberMeMs,
-      streamCaps: { perUser: config.streamMaxPerUser, perIp: config.streamMaxPerIp },
-      hub: realtime,
-      logger,
-      now: Date.now,
-      isClosing: () => closing,
-    },
-    {
-      store,
-      sites,
-      rings,
-      metrics,
-      limiter: tokenLimiter,
-      acks,
-      idempotency,
-      ackMode: config.ingestAck,
-      backfillMs: config.backfillMs,
-      batchMaxItems: config.batchMaxItems,
-      batchMaxBytes: config.batchMaxBytes,
-      published: () => scheduler.kick(),
-      isClosing: () => closing,
-      storeWritable: () => health.writable,
-      now: Date.now,
-    },
-  )
+    renderMetrics: () => metrics.registry.render(),
+  })
 
   // Committed before the port opens, so the link printed at start works from the first request.
   const setupToken = await issueSetupToken(write, store, logger)

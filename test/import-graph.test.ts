@@ -43,14 +43,8 @@ const KNOWN_UNTIL_MERGE: readonly string[] = [
   'src/ingest/hitkeep-payload.ts → src/http/errors.ts',
   'src/ingest/payload.ts → src/http/errors.ts',
   'src/ingest/server-payload.ts → src/http/errors.ts',
-  // D (http-seams): one drop chain, createApp to the composition, http → api.
-  'src/http/server-ingest-route.ts ↔ src/http/server-items.ts',
-  'src/http/app.ts → src/api/index.ts',
-  'src/http/dashboard-route.ts → src/api/access.ts',
-  'src/http/dashboard-route.ts → src/api/types.ts',
+  // D (http-seams): roleOnSite, which B moves to accounts/.
   'src/http/server-items.ts → src/api/access.ts',
-  'src/http/server-items.ts → src/api/types.ts',
-  'src/http/token-auth.ts → src/api/types.ts',
   // No branch's: http/origin.ts imports nothing and could move down (e.g. to src/net/); A owns the importer.
   'src/ingest/hitkeep-payload.ts → src/http/origin.ts',
 ]

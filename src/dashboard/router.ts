@@ -1,5 +1,5 @@
 /**
- * Client-side routes. The server answers the HTML shell for each of these paths (src/http/dashboard-route.ts),
+ * Client-side routes. The server answers the HTML shell for each of these paths (src/app/dashboard-route.ts),
  * so a reload or a shared link opens the same page; links are real `<a href>`s (open in a new tab, copy),
  * and same-page clicks are taken over with the History API.
  *

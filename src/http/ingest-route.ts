@@ -18,14 +18,15 @@ import { readBody } from './body.js'
 import { clientIp } from './client.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
-import { dropReasonFor, type FilterOptions } from './filters.js'
+import { browserDnt, dropReasonFor, type FilterOptions } from './filters.js'
 import { refuseAfterRead } from './framing.js'
 import { readIngestHeaders } from './ingest-headers.js'
 import { nativeString } from '../native/native-string.js'
 import { sendError, writeAccepted } from './respond.js'
 
 export interface IngestContext {
-  limiter: RateLimiter
+  /** Per client IP (IPv6 by /64). */
+  limiters: { ingest: RateLimiter }
   trustedProxies: CidrSet
   sites: SiteDirectory
   rings: RingWriter[]
@@ -53,6 +54,7 @@ function mediaTypeOf(contentType: string): string {
 }
 
 export function ingestHandler(ctx: IngestContext, kind: EventKind) {
+  const limiter = ctx.limiters.ingest
   const laneMask = ctx.rings.length - 1
   const kindLabel = { kind: kind === EventKind.Custom ? 'event' : 'pageview' }
   const accepted = ctx.metrics.accepted.with(kindLabel)
@@ -85,7 +87,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
 
     if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)
     if (!ctx.storeWritable()) return fail(res, origin, Errors.storageUnavailable())
-    const waitMs = ctx.limiter.admit(limiterKeyBytes(ip))
+    const waitMs = limiter.admit(limiterKeyBytes(ip))
     if (waitMs > 0) {
       ctx.metrics.rateLimited.inc()
       return fail(res, origin, Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
@@ -130,7 +132,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       const siteNum = site.record.num
       const lane = eventLane(ip, checked.value.sessionId, laneMask)
       const ring = ctx.rings[lane]!
-      const dropReason = dropReasonFor(facts, ip, checked.value, site, ctx.filters)
+      const dropReason = dropReasonFor(facts, browserDnt(facts, ctx.filters), ip, checked.value, site)
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
       const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, payload: checked.value })

@@ -14,7 +14,7 @@
  * the rule follows the Secure Contexts definition (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy).
  * Decided on the public URL, not per request: it is where the dashboard is meant to be opened.
  *
- * Configured once by src/http/app.ts at start-up (one app per process): only the port of the default
+ * Configured once by src/app/create-app.ts at start-up (one app per process): only the port of the default
  * public URL is learnt later, at listen, and neither rule depends on it. The header bytes are
  * precomputed (`nativeString`), so the ingest path pays no string conversion for them.
  * @module

@@ -12,35 +12,25 @@
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { RateLimiter } from '../limiter/index.js'
-import type { RingWriter } from '../ring/index.js'
-import type { Store, SiteDirectory } from '../store/index.js'
-import type { EngineMetrics } from '../ops/engine-metrics.js'
 import type { DurableAcks } from '../pipeline/acks.js'
-import { type IdempotencyIndex, EventKind, Limits } from '../ingest/index.js'
+import { EventKind, Limits } from '../ingest/index.js'
 import { Errors, type HttpError } from './errors.js'
 import { readBody } from './body.js'
 import { sendError, sendJson, writeAccepted } from './respond.js'
 import { TokenAuth } from './token-auth.js'
-import { processItems, type ItemOutcome } from './server-items.js'
+import { processItems, type ItemOutcome, type ItemsContext } from './server-items.js'
 
-export interface ServerIngestContext {
-  store: Store
-  sites: SiteDirectory
-  rings: RingWriter[]
-  metrics: EngineMetrics
-  /** Per-token limiter (keyed by the token's hash). */
-  limiter: RateLimiter
+export interface ServerIngestContext extends ItemsContext {
+  /** Per token (keyed by the token's hash). */
+  limiters: { serverIngest: RateLimiter }
   acks: DurableAcks
-  idempotency: IdempotencyIndex
   ackMode: 'fast' | 'durable'
-  backfillMs: number
   batchMaxItems: number
   batchMaxBytes: number
   published(): void
   isClosing(): boolean
   /** False while the store cannot write (src/ops/store-health.ts): new events are refused at once with 503. */
   storeWritable(): boolean
-  now(): number
 }
 
 type Route = 'pageview' | 'event' | 'batch'
@@ -73,6 +63,7 @@ function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[]
 
 export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
   const auth = new TokenAuth(ctx.store, ctx.now)
+  const limiter = ctx.limiters.serverIngest
   const laneMask = ctx.rings.length - 1
   const accepted = ctx.metrics.accepted.with({ kind: 'server' })
 
@@ -91,7 +82,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
     if (!ctx.storeWritable()) return fail(Errors.storageUnavailable())
     const caller = auth.resolve(authorization, apiKey)
     if (!caller) return fail(Errors.tokenRequired())
-    const waitMs = ctx.limiter.admit(caller.key)
+    const waitMs = limiter.admit(caller.key)
     if (waitMs > 0) return fail(Errors.tokenRateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
 
     const ndjson = contentType === 'application/x-ndjson'

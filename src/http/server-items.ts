@@ -1,26 +1,38 @@
 /**
  * What happens to each server-side item, in order: validation (400 / rejected), the site from the URL's
  * host (404 — also for a site the token has no role on, so domains cannot be probed), the caller's role
- * on it (owner or editor; a viewer gets 403), Do-Not-Track, the site's exclusions
- * (evaluated on the visitor's IP), idempotency, then one ring record in the visitor's lane. A dropped
- * item (dnt, exclusions, spam referrer) is counted like a browser drop (./drop-record.ts): in /metrics
- * and, by a drop record in the same lane at the item's own `timestamp`, in the site's DROPPED rollup.
+ * on it (owner or editor; a viewer gets 403), idempotency, the drop chain of every ingest route
+ * (./filters.ts: Do-Not-Track, the site's exclusions evaluated on the visitor's IP, its allowed
+ * hostnames, spam referrers), then one ring record in the visitor's lane. A dropped item is counted
+ * like a browser drop (./drop-record.ts): in /metrics and, by a drop record in the same lane at the
+ * item's own `timestamp`, in the site's DROPPED rollup.
  * @module
  */
-import type { Principal } from '../api/types.js'
+import type { Principal } from '../accounts/principal.js'
 import { roleOnSite } from '../api/access.js'
 import { roleAtLeast, type Role } from '../accounts/roles.js'
-import { enqueueEvent, EventKind, validateServerItem, type ServerItem, type DropReasonName } from '../ingest/index.js'
-import { hostnameAllowed, siteHostFromOrigin } from '../store/index.js'
-import { isSpamReferrer } from '../enrich/index.js'
+import { enqueueEvent, EventKind, validateServerItem, type ServerItem, type IdempotencyIndex } from '../ingest/index.js'
+import type { RingWriter } from '../ring/index.js'
+import { siteHostFromOrigin, type Store, type SiteDirectory } from '../store/index.js'
+import type { EngineMetrics } from '../ops/engine-metrics.js'
 import { Errors, type HttpError } from './errors.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
-import type { ServerIngestContext } from './server-ingest-route.js'
+import { dropReasonFor, type ServerDropReason } from './filters.js'
 
-/** Why the server routes drop an item (a subset of src/ingest/drops.ts), as listed in the OpenAPI document. */
-export const SERVER_DROP_REASONS = ['dnt', 'excluded_ip', 'hostname_not_allowed', 'spam_referrer'] as const satisfies readonly DropReasonName[]
-export type ServerDropReason = (typeof SERVER_DROP_REASONS)[number]
+// The OpenAPI document (src/api/server-ingest-docs.ts) reads the server's drop reasons from here.
+export { SERVER_DROP_REASONS, type ServerDropReason } from './filters.js'
+
+/** What the items need of the server-ingest context (./server-ingest-route.ts). */
+export interface ItemsContext {
+  store: Store
+  sites: SiteDirectory
+  rings: RingWriter[]
+  metrics: EngineMetrics
+  idempotency: IdempotencyIndex
+  backfillMs: number
+  now(): number
+}
 
 export type ItemOutcome =
   | { kind: 'accepted' }
@@ -41,7 +53,7 @@ export interface ItemsResult {
 }
 
 /** `kind` null: each item says `type` ("event" or "pageview"; without it, an item with a `name` is an event). */
-export function processItems(ctx: ServerIngestContext, principal: Principal, items: unknown[], kind: EventKind | null, laneMask: number): ItemsResult {
+export function processItems(ctx: ItemsContext, principal: Principal, items: unknown[], kind: EventKind | null, laneMask: number): ItemsResult {
   const outcomes: ItemOutcome[] = []
   const waits = new Map<number, number>()
   /** Site id → the caller's role on it (null: none), looked up once per request. */
@@ -101,21 +113,9 @@ export function processItems(ctx: ServerIngestContext, principal: Principal, ite
       outcomes.push({ kind: 'duplicate' })
       continue
     }
-    if (item.dnt) {
-      outcomes.push(drop('dnt', item, siteNum))
-      continue
-    }
-    if (site.excludedIps?.has(item.ip)) {
-      outcomes.push(drop('excluded_ip', item, siteNum))
-      continue
-    }
-    if (!hostnameAllowed(site.record, host)) {
-      outcomes.push(drop('hostname_not_allowed', item, siteNum))
-      continue
-    }
-    const refHost = item.payload.referrer === '' ? '' : (siteHostFromOrigin(item.payload.referrer) ?? '')
-    if (refHost !== '' && isSpamReferrer(refHost)) {
-      outcomes.push(drop('spam_referrer', item, siteNum))
+    const dropReason = dropReasonFor(null, item.dnt, item.ip, item.payload, site)
+    if (dropReason !== null) {
+      outcomes.push(drop(dropReason, item, siteNum))
       continue
     }
     const lane = eventLane(item.ip, item.payload.sessionId, laneMask)

@@ -9,8 +9,7 @@ import { Errors, type FieldIssue } from '../../http/errors.js'
 import { ApiError } from '../../admin/writer.js'
 import { formatIp, parseCidr } from '../../net/ip.js'
 import { normaliseDomain, SiteError } from '../../store/index.js'
-import { siteFor } from '../access.js'
-import { route } from '../route.js'
+import { siteRoute } from '../site-route.js'
 import { exclusionsChangeSchema, exclusionsSchema, siteIdParams } from '../schemas.js'
 
 /** A bare address stays bare; a network is masked (`10.1.2.3/8` → `10.0.0.0/8`), so one rule has one spelling. */
@@ -48,38 +47,38 @@ const common = { tag: 'exclusions', access: 'any', limit: 'api', params: siteIdP
 const answer = { 200: { description: 'The lists now', schema: exclusionsSchema } }
 
 export const exclusionRoutes = [
-  route({
+  siteRoute({
     ...common,
     method: 'GET',
     path: '/api/sites/:id/exclusions',
     summary: "The site's excluded IPs and allowed hostnames",
     responses: answer,
-    handle({ params, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+    role: 'viewer',
+    handle({ site }) {
       return { status: 200, body: { excluded_ips: site.excluded_ips ?? [], allowed_hostnames: site.allowed_hostnames ?? [] } }
     },
   }),
-  route({
+  siteRoute({
     ...common,
     method: 'POST',
     path: '/api/sites/:id/exclusions',
     summary: 'Add excluded IPs/CIDRs and allowed hostnames (editor)',
     body: exclusionsChangeSchema,
     responses: answer,
-    async handle({ params, body, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'editor')
+    role: 'editor',
+    async handle({ params, body, deps }) {
       return { status: 200, body: await deps.write('changeExclusions', { siteId: params.id, add: canonical(body) }) }
     },
   }),
-  route({
+  siteRoute({
     ...common,
     method: 'DELETE',
     path: '/api/sites/:id/exclusions',
     summary: 'Remove excluded IPs/CIDRs and allowed hostnames (editor); same body as POST',
     body: exclusionsChangeSchema,
     responses: answer,
-    async handle({ params, body, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'editor')
+    role: 'editor',
+    async handle({ params, body, deps }) {
       const c = canonical(body)
       // Also as typed: an entry written by the CLI may be spelled differently from our canonical form.
       const remove = {

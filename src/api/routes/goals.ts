@@ -7,12 +7,11 @@
  */
 import { z } from 'zod'
 import { listGoals } from '../../goals/store.js'
-import { siteFor } from '../access.js'
-import { route } from '../route.js'
+import { siteRoute } from '../site-route.js'
 import { goalBodySchema, goalParams, goalSchema, siteIdParams } from '../schemas.js'
 
 export const goalRoutes = [
-  route({
+  siteRoute({
     method: 'GET',
     path: '/api/sites/:id/goals',
     summary: "The site's goals, newest first",
@@ -21,13 +20,13 @@ export const goalRoutes = [
     limit: 'api',
     params: siteIdParams,
     responses: { 200: { description: 'OK', schema: z.array(goalSchema) } },
-    handle({ params, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'viewer')
+    role: 'viewer',
+    handle({ params, deps }) {
       return { status: 200, body: listGoals(deps.store, params.id) }
     },
   }),
 
-  route({
+  siteRoute({
     method: 'POST',
     path: '/api/sites/:id/goals',
     summary: 'Create a goal (editor): an event name, or a page path with optional * wildcards',
@@ -37,14 +36,14 @@ export const goalRoutes = [
     params: siteIdParams,
     body: goalBodySchema,
     responses: { 201: { description: 'Created', schema: goalSchema } },
-    async handle({ params, body, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'editor')
+    role: 'editor',
+    async handle({ params, body, deps }) {
       const goal = await deps.write('createGoal', { siteId: params.id, goal: { name: body.name, type: body.type, value: body.value } })
       return { status: 201, body: goal }
     },
   }),
 
-  route({
+  siteRoute({
     method: 'DELETE',
     path: '/api/sites/:id/goals/:goal_id',
     summary: 'Delete a goal (editor)',
@@ -53,8 +52,8 @@ export const goalRoutes = [
     limit: 'api',
     params: goalParams,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such goal on the site' } },
-    async handle({ params, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'editor')
+    role: 'editor',
+    async handle({ params, deps }) {
       await deps.write('deleteGoal', { siteId: params.id, goalId: params.goal_id })
       return { status: 204 }
     },

@@ -13,8 +13,7 @@ import { z } from 'zod'
 import { membersOf, type SiteMember } from '../../accounts/memberships.js'
 import { userById } from '../../accounts/users.js'
 import type { Store } from '../../store/index.js'
-import { siteFor } from '../access.js'
-import { route } from '../route.js'
+import { siteRoute } from '../site-route.js'
 import { memberBodySchema, memberParams, memberSchema, siteIdParams } from '../schemas.js'
 
 /** The site's members, by e-mail. */
@@ -30,7 +29,7 @@ export function listMembers(store: Store, siteId: string): SiteMember[] {
 const common = { tag: 'members', limit: 'api' } as const
 
 export const memberRoutes = [
-  route({
+  siteRoute({
     ...common,
     method: 'GET',
     path: '/api/sites/:id/members',
@@ -38,13 +37,13 @@ export const memberRoutes = [
     access: 'any',
     params: siteIdParams,
     responses: { 200: { description: 'OK', schema: z.array(memberSchema) } },
-    handle({ params, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'owner')
+    role: 'owner',
+    handle({ params, deps }) {
       return { status: 200, body: listMembers(deps.store, params.id) }
     },
   }),
 
-  route({
+  siteRoute({
     ...common,
     method: 'POST',
     path: '/api/sites/:id/members',
@@ -58,14 +57,14 @@ export const memberRoutes = [
       404: { description: 'No such site visible to you (`unknown_site`), or no user with this e-mail (`unknown_user`)' },
       409: { description: 'It would demote the last owner (`last_owner`)' },
     },
+    role: 'owner',
     async handle({ params, body, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'owner')
       const { member, created } = await deps.write('setMember', { siteId: params.id, actorId: principal!.user.id, email: body.email, role: body.role })
       return { status: created ? 201 : 200, body: member }
     },
   }),
 
-  route({
+  siteRoute({
     ...common,
     method: 'DELETE',
     path: '/api/sites/:id/members/:user_id',
@@ -77,9 +76,10 @@ export const memberRoutes = [
       404: { description: 'No such site visible to you (`unknown_site`), or the user is not a member (`unknown_member`)' },
       409: { description: 'The last owner (`last_owner`)' },
     },
+    // Leaving (one's own user_id) takes any role; removing someone else, the owner's.
+    role: ({ params, principal }) => (params.user_id === principal!.user.id ? 'viewer' : 'owner'),
     async handle({ params, principal, deps }) {
       const actorId = principal!.user.id
-      siteFor(deps.store, principal, params.id, params.user_id === actorId ? 'viewer' : 'owner')
       await deps.write('removeMember', { siteId: params.id, actorId, userId: params.user_id })
       return { status: 204 }
     },

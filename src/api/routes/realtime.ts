@@ -15,8 +15,8 @@ import { z } from 'zod'
 import { listGoals } from '../../goals/store.js'
 import { kpisSchema, siteStats } from '../../query/index.js'
 import { getSite, type SiteRecord } from '../../store/index.js'
-import { siteFor, stillAllowed } from '../access.js'
-import { route } from '../route.js'
+import { stillAllowed } from '../access.js'
+import { siteRoute } from '../site-route.js'
 import { siteIdParams } from '../schemas.js'
 import type { SseStream } from '../sse.js'
 import type { ApiDeps, Principal } from '../types.js'
@@ -85,7 +85,7 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, allowed: () => boolean,
 }
 
 export const realtimeRoutes = [
-  route({
+  siteRoute({
     method: 'GET',
     path: '/api/sites/:id/realtime',
     summary: 'Visitors in the last 5 minutes',
@@ -94,13 +94,13 @@ export const realtimeRoutes = [
     limit: 'api',
     params: siteIdParams,
     responses: { 200: { description: 'OK', schema: realtimeSchema } },
-    handle({ params, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+    role: 'viewer',
+    handle({ deps, site }) {
       return { status: 200, body: { visitors: deps.hub.visitorsNow(site.num) } }
     },
   }),
 
-  route({
+  siteRoute({
     method: 'GET',
     path: '/api/sites/:id/stream',
     summary: "Server-Sent Events: today's KPIs, pushed within 2 s of new data",
@@ -112,8 +112,8 @@ export const realtimeRoutes = [
       200: { description: 'text/event-stream of `stats` events; it ends when the caller loses access to the site', schema: streamEventSchema, contentType: 'text/event-stream' },
       429: { description: 'Over the per-IP rate limit (`rate_limited`), or over the cap of open streams per user or per client IP (`too_many_streams`); see Retry-After' },
     },
-    handle({ params, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+    role: 'viewer',
+    handle({ principal, deps, site }) {
       const allowed = watchAllowed(deps, principal!, site.id)
       return { watcher: { userId: principal!.user.id, siteId: site.id, allowed }, stream: (sse: SseStream) => streamStats(deps, site, allowed, sse) }
     },

@@ -9,8 +9,9 @@ import { ApiError } from '../../admin/writer.js'
 import { sitesOf } from '../../accounts/memberships.js'
 import type { Role } from '../../accounts/roles.js'
 import { getSite, isValidTimezone, normaliseDomain, SiteError, type SiteRecord } from '../../store/index.js'
-import { roleOnSite, siteFor } from '../access.js'
+import { roleOnSite } from '../access.js'
 import { route } from '../route.js'
+import { siteRoute } from '../site-route.js'
 import { siteBodySchema, siteIdParams, sitePatchSchema, siteSchema } from '../schemas.js'
 import type { Principal } from '../types.js'
 
@@ -69,7 +70,7 @@ export const siteRoutes = [
     },
   }),
 
-  route({
+  siteRoute({
     method: 'GET',
     path: '/api/sites/:id',
     summary: 'One site',
@@ -78,13 +79,13 @@ export const siteRoutes = [
     limit: 'api',
     params: siteIdParams,
     responses: { 200: { description: 'OK', schema: siteSchema } },
-    handle({ params, principal, deps }) {
-      const { site, role } = siteFor(deps.store, principal, params.id, 'viewer')
+    role: 'viewer',
+    handle({ site, role }) {
       return { status: 200, body: siteView(site, role) }
     },
   }),
 
-  route({
+  siteRoute({
     method: 'PATCH',
     path: '/api/sites/:id',
     summary: "Change the site's reporting time zone (owner); its figures are rebuilt",
@@ -94,14 +95,14 @@ export const siteRoutes = [
     params: siteIdParams,
     body: sitePatchSchema,
     responses: { 200: { description: 'OK', schema: siteSchema } },
-    async handle({ params, body, principal, deps }) {
-      const { role } = siteFor(deps.store, principal, params.id, 'owner')
+    role: 'owner',
+    async handle({ params, body, deps, role }) {
       const site = await deps.write('updateSite', { siteId: params.id, timezone: checkTimezone(body.timezone) })
       return { status: 200, body: siteView(site, role) }
     },
   }),
 
-  route({
+  siteRoute({
     method: 'DELETE',
     path: '/api/sites/:id',
     summary: 'Delete the site and everything stored about it (owner, signed in)',
@@ -110,8 +111,8 @@ export const siteRoutes = [
     limit: 'api',
     params: siteIdParams,
     responses: { 204: { description: 'Deleted' } },
-    async handle({ params, principal, deps }) {
-      siteFor(deps.store, principal, params.id, 'owner')
+    role: 'owner',
+    async handle({ params, deps }) {
       await deps.write('deleteSite', { siteId: params.id })
       return { status: 204 }
     },

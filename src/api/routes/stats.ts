@@ -3,6 +3,7 @@
  * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups; the query layer refuses what it cannot answer
  * exactly with a QueryError (→ 400 with its own code).
  *
+ * Every route is a {@link readRoute}: the site with the viewer role at least, the answer at one `now`.
  * Every answer says which range it covers (instants are widened to whole quarter-hours) in two
  * headers, since most bodies are bare arrays, as in HitKeep: `X-Hitring-Range-Start` and
  * `X-Hitring-Range-End`, the `range.start`/`range.end` of the bodies that have a `range`.
@@ -32,9 +33,9 @@ import {
   statsResponseSchema,
   timeseriesQuerySchema,
 } from '../../query/index.js'
-import { siteFor } from '../access.js'
-import { route } from '../route.js'
 import { siteIdParams } from '../schemas.js'
+import { siteRoute, type SiteCall } from '../site-route.js'
+import type { RouteDef } from '../types.js'
 
 /** The range an answer covers (src/query/params.ts echoRange), as headers. */
 const rangeHeaders = (r: { start: string; end: string }) => ({ 'X-Hitring-Range-Start': r.start, 'X-Hitring-Range-End': r.end })
@@ -42,41 +43,72 @@ const headers = {
   'X-Hitring-Range-Start': 'First instant counted (RFC 3339 at the reporting zone\'s offset): `from`, an instant rounded down to a quarter-hour',
   'X-Hitring-Range-End': 'First instant not counted: the day after a `to` date, or `to` rounded up to a quarter-hour',
 }
-const ok = (schema: z.ZodType) => ({ 200: { description: 'OK', schema, headers } })
 
-const common = { tag: 'stats', access: 'any', limit: 'api' } as const
 const eventParams = siteIdParams.extend({ name: z.string().describe('Event name (percent-encoded in the path)') })
 const goalsTimeseriesQuery = timeseriesQuerySchema.extend({
   goal_id: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable; default all goals of the site'),
 })
 
-export const statsRoutes = [
-  route({
-    ...common,
+type Range = { start: string; end: string }
+
+/**
+ * A read route, the preamble of all of them in one place: GET, any caller with the viewer role on the
+ * site (src/api/site-route.ts), the body `read` at one `now`, answered 200 with the range it covers in
+ * the headers — the body's own `range` when it has one (`rangeOf`), else the query's range as the
+ * query layer resolves it (answeredRange), taken after the body so a bad range is refused by the query.
+ */
+type RangeQuery = z.ZodType<{ from?: string; to?: string; tz?: string }>
+
+function readRoute<P extends z.ZodType<{ id: string }>, Q extends RangeQuery, T>(def: {
+  path: string
+  summary: string
+  tag?: string
+  params: P
+  query: Q
+  schema: z.ZodType
+  /** The range the body itself says it covers, when it says one. */
+  rangeOf?: (body: T) => Range
+  read(call: SiteCall<z.output<P>, z.output<Q>>, now: number): T
+}): RouteDef {
+  return siteRoute({
+    tag: def.tag ?? 'stats',
+    access: 'any',
+    limit: 'api',
+    role: 'viewer',
     method: 'GET',
+    path: def.path,
+    summary: def.summary,
+    params: def.params,
+    query: def.query,
+    responses: { 200: { description: 'OK', schema: def.schema, headers } },
+    handle(call) {
+      const now = call.deps.now()
+      const body = def.read(call, now)
+      const range = def.rangeOf ? def.rangeOf(body) : answeredRange(call.query, call.site, now)
+      return { status: 200, body, headers: rangeHeaders(range) }
+    },
+  })
+}
+
+export const statsRoutes = [
+  readRoute({
     path: '/api/sites/:id/stats',
     summary: 'KPIs, chart, top lists, goals and events of a range',
     params: siteIdParams,
     query: statsQuerySchema,
-    responses: ok(statsResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const body = siteStats(deps.store, site, listGoals(deps.store, site.id), query, deps.now())
-      return { status: 200, body, headers: rangeHeaders(body.range) }
-    },
+    schema: statsResponseSchema,
+    read: ({ site, query, deps }, now) => siteStats(deps.store, site, listGoals(deps.store, site.id), query, now),
+    rangeOf: (body) => body.range,
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/goals/timeseries',
     summary: 'Conversions and completions per bucket, zeros included',
     tag: 'goals',
     params: siteIdParams,
     query: goalsTimeseriesQuery,
-    responses: ok(goalsTimeseriesResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
+    schema: goalsTimeseriesResponseSchema,
+    read({ site, query, deps }, now) {
       const { goal_id, ...range } = query
       let goals = listGoals(deps.store, site.id)
       if (goal_id !== undefined) {
@@ -84,84 +116,55 @@ export const statsRoutes = [
         for (const id of wanted) if (!goals.some((g) => g.id === id)) throw new ApiError(Errors.unknownGoal(id))
         goals = goals.filter((g) => wanted.has(g.id))
       }
-      const now = deps.now()
-      return { status: 200, body: goalsTimeseries(deps.store, site, goals, range, now), headers: rangeHeaders(answeredRange(range, site, now)) }
+      return goalsTimeseries(deps.store, site, goals, range, now)
     },
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/events',
     summary: 'Custom event names with totals and unique visitors',
     params: siteIdParams,
     query: eventsQuerySchema,
-    responses: ok(eventsListResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const now = deps.now()
-      return { status: 200, body: eventsList(deps.store, site, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
-    },
+    schema: eventsListResponseSchema,
+    read: ({ site, query, deps }, now) => eventsList(deps.store, site, query, now),
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/events/:name/properties',
     summary: "An event's property keys",
     params: eventParams,
     query: eventsQuerySchema,
-    responses: ok(eventPropertyKeysResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const now = deps.now()
-      return { status: 200, body: eventPropertyKeys(deps.store, site, params.name, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
-    },
+    schema: eventPropertyKeysResponseSchema,
+    read: ({ site, params, query, deps }, now) => eventPropertyKeys(deps.store, site, params.name, query, now),
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/events/:name/properties/:key',
-    summary: "The values of one property of an event, with totals and unique visitors",
+    summary: 'The values of one property of an event, with totals and unique visitors',
     params: eventParams.extend({ key: z.string() }),
     query: eventsQuerySchema,
-    responses: ok(eventPropertyValuesResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const now = deps.now()
-      return { status: 200, body: eventPropertyValues(deps.store, site, params.name, params.key, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
-    },
+    schema: eventPropertyValuesResponseSchema,
+    read: ({ site, params, query, deps }, now) =>
+      eventPropertyValues(deps.store, site, params.name, params.key, query, now),
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/events/:name/timeseries',
     summary: 'Events and unique visitors per bucket',
     params: eventParams,
     query: eventsQuerySchema,
-    responses: ok(eventTimeseriesResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const now = deps.now()
-      return { status: 200, body: eventTimeseries(deps.store, site, params.name, query, now), headers: rangeHeaders(answeredRange(query, site, now)) }
-    },
+    schema: eventTimeseriesResponseSchema,
+    read: ({ site, params, query, deps }, now) => eventTimeseries(deps.store, site, params.name, query, now),
   }),
 
-  route({
-    ...common,
-    method: 'GET',
+  readRoute({
     path: '/api/sites/:id/drops',
     summary: 'Events acknowledged but not stored (bots, prefetches, exclusions…): the total, by reason, and per bucket',
     params: siteIdParams,
     // The range is parsed and refused exactly as for the timeseries.
     query: timeseriesQuerySchema,
-    responses: ok(dropsResponseSchema),
-    handle({ params, query, principal, deps }) {
-      const { site } = siteFor(deps.store, principal, params.id, 'viewer')
-      const body = siteDrops(deps.store, site, query, deps.now())
-      return { status: 200, body, headers: rangeHeaders(body.range) }
-    },
+    schema: dropsResponseSchema,
+    read: ({ site, query, deps }, now) => siteDrops(deps.store, site, query, now),
+    rangeOf: (body) => body.range,
   }),
 ]

@@ -20,16 +20,16 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
-import type { Routes } from './framing.js'
+import type { Routes } from '../http/framing.js'
 import { hasAnyUser } from '../accounts/users.js'
 import { sessionCredentials } from '../api/access.js'
 import type { ApiDeps } from '../api/types.js'
-import { Errors } from './errors.js'
-import { findBuiltDir } from './built-assets.js'
-import { endAnswer } from './head.js'
-import { sendError, statusLine, writeHead } from './respond.js'
-import { writeOpenerPolicy } from './security-headers.js'
-import { acceptsGzip } from './tracker-route.js'
+import { Errors } from '../http/errors.js'
+import { findBuiltDir } from '../http/built-assets.js'
+import { endAnswer } from '../http/head.js'
+import { sendError, statusLine, writeHead } from '../http/respond.js'
+import { writeOpenerPolicy } from '../http/security-headers.js'
+import { acceptsGzip } from '../http/tracker-route.js'
 
 export const DASHBOARD_DIST = 'dist/dashboard'
 /** The client-side routes of src/dashboard/router.ts. */
@@ -51,7 +51,7 @@ export interface DashboardBuild {
   themeScriptHash: string
 }
 
-/** dist/dashboard/ (see ./built-assets.ts). */
+/** dist/dashboard/ (see src/http/built-assets.ts). */
 export function defaultDashboardDir(): string {
   return findBuiltDir(DASHBOARD_DIST, 'index.html', 'the dashboard')
 }
@@ -89,7 +89,7 @@ function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
   )
   res.writeHeader('X-Frame-Options', 'DENY')
   res.writeHeader('Referrer-Policy', 'same-origin')
-  writeOpenerPolicy(res) // only where browsers honour it (./security-headers.ts)
+  writeOpenerPolicy(res) // only where browsers honour it (src/http/security-headers.ts)
 }
 
 const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
@@ -138,7 +138,7 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
     if (notModified) return void res.endWithoutBody()
     res.writeHeader('Content-Type', 'text/html; charset=utf-8')
     securityHeaders(res, build)
-    endAnswer(res, shell.body) // to a HEAD: the length, no body (./head.ts)
+    endAnswer(res, shell.body) // to a HEAD: the length, no body (src/http/head.ts)
   }
 
   const serveAsset = (res: HttpResponse, req: HttpRequest) => {
