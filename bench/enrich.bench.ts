@@ -44,7 +44,8 @@ const HOSTS = ['google.com', 'semalt.com', 'blog.someone.dev', 'forum.darodar.co
 if (classifyUserAgent(UAS[0]!).browser !== 'Chrome') throw new Error('classifyUserAgent: unexpected answer')
 if (!isBotUserAgent(UAS[7]!) || isBotUserAgent(UAS[0]!)) throw new Error('isBotUserAgent: unexpected answer')
 if (parsePageUrl(URLS[1]!)?.utm.source !== 'newsletter') throw new Error('parsePageUrl: unexpected answer')
-if (classifyReferrer(REFERRERS[0]!, 'example.com', 'example.com').source !== 'Google') throw new Error('classifyReferrer: unexpected answer')
+if (classifyReferrer(REFERRERS[0]!, 'example.com', 'example.com').source !== 'Google')
+  throw new Error('classifyReferrer: unexpected answer')
 if (!isSpamReferrer('semalt.com')) throw new Error('isSpamReferrer: list not loaded')
 
 // In the drain worker every UA is a fresh string decoded from the ring, so its hash is not cached yet:
@@ -61,10 +62,12 @@ bench
     for (let i = 0; i < BATCH; i++) sink += UA_BUFS[i % UA_BUFS.length]!.toString('latin1').length
   })
   .add('classifyUserAgent (cached, fresh string)', () => {
-    for (let i = 0; i < BATCH; i++) sink += classifyUserAgent(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')).browser.length
+    for (let i = 0; i < BATCH; i++)
+      sink += classifyUserAgent(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')).browser.length
   })
   .add('isBotUserAgent (cached, fresh string)', () => {
-    for (let i = 0; i < BATCH; i++) sink += isBotUserAgentCached(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')) ? 1 : 0
+    for (let i = 0; i < BATCH; i++)
+      sink += isBotUserAgentCached(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')) ? 1 : 0
   })
   .add('classifyUserAgent (uncached: ua-parser-js)', () => {
     for (let i = 0; i < BATCH; i++) sink += classifyUserAgentUncached(UAS[i % UAS.length]!).browser.length
@@ -79,7 +82,8 @@ bench
     for (let i = 0; i < BATCH; i++) sink += parsePageUrl(URLS[i % URLS.length]!)?.path.length ?? 0
   })
   .add('classifyReferrer', () => {
-    for (let i = 0; i < BATCH; i++) sink += classifyReferrer(REFERRERS[i % REFERRERS.length]!, 'example.com', 'example.com').source.length
+    for (let i = 0; i < BATCH; i++)
+      sink += classifyReferrer(REFERRERS[i % REFERRERS.length]!, 'example.com', 'example.com').source.length
   })
   .add('isSpamReferrer', () => {
     for (let i = 0; i < BATCH; i++) sink += isSpamReferrer(HOSTS[i % HOSTS.length]!) ? 1 : 0

@@ -56,12 +56,23 @@ const hitkeepPageview = Buffer.from(
   }),
 )
 const hitkeepEvent = Buffer.from(
-  JSON.stringify({ n: 'signup', p: { plan: 'pro' }, r: 'https://news.example/article', sid: '0f8e3c1a-5b7d-4e2f-9a6c-3d1b2e4f5a6b', tsrc: 'hk.js', tv: '' }),
+  JSON.stringify({
+    n: 'signup',
+    p: { plan: 'pro' },
+    r: 'https://news.example/article',
+    sid: '0f8e3c1a-5b7d-4e2f-9a6c-3d1b2e4f5a6b',
+    tsrc: 'hk.js',
+    tv: '',
+  }),
 )
 // Invalid in two fields (the site id is not a UUID, the URL is relative): the error path builds issues.
-const invalid = Buffer.from(JSON.stringify({ site_id: 'nope', name: 'purchase', url: '/checkout/success', referrer: '', props: { plan: 'pro' } }))
+const invalid = Buffer.from(
+  JSON.stringify({ site_id: 'nope', name: 'purchase', url: '/checkout/success', referrer: '', props: { plan: 'pro' } }),
+)
 // Invalid in one field only (name missing): the cheapest rejection that still runs the whole schema.
-const noName = Buffer.from(JSON.stringify({ site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f', url: 'https://example.com/x', referrer: '' }))
+const noName = Buffer.from(
+  JSON.stringify({ site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f', url: 'https://example.com/x', referrer: '' }),
+)
 
 const cases = [
   ['seed body', seed, EventKind.Custom, true],
@@ -84,7 +95,8 @@ for (const [what, body, kind] of cases) {
       for (let i = 0; i < BATCH; i++) sink += (JSON.parse(body.toString('utf8')) as object) ? 1 : 0
     })
     .add(`${what}: JSON.parse + validatePayload`, () => {
-      for (let i = 0; i < BATCH; i++) sink += validatePayload(kind, JSON.parse(body.toString('utf8')), ORIGIN).ok ? 1 : 0
+      for (let i = 0; i < BATCH; i++)
+        sink += validatePayload(kind, JSON.parse(body.toString('utf8')), ORIGIN).ok ? 1 : 0
     })
 }
 await bench.run()
@@ -100,7 +112,12 @@ console.table(
   [...perOp].map(([name, ns]) => {
     const parseOnly = perOp.get(name.replace(' + validatePayload', ''))
     const extra = name.includes('validatePayload') && parseOnly !== undefined ? ns - parseOnly : undefined
-    return { task: name, 'ns/op': ns.toFixed(0), 'validation adds ns': extra?.toFixed(0) ?? '', 'ratio to parse': parseOnly ? (ns / parseOnly).toFixed(2) : '' }
+    return {
+      task: name,
+      'ns/op': ns.toFixed(0),
+      'validation adds ns': extra?.toFixed(0) ?? '',
+      'ratio to parse': parseOnly ? (ns / parseOnly).toFixed(2) : '',
+    }
   }),
 )
 if (sink === 42) console.log('')

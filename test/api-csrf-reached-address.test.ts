@@ -15,7 +15,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
-const signIn = (api: ApiServer, headers: Record<string, string>) => call(api.url, 'POST', '/api/login', {}, { email: EMAIL, password: PASSWORD }, headers)
+const signIn = (api: ApiServer, headers: Record<string, string>) =>
+  call(api.url, 'POST', '/api/login', {}, { email: EMAIL, password: PASSWORD }, headers)
 
 describe('without -public-url (the server listens on 127.0.0.1)', () => {
   let api: ApiServer
@@ -54,7 +55,14 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
     const cookie = sessionCookieOf(await signIn(api, { Origin: here }))
     const ok = await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'reached.example' }, { Origin: here })
     expect(ok.status, ok.text).toBe(201)
-    const refused = await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'evil-made.example' }, { Origin: 'http://evil.example' })
+    const refused = await call(
+      api.url,
+      'POST',
+      '/api/sites',
+      { cookie },
+      { domain: 'evil-made.example' },
+      { Origin: 'http://evil.example' },
+    )
     expectError(refused, 403, 'cross_site_request')
     const sites = (await call(api.url, 'GET', '/api/sites', { cookie })).json() as Array<{ domain: string }>
     expect(sites.map((s) => s.domain)).toEqual(['reached.example'])

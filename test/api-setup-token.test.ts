@@ -32,7 +32,10 @@ const setUp = (url: string, body: Record<string, unknown>) =>
   call(url, 'POST', '/api/initial-user', {}, { email: 'owner@example.test', password: PASSWORD, ...body })
 
 const setupUrl = (dataPath: string, extra: string[] = []) =>
-  spawnSync(process.execPath, [CLI, 'setup-url', '-data-path', dataPath, ...extra], { encoding: 'utf8', timeout: 15_000 })
+  spawnSync(process.execPath, [CLI, 'setup-url', '-data-path', dataPath, ...extra], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
 
 const tokenOf = (link: string) => new URL(link.trim()).searchParams.get('token')!
 

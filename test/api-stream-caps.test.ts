@@ -5,7 +5,18 @@
  * Small caps through the environment (HITKEEP_STREAM_MAX_PER_USER=2, HITKEEP_STREAM_MAX_PER_IP=3).
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { addUser, call, createApiClient, createSite, expectError, GENEROUS, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  addUser,
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  login,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { waitFor } from './helpers/server.js'
 import { openStream, type OpenedStream } from './helpers/sse.js'
 
@@ -15,7 +26,10 @@ let site: string
 const opened: OpenedStream[] = []
 
 beforeAll(async () => {
-  api = await startApiServer([...GENEROUS, '-trusted-proxies', '127.0.0.1/32'], { HITKEEP_STREAM_MAX_PER_USER: '2', HITKEEP_STREAM_MAX_PER_IP: '3' })
+  api = await startApiServer([...GENEROUS, '-trusted-proxies', '127.0.0.1/32'], {
+    HITKEEP_STREAM_MAX_PER_USER: '2',
+    HITKEEP_STREAM_MAX_PER_IP: '3',
+  })
   owner = await initialUser(api.url, 'owner@example.test')
   site = (await createSite(api.url, owner, 'capped.example')).id
 })
@@ -32,7 +46,17 @@ afterEach(() => {
  */
 async function viewer(name: string): Promise<{ cookie: string }> {
   addUser(api.dataPath, `${name}@example.test`)
-  expect((await call(api.url, 'POST', `/api/sites/${site}/members`, { cookie: owner }, { email: `${name}@example.test`, role: 'viewer' })).status).toBe(201)
+  expect(
+    (
+      await call(
+        api.url,
+        'POST',
+        `/api/sites/${site}/members`,
+        { cookie: owner },
+        { email: `${name}@example.test`, role: 'viewer' },
+      )
+    ).status,
+  ).toBe(201)
   return { cookie: await login(api.url, `${name}@example.test`) }
 }
 
@@ -61,11 +85,15 @@ async function expectTooMany(s: OpenedStream, cap: RegExp): Promise<void> {
 /** After closing a stream the server hears of it asynchronously: retry (bounded) until a new one opens. */
 async function reopens(open: () => Promise<OpenedStream>): Promise<void> {
   let last: OpenedStream | undefined
-  await waitFor(async () => {
-    last = await open()
-    if (last.status !== 200) await last.body()
-    return last.status === 200
-  }, 5000, 'a place to free up')
+  await waitFor(
+    async () => {
+      last = await open()
+      if (last.status !== 200) await last.body()
+      return last.status === 200
+    },
+    5000,
+    'a place to free up',
+  )
   await expectOpen(last!)
 }
 

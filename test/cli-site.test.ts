@@ -5,7 +5,8 @@ import { addSite, CLI, tempDataDir } from './helpers/server.js'
 
 const dir = tempDataDir()
 afterAll(() => dir.remove())
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '-data-path', dir.path], { encoding: 'utf8' })
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args, '-data-path', dir.path], { encoding: 'utf8' })
 
 test('site list of no site: its header row alone', () => {
   const list = run('site', 'list')
@@ -19,7 +20,10 @@ test('site add prints a UUID; site list shows it under a header row, tab-separat
   const list = run('site', 'list')
   expect(list.status).toBe(0)
   // The same output piped as on a terminal: a TSV whose first line names the columns.
-  const [header, ...rows] = list.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+  const [header, ...rows] = list.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split('\t'))
   expect(header).toEqual(['id', 'domain', 'timezone', 'created_at'])
   expect(rows).toHaveLength(1)
   const row = Object.fromEntries(header!.map((name, i) => [name, rows[0]![i]]))

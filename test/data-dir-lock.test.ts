@@ -28,7 +28,9 @@ const ingest = (server: ServerProcess, siteId: string, name: string) =>
 
 /** A second `serve` on `dataPath`, on the port of the one running: it must never get as far as binding it. */
 async function expectRefused(dataPath: string, holder: ServerProcess): Promise<void> {
-  const r = await runCli(['serve', '-data-path', dataPath, '-http-addr', `127.0.0.1:${holder.port}`], { timeoutMs: 10_000 })
+  const r = await runCli(['serve', '-data-path', dataPath, '-http-addr', `127.0.0.1:${holder.port}`], {
+    timeoutMs: 10_000,
+  })
   expect(r.timedOut, `the second server is still running:\n${r.stdout}${r.stderr}`).toBe(false)
   expect(r.code).toBe(2)
   expect(r.stderr).toBe(

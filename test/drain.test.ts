@@ -36,7 +36,12 @@ async function ingestWith(workers: number) {
       ts: start + i * 1000,
       siteNum: site.num,
       kind: i % 3 === 0 ? EventKind.Pageview : EventKind.Custom,
-      body: { name: `ev${i % 5}`, url: `https://${site.domain}/p${i % 11}?utm_source=s${i % 3}`, referrer: i % 4 ? '' : 'https://ref.example/', props: { n: i % 9 } },
+      body: {
+        name: `ev${i % 5}`,
+        url: `https://${site.domain}/p${i % 11}?utm_source=s${i % 3}`,
+        referrer: i % 4 ? '' : 'https://ref.example/',
+        props: { n: i % 9 },
+      },
       ip: new Uint8Array([10, 0, (i >> 4) & 255, i & 15]),
       userAgent: 'Mozilla/5.0 (test)',
     }
@@ -55,7 +60,8 @@ async function ingestWith(workers: number) {
     rollups.set(JSON.stringify([site, metric, gran, bucket, text]), value as number)
   }
   const uniques = new Map<string, string>()
-  for (const { key, value } of store.uniques.getRange({})) uniques.set(JSON.stringify(key), Buffer.from(value as Uint8Array).toString('base64'))
+  for (const { key, value } of store.uniques.getRange({}))
+    uniques.set(JSON.stringify(key), Buffer.from(value as Uint8Array).toString('base64'))
   const report = recount(store)
   const stored = countEvents(store)
   await store.close()
@@ -89,14 +95,23 @@ test('a drain worker never creates the store: with its directory gone, its task 
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings, sessionTables: [createSessionTable(1 << 4)], dataPath: missing, identity: { dev: '1', ino: '1' } },
+    workerData: {
+      rings,
+      sessionTables: [createSessionTable(1 << 4)],
+      dataPath: missing,
+      identity: { dev: '1', ino: '1' },
+    },
   })
   try {
     // A fault is an answer (the segment stays in its ring), not a crash of the task or the worker.
     const outcome = await pool.run({ segments: [{ lane: 0, from: 0, to: 0 }], sync: false })
     expect(outcome).toEqual({ failed: { code: 'STORE_GONE', message: expect.stringMatching(/gone/), sticky: true } })
     const admin = await pool.run({ op: 'probeWrite', args: { now: 1 } }, { name: 'admin' })
-    expect(admin).toMatchObject({ ok: false, error: { status: 503, body: { code: 'storage_unavailable' } }, fault: { code: 'STORE_GONE' } })
+    expect(admin).toMatchObject({
+      ok: false,
+      error: { status: 503, body: { code: 'storage_unavailable' } },
+      fault: { code: 'STORE_GONE' },
+    })
     expect(existsSync(join(dir.path, 'gone'))).toBe(false)
   } finally {
     await pool.destroy()

@@ -64,7 +64,10 @@ describe('parsePageUrl: hostname and path', () => {
 describe('parsePageUrl: UTM and tagged source', () => {
   const base = 'https://example.com/landing?'
   test.each([
-    ['utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=top', { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'top' }],
+    [
+      'utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=top',
+      { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'top' },
+    ],
     ['utm_source=a+b%20c', { source: 'a b c' }],
     ['utm_source=%20%20padded%09', { source: 'padded' }],
     ['utm_source=first&utm_source=second', { source: 'first' }],

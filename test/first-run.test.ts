@@ -41,10 +41,17 @@ const logs: string[] = []
 
 /** `npm start -- <flags>` in the checkout, as the README shows; resolves with the start-up log's address and set-up link. */
 async function npmStart(flags: string[]): Promise<{ port: number; link: string }> {
-  npm = spawn('npm', ['start', '--', ...flags], { cwd: ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  npm = spawn('npm', ['start', '--', ...flags], {
+    cwd: ROOT,
+    env: { ...process.env, npm_config_ignore_scripts: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   npm.stderr!.on('data', (d) => logs.push(String(d)))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not print its set-up link in 20 s:\n${logs.join('\n')}`)), 20_000)
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not print its set-up link in 20 s:\n${logs.join('\n')}`)),
+      20_000,
+    )
     let port = 0
     createInterface({ input: npm.stdout! }).on('line', (line) => {
       logs.push(line)
@@ -80,7 +87,16 @@ beforeAll(async () => {
   cleanups.push(() => dir.remove())
   dataPath = dir.path
   // A person clicks slower than this test: the API's per-IP limit is raised with a flag, as the README shows.
-  const started = await npmStart(['-http-addr', '127.0.0.1:0', '-data-path', dataPath, '-api-rate', '200', '-api-burst', '400'])
+  const started = await npmStart([
+    '-http-addr',
+    '127.0.0.1:0',
+    '-data-path',
+    dataPath,
+    '-api-rate',
+    '200',
+    '-api-burst',
+    '400',
+  ])
   cleanups.push(async () => {
     if (npm.exitCode === null) await stopServer()
   })

@@ -33,7 +33,8 @@ afterAll(async () => {
   dir.remove()
 })
 
-const body = () => JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://shop.example/x', referrer: '', props: {} })
+const body = () =>
+  JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://shop.example/x', referrer: '', props: {} })
 
 /** /metrics on a connection of its own: the idle timeout that closes the stuck connections also closes pooled ones. */
 async function metrics(): Promise<string> {
@@ -76,7 +77,10 @@ test(
     // Meanwhile the server answers everyone else.
     for (let i = 0; i < 5; i++) {
       expect((await send(`${server.url}/healthz`, { method: 'GET' })).status).toBe(200)
-      const ok = await send(`${server.url}/ingest/event`, { body: event, headers: { 'Content-Type': 'application/json' } })
+      const ok = await send(`${server.url}/ingest/event`, {
+        body: event,
+        headers: { 'Content-Type': 'application/json' },
+      })
       expect(ok.status).toBe(202)
     }
     expect(settled).toBe(false) // the stuck connections were still open then: they held nothing up

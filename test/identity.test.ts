@@ -64,7 +64,7 @@ test('a salt is created once per day and agreed on; yesterday is kept, older day
   expect(visitorId(s2, 1, ip('1.2.3.4'), UA).equals(v0)).toBe(false)
 })
 
-test('the drain\'s visitor-id cache gives exactly visitorId, hashing each (day, site, IP, UA) once', () => {
+test("the drain's visitor-id cache gives exactly visitorId, hashing each (day, site, IP, UA) once", () => {
   const cache = new VisitorCache()
   let saltAsked = 0
   const saltOf = (day: number) => {
@@ -72,8 +72,15 @@ test('the drain\'s visitor-id cache gives exactly visitorId, hashing each (day, 
     return salt(day)
   }
   for (let round = 0; round < 3; round++) {
-    for (const [addr, ua, site] of [['1.2.3.4', UA, 1], ['1.2.3.4', UA, 2], ['1.2.3.5', UA, 1], ['1.2.3.4', UA + 'x', 1]] as const) {
-      expect(cache.get(day0 + 5, site, ip(addr), ua, saltOf).equals(visitorId(salt(day0 + 5), site, ip(addr), ua))).toBe(true)
+    for (const [addr, ua, site] of [
+      ['1.2.3.4', UA, 1],
+      ['1.2.3.4', UA, 2],
+      ['1.2.3.5', UA, 1],
+      ['1.2.3.4', UA + 'x', 1],
+    ] as const) {
+      expect(
+        cache.get(day0 + 5, site, ip(addr), ua, saltOf).equals(visitorId(salt(day0 + 5), site, ip(addr), ua)),
+      ).toBe(true)
     }
     const v6 = new Uint8Array(16).fill(9)
     expect(cache.get(day0 + 5, 1, v6, UA, saltOf).equals(visitorId(salt(day0 + 5), 1, v6, UA))).toBe(true)

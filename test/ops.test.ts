@@ -52,5 +52,6 @@ test('/metrics has accepted, rejected by reason, rate-limited, ring fill and hig
   }
   expect(text).not.toMatch(/hitring_sessions_untracked_total\{?[^\n]* [1-9]/)
   // Every sample line is well-formed Prometheus text.
-  for (const l of text.split('\n').filter((x) => x && !x.startsWith('#'))) expect(l).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/)
+  for (const l of text.split('\n').filter((x) => x && !x.startsWith('#')))
+    expect(l).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/)
 })

@@ -5,7 +5,13 @@
  */
 import { afterAll, expect, test } from 'vitest'
 import { createSessionTable, EPOCH_INDEX, KeyTag, SessionTable, type SessionTableKey } from '../src/sessions/table.js'
-import { logBatchInTransaction, loggedSessions, pruneLogInTransaction, removeSiteFromLogInTransaction, restoreLane } from '../src/sessions/log.js'
+import {
+  logBatchInTransaction,
+  loggedSessions,
+  pruneLogInTransaction,
+  removeSiteFromLogInTransaction,
+  restoreLane,
+} from '../src/sessions/log.js'
 import { clientSessionKey, visitorSessionKey } from '../src/sessions/key.js'
 import type { SessionState } from '../src/sessions/session.js'
 import { openStore, type Store } from '../src/store/open.js'
@@ -34,7 +40,13 @@ function freshStore(): Store {
   return store
 }
 
-const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({ tag: KeyTag.VISITOR, day, site, h0: i * 7919, h1: i })
+const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({
+  tag: KeyTag.VISITOR,
+  day,
+  site,
+  h0: i * 7919,
+  h1: i,
+})
 const state = (no: number, last = 1_000, pv = 1): SessionState => ({ no, start: 500, last, pv, entry: 3, exit: 4 })
 const contents = (t: SessionTable) => {
   const all: string[] = []
@@ -147,7 +159,9 @@ test('the next log sequence number survives every batch whole, beyond 2^21 too (
     expect(t.nextLogSeq).toBe(first + b + 1)
     expect(t.loaded).toBe(true)
   }
-  const seqs = [...store.sessionLog.getKeys({})].map((k) => (k as Buffer).readUInt32BE(4) * 2 ** 32 + (k as Buffer).readUInt32BE(8))
+  const seqs = [...store.sessionLog.getKeys({})].map(
+    (k) => (k as Buffer).readUInt32BE(4) * 2 ** 32 + (k as Buffer).readUInt32BE(8),
+  )
   expect(seqs).toEqual([first, first + 1, first + 2])
   const r = new SessionTable(createSessionTable(1 << 10))
   store.env.transactionSync(() => restoreLane(store, r, 1, 4))
@@ -243,7 +257,14 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
     const from = writer.tail()
     for (let v = 0; v < 200; v++) {
       const payload = validPayload(EventKind.Pageview, { site_id: site.id, url: `https://restart.example${path}` })
-      const record = encodeIngestRecord({ receivedAt: T0 + minute * 60_000 + v, siteNum: site.num, kind: EventKind.Pageview, ip: Uint8Array.of(10, 0, v >> 8, v & 255), userAgent: ua, payload })
+      const record = encodeIngestRecord({
+        receivedAt: T0 + minute * 60_000 + v,
+        siteNum: site.num,
+        kind: EventKind.Pageview,
+        ip: Uint8Array.of(10, 0, v >> 8, v & 255),
+        userAgent: ua,
+        payload,
+      })
       writer.bytes.set(record, writer.reserve(RECORD_TYPE_INGEST_V2, record.length))
     }
     writer.publish()
@@ -272,14 +293,18 @@ test('a server started on a store of an earlier version empties its retired sess
   await old.close()
   const server = await startServer(dir.path)
   try {
-    await waitFor(() => {
-      const s = openStore({ path: dir.path, readOnly: true })
-      try {
-        return s.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' }).getKeysCount() === 0
-      } finally {
-        void s.close()
-      }
-    }, 10_000, 'the retired sessions deleted')
+    await waitFor(
+      () => {
+        const s = openStore({ path: dir.path, readOnly: true })
+        try {
+          return s.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' }).getKeysCount() === 0
+        } finally {
+          void s.close()
+        }
+      },
+      10_000,
+      'the retired sessions deleted',
+    )
     // The log line follows the last, empty step: wait for it rather than race it.
     await waitFor(() => /"removed":25000/.test(server.logs.join('')), 5_000, 'the removal logged')
     expect(server.logs.join('')).toMatch(/"removed":25000/)

@@ -42,7 +42,11 @@ beforeAll(async () => {
   addSite(dataPath, 'shop.test')
   server = await startServer(dataPath)
   cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/readme'), vars, routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' } })
+  fixtures = await serveFixtures({
+    dir: join(ROOT, 'test/fixtures/readme'),
+    vars,
+    routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' },
+  })
   cleanups.push(() => fixtures.close())
   SHOP = `http://shop.test:${fixtures.port}`
   browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
@@ -85,7 +89,9 @@ test("the README's snippet and event example, pasted as shown: the event placed 
 
   const page = await openAsVisitor(`${SHOP}/pricing`)
   // The inline call ran first and was queued by the stub…
-  expect(await page.evaluate('JSON.stringify((window.hk.q || []).map((args) => [...args]))')).toBe(JSON.stringify([['signup', { plan: 'pro' }]]))
+  expect(await page.evaluate('JSON.stringify((window.hk.q || []).map((args) => [...args]))')).toBe(
+    JSON.stringify([['signup', { plan: 'pro' }]]),
+  )
   await page.click('button')
   // …then replayed in order, after the pageview.
   expect(await page.evaluate('window.__sent')).toEqual(['pageview', 'signup', 'cta_clicked'])

@@ -33,7 +33,13 @@ export async function buildTracker({ outdir = join(ROOT, 'dist/tracker'), budget
   })
   const code = Buffer.from(result.outputFiles[0].contents)
   const gzip = gzipSync(code, { level: constants.Z_BEST_COMPRESSION })
-  const manifest = { file: 'hk.js', hash: contentHash(code), bytes: code.length, gzipBytes: gzip.length, budgetGzipBytes: budget }
+  const manifest = {
+    file: 'hk.js',
+    hash: contentHash(code),
+    bytes: code.length,
+    gzipBytes: gzip.length,
+    budgetGzipBytes: budget,
+  }
   await mkdir(outdir, { recursive: true })
   await Promise.all([
     writeFile(join(outdir, 'hk.js'), code),
@@ -42,7 +48,9 @@ export async function buildTracker({ outdir = join(ROOT, 'dist/tracker'), budget
   ])
   const line = `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), hash ${manifest.hash}`
   if (manifest.gzipBytes > budget) {
-    throw new Error(`${line}\nhk.js is ${manifest.gzipBytes - budget} bytes over its gzip budget: make it smaller (issue 5).`)
+    throw new Error(
+      `${line}\nhk.js is ${manifest.gzipBytes - budget} bytes over its gzip budget: make it smaller (issue 5).`,
+    )
   }
   console.log(line)
   return manifest

@@ -48,7 +48,10 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
   const [jsFile, cssFile] = files
 
   const template = await readFile(join(HERE, 'index.html'), 'utf8')
-  const html = template.replace('{{JS}}', jsFile.name).replace('{{CSS}}', cssFile.name).replace('{{THEME_SCRIPT}}', THEME_SCRIPT)
+  const html = template
+    .replace('{{JS}}', jsFile.name)
+    .replace('{{CSS}}', cssFile.name)
+    .replace('{{THEME_SCRIPT}}', THEME_SCRIPT)
   const manifest = {
     js: jsFile.name,
     css: cssFile.name,
@@ -61,14 +64,18 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
   await rm(join(outdir, 'assets'), { recursive: true, force: true })
   await mkdir(join(outdir, 'assets'), { recursive: true })
   await Promise.all([
-    ...files.flatMap((f) => [writeFile(join(outdir, 'assets', f.name), f.bytes), writeFile(join(outdir, 'assets', `${f.name}.gz`), f.gz)]),
+    ...files.flatMap((f) => [
+      writeFile(join(outdir, 'assets', f.name), f.bytes),
+      writeFile(join(outdir, 'assets', `${f.name}.gz`), f.gz),
+    ]),
     writeFile(join(outdir, 'index.html'), html),
     writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
   ])
   const total = jsFile.gz.length + cssFile.gz.length
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`
   const line = `dashboard: ${jsFile.name} ${kb(jsFile.bytes.length)} (${kb(jsFile.gz.length)} gzipped), ${cssFile.name} ${kb(cssFile.bytes.length)} (${kb(cssFile.gz.length)} gzipped); ${kb(total)} gzipped in all (budget ${kb(budget)})`
-  if (total > budget) throw new Error(`${line}\nThe dashboard is ${total - budget} bytes over its gzip budget: make it smaller.`)
+  if (total > budget)
+    throw new Error(`${line}\nThe dashboard is ${total - budget} bytes over its gzip budget: make it smaller.`)
   console.log(line)
   return manifest
 }

@@ -91,7 +91,10 @@ async function render(firstLoad = false): Promise<void> {
   }
   if (!state.me) {
     const here = currentPath() + search
-    return navigate(state.setupNeeded ? setupPath(search) : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true })
+    return navigate(
+      state.setupNeeded ? setupPath(search) : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`,
+      { replace: true },
+    )
   }
   const f = ensureFrame()
   const ctx = { ...base, root: f.content }
@@ -111,7 +114,10 @@ async function render(firstLoad = false): Promise<void> {
     if (!site) {
       f.update(null, 'sites', search)
       live.follow(null)
-      return show404(ctx, 'No site with this id is visible to you. It may have been deleted, or belong to someone else.')
+      return show404(
+        ctx,
+        'No site with this id is visible to you. It may have been deleted, or belong to someone else.',
+      )
     }
     f.update(site, route.name, search)
     live.follow(site.id)
@@ -127,7 +133,11 @@ async function render(firstLoad = false): Promise<void> {
     }
     await SITE_PAGES[route.name](siteCtx)
   } catch (err) {
-    if (gen === generation) show(f.content, errorBox(err, () => void render()))
+    if (gen === generation)
+      show(
+        f.content,
+        errorBox(err, () => void render()),
+      )
   }
 }
 
@@ -136,7 +146,19 @@ async function boot(): Promise<void> {
   try {
     if (sessionAtLoad) await loadMe()
   } catch (err) {
-    return show(appEl, h('div', { class: 'auth' }, h('main', { class: 'auth-card' }, h('h1', null, 'hitring'), errorBox(err, () => void boot()))))
+    return show(
+      appEl,
+      h(
+        'div',
+        { class: 'auth' },
+        h(
+          'main',
+          { class: 'auth-card' },
+          h('h1', null, 'hitring'),
+          errorBox(err, () => void boot()),
+        ),
+      ),
+    )
   }
   await render(true)
 }

@@ -138,7 +138,8 @@ export function sortUnique(entries: Int32Array, count: number): number {
   let k = 0
   for (let i = 1; i < count; i++) {
     const e = entries[i]
-    if (e >>> 6 === entries[k] >>> 6) entries[k] = e // sorted: same index, rank not smaller
+    if (e >>> 6 === entries[k] >>> 6)
+      entries[k] = e // sorted: same index, rank not smaller
     else entries[++k] = e
   }
   return k + 1

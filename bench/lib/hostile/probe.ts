@@ -15,7 +15,11 @@ export async function listApiRoutes(base: string): Promise<Array<{ method: strin
   for (const [path, ops] of Object.entries(doc.paths)) {
     if (path.startsWith('/api/ingest/')) continue
     for (const [method, op] of Object.entries(ops)) {
-      out.push({ method: method.toUpperCase(), path: path.replace(/\{([^}]+)\}/g, ':$1'), access: op.security?.length === 0 ? 'public' : 'credentials' })
+      out.push({
+        method: method.toUpperCase(),
+        path: path.replace(/\{([^}]+)\}/g, ':$1'),
+        access: op.security?.length === 0 ? 'public' : 'credentials',
+      })
     }
   }
   return out.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`))
@@ -59,7 +63,12 @@ export async function stillServing(base: string, fx: Fixtures): Promise<string[]
   const event = await fetch(`${base}/ingest/event`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0.0.0' },
-    body: JSON.stringify({ site_id: fx.siteId, name: 'after_fuzz', url: `https://${fx.siteDomain}/after`, referrer: '' }),
+    body: JSON.stringify({
+      site_id: fx.siteId,
+      name: 'after_fuzz',
+      url: `https://${fx.siteDomain}/after`,
+      referrer: '',
+    }),
     signal: AbortSignal.timeout(10_000),
   })
   if (event.status !== 202) problems.push(`a valid event was answered ${event.status}: ${await event.text()}`)

@@ -17,10 +17,16 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { domainToASCII, fileURLToPath } from 'node:url'
 
-const usage = 'usage: node src/enrich/data/update-spam-list.mjs <list-file | -> [--merge] [--source "text"] [--out file]'
+const usage =
+  'usage: node src/enrich/data/update-spam-list.mjs <list-file | -> [--merge] [--source "text"] [--out file]'
 
 function parseArgs(argv) {
-  const o = { input: undefined, merge: false, source: undefined, out: fileURLToPath(new URL('./referrer-spam.txt', import.meta.url)) }
+  const o = {
+    input: undefined,
+    merge: false,
+    source: undefined,
+    out: fileURLToPath(new URL('./referrer-spam.txt', import.meta.url)),
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--merge') o.merge = true
