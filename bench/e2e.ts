@@ -6,7 +6,8 @@
  *
  *   node esbuild.config.mjs && node dist/bench/e2e.js
  *   env: BENCH_SECONDS (10) BENCH_RUNS (3) BENCH_WORKERS (server default) BENCH_CONNECTIONS (64)
- *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback) BENCH_TARGETS (floor-uws,floor-parse,floor-node,hitring)
+ *        BENCH_WARMUP (2 s) BENCH_LOADGEN=node (force the fallback)
+ *        BENCH_TARGETS (floor-uws,floor-parse,floor-node,hitring)
  *        BENCH_CLIENTS (20000 client addresses in X-Forwarded-For; 1 = all from 127.0.0.1)
  *        BENCH_PROFILE=1 (one extra hitring run under `node --cpu-prof`, top self-time functions printed;
  *        BENCH_PROFILE_DIR=dir keeps the .cpuprofile files)
@@ -76,7 +77,9 @@ interface Row {
   sysUs: number
   mainUs: number
   rssMiB: number
-  /** Busy cores during the load window: the whole machine, and the server process. The rest is wrk and anything else. */
+  /**
+   * Busy cores during the load window: the whole machine, and the server process. The rest is wrk and anything else.
+   */
   cores?: { machine: number; server: number }
   acceptedPerS?: number
   committedPerS?: number

@@ -60,7 +60,10 @@ const server = await startTarget(cli, [
 const base = `http://127.0.0.1:${server.port}`
 /** The server's error-level log lines (a 500's cause is logged there), one example per message and first frame. */
 const errorLog = new Map<string, { n: number; line: string }>()
-/** What the server (or a worker: lmdb-js prints a failed commit's cause there) wrote to stderr that is not a JSON log line. */
+/**
+ * What the server (or a worker: lmdb-js prints a failed commit's cause there) wrote to stderr that is not a JSON log
+ * line.
+ */
 const stderrLines = new Map<string, number>()
 server.child.stderr!.on('data', (s: string) => {
   for (const line of s.split('\n'))

@@ -2,7 +2,8 @@
  * Micro benchmark of the unique-visitor HyperLogLog (src/hll/): add() on sparse and dense sketches, the
  * drain worker's per-batch cycle (decode → add → encode), encode/decode, and the read path — the union
  * of a year of dense day sketches and of a day of sparse quarter-hour sketches — next to its JavaScript
- * fallback (no WebAssembly) and the naive decode-and-merge of every blob. Add tasks run BATCH hashes per sample; the second table divides.
+ * fallback (no WebAssembly) and the naive decode-and-merge of every blob. Add tasks run BATCH hashes per sample; the
+ * second table divides.
  *
  *   node esbuild.config.mjs && node dist/bench/hll.bench.js
  */

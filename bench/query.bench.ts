@@ -170,7 +170,8 @@ const twoGoals: Goal[] = [
   { id: 'g1', site_id: site.id, name: 'Signup', type: 'event', value: 'event_3', created_at: '' },
   { id: 'g2', site_id: site.id, name: 'Pricing', type: 'path', value: '/p7', created_at: '' },
 ]
-const wildcard: Goal = { id: 'g3', site_id: site.id, name: 'Deep pages', type: 'path', value: '/p4*', created_at: '' } // 111 of 500 paths
+// 111 of 500 paths
+const wildcard: Goal = { id: 'g3', site_id: site.id, name: 'Deep pages', type: 'path', value: '/p4*', created_at: '' }
 const YEAR: StatsQuery = { from: '2025-01-01', to: '2025-12-31' }
 const SCENARIOS: Array<[string, StatsQuery, Goal[]]> = [
   ['calendar year, 2 goals', YEAR, twoGoals],

@@ -2,8 +2,9 @@
  * Body validation on the HTTP thread: what `JSON.parse` alone costs next to `JSON.parse` +
  * `validatePayload` (src/ingest/payload.ts, hand-checked) — on the seed body, on what hk.js sends, on what
  * HitKeep's own tracker sends (src/ingest/hitkeep-payload.ts: the page URL rebuilt from the Origin) and on
- * invalid bodies — side by side in one run. Parsing starts from a Buffer, as the ingest route does (`body.toString('utf8')`).
- * Every task runs BATCH operations per sample so tinybench's per-call overhead does not swamp the result.
+ * invalid bodies — side by side in one run. Parsing starts from a Buffer, as the ingest route does
+ * (`body.toString('utf8')`). Every task runs BATCH operations per sample so tinybench's per-call overhead does not
+ * swamp the result.
  *
  *   node esbuild.config.mjs && node dist/bench/validation.bench.js
  * @module

@@ -1,7 +1,7 @@
 /**
  * First-user set-up: `POST /api/initial-user` with the set-up token answers 201 (and signs the user in)
- * while no user exists, 409 afterwards — also when the first user came from `hitring user add`; the first user owns every site
- * created earlier with the CLI, and later CLI sites too.
+ * while no user exists, 409 afterwards — also when the first user came from `hitring user add`; the first user owns
+ * every site created earlier with the CLI, and later CLI sites too.
  */
 import { afterEach, expect, test } from 'vitest'
 import { addSite, setupToken } from './helpers/server.js'

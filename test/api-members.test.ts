@@ -260,7 +260,8 @@ test('two owners stepping down at once: one wins, the other is refused, the site
     call(api.url, 'POST', members(), { cookie: owner }, { email: 'leo@example.test', role: 'viewer' }),
     call(api.url, 'POST', members(), leo, { email: 'owner@example.test', role: 'viewer' }),
   ])
-  // The loser is no longer an owner by the time its check runs — on the HTTP thread or, racing, in the op's transaction.
+  // The loser is no longer an owner by the time its check runs — on the HTTP thread or, racing, in the op's
+  // transaction.
   expect(demoting.map((a) => a.status).sort()).toEqual([200, 403])
   const stayed = demoting[0]!.status === 200 ? { cookie: owner } : leo
   const roles = (await call(api.url, 'GET', members(), stayed)).json().map((m: any) => m.role)

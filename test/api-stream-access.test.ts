@@ -24,7 +24,9 @@ import {
 import { waitFor } from './helpers/server.js'
 import { openStream, type OpenedStream } from './helpers/sse.js'
 
-/** A stream that lost access ends within this (a generous bound for a loaded machine; it ends before the write answers). */
+/**
+ * A stream that lost access ends within this (a generous bound for a loaded machine; it ends before the write answers).
+ */
 const END_WAIT_MS = 5000
 /** The heartbeat (15 s, src/api/routes/realtime.ts) plus the session's 3 s and room for a loaded machine. */
 const HEARTBEAT_WAIT_MS = 25_000

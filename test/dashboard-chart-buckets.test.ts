@@ -100,7 +100,10 @@ function todayIn(offset: number): string {
   return new Date(Date.now() + offset * HOUR).toISOString().slice(0, 10)
 }
 
-/** The plotting area in canvas pixels, and x for an instant (the x axis runs from the first bucket's start to the last one's end). */
+/**
+ * The plotting area in canvas pixels, and x for an instant (the x axis runs from the first bucket's start to the last
+ * one's end).
+ */
 async function plotArea(): Promise<{ left: number; top: number; width: number; height: number }> {
   return page.locator('.card-chart .chart').evaluate((chart) => {
     const over = chart.querySelector('.u-over')!.getBoundingClientRect()

@@ -6,8 +6,8 @@
  * events (bots, prefetches) by reason; the events page's property breakdown; the live figure; sign-out.
  *
  * The browser reaches the server at http://localhost:<port> (it listens on 127.0.0.1, without -public-url),
- * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots of the overview and
- * goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
+ * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots
+ * of the overview and goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'

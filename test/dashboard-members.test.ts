@@ -7,8 +7,8 @@
  * Then the card's words (src/dashboard/members.ts, pure) in Node.
  *
  * The browser reaches the server at http://localhost:<port> (no -public-url), so the API's same-origin
- * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and dark go
- * to test-artifacts/ (gitignored).
+ * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and
+ * dark go to test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'

@@ -1,8 +1,8 @@
 /**
  * How the built server serves the dashboard: the HTML shell at the app's own paths (no-cache, ETag, a
  * strict Content-Security-Policy whose script hash matches the shell's inline script, the set-up state,
- * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every other path answered as before:
- * JSON 404/405, the API, the tracker and the operations routes.
+ * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every
+ * other path answered as before: JSON 404/405, the API, the tracker and the operations routes.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createHash } from 'node:crypto'

@@ -33,7 +33,10 @@ beforeAll(async () => {
   cleanups.push(() => browser.close())
 })
 
-/** A fresh browser profile's page (its own cookies), with the API's refusals of writes collected (not the 401 of `GET /api/me` before signing in). */
+/**
+ * A fresh browser profile's page (its own cookies), with the API's refusals of writes collected (not the 401 of
+ * `GET /api/me` before signing in).
+ */
 async function freshPage(): Promise<{ page: Page; refusals: string[] }> {
   const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA })
   cleanups.push(() => context.close())

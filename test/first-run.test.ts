@@ -39,7 +39,10 @@ let siteId: string
 const vars: Record<string, string> = {}
 const logs: string[] = []
 
-/** `npm start -- <flags>` in the checkout, as the README shows; resolves with the start-up log's address and set-up link. */
+/**
+ * `npm start -- <flags>` in the checkout, as the README shows; resolves with the start-up log's address and set-up
+ * link.
+ */
 async function npmStart(flags: string[]): Promise<{ port: number; link: string }> {
   npm = spawn('npm', ['start', '--', ...flags], {
     cwd: ROOT,

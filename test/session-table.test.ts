@@ -243,7 +243,8 @@ test('session keys: visitor ids and salted client session ids never collide with
   const v = visitorSessionKey(5, 1, visitor)
   const c = clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', salt)
   expect(v.tag).not.toBe(c.tag)
-  expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c) // another salt, another key
+  // another salt, another key
+  expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c)
 })
 
 test('a drain restarted mid-session (new tables, same store) continues every session; rollups equal a recount', async () => {
@@ -273,7 +274,8 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
     expect(r.stored).toBe(200)
   }
   await send(new SegmentDrainer(store, [new RingReader(sab)]), 0, '/')
-  await send(new SegmentDrainer(store, [new RingReader(sab)]), 5, '/pricing') // "restarted": tables rebuilt from the log
+  // "restarted": tables rebuilt from the log
+  await send(new SegmentDrainer(store, [new RingReader(sab)]), 5, '/pricing')
   await send(new SegmentDrainer(store, [new RingReader(sab)]), 10, '/signup')
   store.env.resetReadTxn()
   const day = localBuckets('UTC', T0).day

@@ -1,6 +1,7 @@
 // Builds the dashboard (src/dashboard/main.ts and the CSS it imports, uPlot included) into dist/dashboard/:
 //   assets/app.<hash>.js, assets/app.<hash>.css   minified, content-hashed (served immutable), each with a .gz
-//   index.html                                     the shell; {{BASE}}, {{PUBLIC_URL}}, {{SETUP}}, {{SESSION}} are filled per request
+//   index.html                                     the shell; {{BASE}}, {{PUBLIC_URL}}, {{SETUP}}, {{SESSION}} are
+//                                                  filled per request
 //   manifest.json                                  names, sizes and the CSP hash of the shell's inline theme script
 // Prints the sizes and fails — so `npm run build` and `npm test` fail — above the gzip budget.
 // Run alone (`node src/dashboard/build.mjs`) or imported by esbuild.config.mjs.

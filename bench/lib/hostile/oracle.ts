@@ -2,8 +2,8 @@
  * What a hostile request may get back. Pass: a status under 500, or a 503 with a documented code; every
  * 4xx a JSON body with a string `code` and `message` (and `field` = `fields[0].field` when given); no
  * body after the head of an answer to HEAD; no 429 (the run raises every limit, so a 429 means the cases
- * did not reach their handlers); an answer required for every well-formed request — a close or silence is accepted only for the malformed
- * conditions a case names (`noAnswer`); never bytes that are not HTTP; never a second answer to one
+ * did not reach their handlers); an answer required for every well-formed request — a close or silence is accepted only
+ * for the malformed conditions a case names (`noAnswer`); never bytes that are not HTTP; never a second answer to one
  * request (a smuggled request served).
  * @module
  */

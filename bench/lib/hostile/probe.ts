@@ -6,7 +6,10 @@
 import { connect } from 'node:net'
 import type { Fixtures } from './fixtures.js'
 
-/** Every `/api` route as `{ method, path: '/api/sites/:id' }`, from GET /api/openapi.json, but the server-ingest ones (their own families). */
+/**
+ * Every `/api` route as `{ method, path: '/api/sites/:id' }`, from GET /api/openapi.json, but the server-ingest ones
+ * (their own families).
+ */
 export async function listApiRoutes(base: string): Promise<Array<{ method: string; path: string; access: string }>> {
   const doc = (await (await fetch(`${base}/api/openapi.json`, { signal: AbortSignal.timeout(10_000) })).json()) as {
     paths: Record<string, Record<string, { security?: unknown[] }>>
@@ -25,7 +28,9 @@ export async function listApiRoutes(base: string): Promise<Array<{ method: strin
   return out.sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`))
 }
 
-/** One GET /healthz on a new connection: milliseconds from connecting to the whole answer (Infinity past `timeoutMs`). */
+/**
+ * One GET /healthz on a new connection: milliseconds from connecting to the whole answer (Infinity past `timeoutMs`).
+ */
 export function healthzOnce(port: number, timeoutMs = 5000): Promise<number> {
   return new Promise((resolve) => {
     const t0 = performance.now()

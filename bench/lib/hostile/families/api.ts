@@ -91,7 +91,9 @@ function param(ctx: GenContext, rng: Rng, method: string, path: string, name: st
   }
 }
 
-/** Credentials: the session cookie, the token, none, or odd ones. `POST /api/logout` never gets the run's own session. */
+/**
+ * Credentials: the session cookie, the token, none, or odd ones. `POST /api/logout` never gets the run's own session.
+ */
 function credentials(ctx: GenContext, rng: Rng, logout: boolean): { auth: string; headers: Array<[Bytes, Bytes]> } {
   const cookie = logout ? ctx.fx.spareCookie : ctx.fx.cookie
   const auth = rng.weighted<string>([

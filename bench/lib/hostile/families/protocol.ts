@@ -69,7 +69,9 @@ function baseRequest(ctx: GenContext, rng: Rng): { route: string; spec: RequestS
   }
 }
 
-/** Header abuse that stays within HTTP: an answer is required (finish() moves floods past uWS's limits to `noAnswer`). */
+/**
+ * Header abuse that stays within HTTP: an answer is required (finish() moves floods past uWS's limits to `noAnswer`).
+ */
 export function headersCase(ctx: GenContext, rng: Rng): Draft {
   const { route, spec } = baseRequest(ctx, rng)
   const kind = rng.pick([
