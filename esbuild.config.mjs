@@ -32,7 +32,9 @@ await build({
   logLevel: 'warning',
   // ESM output still needs require() for the native uWebSockets.js binary.
   banner: {
-    js: "import { createRequire as __hitringCreateRequire } from 'node:module'; const require = __hitringCreateRequire(import.meta.url);",
+    js:
+      "import { createRequire as __hitringCreateRequire } from 'node:module'; const require = " +
+      '__hitringCreateRequire(import.meta.url);',
   },
 })
 

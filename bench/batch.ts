@@ -141,7 +141,8 @@ async function rawRun(): Promise<number> {
 process.on('exit', killAll)
 const dist = benchDist()
 console.log(
-  `batch ingestion: ${BATCHES} batches × ${PER_BATCH} events, ${SENDERS} concurrent senders, ${RUNS} runs; ${cpus().length} cores, Node ${process.version}`,
+  `batch ingestion: ${BATCHES} batches × ${PER_BATCH} events, ${SENDERS} concurrent senders, ${RUNS} runs; ` +
+    `${cpus().length} cores, Node ${process.version}`,
 )
 console.log(process.env.BENCH_BUILD ?? describeBuild(dist))
 const ours: number[] = []
@@ -154,7 +155,8 @@ for (let r = 1; r <= RUNS; r++) {
   cpuPer.push(h.cpuUsPerEvent)
   raw.push(w)
   console.log(
-    `run ${r}: hitring ${Math.round(h.eventsPerSec).toLocaleString()} events/s committed (${h.cpuUsPerEvent.toFixed(1)} µs CPU/event); raw LMDB ${Math.round(w).toLocaleString()} events/s`,
+    `run ${r}: hitring ${Math.round(h.eventsPerSec).toLocaleString()} events/s committed ` +
+      `(${h.cpuUsPerEvent.toFixed(1)} µs CPU/event); raw LMDB ${Math.round(w).toLocaleString()} events/s`,
   )
 }
 const o = median(ours)
@@ -163,7 +165,8 @@ console.log('\n| measure | median |\n|---|---:|')
 console.log(`| hitring: events/s committed from batches of ${PER_BATCH} | ${Math.round(o).toLocaleString()} |`)
 console.log(`| hitring: server CPU µs per event | ${median(cpuPer).toFixed(1)} |`)
 console.log(
-  `| raw LMDB: events/s (same records, msgpack put, transactions of ${PER_BATCH}) | ${Math.round(w).toLocaleString()} |`,
+  `| raw LMDB: events/s (same records, msgpack put, transactions of ${PER_BATCH}) | ` +
+    `${Math.round(w).toLocaleString()} |`,
 )
 console.log(`| ratio hitring / raw LMDB (target ≥ 0.6) | ${(o / w).toFixed(2)} |`)
 console.log(`| target ≥ 250,000 events/s | ${o >= 250_000 ? 'met' : 'NOT met'} |`)

@@ -118,7 +118,8 @@ const rows = SIZES.map((n) => {
 })
 console.table(rows)
 console.log(
-  'Median times. "of which transaction ms" is DrainResult.commitMs (start of transaction() to its commit), median over every call incl. warm-up.',
+  'Median times. "of which transaction ms" is DrainResult.commitMs (start of transaction() to its commit), median ' +
+    'over every call incl. warm-up.',
 )
 await store.close()
 await rawEnv.close()

@@ -184,10 +184,12 @@ const f = (x: number | undefined, d = 0) =>
 function rowLine(label: string, rs: Row[]): string {
   const md = (g: (r: Row) => number | undefined) => median(rs.map((r) => g(r) ?? NaN))
   const disk = rs[0]!.disk
-    ? `${f(md((r) => r.disk!.fileBytes / r.disk!.events))} / ${f(md((r) => r.disk!.usedBytes / r.disk!.events))} / ${f(md((r) => r.disk!.eventsBytes / r.disk!.events))}`
+    ? `${f(md((r) => r.disk!.fileBytes / r.disk!.events))} / ${f(md((r) => r.disk!.usedBytes / r.disk!.events))} ` +
+      `/ ${f(md((r) => r.disk!.eventsBytes / r.disk!.events))}`
     : '–'
   return (
-    `| ${label} | ${f(md((r) => r.load.rps))} | ${f(md((r) => r.acceptedPerS))} | ${f(md((r) => r.committedPerS))} | ${f(
+    `| ${label} | ${f(md((r) => r.load.rps))} | ${f(md((r) => r.acceptedPerS))} | ` +
+    `${f(md((r) => r.committedPerS))} | ${f(
       md((r) => r.cpuPerReqUs),
       1,
     )} | ` +
@@ -215,8 +217,13 @@ function rowLine(label: string, rs: Row[]): string {
 }
 
 console.log(
-  `e2e: ${WRK ? `wrk -t1 -c${CONNS} -d${SECONDS}s --latency` : `Node keep-alive fallback, ${CONNS} connections, ${SECONDS}s`}; ` +
-    `${RUNS} runs interleaved; warm-up ${WARMUP}s; hitring workers: ${WORKERS || 'default'}; node ${process.version}\n` +
+  `e2e: ${
+    WRK
+      ? `wrk -t1 -c${CONNS} -d${SECONDS}s --latency`
+      : `Node keep-alive fallback, ${CONNS} connections, ` + `${SECONDS}s`
+  }; ` +
+    `${RUNS} runs interleaved; warm-up ${WARMUP}s; hitring workers: ${WORKERS || 'default'}; node ` +
+    `${process.version}\n` +
     `build under test: ${process.env.BENCH_BUILD ?? describeBuild(DIST)}`,
 )
 const rows = new Map<string, Row[]>(TARGETS.map((t) => [t, []]))
@@ -229,8 +236,10 @@ for (let run = 1; run <= RUNS; run++) {
       console.log(
         `run ${run} ${name}: ${f(r.load.rps)} req/s, ` +
           (r.committedPerS !== undefined ? `${f(r.committedPerS)} committed/s (${f(r.perTask)} events/task), ` : '') +
-          `${f(r.cpuPerReqUs, 1)} µs CPU/${name === 'hitring' ? 'event' : 'req'}, p50 ${f(r.load.p50ms, 2)} ms, p99 ${f(r.load.p99ms, 2)} ms, ` +
-          `RSS ${f(r.rssMiB)} MiB; busy cores: machine ${f(r.cores?.machine, 2)}/${CORES}, server ${f(r.cores?.server, 2)}${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`,
+          `${f(r.cpuPerReqUs, 1)} µs CPU/${name === 'hitring' ? 'event' : 'req'}, p50 ${f(r.load.p50ms, 2)} ms, ` +
+          `p99 ${f(r.load.p99ms, 2)} ms, ` +
+          `RSS ${f(r.rssMiB)} MiB; busy cores: machine ${f(r.cores?.machine, 2)}/${CORES}, server ` +
+          `${f(r.cores?.server, 2)}${r.notes.length ? ` — ${r.notes.join('; ')}` : ''}`,
       )
       if (r.notes.some((n) => /NOT ALL|exit code|verify|non-2xx/.test(n))) failed = true
     } catch (err) {
@@ -247,7 +256,9 @@ const labels: Record<string, string> = {
   hitring: 'hitring',
 }
 console.log(
-  `\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | of which user / sys / main thread (µs) | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | events/drain task | drain tail ms |`,
+  `\n| target | req/s (${WRK ? 'wrk' : 'node'}) | accepted/s | committed/s | CPU µs per req/event | of which user ` +
+    `/ sys / main thread (µs) | p50 ms | p99 ms | peak RSS MiB | bytes/event (file / used pages / events db) | ` +
+    `events/drain task | drain tail ms |`,
 )
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
 for (const [name, rs] of rows) if (rs.length) console.log(rowLine(labels[name] ?? name, rs))
@@ -263,7 +274,8 @@ for (const [name, label] of [
   if (!Number.isFinite(ours.tput) || !Number.isFinite(base.tput)) continue
   const target = name === 'floor-uws' ? ' (target ≥ 0.80 | ≤ 1.25)' : ''
   console.log(
-    `ours/${label}: throughput (committed/s ÷ req/s) ${f(ours.tput / base.tput, 2)}, CPU per event ÷ per request ${f(ours.cpu / base.cpu, 2)}${target}`,
+    `ours/${label}: throughput (committed/s ÷ req/s) ${f(ours.tput / base.tput, 2)}, CPU per event ÷ per request ` +
+      `${f(ours.cpu / base.cpu, 2)}${target}`,
   )
 }
 // The ceiling the stack itself sets: the unavoidable work alone, before any event is validated or stored.
@@ -271,7 +283,8 @@ const floor = { tput: md('floor-uws', (r) => r.load.rps), cpu: md('floor-uws', (
 const parse = { tput: md('floor-parse', (r) => r.load.rps), cpu: md('floor-parse', (r) => r.cpuPerReqUs) }
 if (Number.isFinite(floor.tput) && Number.isFinite(parse.tput)) {
   console.log(
-    `parse floor/floor (bare uWS): throughput ${f(parse.tput / floor.tput, 2)}, CPU per request ${f(parse.cpu / floor.cpu, 2)} (nothing validated or stored yet)`,
+    `parse floor/floor (bare uWS): throughput ${f(parse.tput / floor.tput, 2)}, CPU per request ` +
+      `${f(parse.cpu / floor.cpu, 2)} (nothing validated or stored yet)`,
   )
 }
 
@@ -282,7 +295,8 @@ if (PROFILE && TARGETS.includes('hitring')) {
   const r = await measure('hitring', dir)
   console.log(
     `\nprofiled hitring run (--cpu-prof, slower): ${f(r.load.rps)} req/s, ${f(r.cpuPerReqUs, 1)} µs CPU/event, ` +
-      `${f(r.perTask)} events/drain task; profiles of the whole process life (start, warm-up, load, drain, stop) in ${dir}`,
+      `${f(r.perTask)} events/drain task; profiles of the whole process life (start, warm-up, load, drain, stop) ` +
+      `in ${dir}`,
   )
   console.log(summariseProfiles(dir))
 }

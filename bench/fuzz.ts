@@ -45,7 +45,8 @@ process.on('exit', () => {
 })
 
 console.log(
-  `fuzz: seed ${seed}, ${replay ? `case(s) ${replay.join(', ')}` : `${cases.toLocaleString('en-US')} cases`} — replay with: npm run fuzz -- -seed ${seed} -case <index>`,
+  `fuzz: seed ${seed}, ${replay ? `case(s) ${replay.join(', ')}` : `${cases.toLocaleString('en-US')} cases`} — ` +
+    `replay with: npm run fuzz -- -seed ${seed} -case <index>`,
 )
 console.log(`${process.env.BENCH_BUILD ?? describeBuild(dist)}; Node ${process.version}, ${cpus().length} CPUs`)
 prepareAccounts(cli, dataDir)
@@ -95,19 +96,22 @@ const result = await runFuzz({
   exited: server.exited,
   onProgress: (done, total) =>
     console.log(
-      `  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases, RSS ${(rssBytes(server.pid) / 2 ** 20).toFixed(0)} MiB`,
+      `  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases, RSS ` +
+        `${(rssBytes(server.pid) / 2 ** 20).toFixed(0)} MiB`,
     ),
   onCase: replay
     ? (c, verdict, outcome) => {
-        console.log(
-          `\ncase ${c.index}: ${c.family} / ${c.kind} → ${c.route}${c.noAnswer ? ` (no answer accepted: ${c.noAnswer})` : ''}\n--- request ---\n${printable(Buffer.concat([c.head, c.body]), 4000)}`,
-        )
-        console.log(
-          `--- outcome ---\n${outcome.kind === 'answer' ? `${outcome.answer.status} ${JSON.stringify(Object.fromEntries(outcome.answer.headers))}\n${outcome.answer.body.subarray(0, 2000).toString('utf8')}` : JSON.stringify(outcome)}`,
-        )
-        console.log(
-          `--- verdict --- ${verdict.ok ? 'ok' : `VIOLATION: ${verdict.why}`}${verdict.notes.length ? ` (${verdict.notes.join('; ')})` : ''}`,
-        )
+        const noAnswer = c.noAnswer ? ` (no answer accepted: ${c.noAnswer})` : ''
+        const request = printable(Buffer.concat([c.head, c.body]), 4000)
+        console.log(`\ncase ${c.index}: ${c.family} / ${c.kind} → ${c.route}${noAnswer}\n--- request ---\n${request}`)
+        const answer =
+          outcome.kind === 'answer'
+            ? `${outcome.answer.status} ${JSON.stringify(Object.fromEntries(outcome.answer.headers))}\n` +
+              `${outcome.answer.body.subarray(0, 2000).toString('utf8')}`
+            : JSON.stringify(outcome)
+        console.log(`--- outcome ---\n${answer}`)
+        const notes = verdict.notes.length ? ` (${verdict.notes.join('; ')})` : ''
+        console.log(`--- verdict --- ${verdict.ok ? 'ok' : `VIOLATION: ${verdict.why}`}${notes}`)
       }
     : undefined,
 })
@@ -119,13 +123,15 @@ let exit: number | null = null
 let verified: Awaited<ReturnType<typeof verify>> | null = null
 if (result.crashed)
   failures.push(
-    `the server exited (code ${await server.exited}) with cases ${result.inFlightAtExit.join(', ')} in flight:\n${server.tail.join('\n')}`,
+    `the server exited (code ${await server.exited}) with cases ${result.inFlightAtExit.join(', ')} ` +
+      `in flight:\n${server.tail.join('\n')}`,
   )
 else {
   healthz = await healthzLatencies(server.port, 20)
   if (healthz.some((ms) => !(ms < healthzBudgetMs)))
     failures.push(
-      `/healthz after the run took ${healthz.map((ms) => ms.toFixed(1)).join(', ')} ms (budget ${healthzBudgetMs} ms each)`,
+      `/healthz after the run took ${healthz.map((ms) => ms.toFixed(1)).join(', ')} ms ` +
+        `(budget ${healthzBudgetMs} ms each)`,
     )
   serving = await stillServing(base, fx)
   failures.push(...serving)
@@ -140,7 +146,8 @@ if (result.maxRssBytes > maxRssMiB * 2 ** 20)
   failures.push(`peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB over the bound of ${maxRssMiB} MiB`)
 if (server.errorLines > 0)
   failures.push(
-    `${server.errorLines} error line(s) in the server log; one of each kind:\n${[...errorLog.values()].map((e) => `(×${e.n}) ${e.line}`).join('\n')}`,
+    `${server.errorLines} error line(s) in the server log; one of each kind:\n` +
+      `${[...errorLog.values()].map((e) => `(×${e.n}) ${e.line}`).join('\n')}`,
   )
 
 printReport({

@@ -164,7 +164,8 @@ for (const [set, headers] of Object.entries(SETS)) {
   }
 }
 console.log(
-  `header walk: ${REQUESTS} requests per header set, ${REPS} runs of each variant per request, medians (node ${process.version})`,
+  `header walk: ${REQUESTS} requests per header set, ${REPS} runs of each variant per request, medians (node ` +
+    `${process.version})`,
 )
 console.table(rows)
 if (sink === 42) console.log('')

@@ -67,7 +67,8 @@ const quarters = Array.from({ length: QUARTERS }, () =>
 )
 console.log(
   `setup: ${((performance.now() - setup) / 1000).toFixed(1)} s; blob bytes: sparse 1k ${sparse1kBlob.length}, ` +
-    `sparse 6k ${sparse6kBlob.length}, dense ${denseBlob.length}, ${QUARTERS} quarters ${quarters.reduce((s, q) => s + q.length, 0)} in all`,
+    `sparse 6k ${sparse6kBlob.length}, dense ${denseBlob.length}, ${QUARTERS} quarters ` +
+    `${quarters.reduce((s, q) => s + q.length, 0)} in all`,
 )
 console.log(
   `estimates: ${DAYS} days of ${DAY_VISITORS} → ${estimateUnion(days)} (exact ${DAYS * DAY_VISITORS}); ` +

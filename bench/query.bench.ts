@@ -55,10 +55,12 @@ const drainer = new SegmentDrainer(store, [new RingReader(sab)])
 
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 ' +
+    'Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
   'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile ' +
+    'Safari/537.36',
 ]
 const REFERRERS = [
   '',
@@ -150,7 +152,8 @@ async function ingest(n: number): Promise<void> {
   await store.env.flushed
   const s = (performance.now() - started) / 1000
   console.log(
-    `  ingested ${n.toLocaleString('en-US')} events in ${s.toFixed(1)} s (${Math.round(n / s).toLocaleString('en-US')}/s)`,
+    `  ingested ${n.toLocaleString('en-US')} events in ${s.toFixed(1)} s ` +
+      `(${Math.round(n / s).toLocaleString('en-US')}/s)`,
   )
   // What the server's packer (src/admin/packer.ts) does in the background once days and months end.
   const t = performance.now()
@@ -162,7 +165,8 @@ async function ingest(n: number): Promise<void> {
   }
   await store.env.flushed
   console.log(
-    `  packed ${packed.toLocaleString('en-US')} closed day and month breakdowns in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `  packed ${packed.toLocaleString('en-US')} closed day and month breakdowns in ` +
+      `${((performance.now() - t) / 1000).toFixed(1)} s`,
   )
 }
 
@@ -268,6 +272,8 @@ console.table(
 )
 const [first, last] = [results[0]!.scenarios[0]!, results.at(-1)!.scenarios[0]!]
 console.log(
-  `targets (calendar year, 2 goals): ratio ≤ 1.5 → ${(last / first).toFixed(2)} ${last / first <= 1.5 ? 'met' : 'MISSED'}; < 5 ms at ${fmt(BIG)} → ${last.toFixed(2)} ms ${last < 5 ? 'met' : 'MISSED'}`,
+  `targets (calendar year, 2 goals): ratio ≤ 1.5 → ${(last / first).toFixed(2)} ` +
+    `${last / first <= 1.5 ? 'met' : 'MISSED'}; < 5 ms at ${fmt(BIG)} → ${last.toFixed(2)} ms ` +
+    `${last < 5 ? 'met' : 'MISSED'}`,
 )
 await store.close()

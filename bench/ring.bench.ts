@@ -96,7 +96,8 @@ async function main(): Promise<void> {
   }
   const messages = 200_000
   console.log(
-    `two threads, postMessage per ${PAYLOAD}-byte record (naive): ${fmt(messages / (await twoThreadMessages(messages)))} records/s`,
+    `two threads, postMessage per ${PAYLOAD}-byte record (naive): ` +
+      `${fmt(messages / (await twoThreadMessages(messages)))} records/s`,
   )
 }
 

@@ -38,7 +38,8 @@ process.on('exit', () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 console.log(
-  `soak: ${SECONDS} s in cycles of ${CYCLE} s (SIGTERM with fast acks, kill -9 with durable acks), ${CONNECTIONS} connections`,
+  `soak: ${SECONDS} s in cycles of ${CYCLE} s (SIGTERM with fast acks, kill -9 with durable acks), ${CONNECTIONS} ` +
+    `connections`,
 )
 console.log(process.env.BENCH_BUILD ?? describeBuild(dist))
 
@@ -145,14 +146,18 @@ for (let cycle = 1; Date.now() - started < SECONDS * 1000; cycle++) {
   }
   await running
   console.log(
-    `  cycle ${cycle} (${kill ? 'durable, kill -9' : 'fast, SIGTERM'}): ${(totals.acknowledged - before).toLocaleString('en-US')} acknowledged, peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB, exit ${exit ?? 'signal'}`,
+    `  cycle ${cycle} (${kill ? 'durable, kill -9' : 'fast, SIGTERM'}): ` +
+      `${(totals.acknowledged - before).toLocaleString('en-US')} acknowledged, peak RSS ` +
+      `${(rss / 2 ** 20).toFixed(0)} MiB, exit ${exit ?? 'signal'}`,
   )
 }
 
 const v = await verify(cli, dataDir)
 const otherAnswers = [...totals.other].map(([s, n]) => `${n}×${s}`).join(', ') || 'none'
 console.log(
-  `\nacknowledged (202): ${totals.acknowledged.toLocaleString('en-US')}; dropped (202 + X-Hitring-Drop): ${totals.dropped}; 503 shutting_down: ${totals.shuttingDown}; cut off by a kill: ${totals.cutOff}; other answers: ${otherAnswers}`,
+  `\nacknowledged (202): ${totals.acknowledged.toLocaleString('en-US')}; dropped (202 + X-Hitring-Drop): ` +
+    `${totals.dropped}; 503 shutting_down: ${totals.shuttingDown}; cut off by a kill: ${totals.cutOff}; other ` +
+    `answers: ${otherAnswers}`,
 )
 if ('error' in v) {
   console.log(`hitring verify failed: ${v.error}`)

@@ -83,7 +83,8 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
   test('the refusal says which address was expected and how to set another', async () => {
     const a = await signIn(api, { Origin: 'http://evil.example' })
     expect(a.json().message).toBe(
-      `Refused a cross-site request: Origin "http://evil.example" is not ${here}, the address this server was reached at ` +
+      `Refused a cross-site request: Origin "http://evil.example" is not ${here}, the address this server was ` +
+        `reached at ` +
         '(behind an https proxy, set -public-url / HITKEEP_PUBLIC_URL to the address you open)',
     )
   })

@@ -62,7 +62,8 @@ test('npm start without --: refused, with the command meant and its environment 
   expect(r.status, r.stderr).toBe(2)
   // Both values fit both flags: the pairing is a guess, in the order of --help, and says so.
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: unexpected argument "2": flags start with - (npm took -ingest-rate and -ingest-burst for its own settings; ' +
+    'hitring: unexpected argument "2": flags start with - (npm took -ingest-rate and -ingest-burst for its own ' +
+      'settings; ' +
       'with npm, put them after --: likely npm start -- -ingest-rate 2 -ingest-burst 3; ' +
       'or use the environment: HITKEEP_INGEST_RATE_LIMIT=2 HITKEEP_INGEST_BURST=3 npm start)',
   ])
@@ -73,9 +74,12 @@ test('npm start without --: values that fit one flag each are paired exactly, wh
   const r = npmStart('-public-url', 'http://stats.lan:8080', '-http-addr', '127.0.0.1:9', '-workers', '2')
   expect(r.status, r.stderr).toBe(2)
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: unexpected argument "http://stats.lan:8080": flags start with - (npm took -http-addr, -public-url and -workers for its own settings; ' +
-      'with npm, put them after --: npm start -- -public-url http://stats.lan:8080 -http-addr 127.0.0.1:9 -workers 2; ' +
-      'or use the environment: HITKEEP_PUBLIC_URL=http://stats.lan:8080 HITKEEP_HTTP_ADDR=127.0.0.1:9 HITKEEP_WORKERS=2 npm start)',
+    'hitring: unexpected argument "http://stats.lan:8080": flags start with - (npm took -http-addr, -public-url ' +
+      'and -workers for its own settings; ' +
+      'with npm, put them after --: npm start -- -public-url http://stats.lan:8080 -http-addr 127.0.0.1:9 ' +
+      '-workers 2; ' +
+      'or use the environment: HITKEEP_PUBLIC_URL=http://stats.lan:8080 HITKEEP_HTTP_ADDR=127.0.0.1:9 ' +
+      'HITKEEP_WORKERS=2 npm start)',
   ])
 })
 
@@ -83,7 +87,8 @@ test('npm start -flag=value and a bare boolean leave no argument behind, and are
   const r = npmStart('-ingest-rate=2', '-respect-dnt')
   expect(r.status, r.stderr).toBe(2)
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: npm took -ingest-rate and -respect-dnt for its own settings (with npm, put them after --: npm start -- -ingest-rate 2 -respect-dnt; ' +
+    'hitring: npm took -ingest-rate and -respect-dnt for its own settings (with npm, put them after --: npm start ' +
+      '-- -ingest-rate 2 -respect-dnt; ' +
       'or use the environment: HITKEEP_INGEST_RATE_LIMIT=2 HITKEEP_RESPECT_DNT=true npm start)',
   ])
 })
@@ -164,21 +169,25 @@ test('and without either, the defaults: no 429 within 20 requests (what the two 
 test.each([
   [
     ['site', 'add', 'a.example', 'Europe/Berlin'],
-    'unexpected argument "Europe/Berlin": flags start with - (usage: hitring site add <domain> [--timezone Area/City] [--owner email])',
+    'unexpected argument "Europe/Berlin": flags start with - (usage: hitring site add <domain> [--timezone ' +
+      'Area/City] [--owner email])',
   ],
   [['site', 'list', 'all'], 'unexpected argument "all": flags start with - (usage: hitring site list)'],
   [
     ['site', 'filters', 'a.example', '203.0.113.0/24'],
-    'unexpected argument "203.0.113.0/24": flags start with - (usage: hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…])',
+    'unexpected argument "203.0.113.0/24": flags start with - (usage: hitring site filters <domain|id> ' +
+      '[--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…])',
   ],
   [
     ['user', 'add', 'ana@example.test', '--email', 'ana@example.test', '--password-stdin'],
-    'unexpected argument "ana@example.test": flags start with - (usage: hitring user add --email E (--password-stdin | --password P))',
+    'unexpected argument "ana@example.test": flags start with - (usage: hitring user add --email E ' +
+      '(--password-stdin | --password P))',
   ],
   [['verify', 'now'], 'unexpected argument "now": flags start with - (usage: hitring verify [-data-path DIR])'],
   [
     ['setup-url', 'again'],
-    'unexpected argument "again": flags start with - (usage: hitring setup-url [-data-path DIR] [-public-url URL] [-http-addr [host]:port])',
+    'unexpected argument "again": flags start with - (usage: hitring setup-url [-data-path DIR] [-public-url URL] ' +
+      '[-http-addr [host]:port])',
   ],
 ])('%j: extra arguments are refused with exit code 2 and one line', (args, message) => {
   const r = node(...args)

@@ -34,7 +34,8 @@ async function expectRefused(dataPath: string, holder: ServerProcess): Promise<v
   expect(r.timedOut, `the second server is still running:\n${r.stdout}${r.stderr}`).toBe(false)
   expect(r.code).toBe(2)
   expect(r.stderr).toBe(
-    `hitring: ${dataPath} is in use by another hitring server (pid ${holder.proc.pid}); stop it first, or use another -data-path\n`,
+    `hitring: ${dataPath} is in use by another hitring server (pid ${holder.proc.pid}); stop it first, or use ` +
+      `another -data-path\n`,
   )
   expect(r.stdout).toBe('') // no log line: it never started
 }

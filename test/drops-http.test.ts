@@ -16,7 +16,8 @@ import { StringKind, stringOf } from '../src/store/strings.js'
 import { localBuckets } from '../src/store/buckets.js'
 
 const CHROME =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 ' +
+  'Safari/537.36'
 const dir = tempDataDir()
 let server: ServerProcess
 let siteId: string

@@ -119,7 +119,9 @@ describe('the shipped list', () => {
       packages: 'external',
       logLevel: 'silent',
     })
-    const code = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify([m.defaultSpamListPath(), m.isSpamReferrer('semalt.com')]))`
+    const code =
+      `const m = await import(${JSON.stringify(out)}); ` +
+      `console.log(JSON.stringify([m.defaultSpamListPath(), m.isSpamReferrer('semalt.com')]))`
     const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }))
     expect(got).toEqual([join(root, SPAM_LIST_RELATIVE_PATH), true])
   })
@@ -137,7 +139,9 @@ describe('the shipped list', () => {
       packages: 'external',
       logLevel: 'silent',
     })
-    const code = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify([m.isSpamReferrer('semalt.com'), m.defaultSpamList().size]))`
+    const code =
+      `const m = await import(${JSON.stringify(out)}); ` +
+      `console.log(JSON.stringify([m.isSpamReferrer('semalt.com'), m.defaultSpamList().size]))`
     const r = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],

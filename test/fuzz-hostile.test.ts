@@ -42,21 +42,25 @@ afterAll(async () => {
 })
 
 test.each(SEEDS)(
-  `seed %i: ${CASES_PER_SEED.toLocaleString('en-US')} hostile requests — no 5xx, catalogue errors, an answer to every well-formed request, no exit, bounded RSS`,
+  `seed %i: ${CASES_PER_SEED.toLocaleString('en-US')} hostile requests — no 5xx, catalogue errors, an answer to ` +
+    `every well-formed request, no exit, bounded RSS`,
   async (seed) => {
     const result = await runFuzz({ port: server.port, pid: server.proc.pid!, ctx, seed, cases: CASES_PER_SEED, exited })
     const { tally } = result
     for (const route of tally.routes.keys()) reached.add(route)
     console.log(
-      `seed ${seed}: ${tally.cases} cases in ${(result.wallMs / 1000).toFixed(1)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+      `seed ${seed}: ${tally.cases} cases in ${(result.wallMs / 1000).toFixed(1)} s, peak RSS ` +
+        `${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
     )
     expect(
       result.crashed,
-      `the server exited with cases ${result.inFlightAtExit.join(', ')} in flight:\n${server.logs.slice(-20).join('\n')}`,
+      `the server exited with cases ${result.inFlightAtExit.join(', ')} in flight:\n` +
+        `${server.logs.slice(-20).join('\n')}`,
     ).toBe(false)
     const replay = tally.violations.map(
       (v) =>
-        `case ${v.index} (${v.family}/${v.kind}, ${v.route}): ${v.why} — npm run fuzz -- -seed ${seed} -case ${v.index}`,
+        `case ${v.index} (${v.family}/${v.kind}, ${v.route}): ${v.why} — npm run fuzz -- -seed ${seed} -case ` +
+        `${v.index}`,
     )
     expect(replay).toEqual([])
     expect(tally.cases).toBe(CASES_PER_SEED)

@@ -47,7 +47,8 @@ test('uWS parser limit: Transfer-Encoding with Content-Length closes the connect
   const event = body()
   const chunked = `${event.length.toString(16)}\r\n${event}\r\n0\r\n\r\n`
   const a = await rawExchange(server.port, [
-    `POST /ingest/event HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: ${event.length}\r\n\r\n${chunked}`,
+    `POST /ingest/event HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: ` +
+      `chunked\r\nContent-Length: ${event.length}\r\n\r\n${chunked}`,
   ])
   expect(a.closed).toBe(true)
   expect(a.text).toBe('') // no answer at all: neither a 2xx nor the 400 RFC 9112 §6.3 asks for
@@ -60,7 +61,8 @@ test(
   async () => {
     const event = body()
     const post = (target: string, version = 'HTTP/1.1') =>
-      `POST ${target} ${version}\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${event.length}\r\n\r\n${event}`
+      `POST ${target} ${version}\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ` +
+      `${event.length}\r\n\r\n${event}`
     const stuck = Promise.all(
       [
         'GET healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',

@@ -58,7 +58,8 @@ const LISTS = [
 ]
 const UAS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 ' +
+    'Mobile/15E148 Safari/604.1',
 ]
 
 /** Sessions of 1–3 pageviews (and a custom event) on `days` days from `start`, on ~12 paths. */

@@ -14,7 +14,8 @@ test('after storing events, the LMDB files contain neither the client IPs nor th
   const server = await startServer(dir.path, ['-trusted-proxies', '127.0.0.1/32'])
   const ips = ['198.51.100.23', '2001:db8:abcd:12::77']
   const ua =
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 HitringPrivacyProbe/7.1'
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 ' +
+    'HitringPrivacyProbe/7.1'
   try {
     for (const ip of ips) {
       for (const path of ['/ingest', '/ingest/event']) {

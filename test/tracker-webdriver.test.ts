@@ -159,7 +159,8 @@ describe('webdriver: true lifts the headless rule alone (HTTP)', () => {
 
   test('HeadlessChrome, Electron and Cypress User-Agents are accepted with the flag, dropped without it', async () => {
     const cypress =
-      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cypress/13.6.0 Chrome/118.0.5993.159 Electron/27.1.3 Safari/537.36'
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cypress/13.6.0 ' +
+      'Chrome/118.0.5993.159 Electron/27.1.3 Safari/537.36'
     for (const ua of [HEADLESS, cypress]) {
       const flagged = await post({}, { 'User-Agent': ua })
       expect(flagged.status, flagged.text).toBe(202)

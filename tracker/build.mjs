@@ -46,7 +46,8 @@ export async function buildTracker({ outdir = join(ROOT, 'dist/tracker'), budget
     writeFile(join(outdir, 'hk.js.gz'), gzip),
     writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
   ])
-  const line = `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), hash ${manifest.hash}`
+  const line =
+    `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), ` + `hash ${manifest.hash}`
   if (manifest.gzipBytes > budget) {
     throw new Error(
       `${line}\nhk.js is ${manifest.gzipBytes - budget} bytes over its gzip budget: make it smaller (issue 5).`,

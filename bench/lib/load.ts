@@ -62,7 +62,8 @@ export async function runWrk(
       '  local n = 0',
       '  init = function(args)',
       '    for i = 0, clients - 1 do',
-      '      wrk.headers["X-Forwarded-For"] = "10." .. math.floor(i / 65536) % 256 .. "." .. math.floor(i / 256) % 256 .. "." .. i % 256',
+      '      wrk.headers["X-Forwarded-For"] = "10." .. math.floor(i / 65536) % 256 .. "." .. math.floor(i / 256) ' +
+        '% 256 .. "." .. i % 256',
       '      reqs[i + 1] = wrk.format()',
       '    end',
       '  end',

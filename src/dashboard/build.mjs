@@ -20,7 +20,8 @@ export const DASHBOARD_GZIP_BUDGET = 75_000
 
 /** Applies a theme picked in the app before the first paint (no flash of the light theme). */
 export const THEME_SCRIPT =
-  'try{var t=localStorage.getItem("hitring-theme");if(t==="light"||t==="dark")document.documentElement.setAttribute("data-theme",t)}catch(e){}'
+  'try{var t=localStorage.getItem("hitring-theme");' +
+  'if(t==="light"||t==="dark")document.documentElement.setAttribute("data-theme",t)}catch(e){}'
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16)
 const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION })
@@ -74,7 +75,10 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
   ])
   const total = jsFile.gz.length + cssFile.gz.length
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`
-  const line = `dashboard: ${jsFile.name} ${kb(jsFile.bytes.length)} (${kb(jsFile.gz.length)} gzipped), ${cssFile.name} ${kb(cssFile.bytes.length)} (${kb(cssFile.gz.length)} gzipped); ${kb(total)} gzipped in all (budget ${kb(budget)})`
+  const line =
+    `dashboard: ${jsFile.name} ${kb(jsFile.bytes.length)} (${kb(jsFile.gz.length)} gzipped), ` +
+    `${cssFile.name} ${kb(cssFile.bytes.length)} (${kb(cssFile.gz.length)} gzipped); ${kb(total)} gzipped in all ` +
+    `(budget ${kb(budget)})`
   if (total > budget)
     throw new Error(`${line}\nThe dashboard is ${total - budget} bytes over its gzip budget: make it smaller.`)
   console.log(line)

@@ -37,6 +37,8 @@ export function describeDrops(d: DropsResponse): DropsText | null {
       reason: r.reason,
       text: counted(r.count, LABELS[r.reason] ?? [r.reason, r.reason]),
     })),
-    title: `Acknowledged but not stored, by reason: ${d.reasons.map((r) => `${r.reason}: ${fmtInt(r.count)}`).join(' · ')}`,
+    title:
+      `Acknowledged but not stored, by reason: ` +
+      `${d.reasons.map((r) => `${r.reason}: ${fmtInt(r.count)}`).join(' · ')}`,
   }
 }

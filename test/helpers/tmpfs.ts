@@ -21,7 +21,8 @@ function run(args: string[]): void {
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim()
     throw new Error(
-      `${args.join(' ')} failed: ${stderr || (err as Error).message} (the fault tests need root to mount a tmpfs; CI runs as root)`,
+      `${args.join(' ')} failed: ${stderr || (err as Error).message} (the fault tests need root to mount a tmpfs; ` +
+        `CI runs as root)`,
     )
   }
 }

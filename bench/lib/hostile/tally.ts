@@ -31,7 +31,10 @@ const bump = <K>(m: Map<K, number>, k: K, n = 1): void => void m.set(k, (m.get(k
 function describe(o: Outcome): string {
   if (o.kind !== 'answer') return o.kind === 'garbled' ? `garbled: ${o.error}` : o.kind
   const a = o.answer
-  return `${a.status} ${[...a.headers].map(([k, v]) => `${k}: ${v}`).join('; ')}\n${a.body.subarray(0, 400).toString('utf8')}`
+  return (
+    `${a.status} ` +
+    `${[...a.headers].map(([k, v]) => `${k}: ${v}`).join('; ')}\n${a.body.subarray(0, 400).toString('utf8')}`
+  )
 }
 
 export class Tally {

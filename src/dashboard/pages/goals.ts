@@ -195,7 +195,8 @@ function render(ctx: SitePageContext, range: Range, d: Data, newGoal: () => void
   const heading = siteHeading(ctx, 'Goals', ctx.site.domain, range, actions)
   if (d.goals.length === 0) {
     const text =
-      'A goal counts the visitors who send an event (a signup, a purchase) or open a page (/thank-you). Events received before the goal existed count too.'
+      'A goal counts the visitors who send an event (a signup, a purchase) or open a page (/thank-you). Events ' +
+      'received before the goal existed count too.'
     const create = canEdit
       ? h(
           'button',

@@ -142,7 +142,8 @@ export function membersCard(ctx: SitePageContext): El | null {
     // The only owner is not asked: the API refuses (last_owner), and the card says why.
     if (self && to !== 'owner' && otherOwners) {
       const text =
-        'You will no longer manage the members, the time zone or the deletion of this site. Another owner can make you owner again.'
+        'You will no longer manage the members, the time zone or the deletion of this site. Another owner can ' +
+        'make you owner again.'
       if (!(await confirmDialog(`Step down to ${ROLE_NAME[to].toLowerCase()}?`, text, 'Step down')))
         return void (select.value = m.role)
     }
@@ -164,7 +165,8 @@ export function membersCard(ctx: SitePageContext): El | null {
     if (
       !(await confirmDialog(
         `Remove ${m.email}?`,
-        'They lose access to this site at once, and their API tokens stop working on it. You can share it with them again.',
+        'They lose access to this site at once, and their API tokens stop working on it. You can share it with ' +
+          'them again.',
         'Remove member',
       ))
     )

@@ -207,7 +207,9 @@ function render(
       end: Date.parse(s.range.end),
       tz: s.range.tz,
       interval: s.range.interval ?? range.interval,
-      label: `Visitors and pageviews, ${range.from} to ${range.to}: ${fmtInt(s.kpis.visitors)} visitors, ${fmtInt(s.kpis.pageviews)} pageviews`,
+      label:
+        `Visitors and pageviews, ${range.from} to ${range.to}: ${fmtInt(s.kpis.visitors)} visitors, ` +
+        `${fmtInt(s.kpis.pageviews)} pageviews`,
       series: [
         { label: 'Pageviews', values: s.timeseries.map((p) => p.pageviews), color: '--c-pageviews', fill: true },
         { label: 'Visitors', values: s.timeseries.map((p) => p.visitors), color: '--c-visitors', fill: true },

@@ -36,7 +36,8 @@ function zoneCard(ctx: SitePageContext): El {
   const zone = field(
     'Reporting time zone',
     zoneSelect(ctx.site.timezone),
-    'Days, weeks and months of every report start at midnight in this zone. Changing it rebuilds the day and month figures from the stored events.',
+    'Days, weeks and months of every report start at midnight in this zone. Changing it rebuilds the day and ' +
+      'month figures from the stored events.',
   )
   zone.input.disabled = !isOwner
   const alert = formAlert()

@@ -34,7 +34,8 @@ function sparkline(values: number[]): El {
     (v, i) => [values.length > 1 ? (i / (values.length - 1)) * w : w / 2, hgt - 2 - (v / max) * (hgt - 4)] as const,
   )
   const line = pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`).join(' ')
-  svg.innerHTML = `<path class="spark-area" d="${line} L${w} ${hgt} L0 ${hgt} Z"/><path class="spark-line" d="${line}"/>`
+  svg.innerHTML =
+    `<path class="spark-area" d="${line} L${w} ${hgt} L0 ${hgt} Z"/><path class="spark-line" ` + `d="${line}"/>`
   return svg
 }
 

@@ -89,7 +89,8 @@ function main() {
   const header = [
     '# hitring referrer-spam host list (read by src/enrich/spam.ts)',
     `# Source: ${source}${opts.merge ? ' (merged with the previous list)' : ''}`,
-    `# Generated: ${new Date().toISOString().slice(0, 10)} by src/enrich/data/update-spam-list.mjs, ${sorted.length} hosts`,
+    `# Generated: ${new Date().toISOString().slice(0, 10)} by src/enrich/data/update-spam-list.mjs, ` +
+      `${sorted.length} hosts`,
     '# Format: one host per line; "#" starts a comment. A host also matches its subdomains;',
     '# a leading "www." is ignored; IDNs are stored in punycode.',
     '# Update: get a list file (e.g. spammers.txt from a clone of github.com/matomo-org/referrer-spam-list,',
@@ -101,7 +102,8 @@ function main() {
   writeFileSync(tmp, `${header.join('\n')}${sorted.join('\n')}\n`)
   renameSync(tmp, opts.out)
   console.log(
-    `wrote ${sorted.length} hosts to ${opts.out} (${fromInput} from the input, ${raw.length - skipped - fromInput} duplicates, ${skipped} skipped entries)`,
+    `wrote ${sorted.length} hosts to ${opts.out} (${fromInput} from the input, ` +
+      `${raw.length - skipped - fromInput} duplicates, ${skipped} skipped entries)`,
   )
 }
 

@@ -261,7 +261,10 @@ export function oddQuery(rng: Rng): Bytes {
           rng.pick(['filter=path:/', 'filter=prop:k=', 'tz=', 'filter=page:/', 'limit=']) +
           'L'.repeat(rng.int(1_000, 12_000))
         )
-      return `from=2025-01-01&to=2026-12-31&interval=${rng.pick(['hour', 'day', 'week', 'month'])}&tz=${rng.pick(['UTC', 'Pacific/Kiritimati', 'Asia/Kathmandu', 'America/St_Johns'])}`
+      return (
+        `from=2025-01-01&to=2026-12-31&interval=${rng.pick(['hour', 'day', 'week', 'month'])}` +
+        `&tz=${rng.pick(['UTC', 'Pacific/Kiritimati', 'Asia/Kathmandu', 'America/St_Johns'])}`
+      )
     default:
       return ''
   }

@@ -142,8 +142,18 @@ function unknownPath(rng: Rng): Bytes {
         '/assets/../cli.js',
         '/metrics/x',
       ])
-    case 7:
-      return `/${rng.pick(['wp-admin', '.env', '.git/config', 'server-status', 'cgi-bin/test.cgi', 'favicon.ico', 'robots.txt'])}`
+    case 7: {
+      const probed = [
+        'wp-admin',
+        '.env',
+        '.git/config',
+        'server-status',
+        'cgi-bin/test.cgi',
+        'favicon.ico',
+        'robots.txt',
+      ]
+      return `/${rng.pick(probed)}`
+    }
     default:
       return Buffer.concat([Buffer.from('/'), toBuf(oddId(rng))])
   }
