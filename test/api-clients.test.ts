@@ -66,7 +66,7 @@ test('the token is stored only as a hash', async () => {
   expect(raw).not.toContain(token.slice(4))
 })
 
-test('a token cannot manage tokens or create sites (session_required); a wrong token is 401, even with a cookie', async () => {
+test('a token cannot manage tokens or make sites (session_required); a wrong token is 401, cookie or not', async () => {
   const { token } = await createApiClient(api.url, cookie, [{ site_id: site, role: 'owner' }], 'owner-token')
   expectError(
     await call(api.url, 'POST', '/api/user/api-clients', { token }, { name: 'x', site_roles: [] }),

@@ -30,7 +30,7 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
     here = `http://127.0.0.1:${port}`
   })
 
-  test('a browser-like sign-in from the address it opened is accepted, and its cookie is not Secure (plain http)', async () => {
+  test('a browser-like sign-in from the address it opened is accepted; its cookie is not Secure (http)', async () => {
     const a = await signIn(api, { Origin: here, Host: `127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin' })
     expect(a.status, a.text).toBe(200)
     const cookie = String(a.headers['set-cookie'])

@@ -72,7 +72,7 @@ test.each([
   expect(a.json().field).toBe(field)
 })
 
-test('ingest drops an excluded client (excluded_ip) and pages off the allow-list; removal lets them in again', async () => {
+test('ingest drops an excluded client (excluded_ip) and pages off the allow-list; removal lets them in', async () => {
   // The lists are as the previous test left them: 203.0.113.0/24 excluded, only shop.example allowed.
   const excluded = await ingest('203.0.113.77')
   expect(excluded.status).toBe(202)

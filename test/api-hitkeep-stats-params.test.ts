@@ -95,7 +95,7 @@ test('compare_from + compare_to give previous for that range, widened like from/
   expectError(await stats({ ...range, compare_from: t('09:00:00Z'), compare_to: t('08:00:00Z') }), 400, 'invalid_range')
 })
 
-test('goal_id and funnel_id, which restrict HitKeep stats to converting visitors, are refused rather than ignored', async () => {
+test('goal_id and funnel_id (HitKeep: stats of converting visitors only) are refused rather than ignored', async () => {
   for (const field of ['goal_id', 'funnel_id']) {
     const a = await stats({ ...range, [field]: '3f1c1c9e-0000-4000-8000-000000000000' })
     expectError(a, 400, 'unsupported_filter')

@@ -14,7 +14,7 @@ afterAll(async () => {
   await api?.stop()
 })
 
-test('login answers {"status":"ok"} with an HttpOnly, SameSite=Lax cookie of 12 hours, not Secure on http', async () => {
+test('login answers {"status":"ok"} with an HttpOnly, SameSite=Lax cookie of 12 hours, not Secure (http)', async () => {
   const a = await call(api.url, 'POST', '/api/login', {}, { email: 'owner@example.test', password: PASSWORD })
   expect(a.status).toBe(200)
   expect(a.json()).toEqual({ status: 'ok' })

@@ -47,7 +47,7 @@ test('a new site has its creator as its only member, an owner', async () => {
   expect(a.json()).toEqual([{ user_id: users.owner.id, email: 'owner@example.test', role: 'owner' }])
 })
 
-test('the owner adds a viewer by e-mail: they see the site and read stats, but cannot create a goal (403)', async () => {
+test('the owner adds a viewer by e-mail: they see the site and its stats, but cannot create a goal (403)', async () => {
   const added = await call(
     api.url,
     'POST',

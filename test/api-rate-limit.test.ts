@@ -14,7 +14,7 @@ afterEach(async () => {
   api = undefined
 })
 
-test('login: the default burst of 5 passes, the 6th is 429 with Retry-After — right or wrong password alike', async () => {
+test('login: the default burst of 5 passes, the 6th is 429 with Retry-After — right or wrong password', async () => {
   api = await startApiServer([], {}, (dataPath) => addUser(dataPath, 'owner@example.test'))
   // All at once: the limiter decides on arrival, before the (deliberately slow) password check.
   const answers = await Promise.all(

@@ -92,7 +92,7 @@ test('hitring setup-url while the server runs: its new token works, the one of t
   expect((await setUp(api.url, { setup_token: fresh })).status).toBe(201)
 })
 
-test('hitring setup-url once a user exists: "setup is complete; sign in at …", exit code 1, nothing written', async () => {
+test('hitring setup-url once a user exists: "setup is complete; sign in at …", exit 1, nothing written', async () => {
   const api = await start()
   expect((await setUp(api.url, { setup_token: await setupToken(api.url) })).status).toBe(201)
   const r = setupUrl(api.dataPath, ['-public-url', 'https://stats.example.test'])

@@ -155,7 +155,7 @@ test('deleting the site ends every stream of it at once', async () => {
   expect(stream.ended() && ownerStream.ended()).toBe(true)
 })
 
-test('a login session that expires: its stream ends at the next push with no figures after the expiry, or at the heartbeat', {
+test('a login session that expires: its stream ends at the next push, no figures after expiry, or at the heartbeat', {
   timeout: HEARTBEAT_WAIT_MS + 15_000,
 }, async () => {
   const short = await startApiServer([...GENEROUS, '-auth-session-minutes', '0.05'])

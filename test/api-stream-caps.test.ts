@@ -97,7 +97,7 @@ async function reopens(open: () => Promise<OpenedStream>): Promise<void> {
   await expectOpen(last!)
 }
 
-test('a user over the per-user cap gets 429 too_many_streams, whatever the credential; closing one frees a place', async () => {
+test('a user over the per-user cap gets 429 too_many_streams, any credential; closing one frees one', async () => {
   const [ben, cy] = [await viewer('ben'), await viewer('cy')]
   const { token } = await createApiClient(api.url, ben.cookie, [{ site_id: site, role: 'viewer' }])
   const first = await watch(ben, '198.51.100.1')
@@ -113,7 +113,7 @@ test('a user over the per-user cap gets 429 too_many_streams, whatever the crede
   await reopens(() => watch(ben, '198.51.100.3'))
 })
 
-test('an address over the per-IP cap gets 429 too_many_streams; other addresses are not affected; closing one frees a place', async () => {
+test('an address over the per-IP cap gets 429 too_many_streams, others not; closing one frees one', async () => {
   const [dee, eve, fay, gus] = [await viewer('dee'), await viewer('eve'), await viewer('fay'), await viewer('gus')]
   const ip = '203.0.113.7'
   const first = await watch(dee, ip)

@@ -14,7 +14,7 @@ test('site list of no site: its header row alone', () => {
   expect(list.stdout).toBe('id\tdomain\ttimezone\tcreated_at\n')
 })
 
-test('site add prints a UUID; site list shows it under a header row, tab-separated like it; domains are lower-cased', () => {
+test('site add prints a UUID; site list shows it under a tab-separated header row; domains are lower-cased', () => {
   const id = addSite(dir.path, 'Example.COM', ['--timezone', 'Europe/Berlin'])
   expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   const list = run('site', 'list')

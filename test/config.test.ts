@@ -64,7 +64,7 @@ test('every HitKeep name maps', () => {
   expect(config.trustedProxies.has(new Uint8Array([10, 1, 2, 3]))).toBe(true)
 })
 
-test('stream caps: 8 per user and 32 per IP by default; flags and HITKEEP_STREAM_MAX_PER_* set them; at least 1', () => {
+test('stream caps: 8 per user, 32 per IP by default; flags and HITKEEP_STREAM_MAX_PER_* set them, at least 1', () => {
   expect(loadConfig([], {}).config).toMatchObject({ streamMaxPerUser: 8, streamMaxPerIp: 32 })
   const env = { HITKEEP_STREAM_MAX_PER_USER: '3', HITKEEP_STREAM_MAX_PER_IP: '5' }
   expect(loadConfig([], env).config).toMatchObject({ streamMaxPerUser: 3, streamMaxPerIp: 5 })

@@ -70,7 +70,7 @@ describe('on the wire', () => {
   const metric = async (line: RegExp) =>
     Number(line.exec((await send(`${server.url}/metrics`, { method: 'GET' })).text)?.[1] ?? 0)
 
-  test('an Origin with a path is not echoed, and its event is stored as before (the site is found by its host)', async () => {
+  test('an Origin with a path is not echoed; its event is stored as before (the site found by its host)', async () => {
     const stored = /hitring_events_stored_total (\d+)/
     const before = await metric(stored)
     const a = await post('https://blog.example/pricing', { name: 'signup', url: 'https://blog.example/pricing' })
@@ -88,7 +88,7 @@ describe('on the wire', () => {
     expect(a.headers['access-control-allow-origin']).toBeUndefined()
   })
 
-  test('an error answer to a garbage Origin has no CORS headers either; with site_id the event is accepted', async () => {
+  test('an error answer to a garbage Origin has no CORS headers either; with site_id the event is taken', async () => {
     const bad = await post('https://a.example https://b.example', { name: 'x' })
     expect(bad.status).toBe(400)
     expect(bad.json().code).toBe('invalid_field')

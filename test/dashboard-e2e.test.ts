@@ -107,7 +107,7 @@ async function screenshots(name: string, path: string, ready: (p: Page) => Promi
 }
 
 describe.sequential('the seed flow in the dashboard', () => {
-  test('first run: the set-up link of the start-up log opens the set-up page, which shows the API’s errors and creates the first user', async () => {
+  test('first run: the log’s set-up link opens the set-up page; it shows API errors, makes the 1st user', async () => {
     await page.goto(`${BASE}/setup?token=${await setupToken(server.url)}`)
     await page.getByLabel('E-mail').fill(EMAIL)
     await page.getByLabel('Password').fill('short')
@@ -214,7 +214,7 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect(streamRequests.some((u) => u.endsWith(`/api/sites/${siteId}/stream`))).toBe(true)
   })
 
-  test('events acknowledged but not counted: a line under the tiles with the reasons, none while there are none', async () => {
+  test('events acked, not counted: a line under the tiles with the reasons, none if there are none', async () => {
     // The overview above is rendered (its tiles were checked): nothing was dropped, so no line.
     expect(await page.locator('[data-drops]').count()).toBe(0)
     const drop = (headers: Record<string, string>) =>
@@ -360,7 +360,7 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect((await apiGet(`/sites/${siteId}/goals`)).map((g: { name: string }) => g.name)).toEqual(['Purchase'])
   })
 
-  test('settings: exclusions (the API’s refusal shown), an API client whose token is shown once and works', async () => {
+  test('settings: exclusions (the API’s refusal shown), an API client whose token shows once and works', async () => {
     await page.locator('[data-nav="settings"]').click()
     await page.waitForURL(`${BASE}/sites/${siteId}/settings`)
     expect(await page.locator('pre[aria-label="Tracking snippet"]').textContent()).toBe(

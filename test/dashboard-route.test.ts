@@ -109,7 +109,7 @@ test('the shell says whether the first user is still to be created, and stops sa
   expect(meta((await get('/', {}, 'GET', s.url)).text, 'hitring-setup')).toBe('done')
 })
 
-test('the shell says whether the request carried a live session (the cookie is HttpOnly), and varies with the cookie', async () => {
+test('the shell says if the request carried a live session (HttpOnly cookie), and varies with the cookie', async () => {
   const s = await start()
   const shell = (cookie?: string, headers: Record<string, string> = {}) =>
     get('/sites/x', { ...headers, ...(cookie ? { Cookie: `other=1; hk_token=${cookie}` } : {}) }, 'GET', s.url)

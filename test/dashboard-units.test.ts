@@ -87,7 +87,7 @@ describe('ranges', () => {
     )
   })
 
-  test('a custom range of instants (a link): kept through the URL, shown in the zone, covered by whole quarter-hours', () => {
+  test('a custom range of instants (a link): kept in the URL, shown in the zone, covered by whole quarters', () => {
     const r = resolveRange('custom', 'Europe/Berlin', NOW, {
       from: '2026-01-05T10:12:00.5+05:30',
       to: '2026-01-05T06:12:00Z',
@@ -143,7 +143,7 @@ describe('figures', () => {
   })
 })
 
-test("the dashboard's custom-event example is the README's, stub first: the event of a call placed right after the async snippet is kept", () => {
+test("the dashboard's custom-event example is the README's, stub first: a call right after the snippet is kept", () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
   const stub = /^<script>window\.hk = window\.hk \|\| .*<\/script>$/m.exec(readme)?.[0]
   expect(stub).toBeDefined()

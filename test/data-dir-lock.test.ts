@@ -40,7 +40,7 @@ async function expectRefused(dataPath: string, holder: ServerProcess): Promise<v
   expect(r.stdout).toBe('') // no log line: it never started
 }
 
-test('a second serve on the same directory exits 2 at once naming the first pid; the first keeps serving, verify finds 0 mismatches', async () => {
+test('a 2nd serve on the directory exits 2 at once naming the 1st pid; the 1st serves on, 0 mismatches', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const siteId = addSite(dir.path, 'lock.example')
@@ -61,7 +61,7 @@ test('a second serve on the same directory exits 2 at once naming the first pid;
   expect(await first.stop()).toBe(0)
 })
 
-test('after kill -9 a new server starts on the same directory without clean-up, and holds the lock in its turn', async () => {
+test('after kill -9 a new server starts on the directory without clean-up and holds the lock in turn', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const siteId = addSite(dir.path, 'lock.example')

@@ -37,7 +37,7 @@ test('a store made by the CLI under umask 000: directory 0700 (a missing parent 
   expect(modeOf(parent)).toBe('0700')
 })
 
-test('a store made by the server under umask 000: directory 0700, files and the lock file 0600, no warning', async () => {
+test('a store made by the server under umask 000: directory 0700, files and lock file 0600, no warning', async () => {
   const data = join(root.path, 'by-server')
   const server = await startServerUnderUmask000(data)
   try {
@@ -53,7 +53,7 @@ test('a store made by the server under umask 000: directory 0700, files and the 
   }
 })
 
-test('an existing store with loose modes is tightened at start, with one warning naming path and old mode; none the next time', async () => {
+test('a store with loose modes is tightened at start, a warning naming path and old mode; none next time', async () => {
   const data = join(root.path, 'loose')
   expect((await runCli(['site', 'add', 'loose.example', '-data-path', data])).code).toBe(0)
   writeFileSync(join(data, 'hitring.lock'), '')

@@ -68,7 +68,7 @@ async function ingestWith(workers: number) {
   return { results, rollups, uniques, report, stored }
 }
 
-test('20,000 events over 4 lanes are stored exactly once, rollups equal a recount, identically with 1 and 4 workers', async () => {
+test('20,000 events over 4 lanes are stored exactly once, rollups = a recount, alike with 1 or 4 workers', async () => {
   const one = await ingestWith(1)
   const four = await ingestWith(4)
   for (const run of [one, four]) {
@@ -85,7 +85,7 @@ test('20,000 events over 4 lanes are stored exactly once, rollups equal a recoun
   expect([...four.uniques.keys()]).toEqual([...one.uniques.keys()])
 })
 
-test('a drain worker never creates the store: with its directory gone, its task answers the STORE_GONE fault at once and nothing is made', async () => {
+test('a drain worker never creates the store: directory gone, a task answers STORE_GONE, nothing made', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const missing = join(dir.path, 'gone', 'data')

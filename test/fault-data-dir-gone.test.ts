@@ -42,7 +42,7 @@ const degraded = async (server: ServerProcess, why: RegExp) => {
   expect((await send(`${server.url}/readyz`, { method: 'GET' })).json().message).toMatch(why)
 }
 
-test('data directory deleted: degraded within seconds, everything new refused with 503, nothing recreated; SIGTERM exits 1 and never claims all is stored', async () => {
+test('data dir deleted: degraded in seconds, new work 503, none remade; SIGTERM exits 1, not all stored', async () => {
   const { dataPath, siteId, server } = await running()
   const cookie = await login(server.url, 'ops@example.test')
   const event = (i: number) =>
@@ -88,7 +88,7 @@ test('data directory deleted: degraded within seconds, everything new refused wi
   expect(existsSync(dataPath)).toBe(false) // no empty store made in its place
 })
 
-test('data directory moved away under load: every durable 202 is in the moved store, and stored + reported lost covers every 202', async () => {
+test('data dir moved under load: each durable 202 is in the moved store; stored + reported lost = 202s', async () => {
   const { dataPath, siteId, server } = await running()
   const moved = `${dataPath}.moved`
   let renamed = false

@@ -40,7 +40,7 @@ async function fullDisk(args: string[]) {
   return { fs, dataPath, siteId, server }
 }
 
-test('disk full under load: refused with 503, degraded and said once; with room again every acknowledged event is stored, durable ones included', async () => {
+test('disk full under load: 503, degraded, said once; with room each acked event is stored, durable too', async () => {
   const { fs, dataPath, siteId, server } = await fullDisk(['-shutdown-timeout', '5s'])
   // Signed in before the disk fills: a login is a write too.
   const cookie = await login(server.url, 'ops@example.test')
@@ -123,7 +123,7 @@ test('disk full under load: refused with 503, degraded and said once; with room 
   withStore(dataPath, (store) => expect(recount(store).mismatches).toEqual([]))
 })
 
-test('SIGTERM while the disk is full waits -shutdown-timeout, exits 1 and counts what was not stored; nothing else is missing', async () => {
+test('SIGTERM on a full disk waits -shutdown-timeout, exits 1, counts what was not stored; no other loss', async () => {
   const { fs, dataPath, siteId, server } = await fullDisk(['-shutdown-timeout', '2s'])
   const load = await flood({ url: server.url, siteId, until: isFull, max: 20_000 })
   await waitFor(

@@ -123,7 +123,7 @@ async function cookie(): Promise<string> {
 }
 
 describe.sequential('clone to a counted conversion', () => {
-  test('npm start -- <flags>: the log names the bound address and a set-up link that creates the first account', async () => {
+  test('npm start -- <flags>: the log names the bound address and a set-up link making the 1st account', async () => {
     expect(setupLink.startsWith(`${BASE}/setup?token=`)).toBe(true)
     await page.goto(setupLink)
     await page.getByLabel('E-mail').fill(EMAIL)

@@ -71,7 +71,7 @@ test.each(SEEDS)(
   120_000,
 )
 
-test('afterwards: every /api route was reached, and the server answers /healthz and /readyz and accepts an event', async () => {
+test('afterwards: every /api route was reached; the server answers /healthz, /readyz and takes an event', async () => {
   expect(ctx.apiRoutes.filter((r) => !reached.has(`${r.method} ${r.path}`))).toEqual([])
   // A bounded wait, not a timing assertion: `npm run fuzz` measures the latency on a quiet machine.
   expect(await healthzOnce(server.port, 5_000)).toBeLessThan(5_000)

@@ -96,7 +96,7 @@ function expectRefused(a: Answer, field: string, message?: RegExp): void {
 }
 
 describe('accepted and counted like our own payloads', () => {
-  test("HitKeep's pageview and event: stored with the path, UTM tags, referrer, screen class and one session; counted in the stats", async () => {
+  test('HitKeep’s pageview and event: stored with path, UTM, referrer, screen class, a session; in stats', async () => {
     const ip = '203.0.113.10'
     const pv = await post('/ingest', pageviewBody(), { ip })
     expect(pv.status, pv.text).toBe(202)
@@ -151,7 +151,7 @@ describe('accepted and counted like our own payloads', () => {
     expect(metrics.text).toMatch(/^hitring_ingest_accepted_total\{kind="event"\} [1-9]/m)
   })
 
-  test("a tag in path's query wins over the u_* field; the other u_* fields fill in; a fragment is dropped", async () => {
+  test("a tag in path's query wins over the u_* field; other u_* fields fill in; a fragment is dropped", async () => {
     const a = await post(
       '/ingest',
       pageviewBody({
@@ -168,7 +168,7 @@ describe('accepted and counted like our own payloads', () => {
     expect(e).toMatchObject({ utmSource: 'page', utmMedium: 'cpc', utmCampaign: '' })
   })
 
-  test('the fields hitring does not keep are checked or ignored, never refusing a good pageview (qr, page_id, unique, tsrc)', async () => {
+  test('unstored fields are checked or ignored, never refusing a pageview (qr, page_id, unique, tsrc)', async () => {
     const a = await post(
       '/ingest',
       pageviewBody({
@@ -241,7 +241,7 @@ describe("HitKeep's quirks, fixed", () => {
     await waitStored((e) => e.path === '/ua-body-bot', 1, 'the pageview whose body claimed a bot')
   })
 
-  test("an SPA navigation's self-referral (HitKeep sends Origin + the previous path) is internal, not a source", async () => {
+  test("an SPA navigation's self-referral (HitKeep: Origin + previous path) is internal, not a source", async () => {
     const ip = '192.0.2.40'
     expect(
       (
@@ -307,12 +307,12 @@ describe("refusals name HitKeep's fields", () => {
     )
   })
 
-  test('a body with neither url nor HitKeep keys is read as ours: `{}` is refused on url, not stored as an empty hit', async () => {
+  test('a body with neither url nor HitKeep keys is ours: `{}` is refused on url, not stored empty', async () => {
     expectRefused(await post('/ingest', {}), 'url')
     expectRefused(await post('/ingest/event', {}), 'url')
   })
 
-  test('our own format is untouched: a body with url is never read as HitKeep (its path and n are ignored)', async () => {
+  test('our own format is untouched: a body with url is never read as HitKeep (its path, n are ignored)', async () => {
     const a = await post('/ingest/event', { url: `${ORIGIN}/ours`, name: 'ours', n: 'theirs', path: '/theirs' })
     expect(a.status, a.text).toBe(202)
     const [e] = await waitStored((e) => e.name === 'ours' || e.name === 'theirs', 1, 'our own event')

@@ -333,7 +333,7 @@ describe('estimateUnion', () => {
     expect(Math.abs(relError(merged.estimate(), 3_600))).toBeLessThan(TOLERANCE)
   })
 
-  test('hundreds of sparse blobs: a union that stays small is exact, one that does not is dense, both as merged', () => {
+  test('hundreds of sparse blobs: a union that stays small is exact, one that does not is dense, both merged', () => {
     const same = Array.from({ length: 300 }, () => sketchOf(ids(0, 60)).encode()) // pooled: 18,000 entries, union 60
     const apart = Array.from({ length: 300 }, (_, k) => sketchOf(ids(k * 40, k * 40 + 50)).encode()) // union 12,010
     for (const blobs of [same, apart]) {

@@ -43,7 +43,7 @@ async function metrics(): Promise<string> {
   return firstBody(a.text)
 }
 
-test('uWS parser limit: Transfer-Encoding with Content-Length closes the connection at once, with no answer (no 400 in this build); nothing is processed', async () => {
+test('uWS parser limit: Transfer-Encoding + Content-Length closes at once, no answer (no 400), no work', async () => {
   const event = body()
   const chunked = `${event.length.toString(16)}\r\n${event}\r\n0\r\n\r\n`
   const a = await rawExchange(server.port, [
@@ -57,7 +57,8 @@ test('uWS parser limit: Transfer-Encoding with Content-Length closes the connect
 })
 
 test(
-  'uWS parser limit: a request-target not starting with / (or HTTP/1.0) runs no handler and gets no answer; it is closed by the idle timeout while other connections are served',
+  'uWS parser limit: a request-target not starting with / (or HTTP/1.0) runs no handler and gets no answer; ' +
+    'it is closed by the idle timeout while other connections are served',
   async () => {
     const event = body()
     const post = (target: string, version = 'HTTP/1.1') =>

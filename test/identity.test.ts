@@ -38,7 +38,7 @@ test.each([
   expect(a.length).toBe(16)
 })
 
-test('a salt is created once per day and agreed on; yesterday is kept, older days and their sessions are deleted', () => {
+test('a salt is created once per day and agreed on; yesterday is kept, older days and their sessions deleted', () => {
   const s0 = salt(day0)
   expect(salt(day0).equals(s0)).toBe(true)
   const v0 = visitorId(s0, 1, ip('1.2.3.4'), UA)

@@ -28,7 +28,7 @@ test('/readyz is 200 once the store is open and the workers run', async () => {
   expect(a.json()).toEqual({ status: 'ready' })
 })
 
-test('/metrics has accepted, rejected by reason, rate-limited, ring fill and high-water, drain lag, batch sizes and commit latency', async () => {
+test('/metrics: accepted, rejected by reason, rate-limited, ring fill/peak, drain lag, batches, commits', async () => {
   await postJson(`${server.url}/ingest/event`, { site_id: siteId, name: 'm', url: 'https://ops.example/' })
   await postJson(`${server.url}/ingest/event`, { site_id: siteId, url: 'https://ops.example/' })
   const read = async () => (await send(`${server.url}/metrics`, { method: 'GET' })).text

@@ -194,7 +194,7 @@ test('reads take packed values where they exist (and the recount notices one tha
   }
 })
 
-test('late events in packed days patch them; a zone change clears and re-packs; deleting the site removes them', async () => {
+test('late events patch packed days; a zone change clears and re-packs; deleting the site removes them', async () => {
   const { path, site, start } = await drainedSite('2026-03-02T08:00:00Z', 3, 15, 2)
   const now = Date.parse('2026-03-20T00:00:00Z')
   let store = openFresh(path)
@@ -252,7 +252,7 @@ test('late events in packed days patch them; a zone change clears and re-packs; 
   }
 })
 
-test('the server packs ended days itself; a back-filled server event lands in a packed day and reads right', async () => {
+test('the server packs ended days itself; a back-filled server event lands in a packed day, reads right', async () => {
   const api = await startApiServer(GENEROUS)
   let verify: ReturnType<typeof spawnSync> | undefined
   try {

@@ -9,7 +9,7 @@ import { storedEventCount } from './helpers/store.js'
 const dir = tempDataDir()
 afterAll(() => dir.remove())
 
-test('after storing events, the LMDB files contain neither the client IPs nor the User-Agent, as text or bytes', async () => {
+test('after storing events, the LMDB files hold neither client IPs nor User-Agent, as text or bytes', async () => {
   const siteId = addSite(dir.path, 'private.example')
   const server = await startServer(dir.path, ['-trusted-proxies', '127.0.0.1/32'])
   const ips = ['198.51.100.23', '2001:db8:abcd:12::77']

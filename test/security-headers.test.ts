@@ -177,7 +177,7 @@ describe('COOP in Chromium', () => {
     expect(seen.errors).toEqual([])
   })
 
-  test('on http://127.0.0.1 (the default public URL of a server listening there), COOP is sent and Chromium takes it without an error', async () => {
+  test('on http://127.0.0.1 (the default public URL there), COOP is sent, Chromium takes it, no error', async () => {
     const s = await start()
     const seen = await consoleErrors(`http://127.0.0.1:${s.port}/`, [])
     expect(seen.coop).toBe('same-origin')

@@ -176,7 +176,7 @@ test('a batch mixing accepted, rejected and dropped items gets the same per-item
   })
 })
 
-test('after the drain, each site counts its server-side drops by reason, on the day of their own timestamp', async () => {
+test('after the drain, each site counts its server-side drops by reason, on the day of their timestamp', async () => {
   const metrics = (await send(`${server.url}/metrics`, { method: 'GET' })).text
   for (const [reason, n] of [
     ['dnt', 4],
@@ -206,7 +206,7 @@ test('after the drain, each site counts its server-side drops by reason, on the 
   })
 })
 
-test('a time-zone change re-buckets the drops without losing any; hitring verify exits 0 after the server stops', async () => {
+test('a time-zone change re-buckets the drops, losing none; hitring verify exits 0 once the server stops', async () => {
   const total = (siteId: string) =>
     Object.values(droppedOn(siteId, PAST - DAY_MS, RECENT + DAY_MS)).reduce((a, b) => a + b, 0)
   expect(total(shopId)).toBe(9)

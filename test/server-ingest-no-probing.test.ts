@@ -84,7 +84,7 @@ test.each([
   },
 )
 
-test('a batch rejects an item of a site the token has no role on exactly like an item of a host with no site', async () => {
+test('a batch rejects an item of a site the token has no role on like an item of a host with no site', async () => {
   const post = (items: unknown[]) => call(api.url, 'POST', '/api/ingest/batch', { token: bobToken }, items)
   const mixed = await post([item('beta.example'), item('alpha.example'), item('nobody.example')])
   expect(mixed.status, mixed.text).toBe(202)
@@ -107,7 +107,7 @@ test('a batch rejects an item of a site the token has no role on exactly like an
   )
 })
 
-test('a site the token can see with the viewer role still answers 403 forbidden (visible, too small a role)', async () => {
+test('a site the token sees with the viewer role still answers 403 forbidden (visible, too small a role)', async () => {
   expectError(
     await call(api.url, 'POST', '/api/ingest/server/event', { token: bobToken }, item('shared.example')),
     403,

@@ -51,7 +51,7 @@ function dropped(siteId: string): Record<string, number> {
   })
 }
 
-test('a retried batch: stored and dropped items with a key are duplicates, before and after a restart; drops are counted once', async () => {
+test('a retried batch: stored and dropped items with a key are duplicates, restarted too; drops once', async () => {
   const siteId = addSite(dir.path, 'shop.example')
   execFileSync(process.execPath, [
     CLI,

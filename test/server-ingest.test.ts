@@ -83,7 +83,7 @@ test.each([
   expectError(a, status, code)
 })
 
-test('a site the token has no grant on answers 404 like a host with no site (test/server-ingest-no-probing.test.ts)', async () => {
+test('a site the token has no grant on answers 404 like a host with no site (server-ingest-no-probing)', async () => {
   expectError(
     await call(
       api.url,
@@ -127,7 +127,7 @@ test.each([
   expect(a.json().fields.map((f: { field: string }) => f.field)).toContain(field)
 })
 
-test('dnt: true and an excluded visitor_ip are answered 202 with the reason and not stored; curl is not a bot', async () => {
+test('dnt: true and an excluded visitor_ip get 202 with the reason and are not stored; curl is not a bot', async () => {
   const before = storedEventCount(api.dataPath)
   const dnt = await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ dnt: true }))
   expect(dnt.status).toBe(202)

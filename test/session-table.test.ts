@@ -75,7 +75,7 @@ test('write, find and read; a rolled-back batch restores every slot it touched, 
   expect(t.read(t.find(key(3)))).toEqual(state(3))
 })
 
-test('a full table refuses new sessions (and keeps the old ones); a sweep at the next batch forgets expired ones', () => {
+test('a full table refuses new sessions (keeps the old ones); a sweep at the next batch forgets expired ones', () => {
   const t = new SessionTable(createSessionTable(16))
   t.begin(0, 0)
   let refused = 0
@@ -89,7 +89,7 @@ test('a full table refuses new sessions (and keeps the old ones); a sweep at the
   t.end()
 })
 
-test('a sweep skips nothing that expired: a session back-filled with an old time after a sweep found none is still forgotten', () => {
+test('a sweep skips nothing expired: a session back-filled with an old time after an empty sweep is forgotten', () => {
   const t = new SessionTable(createSessionTable(64))
   t.begin(0, 0)
   for (let i = 1; i <= 50; i++) t.write(key(i), state(i, 10_000), -1) // 78 %: the next batches sweep
@@ -110,7 +110,7 @@ test('a sweep skips nothing that expired: a session back-filled with an old time
   t.end()
 })
 
-test('below the refusal mark, a sweep that would free under 1/64 of the table leaves it as it is, until enough expire', () => {
+test('below the refusal mark, a sweep that would free under 1/64 of the table leaves it, until enough expire', () => {
   const t = new SessionTable(createSessionTable(1024))
   t.begin(0, 0)
   for (let i = 1; i <= 800; i++) t.write(key(i), state(i, i <= 10 ? 100 : i <= 40 ? 3_000 : 10_000), -1) // 78 %
@@ -142,7 +142,7 @@ test('after a sweep rebuilt the table, a failed batch still undoes exactly its o
   for (let i = 101; i <= 200; i++) expect(t.read(t.find(key(i)))).toEqual(state(i, 10_000))
 })
 
-test('the next log sequence number survives every batch whole, beyond 2^21 too (it once shared its bytes with BUSY)', () => {
+test('the next log sequence number survives every batch whole, past 2^21 too (it once shared bytes with BUSY)', () => {
   const store = freshStore()
   expect(createSite(store, 'seq.example').num).toBe(1)
   const t = new SessionTable(createSessionTable(1 << 10))
@@ -219,7 +219,7 @@ test('the log rebuilds a lane exactly: deltas, then a snapshot that replaces the
   expect(other.size).toBe(0)
 })
 
-test('salt rotation prunes a prefix of old days; deleting a site removes all its logged sessions and nothing else', () => {
+test('salt rotation prunes a prefix of old days; deleting a site removes its logged sessions and nothing else', () => {
   const store = freshStore()
   const t = new SessionTable(createSessionTable(256))
   const batch = (keys: SessionTableKey[]) =>
@@ -247,7 +247,7 @@ test('session keys: visitor ids and salted client session ids never collide with
   expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c)
 })
 
-test('a drain restarted mid-session (new tables, same store) continues every session; rollups equal a recount', async () => {
+test('a drain restarted mid-session (new tables, same store) continues each session; rollups = a recount', async () => {
   const store = freshStore()
   const site = createSite(store, 'restart.example')
   const sab = createRing(1 << 20)

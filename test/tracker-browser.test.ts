@@ -182,7 +182,7 @@ describe('pageviews', () => {
     expect(requests[0]!.headers()['content-type']).toMatch(/^text\/plain/)
   })
 
-  test('SPA: pushState to two new paths, a repeat, a same-path replaceState, then popstate: one pageview per real change', async () => {
+  test('SPA: pushState to 2 new paths, a repeat, a same-path replaceState, popstate: a view per change', async () => {
     const { page, sent } = await open(`${SHOP}/spa.html`)
     await page.evaluate(`(() => {
       history.pushState({}, '', '/spa/products')
@@ -256,7 +256,7 @@ describe('pageviews', () => {
 })
 
 describe('custom events', () => {
-  test("the seed's calls work as written: window.hk?.event?.('signup', { plan: 'pro' }) and the onclick button", async () => {
+  test("the seed's calls work as written: window.hk?.event?.('signup', { plan: 'pro' }), onclick button", async () => {
     const { page, sent } = await open(`${SHOP}/event.html`)
     await page.evaluate("window.hk?.event?.('signup', { plan: 'pro' })")
     await page.click('#cta')
@@ -320,7 +320,7 @@ describe('automatic events (data-track="outbound,downloads,forms") and data-hk-e
     await waitLanded((e) => e.kind === 1 && e.path === '/links.html', 6, 'the six events')
   })
 
-  test('an outbound click that navigates away and a real form submission still land; navigation is not held up', async () => {
+  test('an outbound click that navigates away and a real form submit still land; navigation is not held', async () => {
     const { page } = await open(`${SHOP}/links.html`)
     await Promise.all([page.waitForURL(`${OTHER}/pricing?ref=shop#plans`, { timeout: 5000 }), page.click('#outbound')])
     await page.goto(`${SHOP}/links.html`)

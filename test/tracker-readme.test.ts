@@ -80,7 +80,7 @@ async function waitStored(match: (e: StoredRow) => boolean, count: number, what:
   return found
 }
 
-test("the README's snippet and event example, pasted as shown: the event placed before hk.js has loaded is stored", async () => {
+test('the README’s snippet and event example, pasted as shown: an event sent before hk.js loads is kept', async () => {
   const [snippet, events, ...more] = readmeBlocks()
   expect(more, 'two html blocks: the snippet, then the events').toEqual([])
   expect(snippet).toBe(`<script async src="${README_HOST}/hk.js"></script>`)
