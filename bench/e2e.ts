@@ -30,7 +30,7 @@ import {
   type Target,
 } from './lib/proc.js'
 import { benchDist, describeBuild } from './lib/snapshot.js'
-import { accepted, diskStats, metrics, stored, troubles, verify, waitStored, type DiskStats } from './lib/hitring.js'
+import { accepted, diskStats, stored, troubles, verify, waitStored, type DiskStats } from './lib/hitring.js'
 import { summariseProfiles } from './lib/profile.js'
 
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d)
@@ -55,8 +55,13 @@ const seed = (siteId: string) =>
   })
 
 const tmpDirs: string[] = []
-const cleanup = () => tmpDirs.forEach((d) => rmSync(d, { recursive: true, force: true }))
-process.on('exit', () => (killAll(), cleanup()))
+const cleanup = () => {
+  for (const d of tmpDirs) rmSync(d, { recursive: true, force: true })
+}
+process.on('exit', () => {
+  killAll()
+  cleanup()
+})
 const measurements = RUNS * TARGETS.length + (PROFILE ? 1 : 0)
 const deadline = setTimeout(
   () => {
@@ -290,7 +295,8 @@ if (Number.isFinite(floor.tput) && Number.isFinite(parse.tput)) {
 
 if (PROFILE && TARGETS.includes('hitring')) {
   const keep = process.env.BENCH_PROFILE_DIR // kept for DevTools when given; a temp dir otherwise
-  const dir = keep ? (mkdirSync(keep, { recursive: true }), keep) : mkdtempSync(join(tmpdir(), 'hitring-prof-'))
+  if (keep) mkdirSync(keep, { recursive: true })
+  const dir = keep || mkdtempSync(join(tmpdir(), 'hitring-prof-'))
   if (!keep) tmpDirs.push(dir)
   const r = await measure('hitring', dir)
   console.log(

@@ -75,7 +75,7 @@ for (const stream of [server.child.stdout!, server.child.stderr!]) {
   stream.on('data', (s: string) => {
     for (const line of s.split('\n')) {
       if (!/^\{"level":[56]\d/.test(line)) continue
-      const key = /"message":"([^"]*)"/.exec(line)?.[1] + ' @ ' + (/\\n\s+at ([^\\]*)/.exec(line)?.[1] ?? '')
+      const key = `${/"message":"([^"]*)"/.exec(line)?.[1]} @ ${/\\n\s+at ([^\\]*)/.exec(line)?.[1] ?? ''}`
       const seen = errorLog.get(key)
       if (seen) seen.n++
       else errorLog.set(key, { n: 1, line: line.slice(0, 2500) })

@@ -48,6 +48,7 @@ const TAUN = BigInt(TAU)
 function stepInt64Number(s: Slots, i: number): number {
   const cur = Atomics.load(s.i64, i)
   const tat = Number(cur)
+  // biome-ignore lint/complexity/useMathMinMax: the same expression as src/limiter/gcra.ts, whose cost this measures
   const next = (tat > nowNs ? tat : nowNs) + T
   if (next - TAU - nowNs > 0) return 1
   return Atomics.compareExchange(s.i64, i, cur, BigInt(next)) === cur ? 0 : 2
@@ -63,6 +64,7 @@ function stepAllBigInt(s: Slots, i: number): number {
 /** Alternative: read the two Int32 halves (no BigInt on a refusal), BigInt only for the CAS. */
 function stepHalves(s: Slots, i: number): number {
   const tat = Atomics.load(s.i32, 2 * i + 1) * 2 ** 32 + (Atomics.load(s.i32, 2 * i) >>> 0)
+  // biome-ignore lint/complexity/useMathMinMax: the same expression as src/limiter/gcra.ts, whose cost this measures
   const next = (tat > nowNs ? tat : nowNs) + T
   if (next - TAU - nowNs > 0) return 1
   const cur = Atomics.load(s.i64, i)

@@ -99,7 +99,11 @@ function load(port: number, durable: boolean, stop: Promise<void>): Promise<void
           })
         },
       )
-      req.once('error', () => (totals.cutOff++, resolve())) // the server went away mid-request
+      // the server went away mid-request
+      req.once('error', () => {
+        totals.cutOff++
+        resolve()
+      })
       req.once('timeout', () => req.destroy(new Error('timeout')))
       req.end(body)
     })

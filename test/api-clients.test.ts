@@ -79,7 +79,7 @@ test('a token cannot manage tokens or make sites (session_required); a wrong tok
     403,
     'session_required',
   )
-  expectError(await call(api.url, 'GET', '/api/sites', { token: 'hrk_' + 'x'.repeat(43) }), 401, 'unauthorized')
+  expectError(await call(api.url, 'GET', '/api/sites', { token: `hrk_${'x'.repeat(43)}` }), 401, 'unauthorized')
   expectError(await call(api.url, 'GET', '/api/sites', { cookie, token: 'wrong' }), 401, 'unauthorized')
   expectError(
     await call(api.url, 'GET', '/api/sites', {}, undefined, { Authorization: 'Basic dXNlcjpwYXNz' }),

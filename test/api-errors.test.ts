@@ -74,7 +74,7 @@ const nasty = [
   `{"name":"${'\u0000\ud800'.repeat(50)}","type":"event","value":"x"}`,
   '['.repeat(5000) + ']'.repeat(5000),
   `{"a":${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}}`,
-  '{"email":"a@b.c","password":"' + 'p'.repeat(2000) + '"}',
+  `{"email":"a@b.c","password":"${'p'.repeat(2000)}"}`,
   '\u00ff\u00fe\u0000garbage',
 ]
 test('fuzz: every route, odd ids, odd bodies and queries — never a 5xx, every 4xx is catalogue JSON', async () => {

@@ -89,7 +89,7 @@ test('GET /api/me returns the user (never the password hash); logout revokes the
 })
 
 test('a forged or malformed cookie is a 401, never a 500', async () => {
-  for (const cookie of ['hrs_' + 'A'.repeat(43), 'garbage', 'hrs_', '%00', 'x'.repeat(3000)]) {
+  for (const cookie of [`hrs_${'A'.repeat(43)}`, 'garbage', 'hrs_', '%00', 'x'.repeat(3000)]) {
     expectError(await call(api.url, 'GET', '/api/me', { cookie }), 401, 'unauthorized')
   }
   expectError(await call(api.url, 'GET', '/api/sites'), 401, 'unauthorized')

@@ -245,7 +245,7 @@ describe('the documented ingestion bodies are what the server accepts', () => {
     const { properties: p } = schemaOf(path)
     const example = exampleOf(path)
     const urlMax = p.url.maxLength
-    const urlOf = (n: number) => 'https://example.com/' + 'a'.repeat(n - 'https://example.com/'.length)
+    const urlOf = (n: number) => `https://example.com/${'a'.repeat(n - 'https://example.com/'.length)}`
     await accepted(path, { ...example, url: urlOf(urlMax) })
     await refused(path, { ...example, url: urlOf(urlMax + 1) }, 'url')
     const nameMax = p.name.maxLength

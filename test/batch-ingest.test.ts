@@ -77,7 +77,7 @@ test('good, bad and duplicate items get the exact per-item answer', async () => 
 })
 
 test('NDJSON works; a retry of an accepted batch is all duplicates (202) and stores nothing new', async () => {
-  const lines = [item(10), item(11), item(12)].map((x) => JSON.stringify(x)).join('\n') + '\n'
+  const lines = `${[item(10), item(11), item(12)].map((x) => JSON.stringify(x)).join('\n')}\n`
   const first = await batch(lines, 'application/x-ndjson')
   expect(first.json()).toMatchObject({ accepted: 3, rejected: [], duplicates: [] })
   const again = await batch(lines, 'application/x-ndjson')

@@ -43,7 +43,7 @@ const COMMANDS = (path: string): string[][] => [
   ['verify', '-data-path', path],
 ]
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 async function expectOneLine(
   args: string[],
@@ -55,7 +55,9 @@ async function expectOneLine(
   const what = `${args.slice(0, 2).join(' ')} → exit ${r.code}, stderr:\n${r.stderr}`
   expect(r.timedOut, what).toBe(false)
   expect(r.code, what).toBe(2)
-  expect(r.stderr, what).toMatch(new RegExp(`^hitring: cannot open the store at ${escape(path)}: ${cause.source}\\n$`))
+  expect(r.stderr, what).toMatch(
+    new RegExp(`^hitring: cannot open the store at ${escapeRegExp(path)}: ${cause.source}\\n$`),
+  )
   expect(r.stdout, what).toBe('')
 }
 
@@ -99,7 +101,7 @@ test('a file where the directory should be, or as a parent: one line naming it, 
   for (const args of COMMANDS(file)) await expectOneLine(args, file, /it is a file, not a directory/)
   const below = join(file, 'data')
   for (const args of COMMANDS(below))
-    await expectOneLine(args, below, new RegExp(`${escape(file)} is a file, not a directory`))
+    await expectOneLine(args, below, new RegExp(`${escapeRegExp(file)} is a file, not a directory`))
 })
 
 test('a directory the process may not write (0500): one line with EACCES, exit 2', async () => {

@@ -19,7 +19,9 @@ import { ROOT, tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 
 const EVENTS = 20_000
 

@@ -10,7 +10,9 @@ import { storedEventCount, withStore } from './helpers/store.js'
 import { recount } from '../src/store/recount.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 
 async function setUp(args: string[]) {
   const dir = tempDataDir()

@@ -118,7 +118,7 @@ describe('classifyReferrer: hostile input never throws', () => {
     [123],
     [`https://${'a.'.repeat(30_000)}com/`],
     [`https://example.com/${'x'.repeat(1_000_000)}`],
-    ['android-app://' + 'x'.repeat(100_000)],
+    [`android-app://${'x'.repeat(100_000)}`],
     ['\u0000\uFFFF\uD800'],
     ['http://[::1'],
     ['https://exa%mple.com/'],

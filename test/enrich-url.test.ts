@@ -95,7 +95,7 @@ describe('parsePageUrl: UTM and tagged source', () => {
   })
 
   test('values are cut to MAX_VALUE_CHARS without splitting a surrogate pair', () => {
-    const long = 'x'.repeat(MAX_VALUE_CHARS - 1) + '😀' + 'y'.repeat(50)
+    const long = `${'x'.repeat(MAX_VALUE_CHARS - 1)}😀${'y'.repeat(50)}`
     const r = parsePageUrl(`${base}utm_campaign=${encodeURIComponent(long)}&ref=${encodeURIComponent(long)}`)!
     expect(r.utm.campaign).toBe('x'.repeat(MAX_VALUE_CHARS - 1))
     expect(r.ref).toBe('x'.repeat(MAX_VALUE_CHARS - 1))

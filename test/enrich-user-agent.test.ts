@@ -143,7 +143,7 @@ describe('isBotUserAgent', () => {
   })
 
   test('only the first 1 KiB is examined', () => {
-    expect(isBotUserAgent(UA.chromeWindows + ' '.repeat(2000) + 'Googlebot/2.1')).toBe(false)
+    expect(isBotUserAgent(`${UA.chromeWindows}${' '.repeat(2000)}Googlebot/2.1`)).toBe(false)
     expect(isBotUserAgent(' '.repeat(2000) + UA.chromeWindows)).toBe(true) // blank within the window
   })
 })
@@ -159,7 +159,7 @@ describe('isPrefetch', () => {
     ['', '', '', false],
     ['prerender', '', '', false],
     ['prefetcher', '', '', false],
-    ['x'.repeat(10_000) + ',prefetch', '', '', false],
+    [`${'x'.repeat(10_000)},prefetch`, '', '', false],
   ])('Sec-Purpose %j, Purpose %j, X-Moz %j → %s', (a, b, c, want) => {
     expect(isPrefetch(a, b, c)).toBe(want)
   })

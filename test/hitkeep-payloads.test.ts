@@ -274,7 +274,7 @@ describe("refusals name HitKeep's fields", () => {
   const cases: [what: string, path: '/ingest' | '/ingest/event', body: Record<string, unknown>, field: string][] = [
     ['a path without its leading slash', '/ingest', pageviewBody({ path: 'pricing' }), 'path'],
     ['a null path', '/ingest', pageviewBody({ path: null }), 'path'],
-    ['a page URL over 2,000 bytes', '/ingest', pageviewBody({ path: '/' + 'a'.repeat(2000) }), 'path'],
+    ['a page URL over 2,000 bytes', '/ingest', pageviewBody({ path: `/${'a'.repeat(2000)}` }), 'path'],
     ['a fractional screen width', '/ingest', pageviewBody({ sc_w: 1280.5 }), 'sc_w'],
     ['a negative viewport', '/ingest', pageviewBody({ vp_h: -1 }), 'vp_h'],
     ['a number for lang', '/ingest', pageviewBody({ lang: 5 }), 'lang'],

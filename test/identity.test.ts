@@ -28,7 +28,7 @@ const salt = (day: number) => store.env.transactionSync(() => saltInTransaction(
 test.each([
   ['same IP, UA, site and day', ['1.2.3.4', UA, 1], true],
   ['another IP', ['1.2.3.5', UA, 1], false],
-  ['another User-Agent', ['1.2.3.4', UA + ' ', 1], false],
+  ['another User-Agent', ['1.2.3.4', `${UA} `, 1], false],
   ['another site', ['1.2.3.4', UA, 2], false],
 ] as const)('%s → same visitor: %s', (_what, [otherIp, otherUa, otherSite], same) => {
   const s = salt(day0)
@@ -76,7 +76,7 @@ test("the drain's visitor-id cache gives exactly visitorId, hashing each (day, s
       ['1.2.3.4', UA, 1],
       ['1.2.3.4', UA, 2],
       ['1.2.3.5', UA, 1],
-      ['1.2.3.4', UA + 'x', 1],
+      ['1.2.3.4', `${UA}x`, 1],
     ] as const) {
       expect(
         cache.get(day0 + 5, site, ip(addr), ua, saltOf).equals(visitorId(salt(day0 + 5), site, ip(addr), ua)),

@@ -43,7 +43,7 @@ test.each([
   ['ftp url', () => ({ ...good(), url: 'ftp://shop.example/x' }), 400, 'invalid_field', 'url'],
   [
     'url over 2000 bytes',
-    () => ({ ...good(), url: 'https://shop.example/' + 'a'.repeat(1990) }),
+    () => ({ ...good(), url: `https://shop.example/${'a'.repeat(1990)}` }),
     400,
     'invalid_field',
     'url',

@@ -267,7 +267,7 @@ describe('clientIpFromForwarded', () => {
   })
 
   test('a very long header is bounded and falls back to the peer', () => {
-    expect(formatIp(clientIpFromForwarded(proxy, '1.1.1.1,' + '10.0.0.9,'.repeat(1000) + '10.0.0.2', trusted))).toBe(
+    expect(formatIp(clientIpFromForwarded(proxy, `1.1.1.1,${'10.0.0.9,'.repeat(1000)}10.0.0.2`, trusted))).toBe(
       '10.0.0.1',
     )
   })

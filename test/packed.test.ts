@@ -38,7 +38,9 @@ import {
 import { withStore } from './helpers/store.js'
 
 const dirs: Array<{ remove(): void }> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 const fresh = () => {
   const d = tempDataDir()
   dirs.push(d)
@@ -124,7 +126,7 @@ async function drainedSite(startIso: string, days: number, perDay: number, worke
 }
 
 test('packing leaves every breakdown and the recount unchanged, in steps of a small row budget', async () => {
-  const { path, site, start } = await drainedSite('2026-01-29T20:00:00Z', 6, 20, 2) // across a month end in Berlin
+  const { path, site } = await drainedSite('2026-01-29T20:00:00Z', 6, 20, 2) // across a month end in Berlin
 
   const store = openFresh(path)
   try {

@@ -160,8 +160,12 @@ test('drain tasks: main thread produces, a worker drains [from, to) segments, ma
     reject: (e: unknown) => void
   }> = []
   drain.on('message', (reply: Reply) => pending[0]?.resolve(reply))
-  drain.on('error', (err) => pending.forEach((t) => t.reject(err)))
-  drain.on('exit', (code) => pending.forEach((t) => t.reject(new Error(`drain worker exited with code ${code}`))))
+  drain.on('error', (err) => {
+    for (const t of pending) t.reject(err)
+  })
+  drain.on('exit', (code) => {
+    for (const t of pending) t.reject(new Error(`drain worker exited with code ${code}`))
+  })
   const inFlight: Array<{ id: number; to: number; done: Promise<Reply> }> = []
   let submittedTo = writer.head()
   let nextId = 0
@@ -187,7 +191,14 @@ test('drain tasks: main thread produces, a worker drains [from, to) segments, ma
     if (inFlight.length < 2 && ringDistance(submittedTo, writer.head()) > 0) {
       const task = { id: nextId++, from: submittedTo, to: writer.head() }
       const done = new Promise<Reply>((resolve, reject) => {
-        pending.push({ ...task, resolve: (r) => (pending.shift(), resolve(r)), reject })
+        pending.push({
+          ...task,
+          resolve: (r) => {
+            pending.shift()
+            resolve(r)
+          },
+          reject,
+        })
       })
       inFlight.push({ id: task.id, to: task.to, done })
       drain.postMessage(task)

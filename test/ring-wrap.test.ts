@@ -163,7 +163,9 @@ describe('record sizes', () => {
     expect(writer.head()).toBe(0xffff_ff00 + CAP - TWO_32)
     const seen = collect(reader, writer.tail(), writer.head())
     expect(seen).toHaveLength(512)
-    seen.forEach((r, i) => expect(r).toMatchObject({ type: 1 + (i % 100), length: 0, flags: i }))
+    seen.forEach((r, i) => {
+      expect(r).toMatchObject({ type: 1 + (i % 100), length: 0, flags: i })
+    })
     expect(writer.stats().padRecords).toBe(0)
   })
 

@@ -30,7 +30,7 @@ const dirs: Array<ReturnType<typeof tempDataDir>> = []
 const stores: Store[] = []
 afterAll(async () => {
   for (const s of stores) await s.close()
-  dirs.forEach((d) => d.remove())
+  for (const d of dirs) d.remove()
 })
 function freshStore(): Store {
   const dir = tempDataDir()
@@ -50,7 +50,9 @@ const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({
 const state = (no: number, last = 1_000, pv = 1): SessionState => ({ no, start: 500, last, pv, entry: 3, exit: 4 })
 const contents = (t: SessionTable) => {
   const all: string[] = []
-  t.forEach((slot) => all.push(JSON.stringify([t.keyOf(slot), t.read(slot)])))
+  t.forEach((slot) => {
+    all.push(JSON.stringify([t.keyOf(slot), t.read(slot)]))
+  })
   return all.sort()
 }
 

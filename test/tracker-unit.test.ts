@@ -6,8 +6,6 @@ import { actionPath, classifyLink, pageUrl, pageviewEndpoint, propsOf } from '..
 import { SESSION_IDLE_MS, SESSION_KEY, sessionId } from '../tracker/session.js'
 import type { StorageLike } from '../tracker/dom.js'
 
-const attrs = (a: Record<string, string>) => (name: string) => a[name] ?? null
-
 describe('script-tag options', () => {
   test('data-track: any subset, any separator, plural or singular', () => {
     const all = 'outbound,downloads,forms'

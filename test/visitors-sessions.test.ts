@@ -13,7 +13,9 @@ import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 
 const MIN = 60_000
 const T0 = Date.parse('2026-06-10T09:00:00Z')

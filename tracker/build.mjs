@@ -44,7 +44,7 @@ export async function buildTracker({ outdir = join(ROOT, 'dist/tracker'), budget
   await Promise.all([
     writeFile(join(outdir, 'hk.js'), code),
     writeFile(join(outdir, 'hk.js.gz'), gzip),
-    writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
+    writeFile(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
   ])
   const line =
     `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), ` + `hash ${manifest.hash}`

@@ -150,7 +150,10 @@ export async function runNodeLoad(
           })
         },
       )
-      req.once('error', () => (errors++, resolve()))
+      req.once('error', () => {
+        errors++
+        resolve()
+      })
       req.once('timeout', () => req.destroy(new Error('timeout')))
       req.end(payload)
     })

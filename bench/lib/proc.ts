@@ -36,13 +36,16 @@ export function startTarget(
   started.add(child)
   const tail: string[] = []
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => (started.delete(child), resolve(code))),
+    child.once('exit', (code) => {
+      started.delete(child)
+      resolve(code)
+    }),
   )
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => (child.kill('SIGKILL'), reject(new Error(`${script} printed no port in time:\n${tail.join('\n')}`))),
-      opts.timeoutMs ?? 15_000,
-    )
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} printed no port in time:\n${tail.join('\n')}`))
+    }, opts.timeoutMs ?? 15_000)
     const target: Partial<Target> = { child, pid: child.pid!, tail, errorLines: 0, exited }
     const onLine = (line: string) => {
       tail.push(line)

@@ -4,7 +4,7 @@
  * pages show as they are; a lost session (401 on a signed-in call) sends the person to the sign-in page.
  * @module
  */
-import { win } from './dom.js'
+import { type FetchAnswer, win } from './dom.js'
 import type {
   ApiClient,
   DropsResponse,
@@ -75,7 +75,7 @@ async function request<T>(
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   }
   for (let attempt = 0; ; attempt++) {
-    let answer
+    let answer: FetchAnswer
     try {
       answer = await win.fetch(url, init)
     } catch (err) {

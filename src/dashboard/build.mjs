@@ -71,7 +71,7 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
       writeFile(join(outdir, 'assets', `${f.name}.gz`), f.gz),
     ]),
     writeFile(join(outdir, 'index.html'), html),
-    writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
+    writeFile(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
   ])
   const total = jsFile.gz.length + cssFile.gz.length
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`

@@ -12,9 +12,11 @@ export type Listener<E = Ev> = (e: E) => void
 export interface EventTarget_ {
   addEventListener(
     type: string,
+    // biome-ignore lint/suspicious/noExplicitAny: takes listeners of every event type (`unknown` refuses them)
     fn: Listener<any>,
     options?: boolean | { once?: boolean; passive?: boolean; capture?: boolean },
   ): void
+  // biome-ignore lint/suspicious/noExplicitAny: as addEventListener's
   removeEventListener(type: string, fn: Listener<any>, capture?: boolean): void
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { api } from './api.js'
-import { type El, type FieldEl } from './dom.js'
+import type { El, FieldEl } from './dom.js'
 import { h, show } from './h.js'
 import { icon, type IconName } from './icons.js'
 import { fmtInt } from './format.js'

@@ -31,7 +31,7 @@ import { sitesPage } from './pages/sites.js'
 const appEl = doc.getElementById('app') as El
 let frame: Frame | null = null
 let generation = 0
-let cleanups: (() => void)[] = []
+const cleanups: (() => void)[] = []
 
 /** One live connection per site shown, kept while moving between that site's pages. */
 const live = {
@@ -61,7 +61,7 @@ const live = {
 }
 
 function ensureFrame(): Frame {
-  if (!frame || !frame.root.isConnected) {
+  if (!frame?.root.isConnected) {
     frame = createFrame()
     show(appEl, frame.root)
   }

@@ -150,7 +150,7 @@ export async function busy<T>(button: FieldEl, work: () => Promise<T>): Promise<
 
 let toastHost: El | null = null
 export function toast(message: string, tone: 'ok' | 'error' = 'ok'): void {
-  if (!toastHost || !toastHost.isConnected)
+  if (!toastHost?.isConnected)
     doc.body.append((toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' })))
   const t = h(
     'div',
@@ -196,7 +196,14 @@ export function confirmDialog(title: string, text: Kid, confirmLabel: string): P
     const { el } = dialog(title, (close) => {
       const yes = h(
         'button',
-        { class: 'btn btn-danger', type: 'button', onclick: () => ((ok = true), close()) },
+        {
+          class: 'btn btn-danger',
+          type: 'button',
+          onclick: () => {
+            ok = true
+            close()
+          },
+        },
         confirmLabel,
       )
       win.setTimeout(() => yes.focus(), 0)

@@ -9,7 +9,7 @@
  * sort by index; two entries of one index differ only in rank, and the larger wins.
  * @module
  */
-import { HLL_PRECISION, MAX_RANK } from './dense.js'
+import { HLL_PRECISION } from './dense.js'
 
 export const SPARSE_PRECISION = 25
 const LOW_BITS = SPARSE_PRECISION - HLL_PRECISION // 11 index bits beyond the dense index

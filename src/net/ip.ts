@@ -56,7 +56,7 @@ function parseV6(text: string, s: number, e: number): Uint8Array | null {
   while (i < e) {
     let j = i
     let val = 0
-    for (let h; j < e && j - i < 5 && (h = hexVal(text.charCodeAt(j))) >= 0; j++) val = val * 16 + h
+    for (let h: number; j < e && j - i < 5 && (h = hexVal(text.charCodeAt(j))) >= 0; j++) val = val * 16 + h
     if (j === i) return null // empty group: `:::`, leading `:`, trailing `:`
     if (j < e && text.charCodeAt(j) === 46) {
       // Embedded IPv4 must be the last 32 bits.

@@ -76,7 +76,7 @@ function proxy(req: IncomingMessage, res: ServerResponse, prefix: string, target
 export async function serveFixtures(options: FixtureOptions): Promise<FixtureServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url!, 'http://x').pathname
-    if (options.proxyPrefix && options.proxyTarget && path.startsWith(options.proxyPrefix + '/')) {
+    if (options.proxyPrefix && options.proxyTarget && path.startsWith(`${options.proxyPrefix}/`)) {
       return proxy(req, res, options.proxyPrefix, options.proxyTarget)
     }
     const file = options.routes?.[path] ?? (/^\/[\w-]+\.html$/.test(path) ? path.slice(1) : null)

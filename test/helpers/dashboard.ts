@@ -81,7 +81,7 @@ export function fieldError(input: Locator): Promise<string> {
     String(el.getAttribute('aria-describedby') ?? '')
       .split(' ')
       .map((id) => el.ownerDocument.getElementById(id))
-      .filter((d) => d !== null && d.classList.contains('field-error') && !d.hidden)
+      .filter((d) => d?.classList.contains('field-error') && !d.hidden)
       .map((d) => d.textContent)
       .join(' '),
   )

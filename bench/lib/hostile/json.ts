@@ -71,7 +71,7 @@ export function deepNesting(rng: Rng, levels: number): Raw {
     open.push(asObject ? '{"a":' : '[')
     close.push(asObject ? '}' : ']')
   }
-  return new Raw(open.join('') + '1' + close.reverse().join(''))
+  return new Raw(`${open.join('')}1${close.reverse().join('')}`)
 }
 
 /** An object of `n` keys (10,000 by default), with values of mixed types. */
@@ -170,7 +170,7 @@ export function oddValue(rng: Rng, budget = 60_000): Json {
       return rng.pick([
         'javascript:alert(1)',
         'http://[::1',
-        'https://' + 'a'.repeat(3000) + '.example/',
+        `https://${'a'.repeat(3000)}.example/`,
         'http://%zz/',
         'https://xn--/',
         'ftp://x.example/',

@@ -36,13 +36,19 @@ export function healthzOnce(port: number, timeoutMs = 5000): Promise<number> {
     const t0 = performance.now()
     const socket = connect({ port, host: '127.0.0.1', noDelay: true })
     let text = ''
-    const timer = setTimeout(() => (socket.destroy(), resolve(Infinity)), timeoutMs)
+    const timer = setTimeout(() => {
+      socket.destroy()
+      resolve(Infinity)
+    }, timeoutMs)
     socket.on('error', () => {})
-    socket.on('close', () => (clearTimeout(timer), resolve(Infinity)))
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(Infinity)
+    })
     socket.on('connect', () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'))
     socket.on('data', (d: Buffer) => {
       text += d.toString('latin1')
-      if (/^HTTP\/1\.1 200 [^]*\r\n\r\n\{"status":"ok"\}$/.test(text)) {
+      if (/^HTTP\/1\.1 200 [\s\S]*\r\n\r\n\{"status":"ok"\}$/.test(text)) {
         const ms = performance.now() - t0
         clearTimeout(timer)
         socket.removeAllListeners('close')

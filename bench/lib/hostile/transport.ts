@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net'
 import type { HostileCase } from './case.js'
-import { ProtocolError, ResponseReader, type Answer } from './response.js'
+import { type ProtocolError, ResponseReader, type Answer } from './response.js'
 
 export type Outcome =
   | {

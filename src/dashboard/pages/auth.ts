@@ -34,7 +34,7 @@ function authCard(title: string, lead: string, body: El, foot?: El): El {
 /** Where to go after signing in: the `next` page if it is one of ours, else the sites. */
 function nextPath(search: string): string {
   const next = param(search, 'next')
-  return next && next.startsWith('/') && !next.startsWith('//') && matchRoute(next.split('?')[0]!).name !== 'notFound'
+  return next?.startsWith('/') && !next.startsWith('//') && matchRoute(next.split('?')[0]!).name !== 'notFound'
     ? next
     : '/'
 }

@@ -98,7 +98,9 @@ function utmPanel(s: StatsResponse): El {
   const slot = h('div')
   const buttons = keys.map((k) => h('button', { class: 'seg', type: 'button', onclick: () => pick(k) }, k.slice(4)))
   const pick = (k: (typeof keys)[number]) => {
-    buttons.forEach((b, i) => b.setAttribute('aria-pressed', String(keys[i] === k)))
+    buttons.forEach((b, i) => {
+      b.setAttribute('aria-pressed', String(keys[i] === k))
+    })
     show(
       slot,
       list(s, k, k, 'Visits', `No visits tagged with ${k} in this period: add ?${k}=… to your campaign links.`),

@@ -136,7 +136,7 @@ export function hostileBody(
       return json(
         objectField && rng.chance(0.7)
           ? replace(objectField, manyProps(rng))
-          : new Raw(manyProps(rng).bytes.toString().slice(0, -1) + ',' + encodeJson(t).toString().slice(1)),
+          : new Raw(`${manyProps(rng).bytes.toString().slice(0, -1)},${encodeJson(t).toString().slice(1)}`),
       )
     case 'deep-field':
       return json(replace(rng.pick(keys), deepNesting(rng, rng.int(1_000, Math.min(10_000, Math.floor(budget / 6))))))
