@@ -4,7 +4,7 @@
 // It checks the files biome.jsonc's `files.includes` selects, so `npm run lint` widens with that one list.
 // A line that is nothing but a comment marker and one URL is allowed: a link cannot be wrapped.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 
 const MAX = 120
 const CODE = /\.(ts|mts|cts|js|mjs|cjs|css)$/
@@ -40,12 +40,28 @@ const rules = config.files.includes.map((g) =>
 const selected = (path) => rules.reduce((keep, r) => (r.re.test(path) ? r.keep : keep), false)
 
 const root = new URL('..', import.meta.url)
-const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
-  cwd: root,
-  encoding: 'utf8',
-})
-  .split('\n')
-  .filter((f) => CODE.test(f) && selected(f))
+/** The repository's files: git's list (tracked and untracked, not ignored), or a walk where there is no git. */
+function listFiles() {
+  try {
+    return execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).split('\n')
+  } catch {
+    const skip = new Set(['.git', 'node_modules', 'dist', 'test-artifacts', '/data']) // as .gitignore
+    const walk = (dir) =>
+      readdirSync(new URL(dir || '.', root), { withFileTypes: true }).flatMap((e) =>
+        skip.has(e.name) || skip.has(`/${dir}${e.name}`)
+          ? []
+          : e.isDirectory()
+            ? walk(`${dir}${e.name}/`)
+            : [`${dir}${e.name}`],
+      )
+    return walk('')
+  }
+}
+const files = listFiles().filter((f) => CODE.test(f) && selected(f))
 
 let long = 0
 for (const file of files) {
