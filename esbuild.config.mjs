@@ -6,7 +6,12 @@ import { readdirSync, existsSync } from 'node:fs'
 import { buildTracker } from './tracker/build.mjs'
 import { buildDashboard } from './src/dashboard/build.mjs'
 
-const list = (dir, re) => (existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).map((f) => `${dir}/${f}`) : [])
+const list = (dir, re) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => re.test(f))
+        .map((f) => `${dir}/${f}`)
+    : []
 
 const entryPoints = {
   cli: 'src/cli/main.ts',
@@ -26,7 +31,11 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   // ESM output still needs require() for the native uWebSockets.js binary.
-  banner: { js: "import { createRequire as __hitringCreateRequire } from 'node:module'; const require = __hitringCreateRequire(import.meta.url);" },
+  banner: {
+    js:
+      "import { createRequire as __hitringCreateRequire } from 'node:module'; const require = " +
+      '__hitringCreateRequire(import.meta.url);',
+  },
 })
 
 // hk.js (tracker/): its own browser bundle, size-checked; over the gzip budget this throws and the build fails.

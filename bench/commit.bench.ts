@@ -27,9 +27,16 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }))
 
 const store = openStore({ path: join(tmp, 'drain') }) // no dot in the name: lmdb-js would take it for a file
 const site = createSite(store, 'example.com')
-const payload = { site_id: site.id, name: 'purchase', url: 'https://example.com/checkout/success', referrer: '', props: { plan: 'pro', amount: '49' } }
+const payload = {
+  site_id: site.id,
+  name: 'purchase',
+  url: 'https://example.com/checkout/success',
+  referrer: '',
+  props: { plan: 'pro', amount: '49' },
+}
 const validated = validPayload(EventKind.Custom, payload)
-const userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+const userAgent =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 // BENCH_VISITORS distinct client addresses, taken in turn (the e2e bench uses 20,000): one visitor keeps
 // every session write on one B-tree page; many visitors spread them, as production traffic does.
 const VISITORS = Math.max(1, Number(process.env.BENCH_VISITORS ?? 1))
@@ -48,7 +55,14 @@ function encodeSegment(n: number): { from: number; to: number } {
   const from = writer.tail()
   for (let i = 0; i < n; i++) {
     const ip = ipOf(nextVisitor++ % VISITORS)
-    const record = encodeIngestRecord({ receivedAt: Date.now(), siteNum: site.num, kind: EventKind.Custom, ip, userAgent, payload: validated })
+    const record = encodeIngestRecord({
+      receivedAt: Date.now(),
+      siteNum: site.num,
+      kind: EventKind.Custom,
+      ip,
+      userAgent,
+      payload: validated,
+    })
     const at = writer.reserve(RECORD_TYPE_INGEST_V2, record.length)
     if (at < 0) throw new Error('ring full: a segment was not released')
     writer.bytes.set(record, at)
@@ -103,6 +117,9 @@ const rows = SIZES.map((n) => {
   }
 })
 console.table(rows)
-console.log('Median times. "of which transaction ms" is DrainResult.commitMs (start of transaction() to its commit), median over every call incl. warm-up.')
+console.log(
+  'Median times. "of which transaction ms" is DrainResult.commitMs (start of transaction() to its commit), median ' +
+    'over every call incl. warm-up.',
+)
 await store.close()
 await rawEnv.close()

@@ -17,11 +17,15 @@ import { classifyUserAgent, classifyUserAgentUncached } from '../src/enrich/user
 const BATCH = 200
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 ' +
+    'Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 ' +
+    'Safari/605.1.15',
   'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.2478.51',
-  'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 Chrome/117.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 ' +
+    'Safari/537.36 Edg/124.0.2478.51',
+  'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/24.0 ' +
+    'Chrome/117.0.0.0 Mobile Safari/537.36',
   'Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
   'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
 ]
@@ -44,7 +48,8 @@ const HOSTS = ['google.com', 'semalt.com', 'blog.someone.dev', 'forum.darodar.co
 if (classifyUserAgent(UAS[0]!).browser !== 'Chrome') throw new Error('classifyUserAgent: unexpected answer')
 if (!isBotUserAgent(UAS[7]!) || isBotUserAgent(UAS[0]!)) throw new Error('isBotUserAgent: unexpected answer')
 if (parsePageUrl(URLS[1]!)?.utm.source !== 'newsletter') throw new Error('parsePageUrl: unexpected answer')
-if (classifyReferrer(REFERRERS[0]!, 'example.com', 'example.com').source !== 'Google') throw new Error('classifyReferrer: unexpected answer')
+if (classifyReferrer(REFERRERS[0]!, 'example.com', 'example.com').source !== 'Google')
+  throw new Error('classifyReferrer: unexpected answer')
 if (!isSpamReferrer('semalt.com')) throw new Error('isSpamReferrer: list not loaded')
 
 // In the drain worker every UA is a fresh string decoded from the ring, so its hash is not cached yet:
@@ -61,10 +66,12 @@ bench
     for (let i = 0; i < BATCH; i++) sink += UA_BUFS[i % UA_BUFS.length]!.toString('latin1').length
   })
   .add('classifyUserAgent (cached, fresh string)', () => {
-    for (let i = 0; i < BATCH; i++) sink += classifyUserAgent(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')).browser.length
+    for (let i = 0; i < BATCH; i++)
+      sink += classifyUserAgent(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')).browser.length
   })
   .add('isBotUserAgent (cached, fresh string)', () => {
-    for (let i = 0; i < BATCH; i++) sink += isBotUserAgentCached(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')) ? 1 : 0
+    for (let i = 0; i < BATCH; i++)
+      sink += isBotUserAgentCached(UA_BUFS[i % UA_BUFS.length]!.toString('latin1')) ? 1 : 0
   })
   .add('classifyUserAgent (uncached: ua-parser-js)', () => {
     for (let i = 0; i < BATCH; i++) sink += classifyUserAgentUncached(UAS[i % UAS.length]!).browser.length
@@ -79,7 +86,8 @@ bench
     for (let i = 0; i < BATCH; i++) sink += parsePageUrl(URLS[i % URLS.length]!)?.path.length ?? 0
   })
   .add('classifyReferrer', () => {
-    for (let i = 0; i < BATCH; i++) sink += classifyReferrer(REFERRERS[i % REFERRERS.length]!, 'example.com', 'example.com').source.length
+    for (let i = 0; i < BATCH; i++)
+      sink += classifyReferrer(REFERRERS[i % REFERRERS.length]!, 'example.com', 'example.com').source.length
   })
   .add('isSpamReferrer', () => {
     for (let i = 0; i < BATCH; i++) sink += isSpamReferrer(HOSTS[i % HOSTS.length]!) ? 1 : 0

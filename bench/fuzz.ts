@@ -44,23 +44,38 @@ process.on('exit', () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-console.log(`fuzz: seed ${seed}, ${replay ? `case(s) ${replay.join(', ')}` : `${cases.toLocaleString('en-US')} cases`} — replay with: npm run fuzz -- -seed ${seed} -case <index>`)
+console.log(
+  `fuzz: seed ${seed}, ${replay ? `case(s) ${replay.join(', ')}` : `${cases.toLocaleString('en-US')} cases`} — ` +
+    `replay with: npm run fuzz -- -seed ${seed} -case <index>`,
+)
 console.log(`${process.env.BENCH_BUILD ?? describeBuild(dist)}; Node ${process.version}, ${cpus().length} CPUs`)
 prepareAccounts(cli, dataDir)
-const server = await startTarget(cli, ['serve', '-data-path', dataDir, '-http-addr', '127.0.0.1:0', ...FUZZ_SERVER_ARGS])
+const server = await startTarget(cli, [
+  'serve',
+  '-data-path',
+  dataDir,
+  '-http-addr',
+  '127.0.0.1:0',
+  ...FUZZ_SERVER_ARGS,
+])
 const base = `http://127.0.0.1:${server.port}`
 /** The server's error-level log lines (a 500's cause is logged there), one example per message and first frame. */
 const errorLog = new Map<string, { n: number; line: string }>()
-/** What the server (or a worker: lmdb-js prints a failed commit's cause there) wrote to stderr that is not a JSON log line. */
+/**
+ * What the server (or a worker: lmdb-js prints a failed commit's cause there) wrote to stderr that is not a JSON log
+ * line.
+ */
 const stderrLines = new Map<string, number>()
 server.child.stderr!.on('data', (s: string) => {
-  for (const line of s.split('\n')) if (line.trim() !== '' && !line.startsWith('{')) stderrLines.set(line.slice(0, 300), (stderrLines.get(line.slice(0, 300)) ?? 0) + 1)
+  for (const line of s.split('\n'))
+    if (line.trim() !== '' && !line.startsWith('{'))
+      stderrLines.set(line.slice(0, 300), (stderrLines.get(line.slice(0, 300)) ?? 0) + 1)
 })
 for (const stream of [server.child.stdout!, server.child.stderr!]) {
   stream.on('data', (s: string) => {
     for (const line of s.split('\n')) {
       if (!/^\{"level":[56]\d/.test(line)) continue
-      const key = /"message":"([^"]*)"/.exec(line)?.[1] + ' @ ' + (/\\n\s+at ([^\\]*)/.exec(line)?.[1] ?? '')
+      const key = `${/"message":"([^"]*)"/.exec(line)?.[1]} @ ${/\\n\s+at ([^\\]*)/.exec(line)?.[1] ?? ''}`
       const seen = errorLog.get(key)
       if (seen) seen.n++
       else errorLog.set(key, { n: 1, line: line.slice(0, 2500) })
@@ -79,12 +94,24 @@ const result = await runFuzz({
   cases,
   only: replay,
   exited: server.exited,
-  onProgress: (done, total) => console.log(`  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases, RSS ${(rssBytes(server.pid) / 2 ** 20).toFixed(0)} MiB`),
+  onProgress: (done, total) =>
+    console.log(
+      `  ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} cases, RSS ` +
+        `${(rssBytes(server.pid) / 2 ** 20).toFixed(0)} MiB`,
+    ),
   onCase: replay
     ? (c, verdict, outcome) => {
-        console.log(`\ncase ${c.index}: ${c.family} / ${c.kind} → ${c.route}${c.noAnswer ? ` (no answer accepted: ${c.noAnswer})` : ''}\n--- request ---\n${printable(Buffer.concat([c.head, c.body]), 4000)}`)
-        console.log(`--- outcome ---\n${outcome.kind === 'answer' ? `${outcome.answer.status} ${JSON.stringify(Object.fromEntries(outcome.answer.headers))}\n${outcome.answer.body.subarray(0, 2000).toString('utf8')}` : JSON.stringify(outcome)}`)
-        console.log(`--- verdict --- ${verdict.ok ? 'ok' : `VIOLATION: ${verdict.why}`}${verdict.notes.length ? ` (${verdict.notes.join('; ')})` : ''}`)
+        const noAnswer = c.noAnswer ? ` (no answer accepted: ${c.noAnswer})` : ''
+        const request = printable(Buffer.concat([c.head, c.body]), 4000)
+        console.log(`\ncase ${c.index}: ${c.family} / ${c.kind} → ${c.route}${noAnswer}\n--- request ---\n${request}`)
+        const answer =
+          outcome.kind === 'answer'
+            ? `${outcome.answer.status} ${JSON.stringify(Object.fromEntries(outcome.answer.headers))}\n` +
+              `${outcome.answer.body.subarray(0, 2000).toString('utf8')}`
+            : JSON.stringify(outcome)
+        console.log(`--- outcome ---\n${answer}`)
+        const notes = verdict.notes.length ? ` (${verdict.notes.join('; ')})` : ''
+        console.log(`--- verdict --- ${verdict.ok ? 'ok' : `VIOLATION: ${verdict.why}`}${notes}`)
       }
     : undefined,
 })
@@ -94,10 +121,18 @@ let healthz: number[] = []
 let serving: string[] = []
 let exit: number | null = null
 let verified: Awaited<ReturnType<typeof verify>> | null = null
-if (result.crashed) failures.push(`the server exited (code ${await server.exited}) with cases ${result.inFlightAtExit.join(', ')} in flight:\n${server.tail.join('\n')}`)
+if (result.crashed)
+  failures.push(
+    `the server exited (code ${await server.exited}) with cases ${result.inFlightAtExit.join(', ')} ` +
+      `in flight:\n${server.tail.join('\n')}`,
+  )
 else {
   healthz = await healthzLatencies(server.port, 20)
-  if (healthz.some((ms) => !(ms < healthzBudgetMs))) failures.push(`/healthz after the run took ${healthz.map((ms) => ms.toFixed(1)).join(', ')} ms (budget ${healthzBudgetMs} ms each)`)
+  if (healthz.some((ms) => !(ms < healthzBudgetMs)))
+    failures.push(
+      `/healthz after the run took ${healthz.map((ms) => ms.toFixed(1)).join(', ')} ms ` +
+        `(budget ${healthzBudgetMs} ms each)`,
+    )
   serving = await stillServing(base, fx)
   failures.push(...serving)
   exit = await stopTarget(server)
@@ -107,10 +142,35 @@ else {
   else if (verified.mismatches !== 0) failures.push(`hitring verify: ${verified.mismatches} mismatches`)
 }
 if (result.tally.violationCount > 0) failures.push(`${result.tally.violationCount} oracle violation(s)`)
-if (result.maxRssBytes > maxRssMiB * 2 ** 20) failures.push(`peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB over the bound of ${maxRssMiB} MiB`)
-if (server.errorLines > 0) failures.push(`${server.errorLines} error line(s) in the server log; one of each kind:\n${[...errorLog.values()].map((e) => `(×${e.n}) ${e.line}`).join('\n')}`)
+if (result.maxRssBytes > maxRssMiB * 2 ** 20)
+  failures.push(`peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB over the bound of ${maxRssMiB} MiB`)
+if (server.errorLines > 0)
+  failures.push(
+    `${server.errorLines} error line(s) in the server log; one of each kind:\n` +
+      `${[...errorLog.values()].map((e) => `(×${e.n}) ${e.line}`).join('\n')}`,
+  )
 
-printReport({ seed, result, baselineRss, maxRssMiB, healthz, healthzBudgetMs, apiRoutes: replay ? [] : ctx.apiRoutes, verified, exit, errorLines: server.errorLines, tail: server.tail })
-if (stderrLines.size > 0) console.log(`\nthe server's stderr (not JSON logs):\n${[...stderrLines].slice(0, 30).map(([line, n]) => `(×${n}) ${line}`).join('\n')}`)
-console.log(failures.length === 0 ? '\nfuzz: ok' : `\nfuzz: ${failures.length} check(s) FAILED\n- ${failures.join('\n- ')}`)
+printReport({
+  seed,
+  result,
+  baselineRss,
+  maxRssMiB,
+  healthz,
+  healthzBudgetMs,
+  apiRoutes: replay ? [] : ctx.apiRoutes,
+  verified,
+  exit,
+  errorLines: server.errorLines,
+  tail: server.tail,
+})
+if (stderrLines.size > 0)
+  console.log(
+    `\nthe server's stderr (not JSON logs):\n${[...stderrLines]
+      .slice(0, 30)
+      .map(([line, n]) => `(×${n}) ${line}`)
+      .join('\n')}`,
+  )
+console.log(
+  failures.length === 0 ? '\nfuzz: ok' : `\nfuzz: ${failures.length} check(s) FAILED\n- ${failures.join('\n- ')}`,
+)
 process.exitCode = failures.length === 0 ? 0 : 1

@@ -29,7 +29,13 @@ const REPS = 50
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 20_000)
 const WARMUP = Math.min(2000, REQUESTS >> 2)
 
-const BODY = JSON.stringify({ site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f', name: 'purchase', url: 'https://www.example.com/pricing', referrer: '', props: {} })
+const BODY = JSON.stringify({
+  site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f',
+  name: 'purchase',
+  url: 'https://www.example.com/pricing',
+  referrer: '',
+  props: {},
+})
 const CHROME = [
   'Host: stats.example.com',
   'Connection: keep-alive',
@@ -51,11 +57,24 @@ const CHROME = [
 ]
 const SETS: Record<string, string[]> = {
   'Chrome sendBeacon (17 headers)': CHROME,
-  'the same through a proxy (20)': [...CHROME, 'X-Forwarded-For: 198.51.100.7', 'X-Forwarded-Proto: https', 'X-Real-IP: 198.51.100.7'],
-  'a backend, curl-like (5)': ['Host: stats.example.com', 'User-Agent: curl/8.5.0', 'Accept: */*', 'Content-Type: application/json', `Content-Length: ${BODY.length}`],
+  'the same through a proxy (20)': [
+    ...CHROME,
+    'X-Forwarded-For: 198.51.100.7',
+    'X-Forwarded-Proto: https',
+    'X-Real-IP: 198.51.100.7',
+  ],
+  'a backend, curl-like (5)': [
+    'Host: stats.example.com',
+    'User-Agent: curl/8.5.0',
+    'Accept: */*',
+    'Content-Type: application/json',
+    `Content-Length: ${BODY.length}`,
+  ],
 }
 
-const NAMES = ['origin', 'user-agent', 'sec-purpose', 'purpose', 'x-hitring-ack', 'content-type', 'content-length'].map(nativeString)
+const NAMES = ['origin', 'user-agent', 'sec-purpose', 'purpose', 'x-hitring-ack', 'content-type', 'content-length'].map(
+  nativeString,
+)
 const NOSNIFF_NAME = nativeString('X-Content-Type-Options')
 const NOSNIFF = nativeString('nosniff')
 let sink = 0
@@ -99,7 +118,9 @@ const app = uws.App().post('/*', (res, req) => {
 })
 
 const port = await new Promise<number>((resolve, reject) =>
-  app.listen('127.0.0.1', 0, (token) => (token ? resolve(uws.us_socket_local_port(token)) : reject(new Error('cannot listen')))),
+  app.listen('127.0.0.1', 0, (token) =>
+    token ? resolve(uws.us_socket_local_port(token)) : reject(new Error('cannot listen')),
+  ),
 )
 
 /** REQUESTS requests, one at a time on one keep-alive connection. */
@@ -134,10 +155,18 @@ for (const [set, headers] of Object.entries(SETS)) {
   const base = m.get('7 × getHeader')!
   for (const v of variants) {
     const ns = m.get(v)!
-    rows.push({ headers: set, variant: v, 'ns per request': ns.toFixed(0), 'vs 7 × getHeader': reads[v] ? (ns - base).toFixed(0) : '' })
+    rows.push({
+      headers: set,
+      variant: v,
+      'ns per request': ns.toFixed(0),
+      'vs 7 × getHeader': reads[v] ? (ns - base).toFixed(0) : '',
+    })
   }
 }
-console.log(`header walk: ${REQUESTS} requests per header set, ${REPS} runs of each variant per request, medians (node ${process.version})`)
+console.log(
+  `header walk: ${REQUESTS} requests per header set, ${REPS} runs of each variant per request, medians (node ` +
+    `${process.version})`,
+)
 console.table(rows)
 if (sink === 42) console.log('')
 process.exit(0)

@@ -2,7 +2,8 @@
  * Micro benchmark of the unique-visitor HyperLogLog (src/hll/): add() on sparse and dense sketches, the
  * drain worker's per-batch cycle (decode → add → encode), encode/decode, and the read path — the union
  * of a year of dense day sketches and of a day of sparse quarter-hour sketches — next to its JavaScript
- * fallback (no WebAssembly) and the naive decode-and-merge of every blob. Add tasks run BATCH hashes per sample; the second table divides.
+ * fallback (no WebAssembly) and the naive decode-and-merge of every blob. Add tasks run BATCH hashes per sample; the
+ * second table divides.
  *
  *   node esbuild.config.mjs && node dist/bench/hll.bench.js
  */
@@ -61,22 +62,37 @@ const daysUnaligned = days.map((blob) => Buffer.concat([Buffer.alloc(1), blob]).
 // A page's visitor sketches over a year of months (a top list's row): sparse near the switch, and dense.
 const monthsSparse = Array.from({ length: 12 }, () => sketchOfRandom(900).encode())
 const monthsDense = Array.from({ length: 12 }, () => sketchOfRandom(20_000).encode())
-const quarters = Array.from({ length: QUARTERS }, () => sketchOfRandom(20 + Math.floor((next32() >>> 0) / 2 ** 32 * 60)).encode())
-console.log(`setup: ${((performance.now() - setup) / 1000).toFixed(1)} s; blob bytes: sparse 1k ${sparse1kBlob.length}, ` +
-  `sparse 6k ${sparse6kBlob.length}, dense ${denseBlob.length}, ${QUARTERS} quarters ${quarters.reduce((s, q) => s + q.length, 0)} in all`)
-console.log(`estimates: ${DAYS} days of ${DAY_VISITORS} → ${estimateUnion(days)} (exact ${DAYS * DAY_VISITORS}); ` +
-  `${QUARTERS} quarters → ${estimateUnion(quarters)}`)
+const quarters = Array.from({ length: QUARTERS }, () =>
+  sketchOfRandom(20 + Math.floor(((next32() >>> 0) / 2 ** 32) * 60)).encode(),
+)
+console.log(
+  `setup: ${((performance.now() - setup) / 1000).toFixed(1)} s; blob bytes: sparse 1k ${sparse1kBlob.length}, ` +
+    `sparse 6k ${sparse6kBlob.length}, dense ${denseBlob.length}, ${QUARTERS} quarters ` +
+    `${quarters.reduce((s, q) => s + q.length, 0)} in all`,
+)
+console.log(
+  `estimates: ${DAYS} days of ${DAY_VISITORS} → ${estimateUnion(days)} (exact ${DAYS * DAY_VISITORS}); ` +
+    `${QUARTERS} quarters → ${estimateUnion(quarters)}`,
+)
 
 let sketch = HyperLogLog.empty()
 let sink = 0
 const bench = new Bench({ name: 'hll', time: 700, warmupTime: 150 })
 bench
-  .add(`add: sparse 1,000, new visitors (x${BATCH})`, () => {
-    for (let i = 0; i < BATCH; i++) sink += +sketch.add(nextFresh())
-  }, { beforeEach: () => void (sketch = HyperLogLog.decode(sparse1kBlob)) })
-  .add(`add: sparse 6,000, new visitors (x${BATCH})`, () => {
-    for (let i = 0; i < BATCH; i++) sink += +sketch.add(nextFresh())
-  }, { beforeEach: () => void (sketch = HyperLogLog.decode(sparse6kBlob)) })
+  .add(
+    `add: sparse 1,000, new visitors (x${BATCH})`,
+    () => {
+      for (let i = 0; i < BATCH; i++) sink += +sketch.add(nextFresh())
+    },
+    { beforeEach: () => void (sketch = HyperLogLog.decode(sparse1kBlob)) },
+  )
+  .add(
+    `add: sparse 6,000, new visitors (x${BATCH})`,
+    () => {
+      for (let i = 0; i < BATCH; i++) sink += +sketch.add(nextFresh())
+    },
+    { beforeEach: () => void (sketch = HyperLogLog.decode(sparse6kBlob)) },
+  )
   .add(`add: sparse 1,000, visitors already in it (x${BATCH})`, () => {
     for (let i = 0; i < BATCH; i++) sink += +sparse1k.add(present[(f = (f + 1) & 511)]!)
   })

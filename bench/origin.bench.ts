@@ -31,7 +31,8 @@ function scan(origin: string): boolean {
     const c = origin.charCodeAt(i)
     if (!(isAlpha(c) || isDigit(c) || c === 43 || c === 45 || c === 46)) break
   }
-  if (i > 32 || origin.charCodeAt(i) !== 58 || origin.charCodeAt(i + 1) !== 47 || origin.charCodeAt(i + 2) !== 47) return false
+  if (i > 32 || origin.charCodeAt(i) !== 58 || origin.charCodeAt(i + 1) !== 47 || origin.charCodeAt(i + 2) !== 47)
+    return false
   const hostAt = (i += 3)
   if (origin.charCodeAt(i) === 91) {
     for (i++; i < n && isIpv6Char(origin.charCodeAt(i)); i++);
@@ -48,7 +49,12 @@ function scan(origin: string): boolean {
   return i === n && i > portAt && i - portAt <= 5
 }
 
-const sites = ['https://www.example.com', 'https://shop.example.org', 'http://localhost:5173', 'https://[2001:db8::1]:8443'].map((s) => Buffer.from(s))
+const sites = [
+  'https://www.example.com',
+  'https://shop.example.org',
+  'http://localhost:5173',
+  'https://[2001:db8::1]:8443',
+].map((s) => Buffer.from(s))
 const cases: Array<[what: string, make: (i: number) => Buffer, ok: boolean]> = [
   ['one site: https://www.example.com', () => sites[0]!, true],
   ['four sites in turn', (i) => sites[i & 3]!, true],
@@ -58,7 +64,8 @@ const cases: Array<[what: string, make: (i: number) => Buffer, ok: boolean]> = [
 for (const [what, make, ok] of cases) {
   for (let i = 0; i < 4; i++) {
     const o = make(i).toString('latin1')
-    if (isPlausibleOrigin(o) !== ok || echoesOrigin(o) !== ok || scan(o) !== ok) throw new Error(`${what}: expected ${ok} for ${o.slice(0, 40)}`)
+    if (isPlausibleOrigin(o) !== ok || echoesOrigin(o) !== ok || scan(o) !== ok)
+      throw new Error(`${what}: expected ${ok} for ${o.slice(0, 40)}`)
   }
 }
 
@@ -82,12 +89,17 @@ for (const [what, make] of cases) {
 }
 await bench.run()
 const ns = new Map<string, number>()
-for (const task of bench.tasks) if (task.result.state === 'completed') ns.set(task.name, (task.result.latency.mean * 1e6) / BATCH)
+for (const task of bench.tasks)
+  if (task.result.state === 'completed') ns.set(task.name, (task.result.latency.mean * 1e6) / BATCH)
 console.log(`${bench.name} (${BATCH} per sample; ns per check, the string's making included)`)
 console.table(
   [...ns].map(([name, v]) => {
     const before = ns.get(name.replace(/: [^:]*$/, ": before (only '' skipped)"))
-    return { task: name, 'ns/op': v.toFixed(1), 'adds ns': before !== undefined && !name.includes('before') ? (v - before).toFixed(1) : '' }
+    return {
+      task: name,
+      'ns/op': v.toFixed(1),
+      'adds ns': before !== undefined && !name.includes('before') ? (v - before).toFixed(1) : '',
+    }
   }),
 )
 if (sink === 42) console.log('')

@@ -55,19 +55,42 @@ const drainer = new SegmentDrainer(store, [new RingReader(sab)])
 
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 ' +
+    'Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
   'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile ' +
+    'Safari/537.36',
 ]
-const REFERRERS = ['', '', '', 'https://www.google.com/', 'https://news.ycombinator.com/item?id=1', 'https://t.co/abc', 'https://duckduckgo.com/']
-const UTMS = ['', '', '', '', '?utm_source=newsletter&utm_medium=email&utm_campaign=spring', '?utm_source=twitter&utm_medium=social&utm_campaign=launch']
+const REFERRERS = [
+  '',
+  '',
+  '',
+  'https://www.google.com/',
+  'https://news.ycombinator.com/item?id=1',
+  'https://t.co/abc',
+  'https://duckduckgo.com/',
+]
+const UTMS = [
+  '',
+  '',
+  '',
+  '',
+  '?utm_source=newsletter&utm_medium=email&utm_campaign=spring',
+  '?utm_source=twitter&utm_medium=social&utm_campaign=launch',
+]
 
 let seed = 42
-const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32
 const zipf = (n: number) => Math.min(n - 1, Math.floor(n * rand() ** 2.5)) // a few hot values, a long tail
 
-interface Ev { ts: number; kind: EventKind; payload: IngestPayload; ip: Uint8Array; ua: string }
+interface Ev {
+  ts: number
+  kind: EventKind
+  payload: IngestPayload
+  ip: Uint8Array
+  ua: string
+}
 
 /** One day's events: sessions of 1–5 pageviews a minute or so apart, some with a custom event. */
 function dayEvents(day: number, count: number): Ev[] {
@@ -96,7 +119,14 @@ function dayEvents(day: number, count: number): Ev[] {
 async function drainBatch(batch: Ev[]): Promise<void> {
   const from = writer.tail()
   for (const e of batch) {
-    const record = encodeIngestRecord({ receivedAt: e.ts, siteNum: site.num, kind: e.kind, ip: e.ip, userAgent: e.ua, payload: e.payload })
+    const record = encodeIngestRecord({
+      receivedAt: e.ts,
+      siteNum: site.num,
+      kind: e.kind,
+      ip: e.ip,
+      userAgent: e.ua,
+      payload: e.payload,
+    })
     const at = writer.reserve(RECORD_TYPE_INGEST_V2, record.length)
     if (at < 0) throw new Error('ring full')
     writer.bytes.set(record, at)
@@ -116,11 +146,15 @@ async function ingest(n: number): Promise<void> {
     const events = dayEvents(day, count)
     for (let i = 0; i < events.length; i += BATCH) await drainBatch(events.slice(i, i + BATCH))
     done += count
-    if (day % 73 === 72) console.log(`  ${done.toLocaleString('en-US')} events, ${((performance.now() - started) / 1000).toFixed(0)} s`)
+    if (day % 73 === 72)
+      console.log(`  ${done.toLocaleString('en-US')} events, ${((performance.now() - started) / 1000).toFixed(0)} s`)
   }
   await store.env.flushed
   const s = (performance.now() - started) / 1000
-  console.log(`  ingested ${n.toLocaleString('en-US')} events in ${s.toFixed(1)} s (${Math.round(n / s).toLocaleString('en-US')}/s)`)
+  console.log(
+    `  ingested ${n.toLocaleString('en-US')} events in ${s.toFixed(1)} s ` +
+      `(${Math.round(n / s).toLocaleString('en-US')}/s)`,
+  )
   // What the server's packer (src/admin/packer.ts) does in the background once days and months end.
   const t = performance.now()
   let packed = 0
@@ -130,14 +164,18 @@ async function ingest(n: number): Promise<void> {
     more = step.more
   }
   await store.env.flushed
-  console.log(`  packed ${packed.toLocaleString('en-US')} closed day and month breakdowns in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  console.log(
+    `  packed ${packed.toLocaleString('en-US')} closed day and month breakdowns in ` +
+      `${((performance.now() - t) / 1000).toFixed(1)} s`,
+  )
 }
 
 const twoGoals: Goal[] = [
   { id: 'g1', site_id: site.id, name: 'Signup', type: 'event', value: 'event_3', created_at: '' },
   { id: 'g2', site_id: site.id, name: 'Pricing', type: 'path', value: '/p7', created_at: '' },
 ]
-const wildcard: Goal = { id: 'g3', site_id: site.id, name: 'Deep pages', type: 'path', value: '/p4*', created_at: '' } // 111 of 500 paths
+// 111 of 500 paths
+const wildcard: Goal = { id: 'g3', site_id: site.id, name: 'Deep pages', type: 'path', value: '/p4*', created_at: '' }
 const YEAR: StatsQuery = { from: '2025-01-01', to: '2025-12-31' }
 const SCENARIOS: Array<[string, StatsQuery, Goal[]]> = [
   ['calendar year, 2 goals', YEAR, twoGoals],
@@ -162,16 +200,37 @@ function timed(f: () => unknown): { median: number; p90: number } {
 function parts() {
   const w = resolveWindow(YEAR, site, NOW)
   const cover = coverOf(site.timezone, w.start, w.end)
-  const lists = [Metric.PAGEVIEWS, Metric.EVENTS, Metric.ENTRY_PAGES, Metric.EXIT_PAGES, Metric.SOURCES, Metric.UTM_SOURCE, Metric.UTM_MEDIUM, Metric.UTM_CAMPAIGN, Metric.BROWSERS, Metric.OS, Metric.DEVICES]
+  const lists = [
+    Metric.PAGEVIEWS,
+    Metric.EVENTS,
+    Metric.ENTRY_PAGES,
+    Metric.EXIT_PAGES,
+    Metric.SOURCES,
+    Metric.UTM_SOURCE,
+    Metric.UTM_MEDIUM,
+    Metric.UTM_CAMPAIGN,
+    Metric.BROWSERS,
+    Metric.OS,
+    Metric.DEVICES,
+  ]
   let rows = 0
-  for (const metric of lists) for (const m of cover.months) rows += store.rollups.getCount({ start: [site.num, metric, Granularity.MONTH, m, 1], end: [site.num, metric, Granularity.MONTH, m + 1] })
+  for (const metric of lists)
+    for (const m of cover.months)
+      rows += store.rollups.getCount({
+        start: [site.num, metric, Granularity.MONTH, m, 1],
+        end: [site.num, metric, Granularity.MONTH, m + 1],
+      })
   const pages = breakdown(store, site.num, Metric.PAGEVIEWS, cover)
   const top = topOf(store, StringKind.PATH, pages, 10)
   return {
     rows,
-    'kpis + chart': timed(() => [apiKpis(store, site.num, cover), plannedPoints(w, 'month', site.timezone).map((p) => visitors(store, site.num, p.cover))]).median,
+    'kpis + chart': timed(() => [
+      apiKpis(store, site.num, cover),
+      plannedPoints(w, 'month', site.timezone).map((p) => visitors(store, site.num, p.cover)),
+    ]).median,
     'breakdown scans': timed(() => lists.map((metric) => breakdown(store, site.num, metric, cover))).median,
-    'page visitors (10)': timed(() => top.map((r) => dimVisitors(store, site.num, Metric.PAGEVIEWS, [r.dim], cover))).median,
+    'page visitors (10)': timed(() => top.map((r) => dimVisitors(store, site.num, Metric.PAGEVIEWS, [r.dim], cover)))
+      .median,
     'event rows (visitors)': timed(() => eventRows(store, site.num, cover, 10)).median,
     'wildcard goal': timed(() => goalStats(store, site.num, [wildcard], cover, 1, () => pages)).median,
   }
@@ -192,14 +251,29 @@ for (const size of sizes) {
 
 const fmt = (n: number) => n.toLocaleString('en-US')
 console.log(`\nsiteStats, one-year ranges, site in Europe/Berlin: median of ${RUNS} runs after 5 warm-up runs (ms)`)
-console.table(SCENARIOS.map(([name], i) => ({
-  scenario: name,
-  ...Object.fromEntries(results.map((r) => [`${fmt(r.size)} events`, `${r.scenarios[i]!.toFixed(2)} (p90 ${r.p90[i]!.toFixed(2)})`])),
-  [`ratio ${fmt(BIG)}/${fmt(SMALL)}`]: (results.at(-1)!.scenarios[i]! / results[0]!.scenarios[i]!).toFixed(2),
-  ...(results.length > 2 ? { [`ratio ${fmt(BIG)}/${fmt(MID)}`]: (results.at(-1)!.scenarios[i]! / results[1]!.scenarios[i]!).toFixed(2) } : {}),
-})))
+console.table(
+  SCENARIOS.map(([name], i) => ({
+    scenario: name,
+    ...Object.fromEntries(
+      results.map((r) => [`${fmt(r.size)} events`, `${r.scenarios[i]!.toFixed(2)} (p90 ${r.p90[i]!.toFixed(2)})`]),
+    ),
+    [`ratio ${fmt(BIG)}/${fmt(SMALL)}`]: (results.at(-1)!.scenarios[i]! / results[0]!.scenarios[i]!).toFixed(2),
+    ...(results.length > 2
+      ? { [`ratio ${fmt(BIG)}/${fmt(MID)}`]: (results.at(-1)!.scenarios[i]! / results[1]!.scenarios[i]!).toFixed(2) }
+      : {}),
+  })),
+)
 console.log('calendar year, by part (ms; "rows" = breakdown rows of the 11 lists read from LMDB)')
-console.table(results.map((r) => ({ events: fmt(r.size), ...Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, k === 'rows' ? fmt(v) : v.toFixed(2)])) })))
+console.table(
+  results.map((r) => ({
+    events: fmt(r.size),
+    ...Object.fromEntries(Object.entries(r.parts).map(([k, v]) => [k, k === 'rows' ? fmt(v) : v.toFixed(2)])),
+  })),
+)
 const [first, last] = [results[0]!.scenarios[0]!, results.at(-1)!.scenarios[0]!]
-console.log(`targets (calendar year, 2 goals): ratio ≤ 1.5 → ${(last / first).toFixed(2)} ${last / first <= 1.5 ? 'met' : 'MISSED'}; < 5 ms at ${fmt(BIG)} → ${last.toFixed(2)} ms ${last < 5 ? 'met' : 'MISSED'}`)
+console.log(
+  `targets (calendar year, 2 goals): ratio ≤ 1.5 → ${(last / first).toFixed(2)} ` +
+    `${last / first <= 1.5 ? 'met' : 'MISSED'}; < 5 ms at ${fmt(BIG)} → ${last.toFixed(2)} ms ` +
+    `${last < 5 ? 'met' : 'MISSED'}`,
+)
 await store.close()

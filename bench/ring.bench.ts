@@ -14,7 +14,8 @@ const BATCH = 256
 
 if (isMainThread) await main()
 else if ((workerData as { role?: string })?.role === 'ring-consumer') ringConsumer(workerData as ConsumerData)
-else if ((workerData as { role?: string })?.role === 'message-consumer') messageConsumer(workerData as { count: number })
+else if ((workerData as { role?: string })?.role === 'message-consumer')
+  messageConsumer(workerData as { count: number })
 
 async function main(): Promise<void> {
   const payload = new Uint8Array(PAYLOAD).map((_, i) => (i * 7) & 0xff)
@@ -81,25 +82,45 @@ async function main(): Promise<void> {
   }
   if (sink === 42) console.log('')
 
-  for (const [ringBytes, publishEvery] of [[1 << 20, 1], [1 << 20, 16], [64 << 10, 1]]) {
+  for (const [ringBytes, publishEvery] of [
+    [1 << 20, 1],
+    [1 << 20, 16],
+    [64 << 10, 1],
+  ]) {
     const { seconds, fullRetries } = await twoThreadRing(2_000_000, ringBytes, publishEvery)
-    console.log(`two threads, ${ringBytes >> 10} KiB ring, ${PAYLOAD}-byte records, publish every ${publishEvery}: ` +
-      `${fmt(2_000_000 / seconds)} records/s (${fmt((2_000_000 * PAYLOAD) / seconds / 2 ** 20)} MiB/s payload, ` +
-      `${fullRetries} full refusals retried)`)
+    console.log(
+      `two threads, ${ringBytes >> 10} KiB ring, ${PAYLOAD}-byte records, publish every ${publishEvery}: ` +
+        `${fmt(2_000_000 / seconds)} records/s (${fmt((2_000_000 * PAYLOAD) / seconds / 2 ** 20)} MiB/s payload, ` +
+        `${fullRetries} full refusals retried)`,
+    )
   }
   const messages = 200_000
-  console.log(`two threads, postMessage per ${PAYLOAD}-byte record (naive): ${fmt(messages / (await twoThreadMessages(messages)))} records/s`)
+  console.log(
+    `two threads, postMessage per ${PAYLOAD}-byte record (naive): ` +
+      `${fmt(messages / (await twoThreadMessages(messages)))} records/s`,
+  )
 }
 
-interface ConsumerData { role: 'ring-consumer'; sab: SharedArrayBuffer; ctl: SharedArrayBuffer; count: number }
+interface ConsumerData {
+  role: 'ring-consumer'
+  sab: SharedArrayBuffer
+  ctl: SharedArrayBuffer
+  count: number
+}
 const CTL_READY = 0
 const CTL_DONE = 1
 
 /** Producer = this thread (spins when full: a bench, not the HTTP thread); consumer = a worker. */
-async function twoThreadRing(count: number, ringBytes: number, publishEvery: number): Promise<{ seconds: number; fullRetries: number }> {
+async function twoThreadRing(
+  count: number,
+  ringBytes: number,
+  publishEvery: number,
+): Promise<{ seconds: number; fullRetries: number }> {
   const sab = createRing(ringBytes)
   const ctl = new Int32Array(new SharedArrayBuffer(8))
-  const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'ring-consumer', sab, ctl: ctl.buffer, count } })
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { role: 'ring-consumer', sab, ctl: ctl.buffer, count },
+  })
   try {
     if (Atomics.wait(ctl, CTL_READY, 0, 10_000) === 'timed-out') throw new Error('consumer did not start')
     const writer = new RingWriter(sab)

@@ -37,11 +37,27 @@ process.on('exit', () => {
   killAll()
   rmSync(tmp, { recursive: true, force: true })
 })
-console.log(`soak: ${SECONDS} s in cycles of ${CYCLE} s (SIGTERM with fast acks, kill -9 with durable acks), ${CONNECTIONS} connections`)
+console.log(
+  `soak: ${SECONDS} s in cycles of ${CYCLE} s (SIGTERM with fast acks, kill -9 with durable acks), ${CONNECTIONS} ` +
+    `connections`,
+)
 console.log(process.env.BENCH_BUILD ?? describeBuild(dist))
 
-const siteId = execFileSync(process.execPath, [cli, 'site', 'add', 'soak.example', '-data-path', dataDir], { encoding: 'utf8' }).trim().split('\n').pop()!
-const body = Buffer.from(JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://soak.example/pricing', referrer: '', props: { plan: 'pro' } }))
+const siteId = execFileSync(process.execPath, [cli, 'site', 'add', 'soak.example', '-data-path', dataDir], {
+  encoding: 'utf8',
+})
+  .trim()
+  .split('\n')
+  .pop()!
+const body = Buffer.from(
+  JSON.stringify({
+    site_id: siteId,
+    name: 'signup',
+    url: 'https://soak.example/pricing',
+    referrer: '',
+    props: { plan: 'pro' },
+  }),
+)
 
 const totals = { acknowledged: 0, dropped: 0, shuttingDown: 0, other: new Map<number, number>(), cutOff: 0 }
 
@@ -56,9 +72,16 @@ function load(port: number, durable: boolean, stop: Promise<void>): Promise<void
       const client = (n = (n + 1) % 20_000)
       const req = http.request(
         {
-          agent, host: '127.0.0.1', port, path: '/ingest/event', method: 'POST', timeout: 10_000,
+          agent,
+          host: '127.0.0.1',
+          port,
+          path: '/ingest/event',
+          method: 'POST',
+          timeout: 10_000,
           headers: {
-            'content-type': 'application/json', 'content-length': body.length, 'user-agent': UA,
+            'content-type': 'application/json',
+            'content-length': body.length,
+            'user-agent': UA,
             'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}`,
             ...(durable ? { 'x-hitring-ack': 'durable' } : {}),
           },
@@ -69,13 +92,18 @@ function load(port: number, durable: boolean, stop: Promise<void>): Promise<void
             const s = res.statusCode!
             if (s === 202 && res.headers['x-hitring-drop']) totals.dropped++
             else if (s === 202) totals.acknowledged++
-            else if (s === 503 && !durable) totals.shuttingDown++ // SIGTERM: refused, not lost
+            else if (s === 503 && !durable)
+              totals.shuttingDown++ // SIGTERM: refused, not lost
             else totals.other.set(s, (totals.other.get(s) ?? 0) + 1)
             resolve()
           })
         },
       )
-      req.once('error', () => (totals.cutOff++, resolve())) // the server went away mid-request
+      // the server went away mid-request
+      req.once('error', () => {
+        totals.cutOff++
+        resolve()
+      })
       req.once('timeout', () => req.destroy(new Error('timeout')))
       req.end(body)
     })
@@ -85,7 +113,19 @@ function load(port: number, durable: boolean, stop: Promise<void>): Promise<void
   return Promise.all(Array.from({ length: CONNECTIONS }, loop)).then(() => agent.destroy())
 }
 
-const serverArgs = ['serve', '-data-path', dataDir, '-http-addr', '127.0.0.1:0', '-trusted-proxies', '127.0.0.1/32', '-ingest-rate', '1000000000', '-ingest-burst', '1000000']
+const serverArgs = [
+  'serve',
+  '-data-path',
+  dataDir,
+  '-http-addr',
+  '127.0.0.1:0',
+  '-trusted-proxies',
+  '127.0.0.1/32',
+  '-ingest-rate',
+  '1000000000',
+  '-ingest-burst',
+  '1000000',
+]
 const started = Date.now()
 let failures = 0
 for (let cycle = 1; Date.now() - started < SECONDS * 1000; cycle++) {
@@ -109,12 +149,20 @@ for (let cycle = 1; Date.now() - started < SECONDS * 1000; cycle++) {
     }
   }
   await running
-  console.log(`  cycle ${cycle} (${kill ? 'durable, kill -9' : 'fast, SIGTERM'}): ${(totals.acknowledged - before).toLocaleString('en-US')} acknowledged, peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB, exit ${exit ?? 'signal'}`)
+  console.log(
+    `  cycle ${cycle} (${kill ? 'durable, kill -9' : 'fast, SIGTERM'}): ` +
+      `${(totals.acknowledged - before).toLocaleString('en-US')} acknowledged, peak RSS ` +
+      `${(rss / 2 ** 20).toFixed(0)} MiB, exit ${exit ?? 'signal'}`,
+  )
 }
 
 const v = await verify(cli, dataDir)
 const otherAnswers = [...totals.other].map(([s, n]) => `${n}×${s}`).join(', ') || 'none'
-console.log(`\nacknowledged (202): ${totals.acknowledged.toLocaleString('en-US')}; dropped (202 + X-Hitring-Drop): ${totals.dropped}; 503 shutting_down: ${totals.shuttingDown}; cut off by a kill: ${totals.cutOff}; other answers: ${otherAnswers}`)
+console.log(
+  `\nacknowledged (202): ${totals.acknowledged.toLocaleString('en-US')}; dropped (202 + X-Hitring-Drop): ` +
+    `${totals.dropped}; 503 shutting_down: ${totals.shuttingDown}; cut off by a kill: ${totals.cutOff}; other ` +
+    `answers: ${otherAnswers}`,
+)
 if ('error' in v) {
   console.log(`hitring verify failed: ${v.error}`)
   failures++
@@ -127,7 +175,9 @@ if ('error' in v) {
   }
   if (v.events > totals.acknowledged + totals.cutOff) {
     failures++
-    console.log(`INVENTED: ${v.events - totals.acknowledged - totals.cutOff} more events stored than acknowledged or cut off`)
+    console.log(
+      `INVENTED: ${v.events - totals.acknowledged - totals.cutOff} more events stored than acknowledged or cut off`,
+    )
   }
 }
 if (totals.other.size > 0 || totals.dropped > 0) failures++

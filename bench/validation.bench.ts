@@ -2,8 +2,9 @@
  * Body validation on the HTTP thread: what `JSON.parse` alone costs next to `JSON.parse` +
  * `validatePayload` (src/ingest/payload.ts, hand-checked) — on the seed body, on what hk.js sends, on what
  * HitKeep's own tracker sends (src/ingest/hitkeep-payload.ts: the page URL rebuilt from the Origin) and on
- * invalid bodies — side by side in one run. Parsing starts from a Buffer, as the ingest route does (`body.toString('utf8')`).
- * Every task runs BATCH operations per sample so tinybench's per-call overhead does not swamp the result.
+ * invalid bodies — side by side in one run. Parsing starts from a Buffer, as the ingest route does
+ * (`body.toString('utf8')`). Every task runs BATCH operations per sample so tinybench's per-call overhead does not
+ * swamp the result.
  *
  *   node esbuild.config.mjs && node dist/bench/validation.bench.js
  * @module
@@ -56,12 +57,23 @@ const hitkeepPageview = Buffer.from(
   }),
 )
 const hitkeepEvent = Buffer.from(
-  JSON.stringify({ n: 'signup', p: { plan: 'pro' }, r: 'https://news.example/article', sid: '0f8e3c1a-5b7d-4e2f-9a6c-3d1b2e4f5a6b', tsrc: 'hk.js', tv: '' }),
+  JSON.stringify({
+    n: 'signup',
+    p: { plan: 'pro' },
+    r: 'https://news.example/article',
+    sid: '0f8e3c1a-5b7d-4e2f-9a6c-3d1b2e4f5a6b',
+    tsrc: 'hk.js',
+    tv: '',
+  }),
 )
 // Invalid in two fields (the site id is not a UUID, the URL is relative): the error path builds issues.
-const invalid = Buffer.from(JSON.stringify({ site_id: 'nope', name: 'purchase', url: '/checkout/success', referrer: '', props: { plan: 'pro' } }))
+const invalid = Buffer.from(
+  JSON.stringify({ site_id: 'nope', name: 'purchase', url: '/checkout/success', referrer: '', props: { plan: 'pro' } }),
+)
 // Invalid in one field only (name missing): the cheapest rejection that still runs the whole schema.
-const noName = Buffer.from(JSON.stringify({ site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f', url: 'https://example.com/x', referrer: '' }))
+const noName = Buffer.from(
+  JSON.stringify({ site_id: '6f1c2a4e-8a3b-4c7d-9e2f-1a2b3c4d5e6f', url: 'https://example.com/x', referrer: '' }),
+)
 
 const cases = [
   ['seed body', seed, EventKind.Custom, true],
@@ -84,7 +96,8 @@ for (const [what, body, kind] of cases) {
       for (let i = 0; i < BATCH; i++) sink += (JSON.parse(body.toString('utf8')) as object) ? 1 : 0
     })
     .add(`${what}: JSON.parse + validatePayload`, () => {
-      for (let i = 0; i < BATCH; i++) sink += validatePayload(kind, JSON.parse(body.toString('utf8')), ORIGIN).ok ? 1 : 0
+      for (let i = 0; i < BATCH; i++)
+        sink += validatePayload(kind, JSON.parse(body.toString('utf8')), ORIGIN).ok ? 1 : 0
     })
 }
 await bench.run()
@@ -100,7 +113,12 @@ console.table(
   [...perOp].map(([name, ns]) => {
     const parseOnly = perOp.get(name.replace(' + validatePayload', ''))
     const extra = name.includes('validatePayload') && parseOnly !== undefined ? ns - parseOnly : undefined
-    return { task: name, 'ns/op': ns.toFixed(0), 'validation adds ns': extra?.toFixed(0) ?? '', 'ratio to parse': parseOnly ? (ns / parseOnly).toFixed(2) : '' }
+    return {
+      task: name,
+      'ns/op': ns.toFixed(0),
+      'validation adds ns': extra?.toFixed(0) ?? '',
+      'ratio to parse': parseOnly ? (ns / parseOnly).toFixed(2) : '',
+    }
   }),
 )
 if (sink === 42) console.log('')

@@ -15,7 +15,8 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
 
-const signIn = (api: ApiServer, headers: Record<string, string>) => call(api.url, 'POST', '/api/login', {}, { email: EMAIL, password: PASSWORD }, headers)
+const signIn = (api: ApiServer, headers: Record<string, string>) =>
+  call(api.url, 'POST', '/api/login', {}, { email: EMAIL, password: PASSWORD }, headers)
 
 describe('without -public-url (the server listens on 127.0.0.1)', () => {
   let api: ApiServer
@@ -29,7 +30,7 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
     here = `http://127.0.0.1:${port}`
   })
 
-  test('a browser-like sign-in from the address it opened is accepted, and its cookie is not Secure (plain http)', async () => {
+  test('a browser-like sign-in from the address it opened is accepted; its cookie is not Secure (http)', async () => {
     const a = await signIn(api, { Origin: here, Host: `127.0.0.1:${port}`, 'Sec-Fetch-Site': 'same-origin' })
     expect(a.status, a.text).toBe(200)
     const cookie = String(a.headers['set-cookie'])
@@ -54,7 +55,14 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
     const cookie = sessionCookieOf(await signIn(api, { Origin: here }))
     const ok = await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'reached.example' }, { Origin: here })
     expect(ok.status, ok.text).toBe(201)
-    const refused = await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'evil-made.example' }, { Origin: 'http://evil.example' })
+    const refused = await call(
+      api.url,
+      'POST',
+      '/api/sites',
+      { cookie },
+      { domain: 'evil-made.example' },
+      { Origin: 'http://evil.example' },
+    )
     expectError(refused, 403, 'cross_site_request')
     const sites = (await call(api.url, 'GET', '/api/sites', { cookie })).json() as Array<{ domain: string }>
     expect(sites.map((s) => s.domain)).toEqual(['reached.example'])
@@ -75,7 +83,8 @@ describe('without -public-url (the server listens on 127.0.0.1)', () => {
   test('the refusal says which address was expected and how to set another', async () => {
     const a = await signIn(api, { Origin: 'http://evil.example' })
     expect(a.json().message).toBe(
-      `Refused a cross-site request: Origin "http://evil.example" is not ${here}, the address this server was reached at ` +
+      `Refused a cross-site request: Origin "http://evil.example" is not ${here}, the address this server was ` +
+        `reached at ` +
         '(behind an https proxy, set -public-url / HITKEEP_PUBLIC_URL to the address you open)',
     )
   })

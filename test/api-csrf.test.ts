@@ -4,7 +4,16 @@
  * No such headers (curl, server code) is allowed; API-token requests are exempt; reads are not checked.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { call, createApiClient, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 
 const PUBLIC = 'https://stats.example.test'
 let api: ApiServer
@@ -24,7 +33,14 @@ afterAll(async () => {
 })
 
 const createGoal = (headers: Record<string, string>, auth: { cookie?: string; token?: string } = { cookie }) =>
-  call(api.url, 'POST', `/api/sites/${site}/goals`, auth, { name: `Goal ${++n}`, type: 'event', value: 'signup' }, headers)
+  call(
+    api.url,
+    'POST',
+    `/api/sites/${site}/goals`,
+    auth,
+    { name: `Goal ${++n}`, type: 'event', value: 'signup' },
+    headers,
+  )
 
 test.each([
   ['a foreign Origin', { Origin: 'https://evil.example' }],
@@ -52,17 +68,33 @@ test.each([
 })
 
 test('API-token requests are exempt, even with a foreign Origin', async () => {
-  expect((await createGoal({ Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }, { token })).status).toBe(201)
+  expect((await createGoal({ Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }, { token })).status).toBe(
+    201,
+  )
 })
 
 test('reads are not refused for their Origin', async () => {
-  expect((await call(api.url, 'GET', `/api/sites/${site}/goals`, { cookie }, undefined, { Origin: 'https://evil.example' })).status).toBe(200)
+  expect(
+    (await call(api.url, 'GET', `/api/sites/${site}/goals`, { cookie }, undefined, { Origin: 'https://evil.example' }))
+      .status,
+  ).toBe(200)
 })
 
 test('login and logout are checked too (login CSRF), and nothing was created by the refused requests', async () => {
-  const login = await call(api.url, 'POST', '/api/login', {}, { email: 'owner@example.test', password: 'x' }, { Origin: 'https://evil.example' })
+  const login = await call(
+    api.url,
+    'POST',
+    '/api/login',
+    {},
+    { email: 'owner@example.test', password: 'x' },
+    { Origin: 'https://evil.example' },
+  )
   expectError(login, 403, 'cross_site_request')
-  expectError(await call(api.url, 'POST', '/api/logout', { cookie }, undefined, { Origin: 'https://evil.example' }), 403, 'cross_site_request')
+  expectError(
+    await call(api.url, 'POST', '/api/logout', { cookie }, undefined, { Origin: 'https://evil.example' }),
+    403,
+    'cross_site_request',
+  )
   expect((await call(api.url, 'GET', '/api/me', { cookie })).status).toBe(200)
   const goals = (await call(api.url, 'GET', `/api/sites/${site}/goals`, { cookie })).json()
   expect(goals).toHaveLength(6) // the five allowed + the token's

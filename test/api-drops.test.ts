@@ -9,7 +9,18 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { send } from './helpers/http.js'
 import { waitFor } from './helpers/server.js'
 import { withStore } from './helpers/store.js'
-import { addUser, call, createApiClient, createSite, expectError, GENEROUS, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  addUser,
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  login,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { siteDrops } from '../src/query/index.js'
 import { DropReason } from '../src/ingest/drops.js'
 import { getSite } from '../src/store/sites.js'
@@ -40,7 +51,13 @@ beforeAll(async () => {
   site = (await createSite(api.url, cookie, 'drops.example', 'UTC')).id
   quiet = (await createSite(api.url, cookie, 'quiet.example', 'UTC')).id
   // Before any event reaches the site, so the ingest path's first read of it has the exclusion.
-  const excluded = await call(api.url, 'POST', `/api/sites/${site}/exclusions`, { cookie }, { excluded_ips: ['203.0.113.0/24'] })
+  const excluded = await call(
+    api.url,
+    'POST',
+    `/api/sites/${site}/exclusions`,
+    { cookie },
+    { excluded_ips: ['203.0.113.0/24'] },
+  )
   expect(excluded.status, excluded.text).toBe(200)
   const token = (await createApiClient(api.url, cookie, [{ site_id: site, role: 'editor' }])).token
 
@@ -57,7 +74,13 @@ beforeAll(async () => {
   await browser({ 'Sec-Purpose': 'prefetch' }, {}, 'prefetch')
   await browser({}, { referrer: 'https://semalt.com/crawler' }, 'spam_referrer')
   for (const timestamp of [Date.now(), Date.now(), Date.now(), PAST]) {
-    const event = { url: 'https://drops.example/checkout', timestamp: new Date(timestamp).toISOString(), visitor_ip: '203.0.113.9', user_agent: CHROME, name: 'purchase' }
+    const event = {
+      url: 'https://drops.example/checkout',
+      timestamp: new Date(timestamp).toISOString(),
+      visitor_ip: '203.0.113.9',
+      user_agent: CHROME,
+      name: 'purchase',
+    }
     const a = await call(api.url, 'POST', '/api/ingest/server/event', { token }, event)
     expect(a.status, a.text).toBe(202)
     expect(a.headers['x-hitring-drop']).toBe('excluded_ip')
@@ -90,7 +113,14 @@ test('the last 30 days: the exact total, every reason by count then name, one po
 test('instants: three hours around the back-filled drop, by the hour', async () => {
   const drops = await get(site, `?from=${iso(PAST_HOUR - HOUR)}&to=${iso(PAST_HOUR + 2 * HOUR)}`)
   expect(drops).toEqual({
-    range: { from: iso(PAST_HOUR - HOUR), to: iso(PAST_HOUR + 2 * HOUR), tz: 'UTC', interval: 'hour', start: iso(PAST_HOUR - HOUR), end: iso(PAST_HOUR + 2 * HOUR) },
+    range: {
+      from: iso(PAST_HOUR - HOUR),
+      to: iso(PAST_HOUR + 2 * HOUR),
+      tz: 'UTC',
+      interval: 'hour',
+      start: iso(PAST_HOUR - HOUR),
+      end: iso(PAST_HOUR + 2 * HOUR),
+    },
     total: 1,
     reasons: [{ reason: 'excluded_ip', count: 1 }],
     timeseries: [
@@ -105,18 +135,30 @@ test('another time zone is answered exactly: the local day of the back-filled dr
   const day = new Date(PAST + (5 * 60 + 45) * 60_000).toISOString().slice(0, 10)
   const drops = await get(site, `?from=${day}&to=${day}&tz=Asia/Kathmandu&interval=day`)
   // Echoed in ICU's canonical spelling (Node's is Asia/Katmandu).
-  expect(drops.range).toMatchObject({ from: day, to: day, tz: expect.stringMatching(/^Asia\/Kath?mandu$/), interval: 'day' })
+  expect(drops.range).toMatchObject({
+    from: day,
+    to: day,
+    tz: expect.stringMatching(/^Asia\/Kath?mandu$/),
+    interval: 'day',
+  })
   expect(drops.total).toBe(1)
   expect(drops.timeseries).toEqual([{ time: `${day}T00:00:00+05:45`, dropped: 1 }])
 })
 
 test('the range is echoed exactly as /stats echoes it, and the answer is what the query layer computes', async () => {
-  for (const q of ['', '?interval=week', '?from=2026-01-01&to=2026-01-31', `?from=${iso(PAST_HOUR)}&to=${iso(PAST_HOUR + 24 * HOUR)}&tz=Europe/Berlin`]) {
+  for (const q of [
+    '',
+    '?interval=week',
+    '?from=2026-01-01&to=2026-01-31',
+    `?from=${iso(PAST_HOUR)}&to=${iso(PAST_HOUR + 24 * HOUR)}&tz=Europe/Berlin`,
+  ]) {
     const stats = await call(api.url, 'GET', `/api/sites/${site}/stats${q}`, { cookie })
     expect((await get(site, q)).range, q).toEqual(stats.json().range)
   }
   const now = Date.now()
-  const direct = withStore(api.dataPath, (store) => JSON.parse(JSON.stringify(siteDrops(store, getSite(store, site)!, { interval: 'day' }, now))))
+  const direct = withStore(api.dataPath, (store) =>
+    JSON.parse(JSON.stringify(siteDrops(store, getSite(store, site)!, { interval: 'day' }, now))),
+  )
   expect(await get(site, '?interval=day')).toEqual(direct)
 })
 
@@ -146,9 +188,16 @@ test('bad parameters are refused with 400 and the same JSON error as /stats', as
   const bad = await call(api.url, 'GET', `/api/sites/${site}/drops?from=yesterday`, { cookie })
   expect(bad.json()).toEqual({
     code: 'invalid_parameter',
-    message: 'from: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"',
+    message:
+      'from: expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"',
     field: 'from',
-    fields: [{ field: 'from', message: 'expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"' }],
+    fields: [
+      {
+        field: 'from',
+        message:
+          'expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got "yesterday"',
+      },
+    ],
   })
   // No filter applies to drops: refused, never ignored.
   const filtered = await call(api.url, 'GET', `/api/sites/${site}/drops?filter=path:/pricing`, { cookie })
@@ -169,7 +218,13 @@ test('any role may read; a site without a role is 404 (as if it did not exist); 
   expectError(await call(api.url, 'GET', `/api/sites/${site}/drops`, { token: other }), 404, 'unknown_site')
   expect((await get(quiet, '', { token: other })).total).toBe(0)
 
-  const shared = await call(api.url, 'POST', `/api/sites/${site}/members`, { cookie }, { email: 'vera@example.test', role: 'viewer' })
+  const shared = await call(
+    api.url,
+    'POST',
+    `/api/sites/${site}/members`,
+    { cookie },
+    { email: 'vera@example.test', role: 'viewer' },
+  )
   expect(shared.status, shared.text).toBe(201)
   const seen = await get(site, '', { cookie: vera })
   expect(seen.total).toBe(8)
@@ -180,11 +235,19 @@ test('OpenAPI documents the route: its range parameters, its answer and every st
   const doc = (await call(api.url, 'GET', '/api/openapi.json')).json()
   const op = doc.paths['/api/sites/{id}/drops'].get
   expect(op.tags).toEqual(['stats'])
-  expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:from', 'query:to', 'query:tz', 'query:interval', 'query:filter'])
+  expect(op.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual([
+    'path:id',
+    'query:from',
+    'query:to',
+    'query:tz',
+    'query:interval',
+    'query:filter',
+  ])
   const answer = op.responses['200'].content['application/json'].schema
   expect(answer.required).toEqual(['range', 'total', 'reasons', 'timeseries'])
   expect(answer.properties.reasons.items.required).toEqual(['reason', 'count'])
   expect(answer.properties.timeseries.items.required).toEqual(['time', 'dropped'])
-  for (const reason of Object.keys(DropReason)) expect(answer.properties.reasons.items.properties.reason.description).toContain(`\`${reason}\``)
+  for (const reason of Object.keys(DropReason))
+    expect(answer.properties.reasons.items.properties.reason.description).toContain(`\`${reason}\``)
   expect(Object.keys(op.responses).sort()).toEqual(['200', '400', '401', '403', '404', '429'])
 })

@@ -31,14 +31,32 @@ const ingest = (clientIp: string, url = 'https://shop.example/') =>
 
 test('round trip: add, read, remove; entries in canonical form, duplicates once', async () => {
   expect((await call(api.url, 'GET', path(), { cookie })).json()).toEqual({ excluded_ips: [], allowed_hostnames: [] })
-  const added = await call(api.url, 'POST', path(), { cookie }, { excluded_ips: ['203.0.113.9/24', '2001:DB8::/32', '198.51.100.7'], allowed_hostnames: ['Shop.Example', '*.shop.example'] })
+  const added = await call(
+    api.url,
+    'POST',
+    path(),
+    { cookie },
+    {
+      excluded_ips: ['203.0.113.9/24', '2001:DB8::/32', '198.51.100.7'],
+      allowed_hostnames: ['Shop.Example', '*.shop.example'],
+    },
+  )
   expect(added.status).toBe(200)
-  expect(added.json()).toEqual({ excluded_ips: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'], allowed_hostnames: ['shop.example', '*.shop.example'] })
+  expect(added.json()).toEqual({
+    excluded_ips: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'],
+    allowed_hostnames: ['shop.example', '*.shop.example'],
+  })
   const again = await call(api.url, 'POST', path(), { cookie }, { excluded_ips: ['198.51.100.7'] })
   expect(again.json().excluded_ips).toEqual(['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'])
   expect((await call(api.url, 'GET', path(), { cookie })).json()).toEqual(again.json())
 
-  const removed = await call(api.url, 'DELETE', path(), { cookie }, { excluded_ips: ['198.51.100.7', '2001:db8::/32'], allowed_hostnames: ['*.shop.example'] })
+  const removed = await call(
+    api.url,
+    'DELETE',
+    path(),
+    { cookie },
+    { excluded_ips: ['198.51.100.7', '2001:db8::/32'], allowed_hostnames: ['*.shop.example'] },
+  )
   expect(removed.json()).toEqual({ excluded_ips: ['203.0.113.0/24'], allowed_hostnames: ['shop.example'] })
 })
 
@@ -54,18 +72,24 @@ test.each([
   expect(a.json().field).toBe(field)
 })
 
-test('ingest drops an excluded client (excluded_ip) and pages off the allow-list; removal lets them in again', async () => {
+test('ingest drops an excluded client (excluded_ip) and pages off the allow-list; removal lets them in', async () => {
   // The lists are as the previous test left them: 203.0.113.0/24 excluded, only shop.example allowed.
   const excluded = await ingest('203.0.113.77')
   expect(excluded.status).toBe(202)
   expect(excluded.headers['x-hitring-drop']).toBe('excluded_ip')
-  expect((await ingest('192.0.2.1', 'https://elsewhere.example/')).headers['x-hitring-drop']).toBe('hostname_not_allowed')
+  expect((await ingest('192.0.2.1', 'https://elsewhere.example/')).headers['x-hitring-drop']).toBe(
+    'hostname_not_allowed',
+  )
   expect((await ingest('192.0.2.1')).headers['x-hitring-drop']).toBeUndefined()
 
   await call(api.url, 'DELETE', path(), { cookie }, { excluded_ips: ['203.0.113.0/24'] })
   // The ingest path re-reads a site at most every 5 s.
-  await waitFor(async () => {
-    const a = await ingest('203.0.113.77')
-    return a.status === 202 && a.headers['x-hitring-drop'] === undefined
-  }, 8000, 'the exclusion to lapse')
+  await waitFor(
+    async () => {
+      const a = await ingest('203.0.113.77')
+      return a.status === 202 && a.headers['x-hitring-drop'] === undefined
+    },
+    8000,
+    'the exclusion to lapse',
+  )
 })

@@ -20,13 +20,24 @@ afterAll(async () => {
 })
 
 test('create, list newest first, delete, and 404 for a goal that is not there', async () => {
-  const a = (await call(api.url, 'POST', goals(), { cookie }, { name: 'Signup', type: 'event', value: 'signup' })).json()
+  const a = (
+    await call(api.url, 'POST', goals(), { cookie }, { name: 'Signup', type: 'event', value: 'signup' })
+  ).json()
   const b = (await call(api.url, 'POST', goals(), { cookie }, { name: 'Blog', type: 'path', value: '/blog/*' })).json()
-  const c = (await call(api.url, 'POST', goals(), { cookie }, { name: 'Thanks', type: 'path', value: '/thanks' })).json()
+  const c = (
+    await call(api.url, 'POST', goals(), { cookie }, { name: 'Thanks', type: 'path', value: '/thanks' })
+  ).json()
   const list = await call(api.url, 'GET', goals(), { cookie })
   expect(list.status).toBe(200)
   expect(list.json().map((g: any) => g.id)).toEqual([c.id, b.id, a.id])
-  expect(list.json()[1]).toEqual({ id: b.id, site_id: siteId, name: 'Blog', type: 'path', value: '/blog/*', created_at: b.created_at })
+  expect(list.json()[1]).toEqual({
+    id: b.id,
+    site_id: siteId,
+    name: 'Blog',
+    type: 'path',
+    value: '/blog/*',
+    created_at: b.created_at,
+  })
 
   const del = await call(api.url, 'DELETE', goals(`/${b.id}`), { cookie })
   expect(del.status).toBe(204)
@@ -60,5 +71,9 @@ test('a body that is not JSON, or not an object, is a 400 too', async () => {
 })
 
 test('goals of a site that does not exist: 404', async () => {
-  expectError(await call(api.url, 'GET', '/api/sites/00000000-0000-4000-8000-000000000000/goals', { cookie }), 404, 'unknown_site')
+  expectError(
+    await call(api.url, 'GET', '/api/sites/00000000-0000-4000-8000-000000000000/goals', { cookie }),
+    404,
+    'unknown_site',
+  )
 })

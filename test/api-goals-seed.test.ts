@@ -33,34 +33,68 @@ async function curl(args: string[]): Promise<{ status: number; body: string }> {
 test('the seed curl creates the goal (201) and the goal counts an event sent before it', async () => {
   // An event first, sent the seed's way (server-side curl, no Origin).
   const event = await curl([
-    '-X', 'POST', `${api.url}/ingest/event`, '-H', 'Content-Type: application/json',
-    '-d', JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://your-site.com/welcome', referrer: '', props: { plan: 'pro' } }),
+    '-X',
+    'POST',
+    `${api.url}/ingest/event`,
+    '-H',
+    'Content-Type: application/json',
+    '-d',
+    JSON.stringify({
+      site_id: siteId,
+      name: 'signup',
+      url: 'https://your-site.com/welcome',
+      referrer: '',
+      props: { plan: 'pro' },
+    }),
   ])
   expect(event.status).toBe(202)
 
   const created = await curl([
-    '-X', 'POST', `${api.url}/api/sites/${siteId}/goals`,
-    '-H', 'Content-Type: application/json',
-    '-b', `hk_token=${cookie}`,
-    '-d', '{"name":"Pro Signup","type":"event","value":"signup"}',
+    '-X',
+    'POST',
+    `${api.url}/api/sites/${siteId}/goals`,
+    '-H',
+    'Content-Type: application/json',
+    '-b',
+    `hk_token=${cookie}`,
+    '-d',
+    '{"name":"Pro Signup","type":"event","value":"signup"}',
   ])
   expect(created.status).toBe(201)
   const goal = JSON.parse(created.body)
-  expect(goal).toEqual({ id: expect.any(String), site_id: siteId, name: 'Pro Signup', type: 'event', value: 'signup', created_at: expect.any(String) })
+  expect(goal).toEqual({
+    id: expect.any(String),
+    site_id: siteId,
+    name: 'Pro Signup',
+    type: 'event',
+    value: 'signup',
+    created_at: expect.any(String),
+  })
   expect(Date.parse(goal.created_at)).toBeGreaterThan(Date.now() - 60_000)
 
   let goals: any[] = []
-  await waitFor(async () => {
-    goals = (await call(api.url, 'GET', `/api/sites/${siteId}/stats`, { cookie })).json().goals
-    return goals[0]?.completions === 1
-  }, 3000, 'the goal to count the earlier event')
-  expect(goals).toEqual([{ goal_id: goal.id, name: 'Pro Signup', conversions: 1, completions: 1, conversion_rate: 100 }])
+  await waitFor(
+    async () => {
+      goals = (await call(api.url, 'GET', `/api/sites/${siteId}/stats`, { cookie })).json().goals
+      return goals[0]?.completions === 1
+    },
+    3000,
+    'the goal to count the earlier event',
+  )
+  expect(goals).toEqual([
+    { goal_id: goal.id, name: 'Pro Signup', conversions: 1, completions: 1, conversion_rate: 100 },
+  ])
 })
 
 test('without the cookie the same curl is refused with 401 and a JSON error', async () => {
   const refused = await curl([
-    '-X', 'POST', `${api.url}/api/sites/${siteId}/goals`, '-H', 'Content-Type: application/json',
-    '-d', '{"name":"Pro Signup","type":"event","value":"signup"}',
+    '-X',
+    'POST',
+    `${api.url}/api/sites/${siteId}/goals`,
+    '-H',
+    'Content-Type: application/json',
+    '-d',
+    '{"name":"Pro Signup","type":"event","value":"signup"}',
   ])
   expect(refused.status).toBe(401)
   expect(JSON.parse(refused.body)).toMatchObject({ code: 'unauthorized' })

@@ -8,7 +8,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { call, createApiClient, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 
 let api: ApiServer
 let cookie: string
@@ -22,7 +31,12 @@ beforeAll(async () => {
   site = (await createSite(api.url, cookie, 'hk.example')).id
   const { token } = await createApiClient(api.url, cookie, [{ site_id: site, role: 'owner' }])
   const pageview = async (at: string, ip: string, path: string) => {
-    const body = { url: `https://hk.example${path}`, timestamp: at, visitor_ip: ip, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' }
+    const body = {
+      url: `https://hk.example${path}`,
+      timestamp: at,
+      visitor_ip: ip,
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+    }
     expect((await call(api.url, 'POST', '/api/ingest/server/pageview', { token }, body)).status).toBe(202)
   }
   await pageview(t('08:05:00Z'), '198.51.100.9', '/pricing') // the comparison range
@@ -81,7 +95,7 @@ test('compare_from + compare_to give previous for that range, widened like from/
   expectError(await stats({ ...range, compare_from: t('09:00:00Z'), compare_to: t('08:00:00Z') }), 400, 'invalid_range')
 })
 
-test('goal_id and funnel_id, which restrict HitKeep stats to converting visitors, are refused rather than ignored', async () => {
+test('goal_id and funnel_id (HitKeep: stats of converting visitors only) are refused rather than ignored', async () => {
   for (const field of ['goal_id', 'funnel_id']) {
     const a = await stats({ ...range, [field]: '3f1c1c9e-0000-4000-8000-000000000000' })
     expectError(a, 400, 'unsupported_filter')

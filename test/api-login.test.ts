@@ -14,7 +14,7 @@ afterAll(async () => {
   await api?.stop()
 })
 
-test('login answers {"status":"ok"} with an HttpOnly, SameSite=Lax cookie of 12 hours, not Secure on http', async () => {
+test('login answers {"status":"ok"} with an HttpOnly, SameSite=Lax cookie of 12 hours, not Secure (http)', async () => {
   const a = await call(api.url, 'POST', '/api/login', {}, { email: 'owner@example.test', password: PASSWORD })
   expect(a.status).toBe(200)
   expect(a.json()).toEqual({ status: 'ok' })
@@ -28,12 +28,24 @@ test('login answers {"status":"ok"} with an HttpOnly, SameSite=Lax cookie of 12 
 })
 
 test('remember_me gives a session of 30 days', async () => {
-  const a = await call(api.url, 'POST', '/api/login', {}, { email: 'owner@example.test', password: PASSWORD, remember_me: true })
+  const a = await call(
+    api.url,
+    'POST',
+    '/api/login',
+    {},
+    { email: 'owner@example.test', password: PASSWORD, remember_me: true },
+  )
   expect(String(a.headers['set-cookie'])).toContain(`Max-Age=${30 * 86400}`)
 })
 
 test('a wrong password and an unknown e-mail get the very same 401', async () => {
-  const wrong = await call(api.url, 'POST', '/api/login', {}, { email: 'owner@example.test', password: 'not the password' })
+  const wrong = await call(
+    api.url,
+    'POST',
+    '/api/login',
+    {},
+    { email: 'owner@example.test', password: 'not the password' },
+  )
   const unknown = await call(api.url, 'POST', '/api/login', {}, { email: 'nobody@example.test', password: PASSWORD })
   const malformed = await call(api.url, 'POST', '/api/login', {}, { email: 'not-an-address', password: PASSWORD })
   for (const a of [wrong, unknown, malformed]) {
@@ -61,7 +73,11 @@ test('GET /api/me returns the user (never the password hash); logout revokes the
   const cookie = await login(api.url, 'owner@example.test')
   const me = await call(api.url, 'GET', '/api/me', { cookie })
   expect(me.status).toBe(200)
-  expect(me.json()).toMatchObject({ email: 'owner@example.test', instance_owner: true, auth: { kind: 'session', expires_at: expect.any(String) } })
+  expect(me.json()).toMatchObject({
+    email: 'owner@example.test',
+    instance_owner: true,
+    auth: { kind: 'session', expires_at: expect.any(String) },
+  })
   expect(me.text).not.toMatch(/password|scrypt/)
 
   const out = await call(api.url, 'POST', '/api/logout', { cookie })
@@ -73,7 +89,7 @@ test('GET /api/me returns the user (never the password hash); logout revokes the
 })
 
 test('a forged or malformed cookie is a 401, never a 500', async () => {
-  for (const cookie of ['hrs_' + 'A'.repeat(43), 'garbage', 'hrs_', '%00', 'x'.repeat(3000)]) {
+  for (const cookie of [`hrs_${'A'.repeat(43)}`, 'garbage', 'hrs_', '%00', 'x'.repeat(3000)]) {
     expectError(await call(api.url, 'GET', '/api/me', { cookie }), 401, 'unauthorized')
   }
   expectError(await call(api.url, 'GET', '/api/sites'), 401, 'unauthorized')

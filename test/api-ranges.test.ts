@@ -10,7 +10,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { call, createApiClient, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import type { Answer } from './helpers/http.js'
 
 let api: ApiServer
@@ -28,7 +37,13 @@ beforeAll(async () => {
   site = (await createSite(api.url, cookie, 'ranges.example')).id
   const { token } = await createApiClient(api.url, cookie, [{ site_id: site, role: 'owner' }])
   const send = async (kind: 'pageview' | 'event', at: string, ip: string, extra: object = {}) => {
-    const body = { url: 'https://ranges.example/', timestamp: at, visitor_ip: ip, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', ...extra }
+    const body = {
+      url: 'https://ranges.example/',
+      timestamp: at,
+      visitor_ip: ip,
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+      ...extra,
+    }
     const a = await call(api.url, 'POST', `/api/ingest/server/${kind}`, { token }, body)
     expect(a.status, a.text).toBe(202)
   }
@@ -39,7 +54,15 @@ beforeAll(async () => {
   await send('pageview', t('11:15:00Z'), '198.51.100.4', { url: 'https://ranges.example/after' })
   await send('pageview', t('10:09:00Z'), '198.51.100.6', { dnt: true }) // a drop, counted at its own time
   await waitFor(() => storedEventCount(api.dataPath) === 5, 5000, 'five events stored')
-  goal = (await call(api.url, 'POST', `/api/sites/${site}/goals`, { cookie }, { name: 'Signup', type: 'event', value: 'signup' })).json().id
+  goal = (
+    await call(
+      api.url,
+      'POST',
+      `/api/sites/${site}/goals`,
+      { cookie },
+      { name: 'Signup', type: 'event', value: 'signup' },
+    )
+  ).json().id
   // The drop is counted by the drain too: wait until the drops answer has it.
   await waitFor(async () => (await get('/drops', { from: DAY, to: DAY })).json().total === 1, 5000, 'the drop counted')
 })
@@ -90,8 +113,12 @@ describe('10:12 to 11:12 is answered as 10:00 to 11:15 on every range route', ()
 
   test('event properties: instants that widen to whole days are answered; a cut day is refused as before', async () => {
     const day = { from: t('00:07:00Z'), to: t('23:59:59.999Z') }
-    expect(await covered('/events/signup/properties', day, t('00:00:00Z'), `${NEXT_DAY}T00:00:00Z`)).toEqual([{ key: 'plan', total: 1 }])
-    expect(await covered('/events/signup/properties/plan', day, t('00:00:00Z'), `${NEXT_DAY}T00:00:00Z`)).toEqual([{ value: 'pro', total: 1, visitors: 1 }])
+    expect(await covered('/events/signup/properties', day, t('00:00:00Z'), `${NEXT_DAY}T00:00:00Z`)).toEqual([
+      { key: 'plan', total: 1 },
+    ])
+    expect(await covered('/events/signup/properties/plan', day, t('00:00:00Z'), `${NEXT_DAY}T00:00:00Z`)).toEqual([
+      { value: 'pro', total: 1, visitors: 1 },
+    ])
     expectError(await get('/events/signup/properties', q), 400, 'unsupported_range')
   })
 
@@ -120,14 +147,21 @@ test('offsets and fractions: +05:30 (encoded, or left as a space), milliseconds 
   const kolkata = { from: t('15:42:30.25+05:30'), to: t('16:42:00+05:30') }
   expect((await covered('/stats', kolkata, start, end)).kpis.pageviews).toBe(2)
   // An unencoded + arrives as a space (application/x-www-form-urlencoded): read as +.
-  const raw = await call(api.url, 'GET', `/api/sites/${site}/stats?from=${t('15:42:30+05:30')}&to=${t('16:42:00+05:30')}`, { cookie })
+  const raw = await call(
+    api.url,
+    'GET',
+    `/api/sites/${site}/stats?from=${t('15:42:30+05:30')}&to=${t('16:42:00+05:30')}`,
+    { cookie },
+  )
   expect(raw.status, raw.text).toBe(200)
   expect(raw.json().range).toMatchObject({ from: start, to: end })
   // Asked in the zone of the offset, the answer speaks it.
   const local = await covered('/stats', { ...kolkata, tz: 'Asia/Kolkata' }, t('15:30:00+05:30'), t('16:45:00+05:30'))
   expect(local.range).toMatchObject({ from: t('15:30:00+05:30'), to: t('16:45:00+05:30') })
   // A tenth of a microsecond past 11:15 reaches into the next bucket, which holds /after.
-  const pages = (await covered('/stats', { from: start, to: t('11:15:00.0000001Z') }, start, t('11:30:00Z'))).top.pages.map((p: { name: string }) => p.name)
+  const pages = (
+    await covered('/stats', { from: start, to: t('11:15:00.0000001Z') }, start, t('11:30:00Z'))
+  ).top.pages.map((p: { name: string }) => p.name)
   expect(pages.sort()).toEqual(['/a', '/after', '/b'])
 })
 
@@ -167,7 +201,9 @@ test('the OpenAPI document lists the two headers on every route that takes a ran
   const ranged: string[] = []
   for (const [path, ops] of Object.entries<any>(doc.paths)) {
     for (const [method, op] of Object.entries<any>(ops)) {
-      const takesRange = (op.parameters ?? []).some((p: { name: string; in: string }) => p.in === 'query' && p.name === 'from')
+      const takesRange = (op.parameters ?? []).some(
+        (p: { name: string; in: string }) => p.in === 'query' && p.name === 'from',
+      )
       const headers = Object.keys(op.responses?.['200']?.headers ?? {})
       expect(headers, `${method} ${path}`).toEqual(takesRange ? ['X-Hitring-Range-Start', 'X-Hitring-Range-End'] : [])
       if (takesRange) ranged.push(`${method.toUpperCase()} ${path}`)

@@ -25,7 +25,13 @@ test('an expired session is a 401; a remember_me session of the same age still w
 
 test('the cookie is Secure when the public URL is https', async () => {
   api = await startApiServer([...GENEROUS, '-public-url', 'https://stats.example.test'])
-  const a = await call(api.url, 'POST', '/api/initial-user', {}, { email: 'owner@example.test', password: 'long enough', setup_token: await setupToken(api.url) })
+  const a = await call(
+    api.url,
+    'POST',
+    '/api/initial-user',
+    {},
+    { email: 'owner@example.test', password: 'long enough', setup_token: await setupToken(api.url) },
+  )
   expect(a.status).toBe(201)
   expect(String(a.headers['set-cookie'])).toMatch(/; Secure$/)
 })

@@ -32,7 +32,10 @@ const setUp = (url: string, body: Record<string, unknown>) =>
   call(url, 'POST', '/api/initial-user', {}, { email: 'owner@example.test', password: PASSWORD, ...body })
 
 const setupUrl = (dataPath: string, extra: string[] = []) =>
-  spawnSync(process.execPath, [CLI, 'setup-url', '-data-path', dataPath, ...extra], { encoding: 'utf8', timeout: 15_000 })
+  spawnSync(process.execPath, [CLI, 'setup-url', '-data-path', dataPath, ...extra], {
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
 
 const tokenOf = (link: string) => new URL(link.trim()).searchParams.get('token')!
 
@@ -89,7 +92,7 @@ test('hitring setup-url while the server runs: its new token works, the one of t
   expect((await setUp(api.url, { setup_token: fresh })).status).toBe(201)
 })
 
-test('hitring setup-url once a user exists: "setup is complete; sign in at …", exit code 1, nothing written', async () => {
+test('hitring setup-url once a user exists: "setup is complete; sign in at …", exit 1, nothing written', async () => {
   const api = await start()
   expect((await setUp(api.url, { setup_token: await setupToken(api.url) })).status).toBe(201)
   const r = setupUrl(api.dataPath, ['-public-url', 'https://stats.example.test'])

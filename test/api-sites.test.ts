@@ -12,7 +12,8 @@ import { storedEventCount, withStore } from './helpers/store.js'
 import { call, createSite, expectError, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
 import type { Store } from '../src/store/open.js'
 
-const BROWSER_UA = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const BROWSER_UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 let api: ApiServer
 let cookie: string
 
@@ -25,10 +26,22 @@ afterAll(async () => {
 })
 
 test('POST /api/sites → 201 {id, domain, timezone, created_at}; the creator is owner; GET lists it', async () => {
-  const a = await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'Shop.Example.COM', timezone: 'Europe/Berlin' })
+  const a = await call(
+    api.url,
+    'POST',
+    '/api/sites',
+    { cookie },
+    { domain: 'Shop.Example.COM', timezone: 'Europe/Berlin' },
+  )
   expect(a.status).toBe(201)
   const site = a.json()
-  expect(site).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), domain: 'shop.example.com', timezone: 'Europe/Berlin', created_at: expect.any(String), role: 'owner' })
+  expect(site).toEqual({
+    id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    domain: 'shop.example.com',
+    timezone: 'Europe/Berlin',
+    created_at: expect.any(String),
+    role: 'owner',
+  })
   expect((await call(api.url, 'GET', `/api/sites/${site.id}`, { cookie })).json()).toEqual(site)
   expect((await call(api.url, 'GET', '/api/sites', { cookie })).json()).toContainEqual(site)
   expect((await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'utc.example' })).json().timezone).toBe('UTC')
@@ -56,9 +69,15 @@ test('a duplicate domain → 409, whatever its case', async () => {
 
 test('PATCH changes the zone (400 for an unknown one); GET of an unknown id is 404', async () => {
   const site = await createSite(api.url, cookie, 'tz.example')
-  expect((await call(api.url, 'PATCH', `/api/sites/${site.id}`, { cookie }, { timezone: 'Asia/Kathmandu' })).json().timezone).toBe('Asia/Kathmandu')
+  expect(
+    (await call(api.url, 'PATCH', `/api/sites/${site.id}`, { cookie }, { timezone: 'Asia/Kathmandu' })).json().timezone,
+  ).toBe('Asia/Kathmandu')
   expect((await call(api.url, 'GET', `/api/sites/${site.id}`, { cookie })).json().timezone).toBe('Asia/Kathmandu')
-  expectError(await call(api.url, 'PATCH', `/api/sites/${site.id}`, { cookie }, { timezone: 'Nowhere/Land' }), 400, 'invalid_field')
+  expectError(
+    await call(api.url, 'PATCH', `/api/sites/${site.id}`, { cookie }, { timezone: 'Nowhere/Land' }),
+    400,
+    'invalid_field',
+  )
   expectError(await call(api.url, 'GET', '/api/sites/no-such-site', { cookie }), 404, 'unknown_site')
 })
 
@@ -82,22 +101,36 @@ function footprint(store: Store, num: number) {
 test('DELETE removes the site and all its data, and leaves the other sites alone', async () => {
   const doomed = await createSite(api.url, cookie, 'doomed.example')
   const kept = await createSite(api.url, cookie, 'kept.example')
-  await call(api.url, 'POST', `/api/sites/${doomed.id}/goals`, { cookie }, { name: 'Signup', type: 'event', value: 'signup' })
+  await call(
+    api.url,
+    'POST',
+    `/api/sites/${doomed.id}/goals`,
+    { cookie },
+    { name: 'Signup', type: 'event', value: 'signup' },
+  )
   const before = storedEventCount(api.dataPath)
-  for (const [siteId, domain] of [[doomed.id, 'doomed.example'], [kept.id, 'kept.example']]) {
+  for (const [siteId, domain] of [
+    [doomed.id, 'doomed.example'],
+    [kept.id, 'kept.example'],
+  ]) {
     for (const body of [
       { site_id: siteId, url: `https://${domain}/` },
       { site_id: siteId, url: `https://${domain}/pricing` },
       { site_id: siteId, name: 'signup', url: `https://${domain}/`, props: { plan: 'pro' } },
     ]) {
       const path = 'name' in body ? '/ingest/event' : '/ingest'
-      const a = await send(`${api.url}${path}`, { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA } })
+      const a = await send(`${api.url}${path}`, {
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA },
+      })
       expect(a.status).toBe(202)
       expect(a.headers['x-hitring-drop']).toBeUndefined()
     }
   }
   await waitFor(() => storedEventCount(api.dataPath) === before + 6, 3000, 'six events stored')
-  const nums = withStore(api.dataPath, (s) => [doomed.id, kept.id].map((id) => (s.sites.get(id) as { num: number }).num))
+  const nums = withStore(api.dataPath, (s) =>
+    [doomed.id, kept.id].map((id) => (s.sites.get(id) as { num: number }).num),
+  )
   const [doomedBefore, keptBefore] = withStore(api.dataPath, (s) => nums.map((n) => footprint(s, n)))
   for (const n of Object.values(doomedBefore!)) expect(n).toBeGreaterThan(0)
 
@@ -113,7 +146,9 @@ test('DELETE removes the site and all its data, and leaves the other sites alone
 
   expectError(await call(api.url, 'GET', `/api/sites/${doomed.id}`, { cookie }), 404, 'unknown_site')
   expectError(await call(api.url, 'DELETE', `/api/sites/${doomed.id}`, { cookie }), 404, 'unknown_site')
-  expect((await call(api.url, 'GET', '/api/sites', { cookie })).json().map((s: any) => s.domain)).not.toContain('doomed.example')
+  expect((await call(api.url, 'GET', '/api/sites', { cookie })).json().map((s: any) => s.domain)).not.toContain(
+    'doomed.example',
+  )
   // The domain is free again.
   expect((await call(api.url, 'POST', '/api/sites', { cookie }, { domain: 'doomed.example' })).status).toBe(201)
 })
@@ -123,7 +158,14 @@ test('a time-zone change rebuilds the day and month figures: the recount still m
   const before = storedEventCount(api.dataPath)
   for (const path of ['/', '/a', '/b']) {
     const body = JSON.stringify({ site_id: site.id, url: `https://rezoned.example${path}` })
-    expect((await send(`${api.url}/ingest`, { body, headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA } })).status).toBe(202)
+    expect(
+      (
+        await send(`${api.url}/ingest`, {
+          body,
+          headers: { 'Content-Type': 'application/json', 'User-Agent': BROWSER_UA },
+        })
+      ).status,
+    ).toBe(202)
   }
   await waitFor(() => storedEventCount(api.dataPath) === before + 3, 3000, 'three pageviews stored')
   const zoned = await call(api.url, 'PATCH', `/api/sites/${site.id}`, { cookie }, { timezone: 'Pacific/Chatham' })

@@ -8,7 +8,14 @@ import { send } from './helpers/http.js'
 import { waitFor } from './helpers/server.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { call, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
-import { eventPropertyKeys, eventPropertyValues, eventsList, eventTimeseries, goalsTimeseries, siteStats } from '../src/query/index.js'
+import {
+  eventPropertyKeys,
+  eventPropertyValues,
+  eventsList,
+  eventTimeseries,
+  goalsTimeseries,
+  siteStats,
+} from '../src/query/index.js'
 import { listGoals } from '../src/goals/store.js'
 import { getSite } from '../src/store/sites.js'
 
@@ -24,17 +31,44 @@ beforeAll(async () => {
   cookie = await initialUser(api.url)
   site = (await createSite(api.url, cookie, 'stats.example')).id
   const post = (path: string, ip: string, body: object) =>
-    send(`${api.url}${path}`, { body: JSON.stringify({ site_id: site, ...body }), headers: { 'Content-Type': 'application/json', 'User-Agent': UA, 'X-Forwarded-For': ip } })
+    send(`${api.url}${path}`, {
+      body: JSON.stringify({ site_id: site, ...body }),
+      headers: { 'Content-Type': 'application/json', 'User-Agent': UA, 'X-Forwarded-For': ip },
+    })
   for (const ip of ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4']) {
     expect((await post('/ingest', ip, { url: 'https://stats.example/' })).status).toBe(202)
   }
   await post('/ingest', '192.0.2.1', { url: 'https://stats.example/pricing' })
-  await post('/ingest/event', '192.0.2.1', { name: 'signup', url: 'https://stats.example/pricing', props: { plan: 'pro' } })
-  await post('/ingest/event', '192.0.2.1', { name: 'signup', url: 'https://stats.example/pricing', props: { plan: 'team' } })
+  await post('/ingest/event', '192.0.2.1', {
+    name: 'signup',
+    url: 'https://stats.example/pricing',
+    props: { plan: 'pro' },
+  })
+  await post('/ingest/event', '192.0.2.1', {
+    name: 'signup',
+    url: 'https://stats.example/pricing',
+    props: { plan: 'team' },
+  })
   await waitFor(() => storedEventCount(api.dataPath) === 7, 3000, 'seven events stored')
   // Goals created after their events: they count them all the same.
-  signupGoal = (await call(api.url, 'POST', `/api/sites/${site}/goals`, { cookie }, { name: 'Signup', type: 'event', value: 'signup' })).json().id
-  pricingGoal = (await call(api.url, 'POST', `/api/sites/${site}/goals`, { cookie }, { name: 'Pricing', type: 'path', value: '/pric*' })).json().id
+  signupGoal = (
+    await call(
+      api.url,
+      'POST',
+      `/api/sites/${site}/goals`,
+      { cookie },
+      { name: 'Signup', type: 'event', value: 'signup' },
+    )
+  ).json().id
+  pricingGoal = (
+    await call(
+      api.url,
+      'POST',
+      `/api/sites/${site}/goals`,
+      { cookie },
+      { name: 'Pricing', type: 'path', value: '/pric*' },
+    )
+  ).json().id
 })
 afterAll(async () => {
   await api?.stop()
@@ -48,7 +82,9 @@ const get = async (path: string) => {
 
 /** The query layer's own answer from the same LMDB, read in this process. */
 const direct = <T>(fn: (store: any, s: any, goals: any[]) => T): T =>
-  withStore(api.dataPath, (store) => JSON.parse(JSON.stringify(fn(store, getSite(store, site)!, listGoals(store, site)))))
+  withStore(api.dataPath, (store) =>
+    JSON.parse(JSON.stringify(fn(store, getSite(store, site)!, listGoals(store, site)))),
+  )
 
 test('four visitors, one converting twice: conversions 1, completions 2, rate 25', async () => {
   const stats = await get('/stats')
@@ -63,20 +99,39 @@ test('four visitors, one converting twice: conversions 1, completions 2, rate 25
 test('every read route answers what the query layer computes', async () => {
   const now = Date.now()
   expect(await get('/stats?interval=day')).toEqual(direct((st, s, g) => siteStats(st, s, g, { interval: 'day' }, now)))
-  expect(await get(`/goals/timeseries?goal_id=${signupGoal}`)).toEqual(direct((st, s, g) => goalsTimeseries(st, s, g.filter((x) => x.id === signupGoal), {}, now)))
+  expect(await get(`/goals/timeseries?goal_id=${signupGoal}`)).toEqual(
+    direct((st, s, g) =>
+      goalsTimeseries(
+        st,
+        s,
+        g.filter((x) => x.id === signupGoal),
+        {},
+        now,
+      ),
+    ),
+  )
   expect(await get('/goals/timeseries')).toEqual(direct((st, s, g) => goalsTimeseries(st, s, g, {}, now)))
   expect(await get('/events')).toEqual(direct((st, s) => eventsList(st, s, {}, now)))
   expect(await get('/events/signup/properties')).toEqual(direct((st, s) => eventPropertyKeys(st, s, 'signup', {}, now)))
-  expect(await get('/events/signup/properties/plan')).toEqual(direct((st, s) => eventPropertyValues(st, s, 'signup', 'plan', {}, now)))
-  expect(await get('/events/signup/timeseries?interval=day')).toEqual(direct((st, s) => eventTimeseries(st, s, 'signup', { interval: 'day' }, now)))
-  expect((await get('/events/signup/properties/plan')).map((v: any) => [v.value, v.total])).toEqual([['pro', 1], ['team', 1]])
+  expect(await get('/events/signup/properties/plan')).toEqual(
+    direct((st, s) => eventPropertyValues(st, s, 'signup', 'plan', {}, now)),
+  )
+  expect(await get('/events/signup/timeseries?interval=day')).toEqual(
+    direct((st, s) => eventTimeseries(st, s, 'signup', { interval: 'day' }, now)),
+  )
+  expect((await get('/events/signup/properties/plan')).map((v: any) => [v.value, v.total])).toEqual([
+    ['pro', 1],
+    ['team', 1],
+  ])
   const series = await get('/goals/timeseries')
   expect(series.reduce((n: number, p: any) => n + p.completions, 0)).toBe(3)
   expect(series.some((p: any) => p.completions === 0)).toBe(true) // zero buckets are there
 })
 
 test('an event name with spaces and slashes travels percent-encoded in the path', async () => {
-  expect(await get(`/events/${encodeURIComponent('a/b c')}/timeseries`)).toEqual(direct((st, s) => eventTimeseries(st, s, 'a/b c', {}, Date.now())))
+  expect(await get(`/events/${encodeURIComponent('a/b c')}/timeseries`)).toEqual(
+    direct((st, s) => eventTimeseries(st, s, 'a/b c', {}, Date.now())),
+  )
 })
 
 test('the query layer refuses with 400 and its own code; an unknown goal_id is 404', async () => {
@@ -84,8 +139,16 @@ test('the query layer refuses with 400 and its own code; an unknown goal_id is 4
   expectError(bad, 400)
   expect(bad.json()).toMatchObject({ code: 'invalid_parameter', field: 'from' })
   expectError(await call(api.url, 'GET', `/api/sites/${site}/stats?interval=fortnight`, { cookie }), 400)
-  expectError(await call(api.url, 'GET', `/api/sites/${site}/stats?from=2026-03-02&to=2026-03-01`, { cookie }), 400, 'invalid_range')
-  expectError(await call(api.url, 'GET', `/api/sites/${site}/goals/timeseries?goal_id=nope`, { cookie }), 404, 'unknown_goal')
+  expectError(
+    await call(api.url, 'GET', `/api/sites/${site}/stats?from=2026-03-02&to=2026-03-01`, { cookie }),
+    400,
+    'invalid_range',
+  )
+  expectError(
+    await call(api.url, 'GET', `/api/sites/${site}/goals/timeseries?goal_id=nope`, { cookie }),
+    404,
+    'unknown_goal',
+  )
 })
 
 test('realtime counts the visitors of the last 5 minutes', async () => {

@@ -10,11 +10,23 @@
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import { send } from './helpers/http.js'
-import { addUser, call, createApiClient, createSite, GENEROUS, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  addUser,
+  call,
+  createApiClient,
+  createSite,
+  GENEROUS,
+  initialUser,
+  login,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { waitFor } from './helpers/server.js'
 import { openStream, type OpenedStream } from './helpers/sse.js'
 
-/** A stream that lost access ends within this (a generous bound for a loaded machine; it ends before the write answers). */
+/**
+ * A stream that lost access ends within this (a generous bound for a loaded machine; it ends before the write answers).
+ */
 const END_WAIT_MS = 5000
 /** The heartbeat (15 s, src/api/routes/realtime.ts) plus the session's 3 s and room for a loaded machine. */
 const HEARTBEAT_WAIT_MS = 25_000
@@ -56,24 +68,36 @@ async function sharedSite(domain: string, email: string) {
 }
 
 const hit = (site: string, domain: string) =>
-  send(`${api.url}/ingest/event`, { body: JSON.stringify({ site_id: site, name: 'signup', url: `https://${domain}/` }), headers: { 'Content-Type': 'application/json' } })
+  send(`${api.url}/ingest/event`, {
+    body: JSON.stringify({ site_id: site, name: 'signup', url: `https://${domain}/` }),
+    headers: { 'Content-Type': 'application/json' },
+  })
 
 /**
  * After the revoking answer: the stream ends cleanly with nothing written or committed since — so not at
  * a later push, and well before its first heartbeat (15 s) — and sends nothing more: an event sent now
  * reaches the owner's stream of the same site as a fresh `stats`, never the revoked one.
  */
-async function expectEndedWithNothingAfter(revoked: OpenedStream, ownerStream: OpenedStream, site: string, domain: string): Promise<void> {
+async function expectEndedWithNothingAfter(
+  revoked: OpenedStream,
+  ownerStream: OpenedStream,
+  site: string,
+  domain: string,
+): Promise<void> {
   const seen = revoked.events.length
   await waitFor(() => revoked.closed(), END_WAIT_MS, 'the revoked stream to end')
   expect(revoked.ended()).toBe(true) // the last chunk came: a clean end, not a reset
   expect((await hit(site, domain)).status).toBe(202)
-  await waitFor(() => ownerStream.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the owner's stream to get the new figures")
+  await waitFor(
+    () => ownerStream.events.some((e) => e.data.kpis.visitors >= 1),
+    END_WAIT_MS,
+    "the owner's stream to get the new figures",
+  )
   expect(revoked.events.length).toBe(seen)
   expect(ownerStream.closed()).toBe(false)
 }
 
-test('a viewer removed by the owner: their stream ends, the owner\'s goes on', async () => {
+test("a viewer removed by the owner: their stream ends, the owner's goes on", async () => {
   const { site, viewer, ownerStream } = await sharedSite('removed.example', 'removed@example.test')
   const stream = await watch(api.url, site, viewer)
   const removed = await call(api.url, 'DELETE', `/api/sites/${site}/members/${viewer.id}`, { cookie: owner })
@@ -98,7 +122,11 @@ test('signing out ends the streams of that session only', async () => {
   expect(out.status, out.text).toBe(200)
   await expectEndedWithNothingAfter(stream, ownerStream, site, 'logout.example')
   // The same user's other session keeps its stream and its figures.
-  await waitFor(() => otherStream.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the other session's stream to get the new figures")
+  await waitFor(
+    () => otherStream.events.some((e) => e.data.kpis.visitors >= 1),
+    END_WAIT_MS,
+    "the other session's stream to get the new figures",
+  )
   expect(otherStream.closed()).toBe(false)
 })
 
@@ -111,7 +139,7 @@ test('deleting an API client ends the streams of its token', async () => {
   await expectEndedWithNothingAfter(stream, ownerStream, site, 'token.example')
 })
 
-test('a token follows its user: removing the user from the site ends the token\'s stream', async () => {
+test("a token follows its user: removing the user from the site ends the token's stream", async () => {
   const { site, viewer, ownerStream } = await sharedSite('token-user.example', 'token-user@example.test')
   const { token } = await createApiClient(api.url, viewer.cookie, [{ site_id: site, role: 'viewer' }])
   const stream = await watch(api.url, site, { token })
@@ -127,20 +155,36 @@ test('deleting the site ends every stream of it at once', async () => {
   expect(stream.ended() && ownerStream.ended()).toBe(true)
 })
 
-test('a login session that expires: its stream ends at the next push with no figures after the expiry, or at the heartbeat', { timeout: HEARTBEAT_WAIT_MS + 15_000 }, async () => {
+test('a login session that expires: its stream ends at the next push, no figures after expiry, or at the heartbeat', {
+  timeout: HEARTBEAT_WAIT_MS + 15_000,
+}, async () => {
   const short = await startApiServer([...GENEROUS, '-auth-session-minutes', '0.05'])
   try {
     const cookie = await initialUser(short.url)
     const remembered = await login(short.url, 'owner@example.test', undefined, true)
-    const [busy, quiet] = [(await createSite(short.url, cookie, 'busy.example')).id, (await createSite(short.url, cookie, 'quiet.example')).id]
+    const [busy, quiet] = [
+      (await createSite(short.url, cookie, 'busy.example')).id,
+      (await createSite(short.url, cookie, 'quiet.example')).id,
+    ]
     const pushed = await watch(short.url, busy, { cookie })
     const idle = await watch(short.url, quiet, { cookie })
     const control = await watch(short.url, busy, { cookie: remembered })
-    await waitFor(async () => (await call(short.url, 'GET', '/api/me', { cookie })).status === 401, 10_000, 'the session to expire')
+    await waitFor(
+      async () => (await call(short.url, 'GET', '/api/me', { cookie })).status === 401,
+      10_000,
+      'the session to expire',
+    )
     // A commit after the expiry: the remembered session's stream gets its figures, the expired one ends instead.
-    const sent = await send(`${short.url}/ingest/event`, { body: JSON.stringify({ site_id: busy, name: 'signup', url: 'https://busy.example/' }), headers: { 'Content-Type': 'application/json' } })
+    const sent = await send(`${short.url}/ingest/event`, {
+      body: JSON.stringify({ site_id: busy, name: 'signup', url: 'https://busy.example/' }),
+      headers: { 'Content-Type': 'application/json' },
+    })
     expect(sent.status).toBe(202)
-    await waitFor(() => control.events.some((e) => e.data.kpis.visitors >= 1), END_WAIT_MS, "the remembered session's stream to get the new figures")
+    await waitFor(
+      () => control.events.some((e) => e.data.kpis.visitors >= 1),
+      END_WAIT_MS,
+      "the remembered session's stream to get the new figures",
+    )
     await waitFor(() => pushed.closed(), HEARTBEAT_WAIT_MS, "the expired session's stream to end")
     expect(pushed.ended()).toBe(true)
     expect(pushed.events.every((e) => e.data.kpis.visitors === 0)).toBe(true)

@@ -5,7 +5,18 @@
  * Small caps through the environment (HITKEEP_STREAM_MAX_PER_USER=2, HITKEEP_STREAM_MAX_PER_IP=3).
  */
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import { addUser, call, createApiClient, createSite, expectError, GENEROUS, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  addUser,
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  login,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { waitFor } from './helpers/server.js'
 import { openStream, type OpenedStream } from './helpers/sse.js'
 
@@ -15,7 +26,10 @@ let site: string
 const opened: OpenedStream[] = []
 
 beforeAll(async () => {
-  api = await startApiServer([...GENEROUS, '-trusted-proxies', '127.0.0.1/32'], { HITKEEP_STREAM_MAX_PER_USER: '2', HITKEEP_STREAM_MAX_PER_IP: '3' })
+  api = await startApiServer([...GENEROUS, '-trusted-proxies', '127.0.0.1/32'], {
+    HITKEEP_STREAM_MAX_PER_USER: '2',
+    HITKEEP_STREAM_MAX_PER_IP: '3',
+  })
   owner = await initialUser(api.url, 'owner@example.test')
   site = (await createSite(api.url, owner, 'capped.example')).id
 })
@@ -32,7 +46,17 @@ afterEach(() => {
  */
 async function viewer(name: string): Promise<{ cookie: string }> {
   addUser(api.dataPath, `${name}@example.test`)
-  expect((await call(api.url, 'POST', `/api/sites/${site}/members`, { cookie: owner }, { email: `${name}@example.test`, role: 'viewer' })).status).toBe(201)
+  expect(
+    (
+      await call(
+        api.url,
+        'POST',
+        `/api/sites/${site}/members`,
+        { cookie: owner },
+        { email: `${name}@example.test`, role: 'viewer' },
+      )
+    ).status,
+  ).toBe(201)
   return { cookie: await login(api.url, `${name}@example.test`) }
 }
 
@@ -61,15 +85,19 @@ async function expectTooMany(s: OpenedStream, cap: RegExp): Promise<void> {
 /** After closing a stream the server hears of it asynchronously: retry (bounded) until a new one opens. */
 async function reopens(open: () => Promise<OpenedStream>): Promise<void> {
   let last: OpenedStream | undefined
-  await waitFor(async () => {
-    last = await open()
-    if (last.status !== 200) await last.body()
-    return last.status === 200
-  }, 5000, 'a place to free up')
+  await waitFor(
+    async () => {
+      last = await open()
+      if (last.status !== 200) await last.body()
+      return last.status === 200
+    },
+    5000,
+    'a place to free up',
+  )
   await expectOpen(last!)
 }
 
-test('a user over the per-user cap gets 429 too_many_streams, whatever the credential; closing one frees a place', async () => {
+test('a user over the per-user cap gets 429 too_many_streams, any credential; closing one frees one', async () => {
   const [ben, cy] = [await viewer('ben'), await viewer('cy')]
   const { token } = await createApiClient(api.url, ben.cookie, [{ site_id: site, role: 'viewer' }])
   const first = await watch(ben, '198.51.100.1')
@@ -85,7 +113,7 @@ test('a user over the per-user cap gets 429 too_many_streams, whatever the crede
   await reopens(() => watch(ben, '198.51.100.3'))
 })
 
-test('an address over the per-IP cap gets 429 too_many_streams; other addresses are not affected; closing one frees a place', async () => {
+test('an address over the per-IP cap gets 429 too_many_streams, others not; closing one frees one', async () => {
   const [dee, eve, fay, gus] = [await viewer('dee'), await viewer('eve'), await viewer('fay'), await viewer('gus')]
   const ip = '203.0.113.7'
   const first = await watch(dee, ip)

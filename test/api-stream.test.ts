@@ -30,7 +30,10 @@ const until = async (check: () => boolean, ms: number) => {
 }
 
 const sendEvent = () =>
-  send(`${api.url}/ingest/event`, { body: JSON.stringify({ site_id: site, name: 'signup', url: 'https://live.example/' }), headers: { 'Content-Type': 'application/json' } })
+  send(`${api.url}/ingest/event`, {
+    body: JSON.stringify({ site_id: site, name: 'signup', url: 'https://live.example/' }),
+    headers: { 'Content-Type': 'application/json' },
+  })
 
 test('headers, a first snapshot, and fresh KPIs within 2 s of an event', async () => {
   const stream = await openSiteStream()
@@ -72,7 +75,8 @@ test('a burst of commits is coalesced: at most one push per second', async () =>
     const pushes = stream.events.length - 1
     expect(pushes).toBeGreaterThanOrEqual(1)
     expect(pushes).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1)
-    for (let i = 2; i < stream.events.length; i++) expect(stream.events[i]!.at - stream.events[i - 1]!.at).toBeGreaterThanOrEqual(900)
+    for (let i = 2; i < stream.events.length; i++)
+      expect(stream.events[i]!.at - stream.events[i - 1]!.at).toBeGreaterThanOrEqual(900)
   } finally {
     stream.close()
   }

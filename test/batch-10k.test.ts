@@ -38,9 +38,13 @@ const purchases = Array.from({ length: N }, (_, i) => ({
   props: { plan: i % 3 === 0 ? 'pro' : 'free', amount: 10 + (i % 90) },
 }))
 const body = JSON.stringify(purchases)
-const post = () => send(`${server.url}/api/ingest/batch`, { body, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Hitring-Ack': 'durable' } })
+const post = () =>
+  send(`${server.url}/api/ingest/batch`, {
+    body,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'X-Hitring-Ack': 'durable' },
+  })
 
-test('10,000 purchases in one request: all acknowledged durably, all stored, all in the read API; the retry is all duplicates', async () => {
+test('10,000 purchases in one request: acked durably, stored, in the read API; the retry all duplicates', async () => {
   expect(Buffer.byteLength(body)).toBeLessThan(5 * 2 ** 20)
   const first = await post()
   expect(first.status, first.text.slice(0, 300)).toBe(202)
@@ -49,14 +53,23 @@ test('10,000 purchases in one request: all acknowledged durably, all stored, all
   expect(storedEventCount(dir.path)).toBe(N)
 
   const day = (t: number) => new Date(t).toISOString().slice(0, 10) // the site is in UTC
-  const events = await call(server.url, 'GET', `/api/sites/${siteId}/events?from=${day(now - N * 10)}&to=${day(now)}`, { cookie })
+  const events = await call(server.url, 'GET', `/api/sites/${siteId}/events?from=${day(now - N * 10)}&to=${day(now)}`, {
+    cookie,
+  })
   expect(events.status, events.text).toBe(200)
-  const purchase = (events.json() as Array<{ name: string; total: number; visitors: number }>).find((e) => e.name === 'purchase')
+  const purchase = (events.json() as Array<{ name: string; total: number; visitors: number }>).find(
+    (e) => e.name === 'purchase',
+  )
   expect(purchase?.total).toBe(N)
   expect(Math.abs(purchase!.visitors - N) / N).toBeLessThan(0.02) // 10,000 distinct visitors, HyperLogLog ±2 %
 
   const again = await post()
   expect(again.status).toBe(202)
-  expect(again.json()).toEqual({ accepted: 0, rejected: [], duplicates: Array.from({ length: N }, (_, i) => i), dropped: [] })
+  expect(again.json()).toEqual({
+    accepted: 0,
+    rejected: [],
+    duplicates: Array.from({ length: N }, (_, i) => i),
+    dropped: [],
+  })
   expect(storedEventCount(dir.path)).toBe(N)
 }, 60_000)

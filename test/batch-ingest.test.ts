@@ -36,18 +36,39 @@ const item = (i: number, over: Record<string, unknown> = {}) => ({
   ...over,
 })
 const batch = (body: string, contentType = 'application/json') =>
-  send(`${server.url}/api/ingest/batch`, { body, headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType } })
+  send(`${server.url}/api/ingest/batch`, {
+    body,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': contentType },
+  })
 
 test('good, bad and duplicate items get the exact per-item answer', async () => {
-  const items = [item(1), item(2, { visitor_ip: 'nope' }), item(3), item(1), item(4, { type: 'click' }), item(5, { timestamp: 'yesterday' }), item(6, { dnt: true })]
+  const items = [
+    item(1),
+    item(2, { visitor_ip: 'nope' }),
+    item(3),
+    item(1),
+    item(4, { type: 'click' }),
+    item(5, { timestamp: 'yesterday' }),
+    item(6, { dnt: true }),
+  ]
   const a = await batch(JSON.stringify(items))
   expect(a.status, a.text).toBe(202)
   expect(a.json()).toEqual({
     accepted: 3,
     rejected: [
-      { index: 1, code: 'invalid_field', message: 'visitor_ip: must be a valid IPv4 or IPv6 address', field: 'visitor_ip' },
+      {
+        index: 1,
+        code: 'invalid_field',
+        message: 'visitor_ip: must be a valid IPv4 or IPv6 address',
+        field: 'visitor_ip',
+      },
       { index: 4, code: 'invalid_field', message: 'type: must be "event" or "pageview"', field: 'type' },
-      { index: 5, code: 'invalid_field', message: 'timestamp: must be an RFC 3339 date-time, such as 2026-11-26T08:00:00Z', field: 'timestamp' },
+      {
+        index: 5,
+        code: 'invalid_field',
+        message: 'timestamp: must be an RFC 3339 date-time, such as 2026-11-26T08:00:00Z',
+        field: 'timestamp',
+      },
     ],
     duplicates: [3],
     dropped: [{ index: 6, reason: 'dnt' }],
@@ -56,7 +77,7 @@ test('good, bad and duplicate items get the exact per-item answer', async () => 
 })
 
 test('NDJSON works; a retry of an accepted batch is all duplicates (202) and stores nothing new', async () => {
-  const lines = [item(10), item(11), item(12)].map((x) => JSON.stringify(x)).join('\n') + '\n'
+  const lines = `${[item(10), item(11), item(12)].map((x) => JSON.stringify(x)).join('\n')}\n`
   const first = await batch(lines, 'application/x-ndjson')
   expect(first.json()).toMatchObject({ accepted: 3, rejected: [], duplicates: [] })
   const again = await batch(lines, 'application/x-ndjson')
@@ -108,6 +129,13 @@ test('the limit is per token, not per IP: after the burst the token gets 429 wit
   expect(Number(limited!.headers['retry-after'])).toBeGreaterThanOrEqual(1)
   expect(limited!.json().code).toBe('rate_limited')
   // The browser ingest route from the same IP is not affected.
-  const browser = await call(server.url, 'POST', '/ingest/event', {}, { name: 'x', url: 'https://shop.example/' }, { Origin: 'https://shop.example', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' })
+  const browser = await call(
+    server.url,
+    'POST',
+    '/ingest/event',
+    {},
+    { name: 'x', url: 'https://shop.example/' },
+    { Origin: 'https://shop.example', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' },
+  )
   expect(browser.status).toBe(202)
 })

@@ -31,18 +31,29 @@ cleanups.push(() => dir.remove())
  */
 function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)))
-  return { ...env, HITKEEP_DATA_PATH: dir.path, HITKEEP_HTTP_ADDR: '127.0.0.1:0', npm_config_ignore_scripts: 'true', npm_config_update_notifier: 'false', ...extra }
+  return {
+    ...env,
+    HITKEEP_DATA_PATH: dir.path,
+    HITKEEP_HTTP_ADDR: '127.0.0.1:0',
+    npm_config_ignore_scripts: 'true',
+    npm_config_update_notifier: 'false',
+    ...extra,
+  }
 }
 
-const node = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 15_000 })
-const npmStart = (...args: string[]) => spawnSync('npm', ['start', ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv(), timeout: 30_000 })
+const node = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: cleanEnv(), timeout: 15_000 })
+const npmStart = (...args: string[]) =>
+  spawnSync('npm', ['start', ...args], { cwd: ROOT, encoding: 'utf8', env: cleanEnv(), timeout: 30_000 })
 /** hitring's own line on stderr (npm adds warnings of its own around it). */
 const hitringLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('hitring:'))
 
 test('serve refuses a positional argument: exit 2, one line, nothing started', () => {
   const r = node('serve', '2', '3')
   expect(r.status).toBe(2)
-  expect(r.stderr).toBe('hitring: unexpected argument "2": flags start with - (hitring serve takes only flags; see hitring --help)\n')
+  expect(r.stderr).toBe(
+    'hitring: unexpected argument "2": flags start with - (hitring serve takes only flags; see hitring --help)\n',
+  )
   expect(r.stdout).toBe('')
 })
 
@@ -51,7 +62,8 @@ test('npm start without --: refused, with the command meant and its environment 
   expect(r.status, r.stderr).toBe(2)
   // Both values fit both flags: the pairing is a guess, in the order of --help, and says so.
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: unexpected argument "2": flags start with - (npm took -ingest-rate and -ingest-burst for its own settings; ' +
+    'hitring: unexpected argument "2": flags start with - (npm took -ingest-rate and -ingest-burst for its own ' +
+      'settings; ' +
       'with npm, put them after --: likely npm start -- -ingest-rate 2 -ingest-burst 3; ' +
       'or use the environment: HITKEEP_INGEST_RATE_LIMIT=2 HITKEEP_INGEST_BURST=3 npm start)',
   ])
@@ -62,9 +74,12 @@ test('npm start without --: values that fit one flag each are paired exactly, wh
   const r = npmStart('-public-url', 'http://stats.lan:8080', '-http-addr', '127.0.0.1:9', '-workers', '2')
   expect(r.status, r.stderr).toBe(2)
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: unexpected argument "http://stats.lan:8080": flags start with - (npm took -http-addr, -public-url and -workers for its own settings; ' +
-      'with npm, put them after --: npm start -- -public-url http://stats.lan:8080 -http-addr 127.0.0.1:9 -workers 2; ' +
-      'or use the environment: HITKEEP_PUBLIC_URL=http://stats.lan:8080 HITKEEP_HTTP_ADDR=127.0.0.1:9 HITKEEP_WORKERS=2 npm start)',
+    'hitring: unexpected argument "http://stats.lan:8080": flags start with - (npm took -http-addr, -public-url ' +
+      'and -workers for its own settings; ' +
+      'with npm, put them after --: npm start -- -public-url http://stats.lan:8080 -http-addr 127.0.0.1:9 ' +
+      '-workers 2; ' +
+      'or use the environment: HITKEEP_PUBLIC_URL=http://stats.lan:8080 HITKEEP_HTTP_ADDR=127.0.0.1:9 ' +
+      'HITKEEP_WORKERS=2 npm start)',
   ])
 })
 
@@ -72,7 +87,8 @@ test('npm start -flag=value and a bare boolean leave no argument behind, and are
   const r = npmStart('-ingest-rate=2', '-respect-dnt')
   expect(r.status, r.stderr).toBe(2)
   expect(hitringLines(r.stderr)).toEqual([
-    'hitring: npm took -ingest-rate and -respect-dnt for its own settings (with npm, put them after --: npm start -- -ingest-rate 2 -respect-dnt; ' +
+    'hitring: npm took -ingest-rate and -respect-dnt for its own settings (with npm, put them after --: npm start ' +
+      '-- -ingest-rate 2 -respect-dnt; ' +
       'or use the environment: HITKEEP_INGEST_RATE_LIMIT=2 HITKEEP_RESPECT_DNT=true npm start)',
   ])
 })
@@ -85,7 +101,12 @@ interface Started {
 
 /** `npm start …` in its own process group (npm → sh → node), until the server's listening line. */
 async function startWithNpm(args: string[], env: NodeJS.ProcessEnv): Promise<Started> {
-  const proc = spawn('npm', ['start', ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const proc = spawn('npm', ['start', ...args], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()))
   const stop = async () => {
     if (proc.exitCode !== null || proc.signalCode !== null) return
@@ -123,7 +144,10 @@ async function rateLimitedWithin20(port: number): Promise<boolean> {
 test('npm start -- <flags> starts with them (-ingest-rate 2 -ingest-burst 3: a 429 within 20 requests)', async () => {
   const other = tempDataDir()
   cleanups.push(() => other.remove())
-  const s = await startWithNpm(['--', '-http-addr', '127.0.0.1:0', '-data-path', other.path, '-ingest-rate', '2', '-ingest-burst', '3'], {})
+  const s = await startWithNpm(
+    ['--', '-http-addr', '127.0.0.1:0', '-data-path', other.path, '-ingest-rate', '2', '-ingest-burst', '3'],
+    {},
+  )
   expect(s.dataPath).toBe(other.path)
   expect(await rateLimitedWithin20(s.port)).toBe(true)
   await s.stop()
@@ -143,12 +167,28 @@ test('and without either, the defaults: no 429 within 20 requests (what the two 
 })
 
 test.each([
-  [['site', 'add', 'a.example', 'Europe/Berlin'], 'unexpected argument "Europe/Berlin": flags start with - (usage: hitring site add <domain> [--timezone Area/City] [--owner email])'],
+  [
+    ['site', 'add', 'a.example', 'Europe/Berlin'],
+    'unexpected argument "Europe/Berlin": flags start with - (usage: hitring site add <domain> [--timezone ' +
+      'Area/City] [--owner email])',
+  ],
   [['site', 'list', 'all'], 'unexpected argument "all": flags start with - (usage: hitring site list)'],
-  [['site', 'filters', 'a.example', '203.0.113.0/24'], 'unexpected argument "203.0.113.0/24": flags start with - (usage: hitring site filters <domain|id> [--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…])'],
-  [['user', 'add', 'ana@example.test', '--email', 'ana@example.test', '--password-stdin'], 'unexpected argument "ana@example.test": flags start with - (usage: hitring user add --email E (--password-stdin | --password P))'],
+  [
+    ['site', 'filters', 'a.example', '203.0.113.0/24'],
+    'unexpected argument "203.0.113.0/24": flags start with - (usage: hitring site filters <domain|id> ' +
+      '[--exclude-ips CIDR,…] [--allowed-hostnames host,*.host,…])',
+  ],
+  [
+    ['user', 'add', 'ana@example.test', '--email', 'ana@example.test', '--password-stdin'],
+    'unexpected argument "ana@example.test": flags start with - (usage: hitring user add --email E ' +
+      '(--password-stdin | --password P))',
+  ],
   [['verify', 'now'], 'unexpected argument "now": flags start with - (usage: hitring verify [-data-path DIR])'],
-  [['setup-url', 'again'], 'unexpected argument "again": flags start with - (usage: hitring setup-url [-data-path DIR] [-public-url URL] [-http-addr [host]:port])'],
+  [
+    ['setup-url', 'again'],
+    'unexpected argument "again": flags start with - (usage: hitring setup-url [-data-path DIR] [-public-url URL] ' +
+      '[-http-addr [host]:port])',
+  ],
 ])('%j: extra arguments are refused with exit code 2 and one line', (args, message) => {
   const r = node(...args)
   expect(r.status).toBe(2)
@@ -163,10 +203,13 @@ test('the positional arguments a command takes still work: site add <domain>, th
   expect(JSON.parse(filters.stdout)).toEqual({ excluded_ips: ['203.0.113.0/24'], allowed_hostnames: [] })
 })
 
-test.each([[['site', 'frobnicate']], [['site', 'add']], [['site']]])('%j: the usage, exit code 2, and no store made for it', (args) => {
-  const path = `${dir.path}/never-made`
-  const r = node(...args, '-data-path', path)
-  expect(r.status).toBe(2)
-  expect(r.stderr).toMatch(/^hitring: usage: hitring site add <domain>/)
-  expect(existsSync(path)).toBe(false)
-})
+test.each([[['site', 'frobnicate']], [['site', 'add']], [['site']]])(
+  '%j: the usage, exit code 2, and no store made for it',
+  (args) => {
+    const path = `${dir.path}/never-made`
+    const r = node(...args, '-data-path', path)
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/^hitring: usage: hitring site add <domain>/)
+    expect(existsSync(path)).toBe(false)
+  },
+)

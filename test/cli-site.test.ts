@@ -5,7 +5,8 @@ import { addSite, CLI, tempDataDir } from './helpers/server.js'
 
 const dir = tempDataDir()
 afterAll(() => dir.remove())
-const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '-data-path', dir.path], { encoding: 'utf8' })
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args, '-data-path', dir.path], { encoding: 'utf8' })
 
 test('site list of no site: its header row alone', () => {
   const list = run('site', 'list')
@@ -13,13 +14,16 @@ test('site list of no site: its header row alone', () => {
   expect(list.stdout).toBe('id\tdomain\ttimezone\tcreated_at\n')
 })
 
-test('site add prints a UUID; site list shows it under a header row, tab-separated like it; domains are lower-cased', () => {
+test('site add prints a UUID; site list shows it under a tab-separated header row; domains are lower-cased', () => {
   const id = addSite(dir.path, 'Example.COM', ['--timezone', 'Europe/Berlin'])
   expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
   const list = run('site', 'list')
   expect(list.status).toBe(0)
   // The same output piped as on a terminal: a TSV whose first line names the columns.
-  const [header, ...rows] = list.stdout.trimEnd().split('\n').map((line) => line.split('\t'))
+  const [header, ...rows] = list.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split('\t'))
   expect(header).toEqual(['id', 'domain', 'timezone', 'created_at'])
   expect(rows).toHaveLength(1)
   const row = Object.fromEntries(header!.map((name, i) => [name, rows[0]![i]]))

@@ -18,7 +18,11 @@ afterAll(async () => {
 })
 
 const userAdd = (args: string[], input?: string) =>
-  spawnSync(process.execPath, [CLI, 'user', 'add', ...args, '-data-path', api.dataPath], { encoding: 'utf8', input, timeout: 15_000 })
+  spawnSync(process.execPath, [CLI, 'user', 'add', ...args, '-data-path', api.dataPath], {
+    encoding: 'utf8',
+    input,
+    timeout: 15_000,
+  })
 
 test('--password-stdin: the password comes from standard input, without its trailing newline', async () => {
   const r = userAdd(['--email', 'stdin@example.test', '--password-stdin'], 'piped secret phrase\n')
@@ -26,7 +30,13 @@ test('--password-stdin: the password comes from standard input, without its trai
   expect(JSON.parse(r.stdout)).toMatchObject({ email: 'stdin@example.test', instance_owner: false })
   expect(r.stdout).not.toContain('piped secret phrase')
   await login(api.url, 'stdin@example.test', 'piped secret phrase')
-  const withNewline = await call(api.url, 'POST', '/api/login', {}, { email: 'stdin@example.test', password: 'piped secret phrase\n' })
+  const withNewline = await call(
+    api.url,
+    'POST',
+    '/api/login',
+    {},
+    { email: 'stdin@example.test', password: 'piped secret phrase\n' },
+  )
   expect(withNewline.status).toBe(401)
 })
 
@@ -43,7 +53,11 @@ test('--password still works (the documented contract)', async () => {
 })
 
 test.each([
-  [['--email', 'both@example.test', '--password', 'long enough pw', '--password-stdin'], 'long enough pw\n', /usage: hitring user add/],
+  [
+    ['--email', 'both@example.test', '--password', 'long enough pw', '--password-stdin'],
+    'long enough pw\n',
+    /usage: hitring user add/,
+  ],
   [['--email', 'none@example.test'], undefined, /--password-stdin/],
   [['--email', 'short@example.test', '--password-stdin'], 'short\n', /8 to/],
   [['--email', 'empty@example.test', '--password-stdin'], '', /8 to/],

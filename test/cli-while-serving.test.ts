@@ -16,7 +16,14 @@ const dir = tempDataDir()
 let server: ServerProcess
 beforeAll(async () => {
   // Behind a trusted proxy on loopback, so X-Forwarded-For chooses the client address.
-  server = await startServer(dir.path, ['-trusted-proxies', '127.0.0.1/32', '-ingest-rate', '1000', '-ingest-burst', '1000'])
+  server = await startServer(dir.path, [
+    '-trusted-proxies',
+    '127.0.0.1/32',
+    '-ingest-rate',
+    '1000',
+    '-ingest-burst',
+    '1000',
+  ])
 })
 afterAll(async () => {
   await server?.stop()
@@ -45,7 +52,12 @@ test('site add while the server runs: ingest to the new site is accepted at once
   // By Origin too (no site_id): the domain lookup finds it.
   const byOrigin = await send(`${server.url}/ingest/event`, {
     body: JSON.stringify({ name: 'by-origin', url: 'https://late.example/' }),
-    headers: { 'Content-Type': 'application/json', Origin: 'https://late.example', 'User-Agent': BROWSER, 'X-Forwarded-For': '192.0.2.11' },
+    headers: {
+      'Content-Type': 'application/json',
+      Origin: 'https://late.example',
+      'User-Agent': BROWSER,
+      'X-Forwarded-For': '192.0.2.11',
+    },
   })
   expect(byOrigin.status).toBe(202)
   expect(byOrigin.headers['x-hitring-drop']).toBeUndefined()
@@ -74,7 +86,9 @@ test('site filters --exclude-ips while the server runs: applied within the refre
 })
 
 test('user add while the server runs: that user signs in', async () => {
-  const r = await runCli(['user', 'add', '--email', 'late@example.test', '--password-stdin', '-data-path', dir.path], { input: `${PASSWORD}\n` })
+  const r = await runCli(['user', 'add', '--email', 'late@example.test', '--password-stdin', '-data-path', dir.path], {
+    input: `${PASSWORD}\n`,
+  })
   expect(r.code, r.stderr).toBe(0)
   await login(server.url, 'late@example.test', PASSWORD)
 })

@@ -63,7 +63,10 @@ describe('clientIp', () => {
           const peer = peerBytes(p, mapped)
           const { res, req } = fake(peer, xff)
           const want = clientIpFromForwarded(normaliseIpBytes(peer), xff, trusted)
-          expect(formatIp(clientIp(res, req, trusted)), `peer ${p} (mapped ${mapped}), X-Forwarded-For ${JSON.stringify(xff)}`).toBe(formatIp(want))
+          expect(
+            formatIp(clientIp(res, req, trusted)),
+            `peer ${p} (mapped ${mapped}), X-Forwarded-For ${JSON.stringify(xff)}`,
+          ).toBe(formatIp(want))
         }
       }
     }

@@ -6,7 +6,14 @@ import { CLI } from './helpers/server.js'
 
 test('defaults work with no flags', () => {
   const { config } = loadConfig([], {})
-  expect(config).toMatchObject({ host: '', port: 8080, dataPath: './data', ingestRate: 20, ingestBurst: 40, publicUrl: 'http://localhost:8080' })
+  expect(config).toMatchObject({
+    host: '',
+    port: 8080,
+    dataPath: './data',
+    ingestRate: 20,
+    ingestBurst: 40,
+    publicUrl: 'http://localhost:8080',
+  })
   expect(config.ringBytes).toBe(64 * 1024 * 1024)
   expect(config.workers).toBeGreaterThanOrEqual(1)
   expect(config.trustedProxies.has(new Uint8Array([127, 0, 0, 1]))).toBe(false)
@@ -44,15 +51,27 @@ test('every HitKeep name maps', () => {
     HITKEEP_WORKERS: '3',
     HITKEEP_SESSION_SLOTS: '1048576',
   })
-  expect(config).toMatchObject({ host: '127.0.0.1', port: 9090, publicUrl: 'https://stats.example', dataPath: '/var/lib/hitring', ingestBurst: 90, ringBytes: 8 << 20, workers: 3, sessionSlots: 1 << 20 })
+  expect(config).toMatchObject({
+    host: '127.0.0.1',
+    port: 9090,
+    publicUrl: 'https://stats.example',
+    dataPath: '/var/lib/hitring',
+    ingestBurst: 90,
+    ringBytes: 8 << 20,
+    workers: 3,
+    sessionSlots: 1 << 20,
+  })
   expect(config.trustedProxies.has(new Uint8Array([10, 1, 2, 3]))).toBe(true)
 })
 
-test('stream caps: 8 per user and 32 per IP by default; flags and HITKEEP_STREAM_MAX_PER_* set them; at least 1', () => {
+test('stream caps: 8 per user, 32 per IP by default; flags and HITKEEP_STREAM_MAX_PER_* set them, at least 1', () => {
   expect(loadConfig([], {}).config).toMatchObject({ streamMaxPerUser: 8, streamMaxPerIp: 32 })
   const env = { HITKEEP_STREAM_MAX_PER_USER: '3', HITKEEP_STREAM_MAX_PER_IP: '5' }
   expect(loadConfig([], env).config).toMatchObject({ streamMaxPerUser: 3, streamMaxPerIp: 5 })
-  expect(loadConfig(['-stream-max-per-user', '4', '-stream-max-per-ip=6'], env).config).toMatchObject({ streamMaxPerUser: 4, streamMaxPerIp: 6 })
+  expect(loadConfig(['-stream-max-per-user', '4', '-stream-max-per-ip=6'], env).config).toMatchObject({
+    streamMaxPerUser: 4,
+    streamMaxPerIp: 6,
+  })
   expect(() => loadConfig(['-stream-max-per-user', '0'], {})).toThrowError(/-stream-max-per-user/)
   expect(() => loadConfig(['-stream-max-per-ip', '2.5'], {})).toThrowError(/-stream-max-per-ip.*whole number/)
 })
@@ -73,7 +92,19 @@ test.each([
 
 test('the CLI prints --help and refuses bad configuration with exit code 2', () => {
   const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' })
-  for (const name of ['-ingest-rate', 'HITKEEP_INGEST_RATE_LIMIT', '-ingest-burst', 'HITKEEP_INGEST_BURST', '-http-addr', '-public-url', '-data-path', '-trusted-proxies', '-ring-size', '-session-slots', '-workers']) {
+  for (const name of [
+    '-ingest-rate',
+    'HITKEEP_INGEST_RATE_LIMIT',
+    '-ingest-burst',
+    'HITKEEP_INGEST_BURST',
+    '-http-addr',
+    '-public-url',
+    '-data-path',
+    '-trusted-proxies',
+    '-ring-size',
+    '-session-slots',
+    '-workers',
+  ]) {
     expect(help).toContain(name)
   }
   const bad = spawnSync(process.execPath, [CLI, 'serve', '-ingest-rate', '-1'], { encoding: 'utf8' })

@@ -63,10 +63,14 @@ describe('on the wire', () => {
   // A browser's User-Agent: an Origin without one is taken for a bot and dropped.
   const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
   const post = (origin: string, body: unknown) =>
-    send(`${server.url}/ingest/event`, { body: JSON.stringify(body), headers: { Origin: origin, 'Content-Type': 'text/plain', 'User-Agent': CHROME } })
-  const metric = async (line: RegExp) => Number(line.exec((await send(`${server.url}/metrics`, { method: 'GET' })).text)?.[1] ?? 0)
+    send(`${server.url}/ingest/event`, {
+      body: JSON.stringify(body),
+      headers: { Origin: origin, 'Content-Type': 'text/plain', 'User-Agent': CHROME },
+    })
+  const metric = async (line: RegExp) =>
+    Number(line.exec((await send(`${server.url}/metrics`, { method: 'GET' })).text)?.[1] ?? 0)
 
-  test('an Origin with a path is not echoed, and its event is stored as before (the site is found by its host)', async () => {
+  test('an Origin with a path is not echoed; its event is stored as before (the site found by its host)', async () => {
     const stored = /hitring_events_stored_total (\d+)/
     const before = await metric(stored)
     const a = await post('https://blog.example/pricing', { name: 'signup', url: 'https://blog.example/pricing' })
@@ -84,12 +88,16 @@ describe('on the wire', () => {
     expect(a.headers['access-control-allow-origin']).toBeUndefined()
   })
 
-  test('an error answer to a garbage Origin has no CORS headers either; with site_id the event is accepted', async () => {
+  test('an error answer to a garbage Origin has no CORS headers either; with site_id the event is taken', async () => {
     const bad = await post('https://a.example https://b.example', { name: 'x' })
     expect(bad.status).toBe(400)
     expect(bad.json().code).toBe('invalid_field')
     expect(bad.headers['access-control-allow-origin']).toBeUndefined()
-    const ok = await post('https://a.example https://b.example', { site_id: siteId, name: 'x', url: 'https://blog.example/' })
+    const ok = await post('https://a.example https://b.example', {
+      site_id: siteId,
+      name: 'x',
+      url: 'https://blog.example/',
+    })
     expect(ok.status).toBe(202)
     expect(ok.headers['access-control-allow-origin']).toBeUndefined()
   })
@@ -104,7 +112,11 @@ describe('on the wire', () => {
   })
 
   test('a preflight from a garbage Origin: 204 without CORS headers (the browser then sends nothing)', async () => {
-    const pre = (origin: string) => send(`${server.url}/ingest/event`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } })
+    const pre = (origin: string) =>
+      send(`${server.url}/ingest/event`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      })
     const garbage = await pre(`https://${'a'.repeat(300)}.example`)
     expect(garbage.status).toBe(204)
     expect(garbage.headers['access-control-allow-origin']).toBeUndefined()

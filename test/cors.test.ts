@@ -19,7 +19,11 @@ afterAll(async () => {
 test.each(['/ingest/event', '/ingest'])('preflight on %s → 204 allowing POST and Content-Type', async (path) => {
   const a = await send(`${server.url}${path}`, {
     method: 'OPTIONS',
-    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    headers: {
+      Origin: origin,
+      'Access-Control-Request-Method': 'POST',
+      'Access-Control-Request-Headers': 'content-type',
+    },
   })
   expect(a.status).toBe(204)
   expect(a.headers['access-control-allow-origin']).toBe(origin)
@@ -44,7 +48,10 @@ test('the Origin is echoed on 202, on 400 and on 429; preflights are never rate-
   expect(limited.status).toBe(429)
   expect(limited.headers['access-control-allow-origin']).toBe(origin)
   for (let i = 0; i < 10; i++) {
-    const pre = await send(`${server.url}/ingest/event`, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' } })
+    const pre = await send(`${server.url}/ingest/event`, {
+      method: 'OPTIONS',
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+    })
     expect(pre.status).toBe(204)
   }
 })

@@ -13,7 +13,15 @@ import type { Browser, Page } from 'playwright-core'
 import { ROOT, waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import { call, createApiClient, createSite, initialUser, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  initialUser,
+  PASSWORD,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@chart.example'
@@ -42,7 +50,11 @@ beforeAll(async () => {
   const offset = Math.max(-12, Math.min(14, 18 - new Date().getUTCHours()))
   const zone = offset === 0 ? 'Etc/UTC' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`
   site = (await createSite(api.url, cookie, 'chart.example', zone)).id
-  const today = (await call(api.url, 'GET', `/api/sites/${site}/stats?interval=hour&from=${todayIn(offset)}&to=${todayIn(offset)}`, { cookie })).json()
+  const today = (
+    await call(api.url, 'GET', `/api/sites/${site}/stats?interval=hour&from=${todayIn(offset)}&to=${todayIn(offset)}`, {
+      cookie,
+    })
+  ).json()
   times = today.timeseries.map((p: { time: string }) => Date.parse(p.time))
   end = Date.parse(today.range.end)
   expect(times).toHaveLength(24)
@@ -50,7 +62,12 @@ beforeAll(async () => {
   let ip = 0
   for (const [hour, count] of Object.entries(TRAFFIC)) {
     for (let i = 0; i < count; i++) {
-      const body = { url: 'https://chart.example/', timestamp: new Date(times[+hour]! + (10 + 10 * i) * 60_000).toISOString(), visitor_ip: `198.51.100.${++ip}`, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0' }
+      const body = {
+        url: 'https://chart.example/',
+        timestamp: new Date(times[+hour]! + (10 + 10 * i) * 60_000).toISOString(),
+        visitor_ip: `198.51.100.${++ip}`,
+        user_agent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+      }
       const a = await call(api.url, 'POST', '/api/ingest/server/pageview', { token }, body)
       expect(a.status, a.text).toBe(202)
     }
@@ -59,7 +76,11 @@ beforeAll(async () => {
 
   const browser: Browser = await launchChromium({ hosts: ['localhost'] })
   cleanups.push(() => browser.close())
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, userAgent: DESKTOP_CHROME_UA })
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    deviceScaleFactor: 1,
+    userAgent: DESKTOP_CHROME_UA,
+  })
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   page = await context.newPage()
@@ -79,7 +100,10 @@ function todayIn(offset: number): string {
   return new Date(Date.now() + offset * HOUR).toISOString().slice(0, 10)
 }
 
-/** The plotting area in canvas pixels, and x for an instant (the x axis runs from the first bucket's start to the last one's end). */
+/**
+ * The plotting area in canvas pixels, and x for an instant (the x axis runs from the first bucket's start to the last
+ * one's end).
+ */
 async function plotArea(): Promise<{ left: number; top: number; width: number; height: number }> {
   return page.locator('.card-chart .chart').evaluate((chart) => {
     const over = chart.querySelector('.u-over')!.getBoundingClientRect()
@@ -90,10 +114,16 @@ async function plotArea(): Promise<{ left: number; top: number; width: number; h
 
 /** One column of canvas pixels from the top of the plot to 3 px above its bottom (the 0 line), as RGBA. */
 function column(x: number, top: number, height: number): Promise<number[]> {
-  return page.locator('.card-chart .chart canvas').evaluate(
-    (canvas: any, [x, top, height]) => Array.from(canvas.getContext('2d').getImageData(Math.round(x), Math.round(top), 1, Math.round(height) - 3).data as number[]),
-    [x, top, height] as const,
-  )
+  return page
+    .locator('.card-chart .chart canvas')
+    .evaluate(
+      (canvas: any, [x, top, height]) =>
+        Array.from(
+          canvas.getContext('2d').getImageData(Math.round(x), Math.round(top), 1, Math.round(height) - 3)
+            .data as number[],
+        ),
+      [x, top, height] as const,
+    )
 }
 
 test('an hour without traffic is drawn at 0 over its whole width, next to busy hours too', async () => {
@@ -101,11 +131,15 @@ test('an hour without traffic is drawn at 0 over its whole width, next to busy h
   const xAt = (t: number) => area.left + ((t - times[0]!) / (end - times[0]!)) * area.width
   // Nothing but the background (and the grid lines, the same in every column) above the 0 line.
   const empty = await column(xAt(times[0]! + 0.5 * HOUR), area.top, area.height)
-  const quiet = Object.keys(TRAFFIC).flatMap((h) => [+h - 1, +h + 1]).filter((h) => !TRAFFIC[h])
+  const quiet = Object.keys(TRAFFIC)
+    .flatMap((h) => [+h - 1, +h + 1])
+    .filter((h) => !TRAFFIC[h])
   expect(quiet).toEqual([2, 5, 8, 10, 12, 14])
   for (const hour of quiet) {
     for (const part of [0.15, 0.5, 0.85]) {
-      expect(await column(xAt(times[hour]! + part * HOUR), area.top, area.height), `hour ${hour} at ${part}`).toEqual(empty)
+      expect(await column(xAt(times[hour]! + part * HOUR), area.top, area.height), `hour ${hour} at ${part}`).toEqual(
+        empty,
+      )
     }
   }
   // A busy hour is drawn at its count over its whole width: coloured pixels up to y(3) (the y axis runs 0–4).

@@ -6,8 +6,8 @@
  * events (bots, prefetches) by reason; the events page's property breakdown; the live figure; sign-out.
  *
  * The browser reaches the server at http://localhost:<port> (it listens on 127.0.0.1, without -public-url),
- * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots of the overview and
- * goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
+ * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots
+ * of the overview and goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
@@ -77,15 +77,23 @@ async function apiGet(path: string): Promise<any> {
 
 /** Form controls without a label (a `<label for>`, a wrapping label, or aria-label): there must be none. */
 const unlabelled = (p: Page) =>
-  p.locator('input:not([type=hidden]), select, textarea').evaluateAll((els) =>
-    els.filter((e: any) => !(e.labels?.length || e.getAttribute('aria-label'))).map((e: any) => e.outerHTML.slice(0, 120)),
-  )
+  p
+    .locator('input:not([type=hidden]), select, textarea')
+    .evaluateAll((els) =>
+      els
+        .filter((e: any) => !(e.labels?.length || e.getAttribute('aria-label')))
+        .map((e: any) => e.outerHTML.slice(0, 120)),
+    )
 
 async function screenshots(name: string, path: string, ready: (p: Page) => Promise<void>): Promise<void> {
   // Not over the figures: the confirmations of the steps before fade out within 3 s.
   await page.locator('.toast').last().waitFor({ state: 'detached', timeout: 4000 })
   await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-desktop.png`), fullPage: true })
-  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, userAgent: DESKTOP_CHROME_UA, storageState: await context.storageState() })
+  const phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    userAgent: DESKTOP_CHROME_UA,
+    storageState: await context.storageState(),
+  })
   try {
     const p = await phone.newPage()
     await p.goto(BASE + path)
@@ -99,7 +107,7 @@ async function screenshots(name: string, path: string, ready: (p: Page) => Promi
 }
 
 describe.sequential('the seed flow in the dashboard', () => {
-  test('first run: the set-up link of the start-up log opens the set-up page, which shows the API’s errors and creates the first user', async () => {
+  test('first run: the log’s set-up link opens the set-up page; it shows API errors, makes the 1st user', async () => {
     await page.goto(`${BASE}/setup?token=${await setupToken(server.url)}`)
     await page.getByLabel('E-mail').fill(EMAIL)
     await page.getByLabel('Password').fill('short')
@@ -141,16 +149,57 @@ describe.sequential('the seed flow in the dashboard', () => {
 
   test('events sent over HTTP (the seed’s curl body) reach the overview, with the live figure', async () => {
     const post = (path: string, body: object, ua: string) =>
-      send(`${server.url}${path}`, { body: JSON.stringify({ site_id: siteId, ...body }), headers: { 'Content-Type': 'application/json', 'User-Agent': ua } })
+      send(`${server.url}${path}`, {
+        body: JSON.stringify({ site_id: siteId, ...body }),
+        headers: { 'Content-Type': 'application/json', 'User-Agent': ua },
+      })
     const ua = (n: number) => DESKTOP_CHROME_UA.replace('Chrome/140', `Chrome/14${n}`)
-    for (const [n, path] of [[1, '/'], [2, '/'], [3, '/pricing'], [1, '/pricing']] as const) {
-      expect((await post('/ingest', { url: `https://${DOMAIN}${path}`, referrer: 'https://www.google.com/' }, ua(n))).status).toBe(202)
+    for (const [n, path] of [
+      [1, '/'],
+      [2, '/'],
+      [3, '/pricing'],
+      [1, '/pricing'],
+    ] as const) {
+      expect(
+        (await post('/ingest', { url: `https://${DOMAIN}${path}`, referrer: 'https://www.google.com/' }, ua(n))).status,
+      ).toBe(202)
     }
     // The seed, verbatim but for the site: curl's own User-Agent, no Origin.
-    expect((await post('/ingest/event', { name: 'purchase', url: `https://${DOMAIN}/checkout/success`, referrer: '', props: { plan: 'pro', amount: '49' } }, 'curl/8.5.0')).status).toBe(202)
-    expect((await post('/ingest/event', { name: 'purchase', url: `https://${DOMAIN}/checkout/success`, referrer: '', props: { plan: 'team', amount: '99' } }, ua(1))).status).toBe(202)
+    expect(
+      (
+        await post(
+          '/ingest/event',
+          {
+            name: 'purchase',
+            url: `https://${DOMAIN}/checkout/success`,
+            referrer: '',
+            props: { plan: 'pro', amount: '49' },
+          },
+          'curl/8.5.0',
+        )
+      ).status,
+    ).toBe(202)
+    expect(
+      (
+        await post(
+          '/ingest/event',
+          {
+            name: 'purchase',
+            url: `https://${DOMAIN}/checkout/success`,
+            referrer: '',
+            props: { plan: 'team', amount: '99' },
+          },
+          ua(1),
+        )
+      ).status,
+    ).toBe(202)
     let stats: any
-    await waitFor(async () => ((stats = await apiGet(`/sites/${siteId}/stats`)).events?.[0]?.total ?? 0) === 2 && stats.kpis.pageviews === 4, 5000, 'the events in the stats')
+    await waitFor(
+      async () =>
+        ((stats = await apiGet(`/sites/${siteId}/stats`)).events?.[0]?.total ?? 0) === 2 && stats.kpis.pageviews === 4,
+      5000,
+      'the events in the stats',
+    )
 
     await page.getByRole('button', { name: 'Refresh' }).click()
     const tile = (name: string) => page.locator(`[data-kpi="${name}"] .kpi-value`).textContent()
@@ -165,13 +214,20 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect(streamRequests.some((u) => u.endsWith(`/api/sites/${siteId}/stream`))).toBe(true)
   })
 
-  test('events acknowledged but not counted: a line under the tiles with the reasons, none while there are none', async () => {
+  test('events acked, not counted: a line under the tiles with the reasons, none if there are none', async () => {
     // The overview above is rendered (its tiles were checked): nothing was dropped, so no line.
     expect(await page.locator('[data-drops]').count()).toBe(0)
     const drop = (headers: Record<string, string>) =>
-      send(`${server.url}/ingest`, { body: JSON.stringify({ site_id: siteId, url: `https://${DOMAIN}/`, referrer: '' }), headers: { 'Content-Type': 'application/json', ...headers } })
+      send(`${server.url}/ingest`, {
+        body: JSON.stringify({ site_id: siteId, url: `https://${DOMAIN}/`, referrer: '' }),
+        headers: { 'Content-Type': 'application/json', ...headers },
+      })
     const headless = DESKTOP_CHROME_UA.replace('Chrome/', 'HeadlessChrome/')
-    const drops: Record<string, string>[] = [{ 'User-Agent': headless }, { 'User-Agent': headless }, { 'User-Agent': DESKTOP_CHROME_UA, 'Sec-Purpose': 'prefetch' }]
+    const drops: Record<string, string>[] = [
+      { 'User-Agent': headless },
+      { 'User-Agent': headless },
+      { 'User-Agent': DESKTOP_CHROME_UA, 'Sec-Purpose': 'prefetch' },
+    ]
     for (const headers of drops) {
       expect((await drop(headers)).headers['x-hitring-drop']).toBeDefined()
     }
@@ -208,12 +264,16 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect(await page.locator('[data-kpi="completions"] .kpi-value').textContent()).toBe('2')
     // The timeseries chart: drawn, and today's bucket holds the 2 conversions.
     await page.locator('.chart canvas').first().waitFor()
-    const cells = await page.locator('.card-chart table tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[0]?.textContent))
+    const cells = await page
+      .locator('.card-chart table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[0]?.textContent))
     expect(cells).toContain('2')
 
     // One goal picked: its conversion rate.
     await page.getByLabel('Goal', { exact: true }).selectOption({ label: 'Purchase' })
-    await expect.poll(() => page.locator('[data-kpi="conversion-rate"] .kpi-value').textContent()).toBe(`${expected.conversion_rate}%`)
+    await expect
+      .poll(() => page.locator('[data-kpi="conversion-rate"] .kpi-value').textContent())
+      .toBe(`${expected.conversion_rate}%`)
     await page.getByLabel('Goal', { exact: true }).selectOption({ label: 'All goals' })
     await page.locator('tr[data-goal="Purchase"]').waitFor()
     await screenshots('goals', `/sites/${siteId}/goals`, (p) => p.locator('tr[data-goal="Purchase"]').waitFor())
@@ -222,12 +282,18 @@ describe.sequential('the seed flow in the dashboard', () => {
   test('the overview shows the goal’s conversions next to the KPIs', async () => {
     await page.locator('[data-nav="overview"]').click()
     await page.waitForURL(`${BASE}/sites/${siteId}`)
-    const goal = page.locator('section', { has: page.getByRole('heading', { name: 'Goals', exact: true }) }).locator('.row', { hasText: 'Purchase' })
+    const goal = page
+      .locator('section', { has: page.getByRole('heading', { name: 'Goals', exact: true }) })
+      .locator('.row', { hasText: 'Purchase' })
     await expect.poll(() => goal.locator('.row-value').textContent()).toMatch(/^2/)
     await page.locator('.chart canvas').first().waitFor()
     await screenshots('overview', `/sites/${siteId}`, (p) => p.locator('.chart canvas').first().waitFor())
     // And in the dark.
-    const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark', storageState: await context.storageState() })
+    const dark = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'dark',
+      storageState: await context.storageState(),
+    })
     try {
       const p = await dark.newPage()
       await p.goto(`${BASE}/sites/${siteId}`)
@@ -277,22 +343,29 @@ describe.sequential('the seed flow in the dashboard', () => {
     await dialog.getByLabel('Page path', { exact: true }).fill('pricing')
     await dialog.getByRole('button', { name: 'Create goal' }).click()
     // The API's refusal, next to the field.
-    await expect.poll(() => fieldError(dialog.getByLabel('Page path', { exact: true }))).toContain('a path starts with /')
+    await expect
+      .poll(() => fieldError(dialog.getByLabel('Page path', { exact: true })))
+      .toContain('a path starts with /')
     await dialog.getByLabel('Page path', { exact: true }).fill('/pri*')
     await dialog.getByRole('button', { name: 'Create goal' }).click()
     await dialog.waitFor({ state: 'detached' })
     const row = page.locator('tr[data-goal="/pri*"]')
     await expect.poll(() => row.locator('[data-cell="conversions"]').textContent()).toBe('2')
     await page.getByRole('button', { name: 'Delete the goal /pri*' }).click()
-    await page.getByRole('dialog', { name: 'Delete the goal “/pri*”?' }).getByRole('button', { name: 'Delete goal' }).click()
+    await page
+      .getByRole('dialog', { name: 'Delete the goal “/pri*”?' })
+      .getByRole('button', { name: 'Delete goal' })
+      .click()
     await row.waitFor({ state: 'detached' })
     expect((await apiGet(`/sites/${siteId}/goals`)).map((g: { name: string }) => g.name)).toEqual(['Purchase'])
   })
 
-  test('settings: exclusions (the API’s refusal shown), an API client whose token is shown once and works', async () => {
+  test('settings: exclusions (the API’s refusal shown), an API client whose token shows once and works', async () => {
     await page.locator('[data-nav="settings"]').click()
     await page.waitForURL(`${BASE}/sites/${siteId}/settings`)
-    expect(await page.locator('pre[aria-label="Tracking snippet"]').textContent()).toBe(`<script async src="${BASE}/hk.js"></script>`)
+    expect(await page.locator('pre[aria-label="Tracking snippet"]').textContent()).toBe(
+      `<script async src="${BASE}/hk.js"></script>`,
+    )
     const ip = page.getByLabel('IP address or network (CIDR)')
     await ip.fill('not-an-ip')
     await ip.press('Enter')
@@ -307,12 +380,22 @@ describe.sequential('the seed flow in the dashboard', () => {
     await page.getByLabel('Name', { exact: true }).fill('Nightly export')
     await page.getByRole('button', { name: 'Create token' }).click()
     const token = (await page.locator('[data-token]').textContent())!
-    const answer = await send(`${server.url}/api/sites/${siteId}/stats`, { method: 'GET', headers: { Authorization: `Bearer ${token}` } })
+    const answer = await send(`${server.url}/api/sites/${siteId}/stats`, {
+      method: 'GET',
+      headers: { Authorization: `Bearer ${token}` },
+    })
     expect(answer.status).toBe(200)
     await page.getByRole('button', { name: 'Delete the API client Nightly export' }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Delete client' }).click()
     await page.getByText('No API client can read this site yet.').waitFor()
-    expect((await send(`${server.url}/api/sites/${siteId}/stats`, { method: 'GET', headers: { Authorization: `Bearer ${token}` } })).status).toBe(401)
+    expect(
+      (
+        await send(`${server.url}/api/sites/${siteId}/stats`, {
+          method: 'GET',
+          headers: { Authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(401)
     expect(await unlabelled(page)).toEqual([])
 
     // The reporting time zone (the figures are rebuilt in it).
@@ -326,7 +409,9 @@ describe.sequential('the seed flow in the dashboard', () => {
   test('visitors now falls back to polling /realtime when the event stream is refused', async () => {
     const p = await context.newPage()
     try {
-      await p.route('**/stream', (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"x","message":"no streams here"}' }))
+      await p.route('**/stream', (r) =>
+        r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"x","message":"no streams here"}' }),
+      )
       const polled = p.waitForRequest((r) => r.url().endsWith(`/api/sites/${siteId}/realtime`))
       await p.goto(`${BASE}/sites/${siteId}`)
       await polled
@@ -340,11 +425,15 @@ describe.sequential('the seed flow in the dashboard', () => {
     await page.locator('[data-nav="events"]').click()
     await page.waitForURL(`${BASE}/sites/${siteId}/events`)
     await page.locator('[data-kpi="event-total"] .kpi-value', { hasText: '2' }).waitFor()
-    expect(await page.locator('[data-prop-key]').evaluateAll((els) => els.map((e) => e.getAttribute('data-prop-key')))).toEqual(['amount', 'plan'])
+    expect(
+      await page.locator('[data-prop-key]').evaluateAll((els) => els.map((e) => e.getAttribute('data-prop-key'))),
+    ).toEqual(['amount', 'plan'])
     await page.locator('[data-prop-key="plan"]').click()
     await page.waitForURL(/key=plan/)
     const values = page.locator('[data-breakdown="plan"] .row-name')
-    await expect.poll(async () => (await values.allTextContents()).map((t) => t.replace(/\d+ visitors?$/, '').trim()).sort()).toEqual(['pro', 'team'])
+    await expect
+      .poll(async () => (await values.allTextContents()).map((t) => t.replace(/\d+ visitors?$/, '').trim()).sort())
+      .toEqual(['pro', 'team'])
   })
 
   test('sign out: the session ends, and a site page asks to sign in again', async () => {
@@ -356,8 +445,13 @@ describe.sequential('the seed flow in the dashboard', () => {
     expect(problems).toEqual([])
     // Only what this test provoked: the short password, the wrong password, a path without its leading
     // slash, and an IP address that is none (signed out, the app does not ask who is signed in).
-    expect(new Set(refusals), refusals.join("\n")).toEqual(
-      new Set(['POST /api/initial-user 400', 'POST /api/login 401', `POST /api/sites/${siteId}/goals 400`, `POST /api/sites/${siteId}/exclusions 400`]),
+    expect(new Set(refusals), refusals.join('\n')).toEqual(
+      new Set([
+        'POST /api/initial-user 400',
+        'POST /api/login 401',
+        `POST /api/sites/${siteId}/goals 400`,
+        `POST /api/sites/${siteId}/exclusions 400`,
+      ]),
     )
   })
 })

@@ -39,7 +39,9 @@ describe.sequential('each refusal once', () => {
     await page.getByLabel('E-mail').fill('owner@forms.example')
     await page.getByLabel('Password').fill(PASSWORD)
     await page.getByRole('button', { name: 'Create account' }).click()
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('This set-up link is wrong or no longer valid.')
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('This set-up link is wrong or no longer valid.')
   })
 
   test('the first-run page: a short password is refused once, next to the password', async () => {

@@ -49,13 +49,23 @@ async function chartTotals(): Promise<Record<string, number>> {
   const table = page.locator('.card-chart table')
   await table.waitFor({ state: 'attached' })
   const heads = await table.locator('thead th').allTextContents()
-  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr: any) => [...tr.querySelectorAll('td')].map((td: any) => Number(String(td.textContent).replace(/,/g, '')))))
+  const rows = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) =>
+      trs.map((tr: any) =>
+        [...tr.querySelectorAll('td')].map((td: any) => Number(String(td.textContent).replace(/,/g, ''))),
+      ),
+    )
   return Object.fromEntries(heads.slice(1).map((label, i) => [label, rows.reduce((n, r) => n + (r[i] || 0), 0)]))
 }
 
 test('the API: any_goal counts visitor A once; the goals’ own conversions would sum to 3', () => {
   expect(stats.kpis.visitors).toBe(SEEDED.visitors)
-  expect(stats.any_goal).toEqual({ conversions: SEEDED.convertedVisitors, completions: SEEDED.completions, conversion_rate: SEEDED.rate })
+  expect(stats.any_goal).toEqual({
+    conversions: SEEDED.convertedVisitors,
+    completions: SEEDED.completions,
+    conversion_rate: SEEDED.rate,
+  })
   expect(stats.goals.reduce((n: number, g: { conversions: number }) => n + g.conversions, 0)).toBe(3)
 })
 
@@ -77,7 +87,9 @@ test('all goals: tiles, chart and table say 2 converted visitors and 3 completio
   expect(await any.locator('[data-cell="conversions"]').textContent()).toBe('2')
   expect(await any.locator('[data-cell="completions"]').textContent()).toBe('3')
   expect(await any.locator('[data-cell="rate"]').textContent()).toBe('66.7%')
-  expect(await page.locator('.goals-table thead th').allTextContents()).toEqual(expect.arrayContaining(['Converted visitors', 'Completions', 'Conversion rate']))
+  expect(await page.locator('.goals-table thead th').allTextContents()).toEqual(
+    expect.arrayContaining(['Converted visitors', 'Completions', 'Conversion rate']),
+  )
   for (const [name, g] of Object.entries(SEEDED.goals)) {
     const row = page.locator(`tr[data-goal="${name}"]`)
     expect(await row.locator('[data-cell="conversions"]').textContent(), name).toBe(String(g.conversions))

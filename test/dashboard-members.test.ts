@@ -7,8 +7,8 @@
  * Then the card's words (src/dashboard/members.ts, pure) in Node.
  *
  * The browser reaches the server at http://localhost:<port> (no -public-url), so the API's same-origin
- * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and dark go
- * to test-artifacts/ (gitignored).
+ * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and
+ * dark go to test-artifacts/ (gitignored).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
@@ -41,7 +41,9 @@ const problems: string[] = []
 /** Refusals the app received: only the ones this test provokes are expected. */
 const refusals: string[] = []
 
-async function newPage(opts: { width?: number; dark?: boolean; from?: BrowserContext } = {}): Promise<{ context: BrowserContext; page: Page }> {
+async function newPage(
+  opts: { width?: number; dark?: boolean; from?: BrowserContext } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1280, height: 800 },
     userAgent: DESKTOP_CHROME_UA,
@@ -78,9 +80,16 @@ async function apiMembers(): Promise<string[]> {
 
 /** Form controls without a label (a `<label for>`, a wrapping label, or aria-label): there must be none. */
 const unlabelled = (p: Page) =>
-  p.locator('input:not([type=hidden]), select, textarea, button').evaluateAll((els) =>
-    els.filter((e: any) => !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim()))).map((e: any) => e.outerHTML.slice(0, 120)),
-  )
+  p
+    .locator('input:not([type=hidden]), select, textarea, button')
+    .evaluateAll((els) =>
+      els
+        .filter(
+          (e: any) =>
+            !(e.labels?.length || e.getAttribute('aria-label') || (e.tagName === 'BUTTON' && e.textContent.trim())),
+        )
+        .map((e: any) => e.outerHTML.slice(0, 120)),
+    )
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
@@ -99,7 +108,8 @@ beforeAll(async () => {
 
 describe.sequential('sharing a site in the dashboard', () => {
   let owner: { context: BrowserContext; page: Page }
-  const card = () => owner.page.locator('section', { has: owner.page.getByRole('heading', { name: 'Members', exact: true }) })
+  const card = () =>
+    owner.page.locator('section', { has: owner.page.getByRole('heading', { name: 'Members', exact: true }) })
   const row = (email: string) => card().locator(`li[data-member="${email}"]`)
   const alertText = () => card().getByRole('alert').textContent()
 
@@ -152,15 +162,21 @@ describe.sequential('sharing a site in the dashboard', () => {
     await card().getByRole('button', { name: 'Share' }).click()
     await row(LEO).waitFor()
     expect(await card().getByRole('alert').isHidden(), 'a success clears the last error').toBe(true)
-    await row(LEO).getByRole('button', { name: `Remove ${LEO}` }).click()
+    await row(LEO)
+      .getByRole('button', { name: `Remove ${LEO}` })
+      .click()
     const dialog = owner.page.getByRole('dialog', { name: `Remove ${LEO}?` })
     await dialog.getByRole('button', { name: 'Cancel' }).click()
     await dialog.waitFor({ state: 'detached' })
     expect(await apiMembers()).toContain(`${LEO} viewer`)
     // Again, confirmed from the keyboard (the dialog focuses its confirm button).
-    await row(LEO).getByRole('button', { name: `Remove ${LEO}` }).click()
+    await row(LEO)
+      .getByRole('button', { name: `Remove ${LEO}` })
+      .click()
     await dialog.getByRole('button', { name: 'Remove member' }).waitFor()
-    await expect.poll(() => owner.page.evaluate<string | undefined>('document.activeElement?.textContent')).toBe('Remove member')
+    await expect
+      .poll(() => owner.page.evaluate<string | undefined>('document.activeElement?.textContent'))
+      .toBe('Remove member')
     await owner.page.keyboard.press('Enter')
     await row(LEO).waitFor({ state: 'detached' })
     await owner.page.locator('.toast', { hasText: `${LEO} removed` }).waitFor()
@@ -170,11 +186,16 @@ describe.sequential('sharing a site in the dashboard', () => {
   test('the last owner can neither step down nor leave: “A site needs at least one owner”', async () => {
     await row(OWNER).getByLabel(`Role of ${OWNER}`).selectOption('viewer')
     await expect.poll(alertText).toContain('A site needs at least one owner')
-    expect(await row(OWNER).getByLabel(`Role of ${OWNER}`).inputValue(), 'the selector shows the role kept').toBe('owner')
+    expect(await row(OWNER).getByLabel(`Role of ${OWNER}`).inputValue(), 'the selector shows the role kept').toBe(
+      'owner',
+    )
 
     const leaving = owner.page.locator('section', { has: owner.page.getByRole('heading', { name: 'Your access' }) })
     await leaving.getByRole('button', { name: 'Leave this site' }).click()
-    await owner.page.getByRole('dialog', { name: `Leave ${DOMAIN}?` }).getByRole('button', { name: 'Leave site' }).click()
+    await owner.page
+      .getByRole('dialog', { name: `Leave ${DOMAIN}?` })
+      .getByRole('button', { name: 'Leave site' })
+      .click()
     await expect.poll(() => leaving.getByRole('alert').textContent()).toContain('A site needs at least one owner')
     expect(owner.page.url()).toBe(`${BASE}/sites/${siteId}/settings`)
     expect(await apiMembers()).toEqual([`${OWNER} owner`, `${VERA} editor`])
@@ -183,10 +204,15 @@ describe.sequential('sharing a site in the dashboard', () => {
   test('the card at phone width and in the dark: nothing sticks out sideways', async () => {
     await owner.page.locator('.toast').last().waitFor({ state: 'detached', timeout: 4000 })
     await card().screenshot({ path: join(ARTIFACTS, 'dashboard-members-desktop.png') })
-    for (const [name, opts] of [['phone', { width: 390 }], ['desktop-dark', { dark: true }]] as const) {
+    for (const [name, opts] of [
+      ['phone', { width: 390 }],
+      ['desktop-dark', { dark: true }],
+    ] as const) {
       const other = await newPage({ ...opts, from: owner.context })
       await other.page.goto(`${BASE}/sites/${siteId}/settings`)
-      const c = other.page.locator('section', { has: other.page.getByRole('heading', { name: 'Members', exact: true }) })
+      const c = other.page.locator('section', {
+        has: other.page.getByRole('heading', { name: 'Members', exact: true }),
+      })
       await c.locator(`li[data-member="${VERA}"]`).waitFor()
       const overflow = await other.page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
       expect(overflow, `${name}: nothing sticks out sideways`).toBeLessThanOrEqual(0)
@@ -210,7 +236,10 @@ describe.sequential('sharing a site in the dashboard', () => {
     expect(await unlabelled(vera.page)).toEqual([])
 
     await leaving.getByRole('button', { name: 'Leave this site' }).click()
-    await vera.page.getByRole('dialog', { name: `Leave ${DOMAIN}?` }).getByRole('button', { name: 'Leave site' }).click()
+    await vera.page
+      .getByRole('dialog', { name: `Leave ${DOMAIN}?` })
+      .getByRole('button', { name: 'Leave site' })
+      .click()
     await vera.page.waitForURL(`${BASE}/`)
     await vera.page.locator('.toast', { hasText: `You left ${DOMAIN}` }).waitFor()
     // No site any more: the sites page offers to add one, and the site switcher is hidden.
@@ -236,7 +265,9 @@ describe.sequential('sharing a site in the dashboard', () => {
 
 describe('the card’s words (pure, in Node)', () => {
   test('refusals a person can cause, in plain words; any other in the API’s own', () => {
-    expect(memberProblem('unknown_user', 'No user has the e-mail "x"; create one with hitring user add')).toBe('No account with this e-mail: create it with `hitring user add`')
+    expect(memberProblem('unknown_user', 'No user has the e-mail "x"; create one with hitring user add')).toBe(
+      'No account with this e-mail: create it with `hitring user add`',
+    )
     expect(memberProblem('last_owner', 'This is the last owner')).toMatch(/^A site needs at least one owner/)
     expect(memberProblem('unknown_member', 'not a member')).toMatch(/no role on the site any more/)
     expect(memberProblem('invalid_field', 'email: must be an e-mail address')).toBe('email: must be an e-mail address')
@@ -249,8 +280,14 @@ describe('the card’s words (pure, in Node)', () => {
 
   test('after sharing: a new member, a changed role, or the same role again', () => {
     const before = [{ user_id: 'u1', email: 'ana@x.example', role: 'viewer' as const }]
-    expect(shareDone(before, { user_id: 'u2', email: 'bo@x.example', role: 'editor' })).toBe('Shared with bo@x.example as editor')
-    expect(shareDone(before, { user_id: 'u1', email: 'ana@x.example', role: 'owner' })).toBe('ana@x.example is now owner')
-    expect(shareDone(before, { user_id: 'u1', email: 'ana@x.example', role: 'viewer' })).toBe('ana@x.example already is viewer')
+    expect(shareDone(before, { user_id: 'u2', email: 'bo@x.example', role: 'editor' })).toBe(
+      'Shared with bo@x.example as editor',
+    )
+    expect(shareDone(before, { user_id: 'u1', email: 'ana@x.example', role: 'owner' })).toBe(
+      'ana@x.example is now owner',
+    )
+    expect(shareDone(before, { user_id: 'u1', email: 'ana@x.example', role: 'viewer' })).toBe(
+      'ana@x.example already is viewer',
+    )
   })
 })

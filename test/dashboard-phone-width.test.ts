@@ -40,7 +40,17 @@ beforeAll(async () => {
 })
 
 /** Figures, labels and notes of goals, on both pages. */
-const FIGURES = ['.kpi-label', '.kpi-value', '.kpi-change', '.legend li', '.row-note', '.row-value', '.toplist-head span', '.goals-table td', '.goals-table .goal-name']
+const FIGURES = [
+  '.kpi-label',
+  '.kpi-value',
+  '.kpi-change',
+  '.legend li',
+  '.row-note',
+  '.row-value',
+  '.toplist-head span',
+  '.goals-table td',
+  '.goals-table .goal-name',
+]
 
 /**
  * The elements of `selectors` that are cut: wider than themselves when they clip (an ellipsis), or
@@ -55,14 +65,16 @@ function cutFigures(page: Page, selectors: string[]): Promise<string[]> {
     for (const el of doc.querySelectorAll(sel.join(','))) {
       if (el.getClientRects().length === 0) continue // not shown (display: none)
       const what = `${el.className || el.tagName} “${String(el.textContent).trim()}”`
-      if (el.scrollWidth > el.clientWidth + 1 && view.getComputedStyle(el).overflowX !== 'visible') cut.push(`${what}: cut by itself`)
+      if (el.scrollWidth > el.clientWidth + 1 && view.getComputedStyle(el).overflowX !== 'visible')
+        cut.push(`${what}: cut by itself`)
       const range = doc.createRange()
       range.selectNodeContents(el)
       const box = range.getBoundingClientRect()
       for (let a = el.parentElement; a && a !== doc.body; a = a.parentElement) {
         if (view.getComputedStyle(a).overflowX === 'visible') continue
         const outer = a.getBoundingClientRect()
-        if (box.right > outer.right + 1 || box.left < outer.left - 1) cut.push(`${what}: cut by ${a.className || a.tagName}`)
+        if (box.right > outer.right + 1 || box.left < outer.left - 1)
+          cut.push(`${what}: cut by ${a.className || a.tagName}`)
         break
       }
     }
@@ -78,7 +90,10 @@ describe.each([320, 375])('%i px wide', (width) => {
 
   const check = async (name: string) => {
     expect(await cutFigures(page, FIGURES)).toEqual([])
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'), 'nothing sticks out sideways').toBeLessThanOrEqual(0)
+    expect(
+      await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth'),
+      'nothing sticks out sideways',
+    ).toBeLessThanOrEqual(0)
     await page.screenshot({ path: join(ARTIFACTS, `dashboard-${name}-${width}.png`), fullPage: true })
   }
 
@@ -96,7 +111,9 @@ describe.each([320, 375])('%i px wide', (width) => {
     await goals.locator('.row-note').first().waitFor()
     await page.locator('.chart canvas').first().waitFor()
     await check('overview')
-    expect(await goals.locator('.row', { hasText: 'Purchase completed' }).locator('.row-note').textContent()).toBe('2 completions')
+    expect(await goals.locator('.row', { hasText: 'Purchase completed' }).locator('.row-note').textContent()).toBe(
+      '2 completions',
+    )
     expect(await goals.locator('.row', { hasText: 'Signup' }).locator('.row-note').textContent()).toBe('1 completion')
   })
 })

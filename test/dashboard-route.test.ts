@@ -1,8 +1,8 @@
 /**
  * How the built server serves the dashboard: the HTML shell at the app's own paths (no-cache, ETag, a
  * strict Content-Security-Policy whose script hash matches the shell's inline script, the set-up state,
- * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every other path answered as before:
- * JSON 404/405, the API, the tracker and the operations routes.
+ * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every
+ * other path answered as before: JSON 404/405, the API, the tracker and the operations routes.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { createHash } from 'node:crypto'
@@ -58,7 +58,16 @@ function get(path: string, headers: Record<string, string> = {}, method = 'GET',
 
 const meta = (html: string, name: string) => new RegExp(`<meta name="${name}" content="([^"]*)">`).exec(html)?.[1]
 
-test.each(['/', '/login', '/setup', '/sites', '/sites/abc', '/sites/abc/goals', '/sites/abc/events', '/sites/abc/settings'])('GET %s → the HTML shell, not cached without revalidation', async (path) => {
+test.each([
+  '/',
+  '/login',
+  '/setup',
+  '/sites',
+  '/sites/abc',
+  '/sites/abc/goals',
+  '/sites/abc/events',
+  '/sites/abc/settings',
+])('GET %s → the HTML shell, not cached without revalidation', async (path) => {
   const a = await get(path)
   expect(a.status).toBe(200)
   expect(a.headers['content-type']).toBe('text/html; charset=utf-8')
@@ -100,9 +109,10 @@ test('the shell says whether the first user is still to be created, and stops sa
   expect(meta((await get('/', {}, 'GET', s.url)).text, 'hitring-setup')).toBe('done')
 })
 
-test('the shell says whether the request carried a live session (the cookie is HttpOnly), and varies with the cookie', async () => {
+test('the shell says if the request carried a live session (HttpOnly cookie), and varies with the cookie', async () => {
   const s = await start()
-  const shell = (cookie?: string, headers: Record<string, string> = {}) => get('/sites/x', { ...headers, ...(cookie ? { Cookie: `other=1; hk_token=${cookie}` } : {}) }, 'GET', s.url)
+  const shell = (cookie?: string, headers: Record<string, string> = {}) =>
+    get('/sites/x', { ...headers, ...(cookie ? { Cookie: `other=1; hk_token=${cookie}` } : {}) }, 'GET', s.url)
   const cookie = await initialUser(s.url)
   const live = await shell(cookie)
   expect(meta(live.text, 'hitring-session')).toBe('live')
@@ -128,7 +138,10 @@ test('assets: immutable, gzip when accepted (the same bytes), 304 on a matching 
   expect(gz.headers['content-encoding']).toBe('gzip')
   expect(gz.body.length).toBe(manifest.bytes.jsGzip)
   expect(gunzipSync(gz.body).equals(raw.body)).toBe(true)
-  expect((await get(`/assets/${manifest.js}`, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(gz.headers.etag) })).status).toBe(304)
+  expect(
+    (await get(`/assets/${manifest.js}`, { 'Accept-Encoding': 'gzip', 'If-None-Match': String(gz.headers.etag) }))
+      .status,
+  ).toBe(304)
   const css = await get(`/assets/${manifest.css}`)
   expect(css.headers['content-type']).toBe('text/css; charset=utf-8')
   // The name is the content's hash.

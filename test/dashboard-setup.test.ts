@@ -57,7 +57,9 @@ beforeAll(async () => {
 /** The link of the start-up log's `dashboard:` line, as an operator would copy it. */
 async function printedLink(): Promise<string> {
   await setupToken(server.url) // waits (bounded) for the line
-  const entry = server.logs.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((e) => typeof e.msg === 'string' && e.msg.startsWith('dashboard: '))
+  const entry = server.logs
+    .map((l) => (l.startsWith('{') ? JSON.parse(l) : {}))
+    .find((e) => typeof e.msg === 'string' && e.msg.startsWith('dashboard: '))
   return entry.url as string
 }
 

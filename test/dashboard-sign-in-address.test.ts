@@ -33,7 +33,10 @@ beforeAll(async () => {
   cleanups.push(() => browser.close())
 })
 
-/** A fresh browser profile's page (its own cookies), with the API's refusals of writes collected (not the 401 of `GET /api/me` before signing in). */
+/**
+ * A fresh browser profile's page (its own cookies), with the API's refusals of writes collected (not the 401 of
+ * `GET /api/me` before signing in).
+ */
 async function freshPage(): Promise<{ page: Page; refusals: string[] }> {
   const context = await browser.newContext({ userAgent: DESKTOP_CHROME_UA })
   cleanups.push(() => context.close())
@@ -41,7 +44,8 @@ async function freshPage(): Promise<{ page: Page; refusals: string[] }> {
   const page = await context.newPage()
   const refusals: string[] = []
   page.on('response', (r) => {
-    if (r.status() >= 400 && r.request().method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/')) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
+    if (r.status() >= 400 && r.request().method() !== 'GET' && new URL(r.url()).pathname.startsWith('/api/'))
+      refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
   })
   return { page, refusals }
 }
@@ -56,7 +60,17 @@ async function signIn(page: Page, base: string): Promise<void> {
 
 /** A cookie-authenticated write from the page, as a script on it would send it. */
 const createSite = (page: Page, domain: string) =>
-  page.evaluate(async (d) => (await fetch('/api/sites', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ domain: d }) })).status, domain)
+  page.evaluate(
+    async (d) =>
+      (
+        await fetch('/api/sites', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ domain: d }),
+        })
+      ).status,
+    domain,
+  )
 
 test('at http://127.0.0.1:<port>, the address the log prints, the form signs in and writes work', async () => {
   const base = `http://127.0.0.1:${api.server.port}`
@@ -87,14 +101,20 @@ test('a rebinding page passes the same-origin rule, but the browser sends it no 
   await page.goto(`http://rebind.test:${api.server.port}/`)
   // The rule lets it through (a wrong password is judged, not refused as cross-site: 401, not 403)…
   const login = await page.evaluate(async (email) => {
-    const r = await fetch('/api/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'a wrong guess' }) })
+    const r = await fetch('/api/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: 'a wrong guess' }),
+    })
     return `${r.status} ${((await r.json()) as { code: string }).code}`
   }, EMAIL)
   expect(login).toBe('401 invalid_credentials')
   // …but the write finds no session: the cookie of 127.0.0.1 is not sent to rebind.test.
   expect(await createSite(page, 'rebound.example')).toBe(401)
   await page.goto(`http://127.0.0.1:${api.server.port}/`)
-  const domains = await page.evaluate(async () => ((await (await fetch('/api/sites')).json()) as Array<{ domain: string }>).map((s) => s.domain))
+  const domains = await page.evaluate(async () =>
+    ((await (await fetch('/api/sites')).json()) as Array<{ domain: string }>).map((s) => s.domain),
+  )
   expect(domains).toContain('signed-in.example')
   expect(domains).not.toContain('rebound.example')
 })

@@ -45,7 +45,12 @@ async function watchedPage(cookie?: string): Promise<{ page: Page; errors: strin
 }
 
 /** Loads `path`, waits for the page it lands on, and returns what the console said meanwhile. */
-async function load(path: string, landing: string, heading: string, cookie?: string): Promise<{ errors: string[]; apiCalls: string[] }> {
+async function load(
+  path: string,
+  landing: string,
+  heading: string,
+  cookie?: string,
+): Promise<{ errors: string[]; apiCalls: string[] }> {
   const { page, errors, apiCalls } = await watchedPage(cookie)
   await page.goto(BASE + path)
   await page.waitForURL(BASE + landing)
@@ -56,7 +61,11 @@ async function load(path: string, landing: string, heading: string, cookie?: str
 const LOADS = [
   ['/', '/login', 'Sign in'],
   ['/login', '/login', 'Sign in'],
-  ['/sites/0b6c1e9e-0000-4000-8000-000000000000/goals?range=7d', `/login?next=${encodeURIComponent('/sites/0b6c1e9e-0000-4000-8000-000000000000/goals?range=7d')}`, 'Sign in'],
+  [
+    '/sites/0b6c1e9e-0000-4000-8000-000000000000/goals?range=7d',
+    `/login?next=${encodeURIComponent('/sites/0b6c1e9e-0000-4000-8000-000000000000/goals?range=7d')}`,
+    'Sign in',
+  ],
 ] as const
 
 describe.sequential('signed-out loads', () => {
@@ -72,12 +81,15 @@ describe.sequential('signed-out loads', () => {
     expect(await load(path, landing, heading)).toEqual({ errors: [], apiCalls: [] })
   })
 
-  test.each(LOADS)('a stale cookie (signed out elsewhere): %s → %s without a console error', async (path, landing, heading) => {
-    const stale = await login(api.url, 'owner@example.test')
-    expect((await call(api.url, 'POST', '/api/logout', { cookie: stale })).status).toBe(200)
-    expect((await call(api.url, 'GET', '/api/me', { cookie: stale })).status).toBe(401) // the contract, kept
-    expect(await load(path, landing, heading, stale)).toEqual({ errors: [], apiCalls: [] })
-  })
+  test.each(LOADS)(
+    'a stale cookie (signed out elsewhere): %s → %s without a console error',
+    async (path, landing, heading) => {
+      const stale = await login(api.url, 'owner@example.test')
+      expect((await call(api.url, 'POST', '/api/logout', { cookie: stale })).status).toBe(200)
+      expect((await call(api.url, 'GET', '/api/me', { cookie: stale })).status).toBe(401) // the contract, kept
+      expect(await load(path, landing, heading, stale)).toEqual({ errors: [], apiCalls: [] })
+    },
+  )
 
   test('a live session still asks who it is, and lands signed in', async () => {
     const cookie = await login(api.url, 'owner@example.test')

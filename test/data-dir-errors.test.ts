@@ -25,7 +25,9 @@ function mountTmpfs(dir: string, mode: 'ro' | 'rw'): void {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `${mode},size=1m`, 'tmpfs', dir], { stdio: 'pipe' })
   } catch (err) {
-    throw new Error(`cannot mount a tmpfs at ${dir} (these tests need root): ${(err as { stderr?: Buffer }).stderr ?? err}`)
+    throw new Error(
+      `cannot mount a tmpfs at ${dir} (these tests need root): ${(err as { stderr?: Buffer }).stderr ?? err}`,
+    )
   }
   mounts.push(dir)
 }
@@ -41,14 +43,21 @@ const COMMANDS = (path: string): string[][] => [
   ['verify', '-data-path', path],
 ]
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-async function expectOneLine(args: string[], path: string, cause: RegExp, options: { uid?: number; gid?: number } = {}): Promise<void> {
+async function expectOneLine(
+  args: string[],
+  path: string,
+  cause: RegExp,
+  options: { uid?: number; gid?: number } = {},
+): Promise<void> {
   const r = await runCli(args, { timeoutMs: 10_000, ...options })
   const what = `${args.slice(0, 2).join(' ')} → exit ${r.code}, stderr:\n${r.stderr}`
   expect(r.timedOut, what).toBe(false)
   expect(r.code, what).toBe(2)
-  expect(r.stderr, what).toMatch(new RegExp(`^hitring: cannot open the store at ${escape(path)}: ${cause.source}\\n$`))
+  expect(r.stderr, what).toMatch(
+    new RegExp(`^hitring: cannot open the store at ${escapeRegExp(path)}: ${cause.source}\\n$`),
+  )
   expect(r.stdout, what).toBe('')
 }
 
@@ -65,11 +74,23 @@ beforeAll(async () => {
   execFileSync('mount', ['-o', 'remount,ro', holding])
 })
 
-test.each(COMMANDS('PATH').map((args) => [args.slice(0, 2).filter((a) => !a.startsWith('-')).join(' '), args]))(
+test.each(
+  COMMANDS('PATH').map((args) => [
+    args
+      .slice(0, 2)
+      .filter((a) => !a.startsWith('-'))
+      .join(' '),
+    args,
+  ]),
+)(
   '%s on a read-only file system: one line, exit 2 (empty mount, a store on it, a directory to create in it)',
   async (_name, template) => {
     for (const path of [empty, holding, join(empty, 'sub', 'data')]) {
-      await expectOneLine(template.map((a) => (a === 'PATH' ? path : a)), path, /(.+: )?read-only file system \(EROFS\)/)
+      await expectOneLine(
+        template.map((a) => (a === 'PATH' ? path : a)),
+        path,
+        /(.+: )?read-only file system \(EROFS\)/,
+      )
     }
   },
 )
@@ -79,7 +100,8 @@ test('a file where the directory should be, or as a parent: one line naming it, 
   writeFileSync(file, 'not a directory')
   for (const args of COMMANDS(file)) await expectOneLine(args, file, /it is a file, not a directory/)
   const below = join(file, 'data')
-  for (const args of COMMANDS(below)) await expectOneLine(args, below, new RegExp(`${escape(file)} is a file, not a directory`))
+  for (const args of COMMANDS(below))
+    await expectOneLine(args, below, new RegExp(`${escapeRegExp(file)} is a file, not a directory`))
 })
 
 test('a directory the process may not write (0500): one line with EACCES, exit 2', async () => {
@@ -93,8 +115,11 @@ test('a directory the process may not write (0500): one line with EACCES, exit 2
     chmodSync(root.path, 0o711) // mkdtemp's 0700 would stop `nobody` before the directory under test
   }
   const probe = await runCli(['--help'], user)
-  expect(probe.code, `the built CLI must be readable by uid ${user.uid ?? 'self'} for this test: ${probe.stderr}`).toBe(0)
-  for (const args of COMMANDS(locked)) await expectOneLine(args, locked, /(hitring\.lock: )?permission denied \(EACCES\)/, user)
+  expect(probe.code, `the built CLI must be readable by uid ${user.uid ?? 'self'} for this test: ${probe.stderr}`).toBe(
+    0,
+  )
+  for (const args of COMMANDS(locked))
+    await expectOneLine(args, locked, /(hitring\.lock: )?permission denied \(EACCES\)/, user)
   const sub = join(locked, 'sub')
   for (const args of COMMANDS(sub)) await expectOneLine(args, sub, /permission denied \(EACCES\)/, user)
 })

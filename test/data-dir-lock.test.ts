@@ -28,16 +28,19 @@ const ingest = (server: ServerProcess, siteId: string, name: string) =>
 
 /** A second `serve` on `dataPath`, on the port of the one running: it must never get as far as binding it. */
 async function expectRefused(dataPath: string, holder: ServerProcess): Promise<void> {
-  const r = await runCli(['serve', '-data-path', dataPath, '-http-addr', `127.0.0.1:${holder.port}`], { timeoutMs: 10_000 })
+  const r = await runCli(['serve', '-data-path', dataPath, '-http-addr', `127.0.0.1:${holder.port}`], {
+    timeoutMs: 10_000,
+  })
   expect(r.timedOut, `the second server is still running:\n${r.stdout}${r.stderr}`).toBe(false)
   expect(r.code).toBe(2)
   expect(r.stderr).toBe(
-    `hitring: ${dataPath} is in use by another hitring server (pid ${holder.proc.pid}); stop it first, or use another -data-path\n`,
+    `hitring: ${dataPath} is in use by another hitring server (pid ${holder.proc.pid}); stop it first, or use ` +
+      `another -data-path\n`,
   )
   expect(r.stdout).toBe('') // no log line: it never started
 }
 
-test('a second serve on the same directory exits 2 at once naming the first pid; the first keeps serving, verify finds 0 mismatches', async () => {
+test('a 2nd serve on the directory exits 2 at once naming the 1st pid; the 1st serves on, 0 mismatches', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const siteId = addSite(dir.path, 'lock.example')
@@ -58,7 +61,7 @@ test('a second serve on the same directory exits 2 at once naming the first pid;
   expect(await first.stop()).toBe(0)
 })
 
-test('after kill -9 a new server starts on the same directory without clean-up, and holds the lock in its turn', async () => {
+test('after kill -9 a new server starts on the directory without clean-up and holds the lock in turn', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const siteId = addSite(dir.path, 'lock.example')

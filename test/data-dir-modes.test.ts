@@ -15,7 +15,8 @@ const root = tempDataDir()
 afterAll(() => root.remove())
 
 const modeOf = (path: string) => `0${(statSync(path).mode & 0o777).toString(8)}`
-const modes = (dir: string, files: string[]) => Object.fromEntries([['.', modeOf(dir)], ...files.map((f) => [f, modeOf(join(dir, f))])])
+const modes = (dir: string, files: string[]) =>
+  Object.fromEntries([['.', modeOf(dir)], ...files.map((f) => [f, modeOf(join(dir, f))])])
 
 /** The server's start with a permissive umask: spawn inherits this process's umask, restored at once. */
 function startServerUnderUmask000(dataPath: string) {
@@ -36,18 +37,23 @@ test('a store made by the CLI under umask 000: directory 0700 (a missing parent 
   expect(modeOf(parent)).toBe('0700')
 })
 
-test('a store made by the server under umask 000: directory 0700, files and the lock file 0600, no warning', async () => {
+test('a store made by the server under umask 000: directory 0700, files and lock file 0600, no warning', async () => {
   const data = join(root.path, 'by-server')
   const server = await startServerUnderUmask000(data)
   try {
-    expect(modes(data, ['data.mdb', 'lock.mdb', 'hitring.lock'])).toEqual({ '.': '0700', 'data.mdb': '0600', 'lock.mdb': '0600', 'hitring.lock': '0600' })
+    expect(modes(data, ['data.mdb', 'lock.mdb', 'hitring.lock'])).toEqual({
+      '.': '0700',
+      'data.mdb': '0600',
+      'lock.mdb': '0600',
+      'hitring.lock': '0600',
+    })
     expect(server.logs.join('\n')).not.toMatch(/readable by other users/)
   } finally {
     await server.stop()
   }
 })
 
-test('an existing store with loose modes is tightened at start, with one warning naming path and old mode; none the next time', async () => {
+test('a store with loose modes is tightened at start, a warning naming path and old mode; none next time', async () => {
   const data = join(root.path, 'loose')
   expect((await runCli(['site', 'add', 'loose.example', '-data-path', data])).code).toBe(0)
   writeFileSync(join(data, 'hitring.lock'), '')
@@ -96,7 +102,12 @@ test('a loose directory of another user: the server says it could not tighten it
     const entry = JSON.parse(warnings[0]!)
     expect(entry.loose).toEqual([{ path: data, was: '0777', tightened: false }])
     expect(entry.msg).toMatch(/could not be tightened/)
-    expect(modes(data, ['data.mdb', 'lock.mdb', 'hitring.lock'])).toEqual({ '.': '0777', 'data.mdb': '0600', 'lock.mdb': '0600', 'hitring.lock': '0600' })
+    expect(modes(data, ['data.mdb', 'lock.mdb', 'hitring.lock'])).toEqual({
+      '.': '0777',
+      'data.mdb': '0600',
+      'lock.mdb': '0600',
+      'hitring.lock': '0600',
+    })
   } finally {
     await server.stop()
   }

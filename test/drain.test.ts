@@ -19,7 +19,9 @@ import { ROOT, tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 
 const EVENTS = 20_000
 
@@ -36,7 +38,12 @@ async function ingestWith(workers: number) {
       ts: start + i * 1000,
       siteNum: site.num,
       kind: i % 3 === 0 ? EventKind.Pageview : EventKind.Custom,
-      body: { name: `ev${i % 5}`, url: `https://${site.domain}/p${i % 11}?utm_source=s${i % 3}`, referrer: i % 4 ? '' : 'https://ref.example/', props: { n: i % 9 } },
+      body: {
+        name: `ev${i % 5}`,
+        url: `https://${site.domain}/p${i % 11}?utm_source=s${i % 3}`,
+        referrer: i % 4 ? '' : 'https://ref.example/',
+        props: { n: i % 9 },
+      },
       ip: new Uint8Array([10, 0, (i >> 4) & 255, i & 15]),
       userAgent: 'Mozilla/5.0 (test)',
     }
@@ -55,14 +62,15 @@ async function ingestWith(workers: number) {
     rollups.set(JSON.stringify([site, metric, gran, bucket, text]), value as number)
   }
   const uniques = new Map<string, string>()
-  for (const { key, value } of store.uniques.getRange({})) uniques.set(JSON.stringify(key), Buffer.from(value as Uint8Array).toString('base64'))
+  for (const { key, value } of store.uniques.getRange({}))
+    uniques.set(JSON.stringify(key), Buffer.from(value as Uint8Array).toString('base64'))
   const report = recount(store)
   const stored = countEvents(store)
   await store.close()
   return { results, rollups, uniques, report, stored }
 }
 
-test('20,000 events over 4 lanes are stored exactly once, rollups equal a recount, identically with 1 and 4 workers', async () => {
+test('20,000 events over 4 lanes are stored exactly once, rollups = a recount, alike with 1 or 4 workers', async () => {
   const one = await ingestWith(1)
   const four = await ingestWith(4)
   for (const run of [one, four]) {
@@ -79,7 +87,7 @@ test('20,000 events over 4 lanes are stored exactly once, rollups equal a recoun
   expect([...four.uniques.keys()]).toEqual([...one.uniques.keys()])
 })
 
-test('a drain worker never creates the store: with its directory gone, its task answers the STORE_GONE fault at once and nothing is made', async () => {
+test('a drain worker never creates the store: directory gone, a task answers STORE_GONE, nothing made', async () => {
   const dir = tempDataDir()
   dirs.push(dir)
   const missing = join(dir.path, 'gone', 'data')
@@ -89,14 +97,23 @@ test('a drain worker never creates the store: with its directory gone, its task 
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings, sessionTables: [createSessionTable(1 << 4)], dataPath: missing, identity: { dev: '1', ino: '1' } },
+    workerData: {
+      rings,
+      sessionTables: [createSessionTable(1 << 4)],
+      dataPath: missing,
+      identity: { dev: '1', ino: '1' },
+    },
   })
   try {
     // A fault is an answer (the segment stays in its ring), not a crash of the task or the worker.
     const outcome = await pool.run({ segments: [{ lane: 0, from: 0, to: 0 }], sync: false })
     expect(outcome).toEqual({ failed: { code: 'STORE_GONE', message: expect.stringMatching(/gone/), sticky: true } })
     const admin = await pool.run({ op: 'probeWrite', args: { now: 1 } }, { name: 'admin' })
-    expect(admin).toMatchObject({ ok: false, error: { status: 503, body: { code: 'storage_unavailable' } }, fault: { code: 'STORE_GONE' } })
+    expect(admin).toMatchObject({
+      ok: false,
+      error: { status: 503, body: { code: 'storage_unavailable' } },
+      fault: { code: 'STORE_GONE' },
+    })
     expect(existsSync(join(dir.path, 'gone'))).toBe(false)
   } finally {
     await pool.destroy()

@@ -15,7 +15,11 @@ describe('classifyReferrer: external sources', () => {
     ['https://gemini.google.com/app', 'gemini.google.com', 'Gemini'],
     ['https://mail.google.com/mail/u/0/', 'mail.google.com', 'Gmail'],
     ['android-app://com.google.android.gm/', 'com.google.android.gm', 'Gmail'],
-    ['android-app://com.google.android.googlequicksearchbox/https/www.google.com', 'com.google.android.googlequicksearchbox', 'Google'],
+    [
+      'android-app://com.google.android.googlequicksearchbox/https/www.google.com',
+      'com.google.android.googlequicksearchbox',
+      'Google',
+    ],
     ['https://www.bing.com/search?q=x', 'bing.com', 'Bing'],
     ['https://cn.bing.com/', 'cn.bing.com', 'Bing'],
     ['https://duckduckgo.com/', 'duckduckgo.com', 'DuckDuckGo'],
@@ -89,7 +93,12 @@ describe('classifyReferrer: direct and internal', () => {
     ['https://shop.example.com/', 'www.shop.example.com', '', internal],
     ['https://example.com/', 'example.com', 'WWW.Example.com', internal],
     ['https://notexample.com/', PAGE, SITE, { host: 'notexample.com', source: 'notexample.com', internal: false }],
-    ['https://example.com.evil.net/', PAGE, SITE, { host: 'example.com.evil.net', source: 'evil.net', internal: false }],
+    [
+      'https://example.com.evil.net/',
+      PAGE,
+      SITE,
+      { host: 'example.com.evil.net', source: 'evil.net', internal: false },
+    ],
     ['https://other.org/', '', '', { host: 'other.org', source: 'other.org', internal: false }],
   ])('%j on page %s of site %s', (referrer, page, site, want) => {
     expect(classifyReferrer(referrer, page, site)).toEqual(want)
@@ -109,7 +118,7 @@ describe('classifyReferrer: hostile input never throws', () => {
     [123],
     [`https://${'a.'.repeat(30_000)}com/`],
     [`https://example.com/${'x'.repeat(1_000_000)}`],
-    ['android-app://' + 'x'.repeat(100_000)],
+    [`android-app://${'x'.repeat(100_000)}`],
     ['\u0000\uFFFF\uD800'],
     ['http://[::1'],
     ['https://exa%mple.com/'],

@@ -5,7 +5,13 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, test } from 'vitest'
-import { defaultSpamList, defaultSpamListPath, isSpamReferrer, SPAM_LIST_RELATIVE_PATH, SpamList } from '../src/enrich/spam.js'
+import {
+  defaultSpamList,
+  defaultSpamListPath,
+  isSpamReferrer,
+  SPAM_LIST_RELATIVE_PATH,
+  SpamList,
+} from '../src/enrich/spam.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const script = join(root, 'src/enrich/data/update-spam-list.mjs')
@@ -16,8 +22,20 @@ afterAll(() => {
 
 describe('SpamList', () => {
   const list = SpamList.parse(
-    ['# header', '', 'semalt.com', 'WWW.Darodar.com  # trailing comment', ' spaced.example ', 'bücher-spam.example',
-      'not a host', 'tld', 'http://with-scheme.example/', 'dup.example', 'dup.example', 'trailing-dot.example.'].join('\r\n'),
+    [
+      '# header',
+      '',
+      'semalt.com',
+      'WWW.Darodar.com  # trailing comment',
+      ' spaced.example ',
+      'bücher-spam.example',
+      'not a host',
+      'tld',
+      'http://with-scheme.example/',
+      'dup.example',
+      'dup.example',
+      'trailing-dot.example.',
+    ].join('\r\n'),
   )
 
   test('parses hosts, skipping comments, blanks and non-hosts', () => {
@@ -92,8 +110,18 @@ describe('the shipped list', () => {
     scratch.push(dir)
     mkdirSync(join(dir, 'workers'), { recursive: true })
     const out = join(dir, 'workers', 'spam.js')
-    await build({ entryPoints: [join(root, 'src/enrich/spam.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' })
-    const code = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify([m.defaultSpamListPath(), m.isSpamReferrer('semalt.com')]))`
+    await build({
+      entryPoints: [join(root, 'src/enrich/spam.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    })
+    const code =
+      `const m = await import(${JSON.stringify(out)}); ` +
+      `console.log(JSON.stringify([m.defaultSpamListPath(), m.isSpamReferrer('semalt.com')]))`
     const got = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }))
     expect(got).toEqual([join(root, SPAM_LIST_RELATIVE_PATH), true])
   })
@@ -102,9 +130,22 @@ describe('the shipped list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hitring-spam-'))
     scratch.push(dir)
     const out = join(dir, 'spam.js')
-    await build({ entryPoints: [join(root, 'src/enrich/spam.ts')], outfile: out, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'silent' })
-    const code = `const m = await import(${JSON.stringify(out)}); console.log(JSON.stringify([m.isSpamReferrer('semalt.com'), m.defaultSpamList().size]))`
-    const r = execFileSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    await build({
+      entryPoints: [join(root, 'src/enrich/spam.ts')],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'silent',
+    })
+    const code =
+      `const m = await import(${JSON.stringify(out)}); ` +
+      `console.log(JSON.stringify([m.isSpamReferrer('semalt.com'), m.defaultSpamList().size]))`
+    const r = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     expect(JSON.parse(r)).toEqual([false, 0])
   })
 })
@@ -129,7 +170,11 @@ describe('update-spam-list.mjs', () => {
     run([join(d, 'in'), '--out', out, '--source', 'test input'])
     const text = readFileSync(out, 'utf8')
     expect(text).toMatch(/^# Source: test input$/m)
-    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['a.example', 'b.example', 'xn--bcher-kva.example'])
+    expect(text.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
+      'a.example',
+      'b.example',
+      'xn--bcher-kva.example',
+    ])
     expect(SpamList.load(out).has('x.b.example')).toBe(true)
   })
 

@@ -64,7 +64,10 @@ describe('parsePageUrl: hostname and path', () => {
 describe('parsePageUrl: UTM and tagged source', () => {
   const base = 'https://example.com/landing?'
   test.each([
-    ['utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=top', { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'top' }],
+    [
+      'utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=shoes&utm_content=top',
+      { source: 'news', medium: 'email', campaign: 'spring', term: 'shoes', content: 'top' },
+    ],
     ['utm_source=a+b%20c', { source: 'a b c' }],
     ['utm_source=%20%20padded%09', { source: 'padded' }],
     ['utm_source=first&utm_source=second', { source: 'first' }],
@@ -92,7 +95,7 @@ describe('parsePageUrl: UTM and tagged source', () => {
   })
 
   test('values are cut to MAX_VALUE_CHARS without splitting a surrogate pair', () => {
-    const long = 'x'.repeat(MAX_VALUE_CHARS - 1) + '😀' + 'y'.repeat(50)
+    const long = `${'x'.repeat(MAX_VALUE_CHARS - 1)}😀${'y'.repeat(50)}`
     const r = parsePageUrl(`${base}utm_campaign=${encodeURIComponent(long)}&ref=${encodeURIComponent(long)}`)!
     expect(r.utm.campaign).toBe('x'.repeat(MAX_VALUE_CHARS - 1))
     expect(r.ref).toBe('x'.repeat(MAX_VALUE_CHARS - 1))

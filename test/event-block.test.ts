@@ -22,7 +22,21 @@ function rng(seed: number) {
   }
 }
 
-const PIECES = ['', 'a', '/pricing', 'utm_source=news', 'é', 'ü', '日本', '😀', 'x'.repeat(30), 'https://example.com/', '\u0000', '"', '\\']
+const PIECES = [
+  '',
+  'a',
+  '/pricing',
+  'utm_source=news',
+  'é',
+  'ü',
+  '日本',
+  '😀',
+  'x'.repeat(30),
+  'https://example.com/',
+  '\u0000',
+  '"',
+  '\\',
+]
 
 function randomText(r: () => number, long = false): string {
   if (long && r() < 0.1) return 'p'.repeat(1 + Math.floor(r() * 2000))
@@ -41,12 +55,28 @@ function randomEvent(r: () => number): StoredEvent {
     for (let i = 0; i < n; i++) {
       const kind = Math.floor(r() * 5)
       props[`${randomText(r)}#${i}`] =
-        kind === 0 ? randomText(r, true) : kind === 1 ? (r() - 0.5) * 10 ** Math.floor(r() * 20) : kind === 2 ? Math.floor(r() * 1000) - 500 : kind === 3
+        kind === 0
+          ? randomText(r, true)
+          : kind === 1
+            ? (r() - 0.5) * 10 ** Math.floor(r() * 20)
+            : kind === 2
+              ? Math.floor(r() * 1000) - 500
+              : kind === 3
     }
   }
   const dt = r() < 0.1 ? -Math.floor(r() * 60_000) : Math.floor(r() * (r() < 0.1 ? 2 ** 40 : 1000))
   const visitor = Buffer.from(Array.from({ length: 8 }, () => Math.floor(r() * 256)))
-  const e = [dt, r() < 0.5 ? 0 : 1, id(), id(), randomText(r, true), randomText(r, true), props, Math.floor(r() * 2 ** 45), visitor] as unknown as StoredEvent
+  const e = [
+    dt,
+    r() < 0.5 ? 0 : 1,
+    id(),
+    id(),
+    randomText(r, true),
+    randomText(r, true),
+    props,
+    Math.floor(r() * 2 ** 45),
+    visitor,
+  ] as unknown as StoredEvent
   for (let i = 9; i <= 20; i++) e[i] = id()
   return e
 }
@@ -79,7 +109,15 @@ describe('event block format 3', () => {
   it('numbers repeated strings: a repeat costs a reference, around the 512-byte limit too', () => {
     const r = rng(5)
     const base = randomEvent(r)
-    const edge = ['a'.repeat(511), 'a'.repeat(512), 'a'.repeat(513), 'é'.repeat(256), 'é'.repeat(257), '😀'.repeat(128), '😀'.repeat(129)]
+    const edge = [
+      'a'.repeat(511),
+      'a'.repeat(512),
+      'a'.repeat(513),
+      'é'.repeat(256),
+      'é'.repeat(257),
+      '😀'.repeat(128),
+      '😀'.repeat(129),
+    ]
     const events = Array.from({ length: 60 }, (_, i) => {
       const e = [...base] as StoredEvent
       e[4] = edge[i % edge.length]!
@@ -117,8 +155,12 @@ describe('event block format 3', () => {
 
   it('refuses every truncation, trailing bytes and another format with EventBlockError', () => {
     const r = rng(3)
-    const bytes = encodeEventBlock(1_700_000_000_000, Array.from({ length: 5 }, () => randomEvent(r)))
-    for (let n = 0; n < bytes.length; n++) expect(() => decodeEventBlock(bytes.subarray(0, n)), `first ${n} bytes`).toThrow(EventBlockError)
+    const bytes = encodeEventBlock(
+      1_700_000_000_000,
+      Array.from({ length: 5 }, () => randomEvent(r)),
+    )
+    for (let n = 0; n < bytes.length; n++)
+      expect(() => decodeEventBlock(bytes.subarray(0, n)), `first ${n} bytes`).toThrow(EventBlockError)
     expect(() => decodeEventBlock(Buffer.concat([bytes, Buffer.of(0)]))).toThrow(EventBlockError)
     expect(() => decodeEventBlock(Buffer.concat([Buffer.of(2), bytes.subarray(1)]))).toThrow(EventBlockError)
   })
@@ -127,7 +169,9 @@ describe('event block format 3', () => {
     const { pack } = await import('msgpackr')
     const r = rng(11)
     const events = Array.from({ length: 500 }, () => randomEvent(r))
-    expect(encodeEventBlock(1_700_000_000_000, events).length).toBeLessThan(pack({ v: 2, t0: 1_700_000_000_000, e: events }).length)
+    expect(encodeEventBlock(1_700_000_000_000, events).length).toBeLessThan(
+      pack({ v: 2, t0: 1_700_000_000_000, e: events }).length,
+    )
   })
 })
 
@@ -147,7 +191,12 @@ describe('event blocks in the store', () => {
       ts: ts + i * 1000,
       siteNum: site.num,
       kind: i % 2 ? EventKind.Custom : EventKind.Pageview,
-      body: { name: 'signup', url: `https://example.com/p/${i % 3}?q=${i}`, referrer: 'https://news.example.org/', props: i % 2 ? { plan: 'pro', seats: i } : undefined },
+      body: {
+        name: 'signup',
+        url: `https://example.com/p/${i % 3}?q=${i}`,
+        referrer: 'https://news.example.org/',
+        props: i % 2 ? { plan: 'pro', seats: i } : undefined,
+      },
       ip: Uint8Array.of(10, 0, 0, i % 7),
       userAgent: ua,
     }))
@@ -158,7 +207,9 @@ describe('event blocks in the store', () => {
       const raw = [...store.events.getRange({})].map(({ value }) => value)
       expect(raw.length).toBeGreaterThan(0)
       for (const value of raw) expect(value).toBeInstanceOf(Uint8Array)
-      const drained = [...allBlocks(store)].flatMap(({ block }) => block.e.map((e) => ({ t: block.t0 + e[0], path: e[3], props: e[6] })))
+      const drained = [...allBlocks(store)].flatMap(({ block }) =>
+        block.e.map((e) => ({ t: block.t0 + e[0], path: e[3], props: e[6] })),
+      )
       expect(drained.map((e) => e.t).sort()).toEqual(events.map((e) => e.ts).sort())
       expect(drained.filter((e) => e.props !== null)).toHaveLength(20)
 
@@ -168,7 +219,9 @@ describe('event blocks in the store', () => {
       await store.events.put(blockKey(site.num, legacy.t0, 999_999), legacy)
       expect(countEvents(store)).toBe(41)
       const legacyRead = [...allBlocks(store)].find(({ seq }) => seq === 999_999)!
-      expect(legacyRead.block.e[0]!.map((v, i) => (i === 8 ? [...(v as Uint8Array)] : v))).toEqual(first!.e[0]!.map((v, i) => (i === 8 ? [...(v as Uint8Array)] : i === 0 ? 0 : v)))
+      expect(legacyRead.block.e[0]!.map((v, i) => (i === 8 ? [...(v as Uint8Array)] : v))).toEqual(
+        first!.e[0]!.map((v, i) => (i === 8 ? [...(v as Uint8Array)] : i === 0 ? 0 : v)),
+      )
       // The rollups do not hold the legacy copy (it was put by hand): the recount sees it, so it must differ.
       expect(recount(store).mismatches.length).toBeGreaterThan(0)
       await store.events.remove(blockKey(site.num, legacy.t0, 999_999))

@@ -34,29 +34,52 @@ async function running() {
 }
 
 const degraded = async (server: ServerProcess, why: RegExp) => {
-  await waitFor(async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 503, 5000, 'the server to say it is degraded')
+  await waitFor(
+    async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 503,
+    5000,
+    'the server to say it is degraded',
+  )
   expect((await send(`${server.url}/readyz`, { method: 'GET' })).json().message).toMatch(why)
 }
 
-test('data directory deleted: degraded within seconds, everything new refused with 503, nothing recreated; SIGTERM exits 1 and never claims all is stored', async () => {
+test('data dir deleted: degraded in seconds, new work 503, none remade; SIGTERM exits 1, not all stored', async () => {
   const { dataPath, siteId, server } = await running()
   const cookie = await login(server.url, 'ops@example.test')
-  const event = (i: number) => JSON.stringify({ site_id: siteId, name: 'e', url: 'https://fault.example/', props: { i } })
-  for (let i = 0; i < 20; i++) expect((await send(`${server.url}/ingest/event`, { body: event(i), headers: { 'Content-Type': 'application/json' } })).status).toBe(202)
+  const event = (i: number) =>
+    JSON.stringify({ site_id: siteId, name: 'e', url: 'https://fault.example/', props: { i } })
+  for (let i = 0; i < 20; i++)
+    expect(
+      (await send(`${server.url}/ingest/event`, { body: event(i), headers: { 'Content-Type': 'application/json' } }))
+        .status,
+    ).toBe(202)
 
   rmSync(dataPath, { recursive: true, force: true })
   await degraded(server, /removed or unmounted/)
   expect((await send(`${server.url}/metrics`, { method: 'GET' })).text).toMatch(/^hitring_store_writable 0$/m)
-  expect((await send(`${server.url}/metrics`, { method: 'GET' })).text).toMatch(/^hitring_store_degraded_total\{code="STORE_GONE"\} 1$/m)
+  expect((await send(`${server.url}/metrics`, { method: 'GET' })).text).toMatch(
+    /^hitring_store_degraded_total\{code="STORE_GONE"\} 1$/m,
+  )
   for (const headers of [{}, { 'X-Hitring-Ack': 'durable' }] as Array<Record<string, string>>) {
-    const a = await send(`${server.url}/ingest/event`, { body: event(99), headers: { 'Content-Type': 'application/json', ...headers } })
+    const a = await send(`${server.url}/ingest/event`, {
+      body: event(99),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    })
     expect(a.status).toBe(503)
     expect(a.json().code).toBe('storage_unavailable')
   }
-  const goal = await call(server.url, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name: 'Signup', type: 'event', value: 'signup' })
+  const goal = await call(
+    server.url,
+    'POST',
+    `/api/sites/${siteId}/goals`,
+    { cookie },
+    { name: 'Signup', type: 'event', value: 'signup' },
+  )
   expect(goal.status, goal.text).toBe(503)
   expect(goal.json().code).toBe('storage_unavailable')
-  expect((await call(server.url, 'POST', '/api/login', {}, { email: 'ops@example.test', password: 'correct horse battery' })).status).toBe(503)
+  expect(
+    (await call(server.url, 'POST', '/api/login', {}, { email: 'ops@example.test', password: 'correct horse battery' }))
+      .status,
+  ).toBe(503)
 
   expect(await server.stop('SIGTERM')).toBe(1)
   const logs = server.logs.join('\n')
@@ -65,7 +88,7 @@ test('data directory deleted: degraded within seconds, everything new refused wi
   expect(existsSync(dataPath)).toBe(false) // no empty store made in its place
 })
 
-test('data directory moved away under load: every durable 202 is in the moved store, and stored + reported lost covers every 202', async () => {
+test('data dir moved under load: each durable 202 is in the moved store; stored + reported lost = 202s', async () => {
   const { dataPath, siteId, server } = await running()
   const moved = `${dataPath}.moved`
   let renamed = false
@@ -91,7 +114,10 @@ test('data directory moved away under load: every durable 202 is in the moved st
   const sent = await load
   await degraded(server, /removed or unmounted/)
   const durable = await Promise.all(sent.durable)
-  expect(sent.answered.every((a) => a.status === 202 || a.code === 'storage_unavailable' || a.code === 'not_stored'), summary(sent.answered)).toBe(true)
+  expect(
+    sent.answered.every((a) => a.status === 202 || a.code === 'storage_unavailable' || a.code === 'not_stored'),
+    summary(sent.answered),
+  ).toBe(true)
 
   expect(await server.stop('SIGTERM')).toBe(1)
   const lost = /shutdown: (\d+) acknowledged event\(s\) were NOT stored/.exec(server.logs.join('\n'))

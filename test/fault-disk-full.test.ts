@@ -23,7 +23,11 @@ afterAll(async () => {
 
 const LIMITS = [...GENEROUS, '-ingest-rate', '1000000', '-ingest-burst', '1000000']
 const isFull = (a: { code: string | undefined }) => a.code === 'storage_unavailable'
-const notWritableLines = (s: ServerProcess) => s.logs.join('\n').split('\n').filter((l) => l.includes('store not writable')).length
+const notWritableLines = (s: ServerProcess) =>
+  s.logs
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.includes('store not writable')).length
 
 async function fullDisk(args: string[]) {
   const fs = mountTmpfs(3 * MiB)
@@ -36,13 +40,16 @@ async function fullDisk(args: string[]) {
   return { fs, dataPath, siteId, server }
 }
 
-test('disk full under load: refused with 503, degraded and said once; with room again every acknowledged event is stored, durable ones included', async () => {
+test('disk full under load: 503, degraded, said once; with room each acked event is stored, durable too', async () => {
   const { fs, dataPath, siteId, server } = await fullDisk(['-shutdown-timeout', '5s'])
   // Signed in before the disk fills: a login is a write too.
   const cookie = await login(server.url, 'ops@example.test')
 
   const load = await flood({ url: server.url, siteId, durableEvery: 7, until: isFull, max: 20_000 })
-  expect(load.answered.every((a) => a.status === 202 || isFull(a)), summary(load.answered)).toBe(true)
+  expect(
+    load.answered.every((a) => a.status === 202 || isFull(a)),
+    summary(load.answered),
+  ).toBe(true)
 
   // Degraded, and says so.
   const ready = await send(`${server.url}/readyz`, { method: 'GET' })
@@ -52,15 +59,30 @@ test('disk full under load: refused with 503, degraded and said once; with room 
   // Everything new is refused at once, with the code and Retry-After: events, durable events, API writes, logins.
   const event = { site_id: siteId, name: 'late', url: 'https://fault.example/late' }
   for (const headers of [{}, { 'X-Hitring-Ack': 'durable' }] as Array<Record<string, string>>) {
-    const a = await send(`${server.url}/ingest/event`, { body: JSON.stringify(event), headers: { 'Content-Type': 'application/json', ...headers } })
+    const a = await send(`${server.url}/ingest/event`, {
+      body: JSON.stringify(event),
+      headers: { 'Content-Type': 'application/json', ...headers },
+    })
     expect(a.status).toBe(503)
     expect(a.json().code).toBe('storage_unavailable')
     expect(Number(a.headers['retry-after'])).toBeGreaterThanOrEqual(1)
   }
-  const goal = await call(server.url, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name: 'Signup', type: 'event', value: 'signup' })
+  const goal = await call(
+    server.url,
+    'POST',
+    `/api/sites/${siteId}/goals`,
+    { cookie },
+    { name: 'Signup', type: 'event', value: 'signup' },
+  )
   expect(goal.status, goal.text).toBe(503)
   expect(goal.json().code).toBe('storage_unavailable')
-  const again = await call(server.url, 'POST', '/api/login', {}, { email: 'ops@example.test', password: 'correct horse battery' })
+  const again = await call(
+    server.url,
+    'POST',
+    '/api/login',
+    {},
+    { email: 'ops@example.test', password: 'correct horse battery' },
+  )
   expect(again.status, again.text).toBe(503)
   // Reads still work.
   expect((await call(server.url, 'GET', `/api/sites/${siteId}`, { cookie })).status).toBe(200)
@@ -74,25 +96,41 @@ test('disk full under load: refused with 503, degraded and said once; with room 
 
   // Room again: writes resume by themselves.
   fs.resize(64 * MiB)
-  await waitFor(async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 200, 20_000, 'the store to be writable again')
+  await waitFor(
+    async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 200,
+    20_000,
+    'the store to be writable again',
+  )
   expect(server.logs.join('\n')).toMatch(/store writable again/)
   const durable = await Promise.all(load.durable)
-  expect(durable.every((a) => a.status === 202 || isFull(a)), summary(durable)).toBe(true)
-  const late = await send(`${server.url}/ingest/event`, { body: JSON.stringify({ ...event, props: { i: -1 } }), headers: { 'Content-Type': 'application/json' } })
+  expect(
+    durable.every((a) => a.status === 202 || isFull(a)),
+    summary(durable),
+  ).toBe(true)
+  const late = await send(`${server.url}/ingest/event`, {
+    body: JSON.stringify({ ...event, props: { i: -1 } }),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(late.status).toBe(202)
 
   expect(await server.stop('SIGTERM')).toBe(0)
   expect(server.logs.join('\n')).toMatch(/everything acknowledged is stored/)
   const acknowledged = [...load.accepted(), -1].sort((a, b) => a - b)
-  const stored = storedPropValues(dataPath, 'i').map(Number).sort((a, b) => a - b)
+  const stored = storedPropValues(dataPath, 'i')
+    .map(Number)
+    .sort((a, b) => a - b)
   expect(stored).toEqual(acknowledged) // every 202 is there, exactly once
   withStore(dataPath, (store) => expect(recount(store).mismatches).toEqual([]))
 })
 
-test('SIGTERM while the disk is full waits -shutdown-timeout, exits 1 and counts what was not stored; nothing else is missing', async () => {
+test('SIGTERM on a full disk waits -shutdown-timeout, exits 1, counts what was not stored; no other loss', async () => {
   const { fs, dataPath, siteId, server } = await fullDisk(['-shutdown-timeout', '2s'])
   const load = await flood({ url: server.url, siteId, until: isFull, max: 20_000 })
-  await waitFor(async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 503, 5000, 'the server to say it is degraded')
+  await waitFor(
+    async () => (await send(`${server.url}/readyz`, { method: 'GET' })).status === 503,
+    5000,
+    'the server to say it is degraded',
+  )
 
   expect(await server.stop('SIGTERM')).toBe(1)
   const logs = server.logs.join('\n')

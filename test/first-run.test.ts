@@ -39,12 +39,22 @@ let siteId: string
 const vars: Record<string, string> = {}
 const logs: string[] = []
 
-/** `npm start -- <flags>` in the checkout, as the README shows; resolves with the start-up log's address and set-up link. */
+/**
+ * `npm start -- <flags>` in the checkout, as the README shows; resolves with the start-up log's address and set-up
+ * link.
+ */
 async function npmStart(flags: string[]): Promise<{ port: number; link: string }> {
-  npm = spawn('npm', ['start', '--', ...flags], { cwd: ROOT, env: { ...process.env, npm_config_ignore_scripts: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  npm = spawn('npm', ['start', '--', ...flags], {
+    cwd: ROOT,
+    env: { ...process.env, npm_config_ignore_scripts: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   npm.stderr!.on('data', (d) => logs.push(String(d)))
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not print its set-up link in 20 s:\n${logs.join('\n')}`)), 20_000)
+    const timer = setTimeout(
+      () => reject(new Error(`npm start did not print its set-up link in 20 s:\n${logs.join('\n')}`)),
+      20_000,
+    )
     let port = 0
     createInterface({ input: npm.stdout! }).on('line', (line) => {
       logs.push(line)
@@ -80,7 +90,16 @@ beforeAll(async () => {
   cleanups.push(() => dir.remove())
   dataPath = dir.path
   // A person clicks slower than this test: the API's per-IP limit is raised with a flag, as the README shows.
-  const started = await npmStart(['-http-addr', '127.0.0.1:0', '-data-path', dataPath, '-api-rate', '200', '-api-burst', '400'])
+  const started = await npmStart([
+    '-http-addr',
+    '127.0.0.1:0',
+    '-data-path',
+    dataPath,
+    '-api-rate',
+    '200',
+    '-api-burst',
+    '400',
+  ])
   cleanups.push(async () => {
     if (npm.exitCode === null) await stopServer()
   })
@@ -104,7 +123,7 @@ async function cookie(): Promise<string> {
 }
 
 describe.sequential('clone to a counted conversion', () => {
-  test('npm start -- <flags>: the log names the bound address and a set-up link that creates the first account', async () => {
+  test('npm start -- <flags>: the log names the bound address and a set-up link making the 1st account', async () => {
     expect(setupLink.startsWith(`${BASE}/setup?token=`)).toBe(true)
     await page.goto(setupLink)
     await page.getByLabel('E-mail').fill(EMAIL)

@@ -41,21 +41,37 @@ afterAll(async () => {
   dir.remove()
 })
 
-test.each(SEEDS)(`seed %i: ${CASES_PER_SEED.toLocaleString('en-US')} hostile requests — no 5xx, catalogue errors, an answer to every well-formed request, no exit, bounded RSS`, async (seed) => {
-  const result = await runFuzz({ port: server.port, pid: server.proc.pid!, ctx, seed, cases: CASES_PER_SEED, exited })
-  const { tally } = result
-  for (const route of tally.routes.keys()) reached.add(route)
-  console.log(`seed ${seed}: ${tally.cases} cases in ${(result.wallMs / 1000).toFixed(1)} s, peak RSS ${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`)
-  expect(result.crashed, `the server exited with cases ${result.inFlightAtExit.join(', ')} in flight:\n${server.logs.slice(-20).join('\n')}`).toBe(false)
-  const replay = tally.violations.map((v) => `case ${v.index} (${v.family}/${v.kind}, ${v.route}): ${v.why} — npm run fuzz -- -seed ${seed} -case ${v.index}`)
-  expect(replay).toEqual([])
-  expect(tally.cases).toBe(CASES_PER_SEED)
-  for (const family of tally.families.values()) expect(family.cases).toBeGreaterThan(0)
-  expect(result.maxRssBytes).toBeLessThan(MAX_RSS_BYTES)
-  expect(server.logs.filter((line) => /"level":[56]\d/.test(line))).toEqual([])
-}, 120_000)
+test.each(SEEDS)(
+  `seed %i: ${CASES_PER_SEED.toLocaleString('en-US')} hostile requests — no 5xx, catalogue errors, an answer to ` +
+    `every well-formed request, no exit, bounded RSS`,
+  async (seed) => {
+    const result = await runFuzz({ port: server.port, pid: server.proc.pid!, ctx, seed, cases: CASES_PER_SEED, exited })
+    const { tally } = result
+    for (const route of tally.routes.keys()) reached.add(route)
+    console.log(
+      `seed ${seed}: ${tally.cases} cases in ${(result.wallMs / 1000).toFixed(1)} s, peak RSS ` +
+        `${(result.maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    )
+    expect(
+      result.crashed,
+      `the server exited with cases ${result.inFlightAtExit.join(', ')} in flight:\n` +
+        `${server.logs.slice(-20).join('\n')}`,
+    ).toBe(false)
+    const replay = tally.violations.map(
+      (v) =>
+        `case ${v.index} (${v.family}/${v.kind}, ${v.route}): ${v.why} — npm run fuzz -- -seed ${seed} -case ` +
+        `${v.index}`,
+    )
+    expect(replay).toEqual([])
+    expect(tally.cases).toBe(CASES_PER_SEED)
+    for (const family of tally.families.values()) expect(family.cases).toBeGreaterThan(0)
+    expect(result.maxRssBytes).toBeLessThan(MAX_RSS_BYTES)
+    expect(server.logs.filter((line) => /"level":[56]\d/.test(line))).toEqual([])
+  },
+  120_000,
+)
 
-test('afterwards: every /api route was reached, and the server answers /healthz and /readyz and accepts an event', async () => {
+test('afterwards: every /api route was reached; the server answers /healthz, /readyz and takes an event', async () => {
   expect(ctx.apiRoutes.filter((r) => !reached.has(`${r.method} ${r.path}`))).toEqual([])
   // A bounded wait, not a timing assertion: `npm run fuzz` measures the latency on a quiet machine.
   expect(await healthzOnce(server.port, 5_000)).toBeLessThan(5_000)

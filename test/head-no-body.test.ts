@@ -34,16 +34,35 @@ beforeAll(async () => {
 
 /** Headers that may differ between two answers a moment apart. */
 const VARYING = new Set(['date'])
-const comparable = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([k]) => !VARYING.has(k)))
+const comparable = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).filter(([k]) => !VARYING.has(k)))
 
-const families: Array<{ name: string; path: () => string; status: number; headers?: () => Record<string, string>; code?: string }> = [
+const families: Array<{
+  name: string
+  path: () => string
+  status: number
+  headers?: () => Record<string, string>
+  code?: string
+}> = [
   { name: 'catch-all 404', path: () => '/no/such/path', status: 404, code: 'not_found' },
   { name: '/api 401', path: () => '/api/me', status: 401, code: 'unauthorized' },
-  { name: '/api 404', path: () => '/api/no/such/route', status: 404, code: 'not_found', headers: () => ({ Cookie: cookie }) },
+  {
+    name: '/api 404',
+    path: () => '/api/no/such/route',
+    status: 404,
+    code: 'not_found',
+    headers: () => ({ Cookie: cookie }),
+  },
   { name: '/api 405 (a POST-only route)', path: () => '/api/login', status: 405, code: 'method_not_allowed' },
   { name: '/api 200 GET', path: () => `/api/sites/${siteId}`, status: 200, headers: () => ({ Cookie: cookie }) },
   { name: '/api 200 GET (public: the OpenAPI document)', path: () => '/api/openapi.json', status: 200 },
-  { name: 'ingest 405', path: () => '/ingest/event', status: 405, code: 'method_not_allowed', headers: () => ({ Origin: 'https://head.example' }) },
+  {
+    name: 'ingest 405',
+    path: () => '/ingest/event',
+    status: 405,
+    code: 'method_not_allowed',
+    headers: () => ({ Origin: 'https://head.example' }),
+  },
   { name: 'server-ingest 405', path: () => '/api/ingest/batch', status: 405, code: 'method_not_allowed' },
   { name: '/healthz', path: () => '/healthz', status: 200 },
   { name: '/readyz', path: () => '/readyz', status: 200 },
@@ -101,7 +120,11 @@ test('HEAD on the event stream: its head, no stream; the connection goes on', as
 })
 
 test('a HEAD refused with a close (a repeated Content-Length): no body, and the connection closed', async () => {
-  const a = await rawExchange(server.port, ['HEAD /healthz HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n'], { waitMs: 5000 })
+  const a = await rawExchange(
+    server.port,
+    ['HEAD /healthz HTTP/1.1\r\nHost: test\r\nContent-Length: 0\r\nContent-Length: 0\r\n\r\n'],
+    { waitMs: 5000 },
+  )
   expect(a.closed).toBe(true)
   expect(a.text).toMatch(/^HTTP\/1\.1 400 /)
   expect(a.text).toMatch(/\r\nConnection: close\r\n/i)

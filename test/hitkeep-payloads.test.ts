@@ -12,7 +12,8 @@ import { call, initialUser } from './helpers/api.js'
 import { storedEvents, type StoredRow } from './helpers/store.js'
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
-const HEADLESS = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36'
+const HEADLESS =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36'
 const ORIGIN = 'https://www.shop.example'
 const SID = '2b1f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
 
@@ -95,13 +96,24 @@ function expectRefused(a: Answer, field: string, message?: RegExp): void {
 }
 
 describe('accepted and counted like our own payloads', () => {
-  test("HitKeep's pageview and event: stored with the path, UTM tags, referrer, screen class and one session; counted in the stats", async () => {
+  test('HitKeep’s pageview and event: stored with path, UTM, referrer, screen class, a session; in stats', async () => {
     const ip = '203.0.113.10'
     const pv = await post('/ingest', pageviewBody(), { ip })
     expect(pv.status, pv.text).toBe(202)
     expect(pv.headers['x-hitring-drop']).toBeUndefined()
     expect(pv.text).toBe('')
-    const ev = await post('/ingest/event', { n: 'signup', p: { plan: 'pro', seats: 3, annual: true }, r: 'https://news.example/article?id=7', sid: SID, tsrc: 'hk.js', tv: '2.8.1' }, { ip })
+    const ev = await post(
+      '/ingest/event',
+      {
+        n: 'signup',
+        p: { plan: 'pro', seats: 3, annual: true },
+        r: 'https://news.example/article?id=7',
+        sid: SID,
+        tsrc: 'hk.js',
+        tv: '2.8.1',
+      },
+      { ip },
+    )
     expect(ev.status, ev.text).toBe(202)
     expect(ev.headers['x-hitring-drop']).toBeUndefined()
 
@@ -139,16 +151,36 @@ describe('accepted and counted like our own payloads', () => {
     expect(metrics.text).toMatch(/^hitring_ingest_accepted_total\{kind="event"\} [1-9]/m)
   })
 
-  test("a tag in path's query wins over the u_* field; the other u_* fields fill in; a fragment is dropped", async () => {
-    const a = await post('/ingest', pageviewBody({ path: '/tagged?utm_source=page&x=1#top', u_src: 'tracker', u_med: ' cpc ', u_cmp: '', u_trm: 'a b&c' }))
+  test("a tag in path's query wins over the u_* field; other u_* fields fill in; a fragment is dropped", async () => {
+    const a = await post(
+      '/ingest',
+      pageviewBody({
+        path: '/tagged?utm_source=page&x=1#top',
+        u_src: 'tracker',
+        u_med: ' cpc ',
+        u_cmp: '',
+        u_trm: 'a b&c',
+      }),
+    )
     expect(a.status, a.text).toBe(202)
     const [e] = await waitStored((e) => e.path === '/tagged', 1, 'the tagged pageview')
     expect(e!.query).toBe('utm_source=page&x=1&utm_medium=cpc&utm_term=a%20b%26c')
     expect(e).toMatchObject({ utmSource: 'page', utmMedium: 'cpc', utmCampaign: '' })
   })
 
-  test('the fields hitring does not keep are checked or ignored, never refusing a good pageview (qr, page_id, unique, tsrc)', async () => {
-    const a = await post('/ingest', pageviewBody({ path: '/ignored', qr: 'not-a-uuid', page_id: 'nope', unique: 'yes', tsrc: 7, tv: null, lang: 'zh-Hant-TW' }))
+  test('unstored fields are checked or ignored, never refusing a pageview (qr, page_id, unique, tsrc)', async () => {
+    const a = await post(
+      '/ingest',
+      pageviewBody({
+        path: '/ignored',
+        qr: 'not-a-uuid',
+        page_id: 'nope',
+        unique: 'yes',
+        tsrc: 7,
+        tv: null,
+        lang: 'zh-Hant-TW',
+      }),
+    )
     expect(a.status, a.text).toBe(202)
     await waitStored((e) => e.path === '/ignored', 1, 'the pageview with odd ignored fields')
   })
@@ -156,7 +188,12 @@ describe('accepted and counted like our own payloads', () => {
   test('text/plain bodies too (what a beacon of a string sends)', async () => {
     const a = await send(`${server.url}/ingest/event`, {
       body: JSON.stringify({ n: 'plain', p: {}, r: null, sid: SID }),
-      headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN, 'User-Agent': CHROME, 'X-Forwarded-For': '198.51.100.250' },
+      headers: {
+        'Content-Type': 'text/plain;charset=UTF-8',
+        Origin: ORIGIN,
+        'User-Agent': CHROME,
+        'X-Forwarded-For': '198.51.100.250',
+      },
     })
     expect(a.status, a.text).toBe(202)
     const [e] = await waitStored((e) => e.name === 'plain', 1, 'the text/plain event')
@@ -168,11 +205,16 @@ describe("HitKeep's quirks, fixed", () => {
   test('no session id (or the nil UUID) is not one shared session: each visitor gets its own visit', async () => {
     const NIL = '00000000-0000-0000-0000-000000000000'
     for (const [i, sessionId] of [undefined, NIL, null].entries()) {
-      const a = await post('/ingest', pageviewBody({ path: '/no-session', session_id: sessionId }), { ip: `192.0.2.${20 + i}` })
+      const a = await post('/ingest', pageviewBody({ path: '/no-session', session_id: sessionId }), {
+        ip: `192.0.2.${20 + i}`,
+      })
       expect(a.status, a.text).toBe(202)
     }
     // The same visitor (address and browser) again, with no session id: its visit continues.
-    expect((await post('/ingest', pageviewBody({ path: '/no-session', session_id: undefined }), { ip: '192.0.2.20' })).status).toBe(202)
+    expect(
+      (await post('/ingest', pageviewBody({ path: '/no-session', session_id: undefined }), { ip: '192.0.2.20' }))
+        .status,
+    ).toBe(202)
     const stored = await waitStored((e) => e.path === '/no-session', 4, 'four pageviews without a session id')
     const sessions = stored.map((e) => e.session)
     expect(new Set(sessions.slice(0, 3)).size).toBe(3)
@@ -187,7 +229,10 @@ describe("HitKeep's quirks, fixed", () => {
   })
 
   test("the body's ua is not believed: the User-Agent header decides what is a bot", async () => {
-    const spoofedBot = await post('/ingest', pageviewBody({ path: '/ua-body-bot', ua: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }))
+    const spoofedBot = await post(
+      '/ingest',
+      pageviewBody({ path: '/ua-body-bot', ua: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }),
+    )
     expect(spoofedBot.status).toBe(202)
     expect(spoofedBot.headers['x-hitring-drop']).toBeUndefined()
     const headless = await post('/ingest', pageviewBody({ path: '/ua-header-bot', ua: CHROME }), { ua: HEADLESS })
@@ -196,10 +241,24 @@ describe("HitKeep's quirks, fixed", () => {
     await waitStored((e) => e.path === '/ua-body-bot', 1, 'the pageview whose body claimed a bot')
   })
 
-  test("an SPA navigation's self-referral (HitKeep sends Origin + the previous path) is internal, not a source", async () => {
+  test("an SPA navigation's self-referral (HitKeep: Origin + previous path) is internal, not a source", async () => {
     const ip = '192.0.2.40'
-    expect((await post('/ingest', pageviewBody({ path: '/spa-a', referrer: null, u_src: null, u_med: null, u_cmp: null }), { ip })).status).toBe(202)
-    expect((await post('/ingest', pageviewBody({ path: '/spa-b', referrer: `${ORIGIN}/spa-a`, u_src: null, u_med: null, u_cmp: null }), { ip })).status).toBe(202)
+    expect(
+      (
+        await post('/ingest', pageviewBody({ path: '/spa-a', referrer: null, u_src: null, u_med: null, u_cmp: null }), {
+          ip,
+        })
+      ).status,
+    ).toBe(202)
+    expect(
+      (
+        await post(
+          '/ingest',
+          pageviewBody({ path: '/spa-b', referrer: `${ORIGIN}/spa-a`, u_src: null, u_med: null, u_cmp: null }),
+          { ip },
+        )
+      ).status,
+    ).toBe(202)
     const [, b] = await waitStored((e) => e.path.startsWith('/spa-'), 2, 'the two SPA pageviews')
     expect(b).toMatchObject({ path: '/spa-b', referrerHost: '', source: 'Direct / None' })
   })
@@ -215,7 +274,7 @@ describe("refusals name HitKeep's fields", () => {
   const cases: [what: string, path: '/ingest' | '/ingest/event', body: Record<string, unknown>, field: string][] = [
     ['a path without its leading slash', '/ingest', pageviewBody({ path: 'pricing' }), 'path'],
     ['a null path', '/ingest', pageviewBody({ path: null }), 'path'],
-    ['a page URL over 2,000 bytes', '/ingest', pageviewBody({ path: '/' + 'a'.repeat(2000) }), 'path'],
+    ['a page URL over 2,000 bytes', '/ingest', pageviewBody({ path: `/${'a'.repeat(2000)}` }), 'path'],
     ['a fractional screen width', '/ingest', pageviewBody({ sc_w: 1280.5 }), 'sc_w'],
     ['a negative viewport', '/ingest', pageviewBody({ vp_h: -1 }), 'vp_h'],
     ['a number for lang', '/ingest', pageviewBody({ lang: 5 }), 'lang'],
@@ -241,15 +300,19 @@ describe("refusals name HitKeep's fields", () => {
     expectRefused(await post('/ingest', pageviewBody(), { origin: null }), 'Origin', /is required/)
     expectRefused(await post('/ingest/event', { n: 'x', sid: SID }, { origin: null }), 'Origin', /is required/)
     expectRefused(await post('/ingest', pageviewBody(), { origin: 'null' }), 'Origin', /http or https/)
-    expectRefused(await post('/ingest', pageviewBody(), { origin: 'chrome-extension://abcdef' }), 'Origin', /http or https/)
+    expectRefused(
+      await post('/ingest', pageviewBody(), { origin: 'chrome-extension://abcdef' }),
+      'Origin',
+      /http or https/,
+    )
   })
 
-  test('a body with neither url nor HitKeep keys is read as ours: `{}` is refused on url, not stored as an empty hit', async () => {
+  test('a body with neither url nor HitKeep keys is ours: `{}` is refused on url, not stored empty', async () => {
     expectRefused(await post('/ingest', {}), 'url')
     expectRefused(await post('/ingest/event', {}), 'url')
   })
 
-  test('our own format is untouched: a body with url is never read as HitKeep (its path and n are ignored)', async () => {
+  test('our own format is untouched: a body with url is never read as HitKeep (its path, n are ignored)', async () => {
     const a = await post('/ingest/event', { url: `${ORIGIN}/ours`, name: 'ours', n: 'theirs', path: '/theirs' })
     expect(a.status, a.text).toBe(202)
     const [e] = await waitStored((e) => e.name === 'ours' || e.name === 'theirs', 1, 'our own event')

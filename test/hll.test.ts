@@ -5,7 +5,14 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, test } from 'vitest'
-import { HLL_PRECISION, HllDecodeError, HyperLogLog, SPARSE_MAX, addIntoDenseBlob, estimateUnion } from '../src/hll/index.js'
+import {
+  HLL_PRECISION,
+  HllDecodeError,
+  HyperLogLog,
+  SPARSE_MAX,
+  addIntoDenseBlob,
+  estimateUnion,
+} from '../src/hll/index.js'
 import { UnionBuilder, unionEstimate, unionOf } from '../src/hll/union.js'
 
 const TOLERANCE = 0.02 // the product requirement; the standard error at p = 14 is ≈ 0.81 %
@@ -32,7 +39,9 @@ function relError(estimate: number, exact: number): number {
 }
 
 function report(what: string, estimate: number, exact: number): void {
-  console.log(`hll ${what}: exact ${exact}, estimate ${estimate}, error ${(relError(estimate, exact) * 100).toFixed(3)} %`)
+  console.log(
+    `hll ${what}: exact ${exact}, estimate ${estimate}, error ${(relError(estimate, exact) * 100).toFixed(3)} %`,
+  )
 }
 
 /** A version-1 dense blob with every register empty (the documented layout), to get a dense sketch. */
@@ -62,7 +71,8 @@ describe('accuracy against exact counts', () => {
 
   test('the standard error (RMS over 16 independent sketches of 20,000) is far below 2 %', () => {
     let sumSquares = 0
-    for (let k = 0; k < 16; k++) sumSquares += relError(sketchOf(ids(k * 20_000, (k + 1) * 20_000)).estimate(), 20_000) ** 2
+    for (let k = 0; k < 16; k++)
+      sumSquares += relError(sketchOf(ids(k * 20_000, (k + 1) * 20_000)).estimate(), 20_000) ** 2
     const rms = Math.sqrt(sumSquares / 16)
     console.log(`hll standard error (RMS of 16 × 20k): ${(rms * 100).toFixed(3)} %`)
     expect(rms).toBeLessThan(0.013) // 1.04/√m ≈ 0.81 % asymptotically; lower in this mid range
@@ -171,13 +181,41 @@ describe('merging', () => {
   })
 
   test.each([
-    ['sparse unions, their union still sparse', [[0, 300], [200, 500], [450, 700]]],
-    ['sparse unions whose union is dense', [[0, 900], [800, 1_700], [1_600, 2_400]]],
-    ['a dense union and sparse ones', [[0, 30_000], [29_500, 30_500], [40_000, 40_010]]],
-    ['dense unions only', [[0, 20_000], [10_000, 30_000]]],
+    [
+      'sparse unions, their union still sparse',
+      [
+        [0, 300],
+        [200, 500],
+        [450, 700],
+      ],
+    ],
+    [
+      'sparse unions whose union is dense',
+      [
+        [0, 900],
+        [800, 1_700],
+        [1_600, 2_400],
+      ],
+    ],
+    [
+      'a dense union and sparse ones',
+      [
+        [0, 30_000],
+        [29_500, 30_500],
+        [40_000, 40_010],
+      ],
+    ],
+    [
+      'dense unions only',
+      [
+        [0, 20_000],
+        [10_000, 30_000],
+      ],
+    ],
   ] as const)('a union of unions (addUnion) is the union of all their blobs: %s', (_what, groups) => {
     // Each group is the visitors of one goal over some buckets: three blobs, overlapping.
-    const blobsOf = ([from, to]: readonly [number, number]) => [0, 1, 2].map((k) => sketchOf(ids(from + k * ((to - from) >> 2), to)).encode())
+    const blobsOf = ([from, to]: readonly [number, number]) =>
+      [0, 1, 2].map((k) => sketchOf(ids(from + k * ((to - from) >> 2), to)).encode())
     for (const simd of [true, false]) {
       const all = new UnionBuilder(simd)
       const each = groups.map((g) => {
@@ -220,7 +258,7 @@ describe('encoding', () => {
     expect(estimateUnion([unaligned, blob])).toBe(sketch.estimate())
   })
 
-  test('a sparse blob of more than SPARSE_MAX entries (another build\'s) decodes dense', () => {
+  test("a sparse blob of more than SPARSE_MAX entries (another build's) decodes dense", () => {
     const count = SPARSE_MAX + 100
     const bytes = [1, 1, (count & 0x7f) | 0x80, count >> 7, 1] // count, then index 1
     for (let k = 1; k < count; k++) bytes.push(0x80, 0x20) // Δ 4096: indexes 4096k + 1, no rank byte
@@ -295,7 +333,7 @@ describe('estimateUnion', () => {
     expect(Math.abs(relError(merged.estimate(), 3_600))).toBeLessThan(TOLERANCE)
   })
 
-  test('hundreds of sparse blobs: a union that stays small is exact, one that does not is dense, both as merged', () => {
+  test('hundreds of sparse blobs: a union that stays small is exact, one that does not is dense, both merged', () => {
     const same = Array.from({ length: 300 }, () => sketchOf(ids(0, 60)).encode()) // pooled: 18,000 entries, union 60
     const apart = Array.from({ length: 300 }, (_, k) => sketchOf(ids(k * 40, k * 40 + 50)).encode()) // union 12,010
     for (const blobs of [same, apart]) {
@@ -308,7 +346,12 @@ describe('estimateUnion', () => {
   })
 
   test('unionOf reads each blob when added: one buffer reused for every blob gives the same answer', () => {
-    const blobs = [sketchOf(ids(0, 30_000)).encode(), sketchOf(ids(100, 700)).encode(), sketchOf(ids(40_000, 41_000)).encode(), sketchOf(ids(50_000, 90_000)).encode()]
+    const blobs = [
+      sketchOf(ids(0, 30_000)).encode(),
+      sketchOf(ids(100, 700)).encode(),
+      sketchOf(ids(40_000, 41_000)).encode(),
+      sketchOf(ids(50_000, 90_000)).encode(),
+    ]
     const shared = new Uint8Array(DENSE_BLOB_BYTES + 8)
     const viaShared = unionOf((add) => {
       for (const b of blobs) {
@@ -336,12 +379,17 @@ describe('estimateUnion', () => {
 
   test('a malformed blob in a union throws, and the next union is still right', () => {
     const good = [sketchOf(ids(0, 20_000)).encode()]
-    expect(() => unionOf((add) => { add(good[0]!); add(Uint8Array.of(1, 9, 0)) })).toThrow(HllDecodeError)
+    expect(() =>
+      unionOf((add) => {
+        add(good[0]!)
+        add(Uint8Array.of(1, 9, 0))
+      }),
+    ).toThrow(HllDecodeError)
     expect(estimateUnion(good)).toBe(HyperLogLog.decode(good[0]!).estimate())
   })
 })
 
-describe('addIntoDenseBlob (the drain\'s in-place update)', () => {
+describe("addIntoDenseBlob (the drain's in-place update)", () => {
   test('raises a stored dense blob exactly as decode + add + encode would, and says whether it changed', () => {
     const base = sketchOf(ids(0, 20_000))
     const blob = new Uint8Array(base.encode()) // own buffer: registers 4-aligned

@@ -11,7 +11,13 @@ import { storedEventCount } from './helpers/store.js'
 const dir = tempDataDir()
 let server: ServerProcess
 let siteId: string
-const good = () => ({ site_id: siteId, name: 'signup', url: 'https://shop.example/x', referrer: '', props: { plan: 'pro' } })
+const good = () => ({
+  site_id: siteId,
+  name: 'signup',
+  url: 'https://shop.example/x',
+  referrer: '',
+  props: { plan: 'pro' },
+})
 
 beforeAll(async () => {
   siteId = addSite(dir.path, 'shop.example')
@@ -35,17 +41,41 @@ test.each([
   ['name not a string', () => ({ ...good(), name: 42 }), 400, 'invalid_field', 'name'],
   ['relative url', () => ({ ...good(), url: '/checkout' }), 400, 'invalid_field', 'url'],
   ['ftp url', () => ({ ...good(), url: 'ftp://shop.example/x' }), 400, 'invalid_field', 'url'],
-  ['url over 2000 bytes', () => ({ ...good(), url: 'https://shop.example/' + 'a'.repeat(1990) }), 400, 'invalid_field', 'url'],
+  [
+    'url over 2000 bytes',
+    () => ({ ...good(), url: `https://shop.example/${'a'.repeat(1990)}` }),
+    400,
+    'invalid_field',
+    'url',
+  ],
   ['missing url', () => ({ ...good(), url: undefined }), 400, 'invalid_field', 'url'],
   ['nested props', () => ({ ...good(), props: { plan: { tier: 'pro' } } }), 400, 'invalid_field', 'props.plan'],
   ['array prop value', () => ({ ...good(), props: { tags: ['a'] } }), 400, 'invalid_field', 'props.tags'],
   ['null prop value', () => ({ ...good(), props: { plan: null } }), 400, 'invalid_field', 'props.plan'],
   ['props not an object', () => ({ ...good(), props: 'plan=pro' }), 400, 'invalid_field', 'props'],
   ['more than 30 props', () => ({ ...good(), props: manyProps }), 400, 'invalid_field', 'props'],
-  ['prop key over 300 bytes', () => ({ ...good(), props: { ['k'.repeat(301)]: 1 } }), 400, 'invalid_field', `props.${'k'.repeat(301)}`],
-  ['prop value over 2000 bytes', () => ({ ...good(), props: { plan: 'é'.repeat(1001) } }), 400, 'invalid_field', 'props.plan'],
+  [
+    'prop key over 300 bytes',
+    () => ({ ...good(), props: { ['k'.repeat(301)]: 1 } }),
+    400,
+    'invalid_field',
+    `props.${'k'.repeat(301)}`,
+  ],
+  [
+    'prop value over 2000 bytes',
+    () => ({ ...good(), props: { plan: 'é'.repeat(1001) } }),
+    400,
+    'invalid_field',
+    'props.plan',
+  ],
   ['site_id not a UUID', () => ({ ...good(), site_id: 'abc' }), 400, 'invalid_field', 'site_id'],
-  ['unknown site_id', () => ({ ...good(), site_id: '00000000-0000-4000-8000-000000000000' }), 404, 'unknown_site', 'site_id'],
+  [
+    'unknown site_id',
+    () => ({ ...good(), site_id: '00000000-0000-4000-8000-000000000000' }),
+    404,
+    'unknown_site',
+    'site_id',
+  ],
   ['no site_id and no Origin', () => ({ ...good(), site_id: undefined }), 400, 'missing_site_id', 'site_id'],
 ])('%s → %i %s', async (_what, body, status, code, field) => {
   const payload = typeof body === 'function' ? JSON.stringify(body()) : body
@@ -118,7 +148,10 @@ test('garbage on the socket does not crash the server', async () => {
     sock.on('close', () => resolve())
     sock.on('error', () => resolve())
   })
-  const bin = await send(`${server.url}/ingest/event`, { body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]), headers: { 'Content-Type': 'application/json' } })
+  const bin = await send(`${server.url}/ingest/event`, {
+    body: Buffer.from([0xff, 0xfe, 0x00, 0x7b]),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(bin.status).toBe(400)
   const ok = await send(`${server.url}/healthz`, { method: 'GET' })
   expect(ok.status).toBe(200)
@@ -129,7 +162,11 @@ test('an Origin whose host is longer than any domain is an unknown site, not a c
   // RangeError, thrown on the HTTP thread, ended the process.
   // (Lengths under node:http's 16 KiB answer-head limit: the Origin is echoed in Access-Control-Allow-Origin.)
   for (const length of [254, 5_000, 12_000]) {
-    const a = await postJson(`${server.url}/ingest`, { url: 'https://x.example/' }, { Origin: `https://${'a'.repeat(length)}.example` })
+    const a = await postJson(
+      `${server.url}/ingest`,
+      { url: 'https://x.example/' },
+      { Origin: `https://${'a'.repeat(length)}.example` },
+    )
     expect(a.status).toBe(202)
     expect(a.headers['x-hitring-drop']).toBe('unknown_site_origin')
   }

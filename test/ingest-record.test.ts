@@ -4,7 +4,12 @@
  */
 import { describe, expect, test } from 'vitest'
 import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
-import { decodeIngestRecord, encodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from '../src/ingest/record.js'
+import {
+  decodeIngestRecord,
+  encodeIngestRecord,
+  RECORD_TYPE_INGEST_V2,
+  type IngestRecordFacts,
+} from '../src/ingest/record.js'
 import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { Limits } from '../src/ingest/limits.js'
@@ -33,9 +38,25 @@ describe('ingest record', () => {
       session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10',
       screen_width: 1440,
     })
-    const facts = { receivedAt: 1_764_140_000_123.5, siteNum: 4_000_000_001, kind: EventKind.Custom, ip: Uint8Array.of(198, 51, 100, 7), userAgent: 'Mozilla/5.0 (X11) Gecko/20100101 Firefox/140.0 ✓', payload, idempotencyKey: 'order-2026-11-26-ü' }
+    const facts = {
+      receivedAt: 1_764_140_000_123.5,
+      siteNum: 4_000_000_001,
+      kind: EventKind.Custom,
+      ip: Uint8Array.of(198, 51, 100, 7),
+      userAgent: 'Mozilla/5.0 (X11) Gecko/20100101 Firefox/140.0 ✓',
+      payload,
+      idempotencyKey: 'order-2026-11-26-ü',
+    }
     const r = roundTrip(facts)
-    expect(r).toEqual({ receivedAt: facts.receivedAt, siteNum: facts.siteNum, kind: EventKind.Custom, ip: facts.ip, userAgent: facts.userAgent, payload, idempotencyKey: facts.idempotencyKey })
+    expect(r).toEqual({
+      receivedAt: facts.receivedAt,
+      siteNum: facts.siteNum,
+      kind: EventKind.Custom,
+      ip: facts.ip,
+      userAgent: facts.userAgent,
+      payload,
+      idempotencyKey: facts.idempotencyKey,
+    })
     expect(Object.keys(r.payload.props!)).toEqual(Object.keys(payload.props!)) // order kept
   })
 
@@ -50,22 +71,53 @@ describe('ingest record', () => {
   })
 
   test('fields at their limits fit; the User-Agent is cut at its byte limit on a character boundary', () => {
-    const props = Object.fromEntries(Array.from({ length: Limits.propsKeys }, (_, i) => [`${i}`.padEnd(Limits.propKeyBytes, 'k'), 'v'.repeat(Limits.propValueBytes)]))
-    const payload = validPayload(EventKind.Custom, { name: 'n'.repeat(Limits.nameChars), url: `https://example.com/${'p'.repeat(Limits.urlBytes - 20)}`, referrer: 'r'.repeat(5000), props })
+    const props = Object.fromEntries(
+      Array.from({ length: Limits.propsKeys }, (_, i) => [
+        `${i}`.padEnd(Limits.propKeyBytes, 'k'),
+        'v'.repeat(Limits.propValueBytes),
+      ]),
+    )
+    const payload = validPayload(EventKind.Custom, {
+      name: 'n'.repeat(Limits.nameChars),
+      url: `https://example.com/${'p'.repeat(Limits.urlBytes - 20)}`,
+      referrer: 'r'.repeat(5000),
+      props,
+    })
     const userAgent = 'é'.repeat(Limits.userAgentBytes) // 2 bytes each: twice the limit
-    const r = roundTrip({ receivedAt: 2, siteNum: 2, kind: EventKind.Custom, ip: Uint8Array.of(1, 2, 3, 4), userAgent, payload })
+    const r = roundTrip({
+      receivedAt: 2,
+      siteNum: 2,
+      kind: EventKind.Custom,
+      ip: Uint8Array.of(1, 2, 3, 4),
+      userAgent,
+      payload,
+    })
     expect(r.payload).toEqual({ ...payload, siteId: undefined })
     expect(r.payload.referrer.length).toBe(Limits.referrerBytes)
     expect(Buffer.byteLength(r.userAgent)).toBe(Limits.userAgentBytes)
     expect(r.userAgent).toBe('é'.repeat(Limits.userAgentBytes / 2))
-    const ascii = roundTrip({ receivedAt: 3, siteNum: 3, kind: EventKind.Pageview, ip: Uint8Array.of(1, 2, 3, 4), userAgent: 'a'.repeat(Limits.userAgentBytes + 7), payload: validPayload(EventKind.Pageview, { url: 'https://example.com/ä?q=ü' }) })
+    const ascii = roundTrip({
+      receivedAt: 3,
+      siteNum: 3,
+      kind: EventKind.Pageview,
+      ip: Uint8Array.of(1, 2, 3, 4),
+      userAgent: 'a'.repeat(Limits.userAgentBytes + 7),
+      payload: validPayload(EventKind.Pageview, { url: 'https://example.com/ä?q=ü' }),
+    })
     expect(ascii.userAgent).toBe('a'.repeat(Limits.userAgentBytes))
     expect(ascii.payload.url).toBe('https://example.com/ä?q=ü') // non-ASCII after ASCII: written whole
   })
 
   test('a record whose lengths run past its end is refused, not read beyond', () => {
     const payload = validPayload(EventKind.Pageview, { url: 'https://example.com/' })
-    const record = encodeIngestRecord({ receivedAt: 1, siteNum: 1, kind: EventKind.Pageview, ip: Uint8Array.of(1, 2, 3, 4), userAgent: 'ua', payload }).slice()
+    const record = encodeIngestRecord({
+      receivedAt: 1,
+      siteNum: 1,
+      kind: EventKind.Pageview,
+      ip: Uint8Array.of(1, 2, 3, 4),
+      userAgent: 'ua',
+      payload,
+    }).slice()
     const view = new DataView(record.buffer)
     expect(() => decodeIngestRecord(record, view, 0, record.length - 1)).toThrow(/corrupt/)
     record[record.length - 1] = 9 // the props count: nine props that are not there

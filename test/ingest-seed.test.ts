@@ -12,7 +12,8 @@ import { Metric } from '../src/store/metrics.js'
 import { Granularity, localBuckets, q15Bucket } from '../src/store/buckets.js'
 import { StringKind, stringOf } from '../src/store/strings.js'
 
-const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const BROWSER_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 const dir = tempDataDir()
 let server: ServerProcess
 let siteId: string
@@ -80,7 +81,11 @@ describe('the seed curl example', () => {
     for (const path of ['/pricing?utm_source=news', '/pricing', '/about#team']) {
       const a = await send(`${server.url}/ingest`, {
         body: JSON.stringify({ url: `https://www.your-site.com${path}`, referrer: 'https://news.example/' }),
-        headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: 'https://www.your-site.com', 'User-Agent': BROWSER_UA },
+        headers: {
+          'Content-Type': 'text/plain;charset=UTF-8',
+          Origin: 'https://www.your-site.com',
+          'User-Agent': BROWSER_UA,
+        },
       })
       expect(a.status).toBe(202)
       expect(a.headers['x-hitring-drop']).toBeUndefined()
@@ -88,7 +93,9 @@ describe('the seed curl example', () => {
     }
     await waitFor(() => storedEventCount(dir.path) === before + 3, 1000, 'three pageviews in LMDB')
     withStore(dir.path, (store) => {
-      const pageviews = [...allBlocks(store)].flatMap(({ block }) => block.e.filter((e) => e[1] === 0).map((e) => ({ ...e, t: block.t0 + e[0] })))
+      const pageviews = [...allBlocks(store)].flatMap(({ block }) =>
+        block.e.filter((e) => e[1] === 0).map((e) => ({ ...e, t: block.t0 + e[0] })),
+      )
       expect(pageviews.map((e) => stringOf(store, StringKind.PATH, e[3]))).toEqual(['/pricing', '/pricing', '/about'])
       expect(pageviews.map((e) => e[4])).toEqual(['utm_source=news', '', ''])
       const day = localBuckets('UTC', pageviews[0]!.t).day
@@ -101,7 +108,11 @@ describe('the seed curl example', () => {
 
   test('an Origin of an unknown site is answered 202 with a visible drop reason, and nothing is stored', async () => {
     const before = storedEventCount(dir.path)
-    const a = await postJson(`${server.url}/ingest`, { url: 'https://elsewhere.example/' }, { Origin: 'https://elsewhere.example' })
+    const a = await postJson(
+      `${server.url}/ingest`,
+      { url: 'https://elsewhere.example/' },
+      { Origin: 'https://elsewhere.example' },
+    )
     expect(a.status).toBe(202)
     expect(a.headers['x-hitring-drop']).toBe('unknown_site_origin')
     const metrics = (await send(`${server.url}/metrics`, { method: 'GET' })).text

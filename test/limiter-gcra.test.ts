@@ -44,12 +44,27 @@ describe('GCRA decisions', () => {
   test('redis-cell it_rate_limits table', () => {
     const { clock, limiter } = setup({ rate: 1, burst: 5 })
     const rows: [number, boolean, number][] = [
-      [0, true, 0], [0, true, 0], [0, true, 0], [0, true, 0], [0, true, 0],
+      [0, true, 0],
+      [0, true, 0],
+      [0, true, 0],
+      [0, true, 0],
+      [0, true, 0],
       [0, false, 1000],
-      [3000, true, 0], [3100, true, 0], [4000, true, 0], [8000, true, 0], [9500, true, 0],
+      [3000, true, 0],
+      [3100, true, 0],
+      [4000, true, 0],
+      [8000, true, 0],
+      [9500, true, 0],
       // Row 11 left 4 remaining: four more pass at 9500, then a 1 s wait.
-      [9500, true, 0], [9500, true, 0], [9500, true, 0], [9500, true, 0],
-      [9500, false, 1000], [10000, false, 500], [10499, false, 1], [10500, true, 0], [10500, false, 1000],
+      [9500, true, 0],
+      [9500, true, 0],
+      [9500, true, 0],
+      [9500, true, 0],
+      [9500, false, 1000],
+      [10000, false, 500],
+      [10499, false, 1],
+      [10500, true, 0],
+      [10500, false, 1000],
     ]
     for (const [i, [t, admitted, retry]] of rows.entries()) {
       clock.t = t
@@ -243,7 +258,9 @@ describe('validation', () => {
 
   test('bad tables and ids are refused', () => {
     expect(() => new RateLimiter(new SharedArrayBuffer(4096), { rate: 1, burst: 1 })).toThrow(TypeError)
-    expect(() => new RateLimiter(new ArrayBuffer(4096) as unknown as SharedArrayBuffer, { rate: 1, burst: 1 })).toThrow(TypeError)
+    expect(() => new RateLimiter(new ArrayBuffer(4096) as unknown as SharedArrayBuffer, { rate: 1, burst: 1 })).toThrow(
+      TypeError,
+    )
     expect(() => new RateLimiter(createLimiterTable(8), { rate: 1, burst: 1 }, { limiterId: -1 })).toThrow(RangeError)
   })
 

@@ -27,11 +27,18 @@ async function waitAtLeast(control: Int32Array, index: number, target: number, t
 }
 
 /** Starts one hammer per key, releases them together through the start flag, returns their reports. */
-async function hammer(table: SharedArrayBuffer, keys: Uint8Array[], opts: { rate: number; burst: number; durationMs: number }) {
+async function hammer(
+  table: SharedArrayBuffer,
+  keys: Uint8Array[],
+  opts: { rate: number; burst: number; durationMs: number },
+) {
   if (!existsSync(FIXTURE)) throw new Error(`${FIXTURE} is missing: run \`node esbuild.config.mjs\` first`)
   const control = new Int32Array(new SharedArrayBuffer(8))
   const workers = keys.map(
-    (key) => new Worker(FIXTURE, { workerData: { table, control: control.buffer as SharedArrayBuffer, key, ...opts } satisfies HammerData }),
+    (key) =>
+      new Worker(FIXTURE, {
+        workerData: { table, control: control.buffer as SharedArrayBuffer, key, ...opts } satisfies HammerData,
+      }),
   )
   onTestFinished(async () => {
     await Promise.all(workers.map((w) => w.terminate()))
@@ -83,5 +90,9 @@ test(`${THREADS} threads on distinct keys each get their own full burst`, async 
   const reports = await hammer(table, keys, { rate, burst, durationMs: 200 })
   expect(reports.map((r) => r.admitted)).toEqual(Array(THREADS).fill(burst))
   expect(reports.every((r) => r.limited > 0)).toBe(true)
-  expect(new RateLimiter(table, { rate, burst }).stats()).toMatchObject({ allowed: THREADS * burst, casExhausted: 0, failOpen: 0 })
+  expect(new RateLimiter(table, { rate, burst }).stats()).toMatchObject({
+    allowed: THREADS * burst,
+    casExhausted: 0,
+    failOpen: 0,
+  })
 })

@@ -28,7 +28,7 @@ test('/readyz is 200 once the store is open and the workers run', async () => {
   expect(a.json()).toEqual({ status: 'ready' })
 })
 
-test('/metrics has accepted, rejected by reason, rate-limited, ring fill and high-water, drain lag, batch sizes and commit latency', async () => {
+test('/metrics: accepted, rejected by reason, rate-limited, ring fill/peak, drain lag, batches, commits', async () => {
   await postJson(`${server.url}/ingest/event`, { site_id: siteId, name: 'm', url: 'https://ops.example/' })
   await postJson(`${server.url}/ingest/event`, { site_id: siteId, url: 'https://ops.example/' })
   const read = async () => (await send(`${server.url}/metrics`, { method: 'GET' })).text
@@ -52,5 +52,6 @@ test('/metrics has accepted, rejected by reason, rate-limited, ring fill and hig
   }
   expect(text).not.toMatch(/hitring_sessions_untracked_total\{?[^\n]* [1-9]/)
   // Every sample line is well-formed Prometheus text.
-  for (const l of text.split('\n').filter((x) => x && !x.startsWith('#'))) expect(l).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/)
+  for (const l of text.split('\n').filter((x) => x && !x.startsWith('#')))
+    expect(l).toMatch(/^[a-z_]+(\{[^}]*\})? -?[\d.e+]+$/)
 })

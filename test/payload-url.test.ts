@@ -55,7 +55,7 @@ describe('isPlainHttpUrl', () => {
       let host = ''
       const len = rand(12)
       for (let i = 0; i < len; i++) host += alphabet[rand(alphabet.length)]
-      if (rand(50) === 0) host = 'a'.repeat(64 + rand(300)) + '.' + host
+      if (rand(50) === 0) host = `${'a'.repeat(64 + rand(300))}.${host}`
       const url = `${rand(2) ? 'https' : 'http'}://${host}${tails[rand(tails.length)]}`
       if (isPlainHttpUrl(url)) plain++
       expectSound(url)

@@ -9,17 +9,29 @@ import { storedEventCount } from './helpers/store.js'
 const dir = tempDataDir()
 afterAll(() => dir.remove())
 
-test('after storing events, the LMDB files contain neither the client IPs nor the User-Agent, as text or bytes', async () => {
+test('after storing events, the LMDB files hold neither client IPs nor User-Agent, as text or bytes', async () => {
   const siteId = addSite(dir.path, 'private.example')
   const server = await startServer(dir.path, ['-trusted-proxies', '127.0.0.1/32'])
   const ips = ['198.51.100.23', '2001:db8:abcd:12::77']
-  const ua = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 HitringPrivacyProbe/7.1'
+  const ua =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 ' +
+    'HitringPrivacyProbe/7.1'
   try {
     for (const ip of ips) {
       for (const path of ['/ingest', '/ingest/event']) {
         const a = await send(`${server.url}${path}`, {
-          body: JSON.stringify({ site_id: siteId, name: 'probe', url: 'https://private.example/p', session_id: undefined }),
-          headers: { 'Content-Type': 'application/json', 'User-Agent': ua, 'X-Forwarded-For': ip, Origin: 'https://private.example' },
+          body: JSON.stringify({
+            site_id: siteId,
+            name: 'probe',
+            url: 'https://private.example/p',
+            session_id: undefined,
+          }),
+          headers: {
+            'Content-Type': 'application/json',
+            'User-Agent': ua,
+            'X-Forwarded-For': ip,
+            Origin: 'https://private.example',
+          },
         })
         expect(a.status).toBe(202)
         expect(a.headers['x-hitring-drop']).toBeUndefined()

@@ -17,27 +17,49 @@ const dir = tempDataDir()
 let store: Store
 let site: SiteRecord
 const NOW = Date.parse('2026-06-20T12:00:00Z')
-const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 
 const at = (iso: string) => Date.parse(iso)
 const ip = (n: number) => new Uint8Array([198, 51, 100, n])
 const pv = (ts: string, visitor: number, path = '/'): TestEvent => ({
-  ts: at(ts), siteNum: site.num, kind: EventKind.Pageview, body: { url: `https://goals.example${path}` }, ip: ip(visitor), userAgent: UA,
+  ts: at(ts),
+  siteNum: site.num,
+  kind: EventKind.Pageview,
+  body: { url: `https://goals.example${path}` },
+  ip: ip(visitor),
+  userAgent: UA,
 })
 const ev = (ts: string, visitor: number, name: string): TestEvent => ({
-  ts: at(ts), siteNum: site.num, kind: EventKind.Custom, body: { name, url: 'https://goals.example/', props: {} }, ip: ip(visitor), userAgent: UA,
+  ts: at(ts),
+  siteNum: site.num,
+  kind: EventKind.Custom,
+  body: { name, url: 'https://goals.example/', props: {} },
+  ip: ip(visitor),
+  userAgent: UA,
 })
 
 let seq = 0
 const goal = (type: Goal['type'], value: string, name = value): Goal => ({
-  id: `g${++seq}`, site_id: site.id, name, type, value, created_at: new Date().toISOString(),
+  id: `g${++seq}`,
+  site_id: site.id,
+  name,
+  type,
+  value,
+  created_at: new Date().toISOString(),
 })
 
 // June 10: four visitors view "/", visitor 1 signs up twice; visitors 2 and 3 read the blog (2 twice).
 const june10 = () => [
-  pv('2026-06-10T09:00:00Z', 1), pv('2026-06-10T09:01:00Z', 2), pv('2026-06-10T09:02:00Z', 3), pv('2026-06-10T09:03:00Z', 4),
-  ev('2026-06-10T09:05:00Z', 1, 'signup'), ev('2026-06-10T09:06:00Z', 1, 'signup'),
-  pv('2026-06-10T09:10:00Z', 2, '/blog/a'), pv('2026-06-10T09:11:00Z', 2, '/blog/a'), pv('2026-06-10T09:12:00Z', 3, '/blog/b'),
+  pv('2026-06-10T09:00:00Z', 1),
+  pv('2026-06-10T09:01:00Z', 2),
+  pv('2026-06-10T09:02:00Z', 3),
+  pv('2026-06-10T09:03:00Z', 4),
+  ev('2026-06-10T09:05:00Z', 1, 'signup'),
+  ev('2026-06-10T09:06:00Z', 1, 'signup'),
+  pv('2026-06-10T09:10:00Z', 2, '/blog/a'),
+  pv('2026-06-10T09:11:00Z', 2, '/blog/a'),
+  pv('2026-06-10T09:12:00Z', 3, '/blog/b'),
   pv('2026-06-10T09:13:00Z', 4, '/blogroll'), // does not match /blog/*
 ]
 
@@ -73,7 +95,10 @@ test('goals keep the order given and other days do not count', () => {
   const goals = [goal('path', '/blog/*', 'Blog'), goal('event', 'signup', 'Signup')]
   expect(june10Stats(goals).goals!.map((g) => g.name)).toEqual(['Blog', 'Signup'])
   const other = siteStats(store, site, goals, { from: '2026-06-11', to: '2026-06-12' }, NOW)
-  expect(other.goals!.map((g) => [g.conversions, g.completions, g.conversion_rate])).toEqual([[0, 0, 0], [0, 0, 0]])
+  expect(other.goals!.map((g) => [g.conversions, g.completions, g.conversion_rate])).toEqual([
+    [0, 0, 0],
+    [0, 0, 0],
+  ])
 })
 
 test('all goals together: a visitor who completed several goals counts once, completions are summed', () => {
@@ -86,12 +111,22 @@ test('all goals together: a visitor who completed several goals counts once, com
   const [day] = goalsTimeseries(store, site, goals, { from: '2026-06-10', to: '2026-06-10', interval: 'day' }, NOW)
   expect(day).toMatchObject({ conversions: 3, completions: 7 })
   expect(june10Stats([]).any_goal).toEqual({ conversions: 0, completions: 0, conversion_rate: 0 })
-  expect(siteStats(store, site, goals, { from: '2026-06-10', to: '2026-06-10', filter: 'path:/' }, NOW).any_goal).toBeNull()
+  expect(
+    siteStats(store, site, goals, { from: '2026-06-10', to: '2026-06-10', filter: 'path:/' }, NOW).any_goal,
+  ).toBeNull()
 })
 
 test('a goal created after its events counts them, and keeps counting new ones', async () => {
   const g = goal('event', 'purchase') // created now: after the events below were sent
-  await drainEvents(dir.path, [ev('2026-06-12T10:00:00Z', 7, 'purchase'), ev('2026-06-12T10:30:00Z', 8, 'purchase'), pv('2026-06-12T10:31:00Z', 9)], 1)
+  await drainEvents(
+    dir.path,
+    [
+      ev('2026-06-12T10:00:00Z', 7, 'purchase'),
+      ev('2026-06-12T10:30:00Z', 8, 'purchase'),
+      pv('2026-06-12T10:31:00Z', 9),
+    ],
+    1,
+  )
   store.env.resetReadTxn()
   const stats = siteStats(store, site, [g], { from: '2026-06-12', to: '2026-06-12' }, NOW)
   expect(stats.goals![0]).toMatchObject({ conversions: 2, completions: 2, conversion_rate: 66.67 })

@@ -55,16 +55,41 @@ test.each<[string, StatsQuery, string, string]>([
   ['an instant with a space for its T', { from: '2026-03-01 10:07:00Z' }, 'invalid_parameter', 'from'],
   ['an instant at 24:00', { to: '2026-03-01T24:00:00Z' }, 'invalid_parameter', 'to'],
   ['an instant before 1970', { from: '1969-12-31T23:59:59Z' }, 'invalid_parameter', 'from'],
-  ['from one millisecond after to', { from: '2026-03-01T10:07:00.001Z', to: '2026-03-01T10:07:00Z' }, 'invalid_range', 'from'],
-  ['from after to, both in one quarter-hour', { from: '2026-03-01T10:08:00Z', to: '2026-03-01T10:07:00Z' }, 'invalid_range', 'from'],
-  ['from after to across offsets', { from: '2026-03-01T10:08:00+01:00', to: '2026-03-01T09:07:59.999Z' }, 'invalid_range', 'from'],
+  [
+    'from one millisecond after to',
+    { from: '2026-03-01T10:07:00.001Z', to: '2026-03-01T10:07:00Z' },
+    'invalid_range',
+    'from',
+  ],
+  [
+    'from after to, both in one quarter-hour',
+    { from: '2026-03-01T10:08:00Z', to: '2026-03-01T10:07:00Z' },
+    'invalid_range',
+    'from',
+  ],
+  [
+    'from after to across offsets',
+    { from: '2026-03-01T10:08:00+01:00', to: '2026-03-01T09:07:59.999Z' },
+    'invalid_range',
+    'from',
+  ],
   ['from after to', { from: '2026-03-02', to: '2026-03-01' }, 'invalid_range', 'from'],
-  ['from instant after to instant', { from: '2026-03-01T10:15:00Z', to: '2026-03-01T10:00:00Z' }, 'invalid_range', 'from'],
+  [
+    'from instant after to instant',
+    { from: '2026-03-01T10:15:00Z', to: '2026-03-01T10:00:00Z' },
+    'invalid_range',
+    'from',
+  ],
   ['over ten years', { from: '2010-01-01', to: '2026-01-01' }, 'range_too_large', 'from'],
   ['an unknown interval', { interval: 'year' as never }, 'invalid_parameter', 'interval'],
   ['hours over a year', { from: '2025-01-01', to: '2025-12-31', interval: 'hour' }, 'range_too_large', 'interval'],
   ['an unknown zone', { tz: 'Mars/Olympus_Mons' }, 'invalid_parameter', 'tz'],
-  ['days of another zone over 120 days', { from: '2026-01-01', to: '2026-04-30', tz: 'Asia/Kolkata', interval: 'day' }, 'range_too_large', 'tz'],
+  [
+    'days of another zone over 120 days',
+    { from: '2026-01-01', to: '2026-04-30', tz: 'Asia/Kolkata', interval: 'day' },
+    'range_too_large',
+    'tz',
+  ],
   ['limit 0', { limit: '0' }, 'invalid_parameter', 'limit'],
   ['limit 1001', { limit: '1001' }, 'invalid_parameter', 'limit'],
   ['limit in words', { limit: 'ten' }, 'invalid_parameter', 'limit'],
@@ -81,19 +106,46 @@ test.each<[string, StatsQuery, string, string]>([
 })
 
 test('the other routes validate the same way, and refuse filters they cannot apply', () => {
-  expect(refusal(() => goalsTimeseries(store, utc, [], { filter: 'path:/' }, NOW))).toMatchObject({ code: 'unsupported_filter', field: 'filter' })
-  expect(refusal(() => eventsList(store, utc, { from: 'last week' }, NOW))).toMatchObject({ code: 'invalid_parameter', field: 'from' })
-  expect(refusal(() => eventsList(store, utc, { filter: 'prop:a=b' }, NOW))).toMatchObject({ code: 'unsupported_filter' })
-  expect(refusal(() => eventTimeseries(store, utc, 'x', { filter: 'prop:novalue' }, NOW))).toMatchObject({ code: 'invalid_filter' })
+  expect(refusal(() => goalsTimeseries(store, utc, [], { filter: 'path:/' }, NOW))).toMatchObject({
+    code: 'unsupported_filter',
+    field: 'filter',
+  })
+  expect(refusal(() => eventsList(store, utc, { from: 'last week' }, NOW))).toMatchObject({
+    code: 'invalid_parameter',
+    field: 'from',
+  })
+  expect(refusal(() => eventsList(store, utc, { filter: 'prop:a=b' }, NOW))).toMatchObject({
+    code: 'unsupported_filter',
+  })
+  expect(refusal(() => eventTimeseries(store, utc, 'x', { filter: 'prop:novalue' }, NOW))).toMatchObject({
+    code: 'invalid_filter',
+  })
   // Properties are kept per site day: a range cut inside a day is refused, whichever way it is cut.
-  expect(refusal(() => eventPropertyKeys(store, utc, 'x', { from: '2026-06-01T10:00:00Z', to: '2026-06-02T00:00:00Z' }, NOW))).toMatchObject({ code: 'unsupported_range', field: 'from' })
-  expect(refusal(() => eventPropertyKeys(store, utc, 'x', { tz: 'Asia/Kolkata' }, NOW))).toMatchObject({ code: 'unsupported_range', field: 'tz' })
-  expect(refusal(() => eventTimeseries(store, utc, 'x', { filter: 'prop:a=b', interval: 'hour' }, NOW))).toMatchObject({ code: 'unsupported_range', field: 'interval' })
+  expect(
+    refusal(() =>
+      eventPropertyKeys(store, utc, 'x', { from: '2026-06-01T10:00:00Z', to: '2026-06-02T00:00:00Z' }, NOW),
+    ),
+  ).toMatchObject({ code: 'unsupported_range', field: 'from' })
+  expect(refusal(() => eventPropertyKeys(store, utc, 'x', { tz: 'Asia/Kolkata' }, NOW))).toMatchObject({
+    code: 'unsupported_range',
+    field: 'tz',
+  })
+  expect(refusal(() => eventTimeseries(store, utc, 'x', { filter: 'prop:a=b', interval: 'hour' }, NOW))).toMatchObject({
+    code: 'unsupported_range',
+    field: 'interval',
+  })
 })
 
 test('the default range is the last 30 days of the reporting zone, today included', () => {
   const stats = siteStats(store, utc, [], {}, NOW)
-  expect(stats.range).toEqual({ from: '2026-05-17', to: '2026-06-15', tz: 'UTC', interval: 'day', start: '2026-05-17T00:00:00Z', end: '2026-06-16T00:00:00Z' })
+  expect(stats.range).toEqual({
+    from: '2026-05-17',
+    to: '2026-06-15',
+    tz: 'UTC',
+    interval: 'day',
+    start: '2026-05-17T00:00:00Z',
+    end: '2026-06-16T00:00:00Z',
+  })
   expect(stats.timeseries).toHaveLength(30)
   expect(stats.timeseries.every((p) => p.visitors === 0 && p.pageviews === 0)).toBe(true)
   // "Today" follows the zone: at 12:34Z it is already June 16 in Pacific/Kiritimati (+14).
@@ -108,9 +160,19 @@ test('dates are whole days, both inclusive; instants are exact, to exclusive; bo
   const inst = resolveWindow({ from: '2026-03-29T10:15:00+02:00', to: '2026-03-29T09:00:00Z' }, berlin, NOW)
   expect([inst.start, inst.end]).toEqual([Date.parse('2026-03-29T08:15:00Z'), Date.parse('2026-03-29T09:00:00Z')])
   const stats = siteStats(store, berlin, [], { from: '2026-03-29T08:15:00Z', to: '2026-03-29T09:00:00Z' }, NOW)
-  expect(stats.range).toMatchObject({ from: '2026-03-29T10:15:00+02:00', to: '2026-03-29T11:00:00+02:00', interval: 'hour' })
+  expect(stats.range).toMatchObject({
+    from: '2026-03-29T10:15:00+02:00',
+    to: '2026-03-29T11:00:00+02:00',
+    interval: 'hour',
+  })
   expect(stats.timeseries.map((p) => p.time)).toEqual(['2026-03-29T10:00:00+02:00']) // the cut hour keeps its label
-  const previous = siteStats(store, berlin, [], { from: '2026-03-29', to: '2026-03-30', compare: 'previous' }, NOW).previous
+  const previous = siteStats(
+    store,
+    berlin,
+    [],
+    { from: '2026-03-29', to: '2026-03-30', compare: 'previous' },
+    NOW,
+  ).previous
   expect(previous?.range).toMatchObject({ from: '2026-03-27', to: '2026-03-28' })
 })
 
@@ -122,7 +184,11 @@ describe('chart buckets follow the zone exactly', () => {
   test('2026-03-29 in Europe/Berlin has 23 hours, 02:00 missing', () => {
     const p = hours('Europe/Berlin', '2026-03-29')
     expect(p).toHaveLength(23)
-    expect(p.slice(0, 3).map((x) => x.time)).toEqual(['2026-03-29T00:00:00+01:00', '2026-03-29T01:00:00+01:00', '2026-03-29T03:00:00+02:00'])
+    expect(p.slice(0, 3).map((x) => x.time)).toEqual([
+      '2026-03-29T00:00:00+01:00',
+      '2026-03-29T01:00:00+01:00',
+      '2026-03-29T03:00:00+02:00',
+    ])
   })
   test('2026-10-25 in Europe/Berlin has 25 hours, 02:00 twice', () => {
     const p = hours('Europe/Berlin', '2026-10-25')
@@ -149,16 +215,35 @@ describe('chart buckets follow the zone exactly', () => {
   test('weeks start on Monday, months on the 1st, both at local midnight', () => {
     const w = resolveWindow({ from: '2026-03-04', to: '2026-04-02', tz: 'Europe/Berlin' }, utc, NOW)
     expect(chartPoints(w, 'week').map((x) => x.time)).toEqual([
-      '2026-03-02T00:00:00+01:00', '2026-03-09T00:00:00+01:00', '2026-03-16T00:00:00+01:00', '2026-03-23T00:00:00+01:00', '2026-03-30T00:00:00+02:00',
+      '2026-03-02T00:00:00+01:00',
+      '2026-03-09T00:00:00+01:00',
+      '2026-03-16T00:00:00+01:00',
+      '2026-03-23T00:00:00+01:00',
+      '2026-03-30T00:00:00+02:00',
     ])
-    expect(chartPoints(w, 'month').map((x) => x.time)).toEqual(['2026-03-01T00:00:00+01:00', '2026-04-01T00:00:00+02:00'])
+    expect(chartPoints(w, 'month').map((x) => x.time)).toEqual([
+      '2026-03-01T00:00:00+01:00',
+      '2026-04-01T00:00:00+02:00',
+    ])
   })
 })
 
 test('the query schemas are plain objects the OpenAPI document can be built from', () => {
   const schema = z.toJSONSchema(statsQuerySchema) as { properties: Record<string, { description?: string }> }
   expect(Object.keys(schema.properties)).toEqual([
-    'from', 'to', 'tz', 'interval', 'filter', 'limit', 'compare', 'filter_type', 'filter_value', 'compare_from', 'compare_to', 'goal_id', 'funnel_id',
+    'from',
+    'to',
+    'tz',
+    'interval',
+    'filter',
+    'limit',
+    'compare',
+    'filter_type',
+    'filter_value',
+    'compare_from',
+    'compare_to',
+    'goal_id',
+    'funnel_id',
   ])
   expect(Object.values(schema.properties).every((p) => typeof p.description === 'string')).toBe(true)
   expect(() => z.toJSONSchema(statsResponseSchema)).not.toThrow()

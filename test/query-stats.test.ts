@@ -14,14 +14,20 @@ const dir = tempDataDir()
 let store: Store
 let site: SiteRecord
 const NOW = Date.parse('2026-06-20T12:00:00Z')
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
-const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 ' +
+  'Mobile/15E148 Safari/604.1'
 
 function pv(iso: string, visitor: number, path: string, extra: { referrer?: string; ua?: string } = {}): TestEvent {
   return {
-    ts: Date.parse(iso), siteNum: site.num, kind: EventKind.Pageview,
+    ts: Date.parse(iso),
+    siteNum: site.num,
+    kind: EventKind.Pageview,
     body: { url: `https://stats.example${path}`, referrer: extra.referrer ?? '' },
-    ip: new Uint8Array([192, 0, 2, visitor]), userAgent: extra.ua ?? CHROME,
+    ip: new Uint8Array([192, 0, 2, visitor]),
+    userAgent: extra.ua ?? CHROME,
   }
 }
 
@@ -29,21 +35,29 @@ beforeAll(async () => {
   const setup = openStore({ path: dir.path })
   site = createSite(setup, 'stats.example')
   await setup.close()
-  await drainEvents(dir.path, [
-    pv('2026-05-21T23:45:00Z', 9, '/old'), // the day before the default range
-    pv('2026-05-22T00:00:00Z', 9, '/old'), // the first day of the default range
-    pv('2026-06-09T15:00:00Z', 5, '/a'), // the day before June 10: compare=previous
-    // June 10: visitor 1 reads /a /b /a over 10 minutes and signs up; 2 bounces on /a from a referrer;
-    // 3 arrives from a newsletter on /c and goes on to /b; 4 bounces on /d from an iPhone.
-    pv('2026-06-10T09:00:00Z', 1, '/a'),
-    pv('2026-06-10T09:05:00Z', 1, '/b'),
-    { ...pv('2026-06-10T09:06:00Z', 1, '/b'), kind: EventKind.Custom, body: { name: 'signup', url: 'https://stats.example/b', props: {} } },
-    pv('2026-06-10T09:10:00Z', 1, '/a'),
-    pv('2026-06-10T10:00:00Z', 2, '/a', { referrer: 'https://news.ycombinator.com/item?id=1' }),
-    pv('2026-06-10T11:00:00Z', 3, '/c?utm_source=newsletter&utm_medium=email&utm_campaign=june'),
-    pv('2026-06-10T11:05:00Z', 3, '/b'),
-    pv('2026-06-10T12:00:00Z', 4, '/d', { ua: IPHONE }),
-  ], 2)
+  await drainEvents(
+    dir.path,
+    [
+      pv('2026-05-21T23:45:00Z', 9, '/old'), // the day before the default range
+      pv('2026-05-22T00:00:00Z', 9, '/old'), // the first day of the default range
+      pv('2026-06-09T15:00:00Z', 5, '/a'), // the day before June 10: compare=previous
+      // June 10: visitor 1 reads /a /b /a over 10 minutes and signs up; 2 bounces on /a from a referrer;
+      // 3 arrives from a newsletter on /c and goes on to /b; 4 bounces on /d from an iPhone.
+      pv('2026-06-10T09:00:00Z', 1, '/a'),
+      pv('2026-06-10T09:05:00Z', 1, '/b'),
+      {
+        ...pv('2026-06-10T09:06:00Z', 1, '/b'),
+        kind: EventKind.Custom,
+        body: { name: 'signup', url: 'https://stats.example/b', props: {} },
+      },
+      pv('2026-06-10T09:10:00Z', 1, '/a'),
+      pv('2026-06-10T10:00:00Z', 2, '/a', { referrer: 'https://news.ycombinator.com/item?id=1' }),
+      pv('2026-06-10T11:00:00Z', 3, '/c?utm_source=newsletter&utm_medium=email&utm_campaign=june'),
+      pv('2026-06-10T11:05:00Z', 3, '/b'),
+      pv('2026-06-10T12:00:00Z', 4, '/d', { ua: IPHONE }),
+    ],
+    2,
+  )
   store = openFresh(dir.path)
 })
 afterAll(async () => {
@@ -55,7 +69,14 @@ const stats = (query: StatsQuery) => statsResponseSchema.parse(siteStats(store, 
 const june10 = { from: '2026-06-10', to: '2026-06-10' }
 
 test('KPIs of a day: visitors, visits, pageviews, views per visit, bounce rate, average duration', () => {
-  expect(stats(june10).kpis).toEqual({ visitors: 4, visits: 4, pageviews: 7, views_per_visit: 1.75, bounce_rate: 50, visit_duration: 225 })
+  expect(stats(june10).kpis).toEqual({
+    visitors: 4,
+    visits: 4,
+    pageviews: 7,
+    views_per_visit: 1.75,
+    bounce_rate: 50,
+    visit_duration: 225,
+  })
 })
 
 test('top lists: by value descending, then name; pages carry their visitors', () => {
@@ -66,8 +87,16 @@ test('top lists: by value descending, then name; pages carry their visitors', ()
     { name: '/c', value: 1, visitors: 1 },
     { name: '/d', value: 1, visitors: 1 },
   ])
-  expect(s.top.entry_pages).toEqual([{ name: '/a', value: 2 }, { name: '/c', value: 1 }, { name: '/d', value: 1 }])
-  expect(s.top.exit_pages).toEqual([{ name: '/a', value: 2 }, { name: '/b', value: 1 }, { name: '/d', value: 1 }])
+  expect(s.top.entry_pages).toEqual([
+    { name: '/a', value: 2 },
+    { name: '/c', value: 1 },
+    { name: '/d', value: 1 },
+  ])
+  expect(s.top.exit_pages).toEqual([
+    { name: '/a', value: 2 },
+    { name: '/b', value: 1 },
+    { name: '/d', value: 1 },
+  ])
   expect(s.top.sources![0]).toEqual({ name: 'Direct / None', value: 2 }) // utm_source=newsletter is a source too
   expect(s.top.sources!.map((e) => e.name)).toContain('newsletter')
   expect(s.top.utm_source).toEqual([{ name: 'newsletter', value: 1 }])
@@ -97,7 +126,10 @@ test('instants: from inclusive, to exclusive, exact to the quarter-hour', () => 
     { time: '2026-06-10T09:00:00Z', visitors: 1, pageviews: 3 },
     { time: '2026-06-10T10:00:00Z', visitors: 1, pageviews: 1 },
   ])
-  expect(s.top.pages.map((p) => [p.name, p.value])).toEqual([['/a', 3], ['/b', 1]])
+  expect(s.top.pages.map((p) => [p.name, p.value])).toEqual([
+    ['/a', 3],
+    ['/b', 1],
+  ])
   expect(s.events).toEqual([{ name: 'signup', total: 1, visitors: 1 }])
   // Session lists are kept per site day: cut inside a day they are withheld, and say so.
   expect(s.top.entry_pages).toBeNull()
@@ -123,7 +155,13 @@ test('the default range is the last 30 days, today included', () => {
 test('compare=previous: the KPIs of as many days just before', () => {
   const s = stats({ ...june10, compare: 'previous' })
   expect(s.previous).toEqual({
-    range: { from: '2026-06-09', to: '2026-06-09', tz: 'UTC', start: '2026-06-09T00:00:00Z', end: '2026-06-10T00:00:00Z' },
+    range: {
+      from: '2026-06-09',
+      to: '2026-06-09',
+      tz: 'UTC',
+      start: '2026-06-09T00:00:00Z',
+      end: '2026-06-10T00:00:00Z',
+    },
     kpis: { visitors: 1, visits: 1, pageviews: 1, views_per_visit: 1, bounce_rate: 100, visit_duration: 0 },
   })
   expect(stats(june10).previous).toBeUndefined()
@@ -131,14 +169,23 @@ test('compare=previous: the KPIs of as many days just before', () => {
 
 test('filter=path: pageviews and visitors of that page; what the rollups cannot restrict is null, and listed', () => {
   const s = stats({ ...june10, filter: 'path:/a', compare: 'previous' })
-  expect(s.kpis).toEqual({ visitors: 2, visits: null, pageviews: 3, views_per_visit: null, bounce_rate: null, visit_duration: null })
+  expect(s.kpis).toEqual({
+    visitors: 2,
+    visits: null,
+    pageviews: 3,
+    views_per_visit: null,
+    bounce_rate: null,
+    visit_duration: null,
+  })
   expect(s.timeseries.filter((p) => p.pageviews > 0)).toEqual([
     { time: '2026-06-10T09:00:00Z', visitors: 1, pageviews: 2 },
     { time: '2026-06-10T10:00:00Z', visitors: 1, pageviews: 1 },
   ])
   expect(s.top.pages).toEqual([{ name: '/a', value: 3, visitors: 2 }])
   expect([s.top.sources, s.goals, s.events]).toEqual([null, null, null])
-  expect(s.unavailable.map((u) => u.field)).toEqual(expect.arrayContaining(['kpis.visits', 'top.entry_pages', 'goals', 'events']))
+  expect(s.unavailable.map((u) => u.field)).toEqual(
+    expect.arrayContaining(['kpis.visits', 'top.entry_pages', 'goals', 'events']),
+  )
   expect(s.unavailable.every((u) => u.code === 'not_filterable')).toBe(true)
   expect(s.previous!.kpis).toMatchObject({ visitors: 1, pageviews: 1, visits: null })
   const none = stats({ ...june10, filter: 'page:/nowhere' })

@@ -17,13 +17,19 @@ const dir = tempDataDir()
 let store: Store
 const sites: Record<'berlin' | 'kolkata' | 'kathmandu' | 'utc', SiteRecord> = {} as never
 const NOW = Date.parse('2026-11-01T00:00:00Z')
-const UA = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15'
+const UA =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15'
 
 function hit(site: SiteRecord, ts: number, visitor: number, path: string, name?: string): TestEvent {
   const url = `https://${site.domain}${path}`
   return {
-    ts, siteNum: site.num, ip: new Uint8Array([203, 0, 113, visitor]), userAgent: UA,
-    ...(name ? { kind: EventKind.Custom, body: { name, url, props: { k: String(visitor % 2) } } } : { kind: EventKind.Pageview, body: { url } }),
+    ts,
+    siteNum: site.num,
+    ip: new Uint8Array([203, 0, 113, visitor]),
+    userAgent: UA,
+    ...(name
+      ? { kind: EventKind.Custom, body: { name, url, props: { k: String(visitor % 2) } } }
+      : { kind: EventKind.Pageview, body: { url } }),
   }
 }
 
@@ -31,7 +37,13 @@ function hit(site: SiteRecord, ts: number, visitor: number, path: string, name?:
 function mixed(site: SiteRecord): TestEvent[] {
   const base = Date.parse('2026-03-10T12:00:00Z')
   return Array.from({ length: 120 }, (_, i) =>
-    hit(site, base + i * 23 * 60_000 + (i % 7) * 13_000, 1 + (i % 17), `/p${i % 5}`, i % 4 === 3 ? `e${i % 3}` : undefined),
+    hit(
+      site,
+      base + i * 23 * 60_000 + (i % 7) * 13_000,
+      1 + (i % 17),
+      `/p${i % 5}`,
+      i % 4 === 3 ? `e${i % 3}` : undefined,
+    ),
   )
 }
 
@@ -43,20 +55,24 @@ beforeAll(async () => {
   sites.utc = createSite(setup, 'utc.example')
   await setup.close()
   const { berlin, kolkata, kathmandu, utc } = sites
-  await drainEvents(dir.path, [
-    hit(berlin, Date.parse('2026-03-28T23:30:00Z'), 1, '/'), // 00:30+01:00 on the 29th
-    hit(berlin, Date.parse('2026-03-29T01:30:00Z'), 2, '/'), // 03:30+02:00: the third hour of a 23-hour day
-    hit(berlin, Date.parse('2026-10-25T00:30:00Z'), 3, '/'), // 02:30+02:00
-    hit(berlin, Date.parse('2026-10-25T01:30:00Z'), 4, '/'), // 02:30+01:00: the same wall time an hour later
-    ...[kolkata, utc].flatMap((s) => [
-      hit(s, Date.parse('2026-03-10T18:29:59Z'), 1, '/late'), // 23:59:59 on the 10th in Kolkata
-      hit(s, Date.parse('2026-03-10T18:30:00Z'), 2, '/early'), // 00:00 on the 11th
-    ]),
-    hit(kathmandu, Date.parse('2026-03-10T18:14:59Z'), 1, '/late'),
-    hit(kathmandu, Date.parse('2026-03-10T18:15:00Z'), 2, '/early'),
-    ...mixed(kolkata),
-    ...mixed(utc),
-  ], 2)
+  await drainEvents(
+    dir.path,
+    [
+      hit(berlin, Date.parse('2026-03-28T23:30:00Z'), 1, '/'), // 00:30+01:00 on the 29th
+      hit(berlin, Date.parse('2026-03-29T01:30:00Z'), 2, '/'), // 03:30+02:00: the third hour of a 23-hour day
+      hit(berlin, Date.parse('2026-10-25T00:30:00Z'), 3, '/'), // 02:30+02:00
+      hit(berlin, Date.parse('2026-10-25T01:30:00Z'), 4, '/'), // 02:30+01:00: the same wall time an hour later
+      ...[kolkata, utc].flatMap((s) => [
+        hit(s, Date.parse('2026-03-10T18:29:59Z'), 1, '/late'), // 23:59:59 on the 10th in Kolkata
+        hit(s, Date.parse('2026-03-10T18:30:00Z'), 2, '/early'), // 00:00 on the 11th
+      ]),
+      hit(kathmandu, Date.parse('2026-03-10T18:14:59Z'), 1, '/late'),
+      hit(kathmandu, Date.parse('2026-03-10T18:15:00Z'), 2, '/early'),
+      ...mixed(kolkata),
+      ...mixed(utc),
+    ],
+    2,
+  )
   store = openFresh(dir.path)
 })
 afterAll(async () => {
@@ -91,7 +107,11 @@ test.each([
 ] as const)('Asia/%s: a second before and at local midnight land on different days', (name, offset) => {
   const s = stats(sites[name], { from: '2026-03-10', to: '2026-03-11', interval: 'day' })
   const days = s.timeseries.map((p) => [p.time, p.pageviews])
-  if (name === 'kathmandu') expect(days).toEqual([[`2026-03-10T00:00:00${offset}`, 1], [`2026-03-11T00:00:00${offset}`, 1]])
+  if (name === 'kathmandu')
+    expect(days).toEqual([
+      [`2026-03-10T00:00:00${offset}`, 1],
+      [`2026-03-11T00:00:00${offset}`, 1],
+    ])
   expect(days.map((d) => d[0])).toEqual([`2026-03-10T00:00:00${offset}`, `2026-03-11T00:00:00${offset}`])
   const tenth = stats(sites[name], { from: '2026-03-10', to: '2026-03-10' })
   expect(tenth.top.pages.map((p) => p.name)).toContain('/late')
@@ -115,7 +135,7 @@ test.each<[string, StatsQuery]>([
 ])('tz=Asia/Kolkata on a UTC site answers exactly what a Kolkata site answers: %s', (_what, query) => {
   const own = stats(sites.kolkata, query, goals(sites.kolkata))
   const asked = stats(sites.utc, { ...query, tz: 'Asia/Kolkata' }, goals(sites.utc))
-  for (const s of [own, asked]) s.goals!.forEach((g) => (g.goal_id = ''))
+  for (const s of [own, asked]) for (const g of s.goals!) g.goal_id = ''
   expect(asked.range).toEqual(own.range)
   expect(asked.kpis).toEqual(own.kpis)
   expect(asked.timeseries).toEqual(own.timeseries)
@@ -137,7 +157,9 @@ test("session lists the store keeps per site day only are null for another zone'
 })
 
 test('event properties in another zone are refused; in the site zone they are answered', () => {
-  expect(eventPropertyKeys(store, sites.kolkata, 'e1', { from: '2026-03-10', to: '2026-03-12' }, NOW).map((k) => k.key)).toEqual(['k'])
+  expect(
+    eventPropertyKeys(store, sites.kolkata, 'e1', { from: '2026-03-10', to: '2026-03-12' }, NOW).map((k) => k.key),
+  ).toEqual(['k'])
   let err: unknown
   try {
     eventPropertyKeys(store, sites.utc, 'e1', { from: '2026-03-10', to: '2026-03-12', tz: 'Asia/Kolkata' }, NOW)

@@ -31,7 +31,12 @@ function readmeShellBlocks(readme: string, sections: string[]): string[] {
     const title = part.slice(0, part.indexOf('\n')).trim()
     if (!sections.includes(title)) continue
     for (const m of part.matchAll(/^( *)```sh\n([\s\S]*?)^\1```$/gm)) {
-      blocks.push(m[2]!.split('\n').map((line) => line.slice(m[1]!.length)).join('\n'))
+      blocks.push(
+        m[2]!
+          .split('\n')
+          .map((line) => line.slice(m[1]!.length))
+          .join('\n'),
+      )
     }
   }
   return blocks
@@ -61,9 +66,17 @@ beforeAll(async () => {
   const cwd = tempDataDir() // the newcomer's working directory: ./cookies and ./purchases.ndjson land here
   cleanups.push(() => cwd.remove())
   work = cwd.path
-  const blocks = readmeShellBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), SECTIONS).filter((b) => !/^npm /m.test(b))
+  const blocks = readmeShellBlocks(readFileSync(join(ROOT, 'README.md'), 'utf8'), SECTIONS).filter(
+    (b) => !/^npm /m.test(b),
+  )
   script = blocks.join('\n').replaceAll('localhost:8080', `127.0.0.1:${server.port}`)
-  const env = { ...process.env, HITKEEP_DATA_PATH: data.path, HITKEEP_HTTP_ADDR: `127.0.0.1:${server.port}`, STATUS_LOG: join(work, 'statuses'), HITRING_BIN: join(ROOT, 'src/bin/hitring.js') }
+  const env = {
+    ...process.env,
+    HITKEEP_DATA_PATH: data.path,
+    HITKEEP_HTTP_ADDR: `127.0.0.1:${server.port}`,
+    STATUS_LOG: join(work, 'statuses'),
+    HITRING_BIN: join(ROOT, 'src/bin/hitring.js'),
+  }
   run = spawnSync('bash', ['-c', PRELUDE + script], { cwd: work, env, encoding: 'utf8', timeout: 60_000 })
 })
 
@@ -85,17 +98,32 @@ test('pasted in order, every line runs and every curl gets the status its commen
 test('and it ends with a counted conversion of the seed goal, the events stored, and the member added', async () => {
   // The session cookie curl kept in ./cookies (curl writes HttpOnly cookies as "#HttpOnly_<host>  …").
   const jar = readFileSync(join(work, 'cookies'), 'utf8')
-  const token = jar.split('\n').map((l) => l.split('\t')).find((f) => f[5] === 'hk_token')![6]!
+  const token = jar
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .find((f) => f[5] === 'hk_token')![6]!
   const headers = { Cookie: `hk_token=${token}` }
-  const sites = (await send(`${server.url}/api/sites`, { method: 'GET', headers })).json() as Array<{ id: string; domain: string }>
+  const sites = (await send(`${server.url}/api/sites`, { method: 'GET', headers })).json() as Array<{
+    id: string
+    domain: string
+  }>
   expect(sites.map((s) => s.domain)).toEqual(['your-site.com'])
   const siteId = sites[0]!.id
   let stats: any
-  await waitFor(async () => {
-    stats = (await send(`${server.url}/api/sites/${siteId}/stats`, { method: 'GET', headers })).json()
-    return stats.goals?.[0]?.conversions === 1 && stats.events?.find((e: { name: string }) => e.name === 'purchase')?.total === 4
-  }, 5000, 'the conversion and the four purchases (browser, server, a batch of two) in the stats')
+  await waitFor(
+    async () => {
+      stats = (await send(`${server.url}/api/sites/${siteId}/stats`, { method: 'GET', headers })).json()
+      return (
+        stats.goals?.[0]?.conversions === 1 &&
+        stats.events?.find((e: { name: string }) => e.name === 'purchase')?.total === 4
+      )
+    },
+    5000,
+    'the conversion and the four purchases (browser, server, a batch of two) in the stats',
+  )
   expect(stats.goals).toEqual([expect.objectContaining({ name: 'Pro Signup', conversions: 1, completions: 1 })])
   const members = (await send(`${server.url}/api/sites/${siteId}/members`, { method: 'GET', headers })).json()
-  expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ email: 'ana@example.com', role: 'viewer' })]))
+  expect(members).toEqual(
+    expect.arrayContaining([expect.objectContaining({ email: 'ana@example.com', role: 'viewer' })]),
+  )
 })

@@ -3,7 +3,8 @@ import type { DrainResult } from '../src/drain/protocol.js'
 import { REALTIME_WINDOW_MS, RealtimeHub } from '../src/realtime/hub.js'
 
 /** A drain result carrying only what the hub reads: (site, fingerprint, ts) triples. */
-const drained = (...triples: number[][]): DrainResult => ({ active: Float64Array.from(triples.flat()) }) as unknown as DrainResult
+const drained = (...triples: number[][]): DrainResult =>
+  ({ active: Float64Array.from(triples.flat()) }) as unknown as DrainResult
 
 describe('RealtimeHub', () => {
   test('counts distinct visitors per site within the window, over the whole u32 fingerprint range', () => {

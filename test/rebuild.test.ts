@@ -29,7 +29,12 @@ test('after a zone change and rebuild, the recount agrees and days follow the ne
     ip: new Uint8Array([192, 0, 2, i]),
     userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
   })
-  const events = [at('2026-01-01T18:00:00Z', 1), at('2026-01-01T18:29:59Z', 2), at('2026-01-01T18:30:00Z', 3), at('2026-01-01T20:00:00Z', 4)]
+  const events = [
+    at('2026-01-01T18:00:00Z', 1),
+    at('2026-01-01T18:29:59Z', 2),
+    at('2026-01-01T18:30:00Z', 3),
+    at('2026-01-01T20:00:00Z', 4),
+  ]
   await drainEvents(dir.path, events, 2)
 
   const store = openFresh(dir.path)

@@ -28,13 +28,26 @@ afterAll(async () => {
   dir.remove()
 })
 
-const event = () => JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://shop.example/x', referrer: '', props: {} })
+const event = () =>
+  JSON.stringify({ site_id: siteId, name: 'signup', url: 'https://shop.example/x', referrer: '', props: {} })
 const serverEvent = () =>
-  JSON.stringify({ url: 'https://shop.example/x', timestamp: new Date().toISOString(), visitor_ip: '198.51.100.7', user_agent: 'curl/8.5.0', name: 'signup' })
+  JSON.stringify({
+    url: 'https://shop.example/x',
+    timestamp: new Date().toISOString(),
+    visitor_ip: '198.51.100.7',
+    user_agent: 'curl/8.5.0',
+    name: 'signup',
+  })
 
 /** A request with the given Content-Length headers (in this order) and body. */
 function request(method: string, path: string, lengths: number[], body: string, extra: string[] = []): string {
-  const head = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', 'Content-Type: application/json', ...extra, ...lengths.map((n) => `Content-Length: ${n}`)]
+  const head = [
+    `${method} ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    ...extra,
+    ...lengths.map((n) => `Content-Length: ${n}`),
+  ]
   return `${head.join('\r\n')}\r\n\r\n${body}`
 }
 
@@ -52,25 +65,34 @@ test.each([
   ['server ingest', 'POST', '/api/ingest/server/event', serverEvent, ['Authorization: Bearer TOKEN']],
   ['batch', 'POST', '/api/ingest/batch', () => `[${serverEvent()}]`, ['Authorization: Bearer TOKEN']],
   ['REST API', 'POST', '/api/login', () => JSON.stringify({ email: 'owner@example.test', password: 'x' }), []],
-  ['REST API, signed in', 'POST', `/api/sites/SITE/goals`, () => JSON.stringify({ name: 'g', type: 'event', value: 'signup' }), ['Authorization: Bearer TOKEN']],
+  [
+    'REST API, signed in',
+    'POST',
+    `/api/sites/SITE/goals`,
+    () => JSON.stringify({ name: 'g', type: 'event', value: 'signup' }),
+    ['Authorization: Bearer TOKEN'],
+  ],
   ['operations', 'GET', '/healthz', () => '', []],
   ['tracker', 'GET', '/hk.js', () => '', []],
   ['dashboard', 'GET', '/', () => '', []],
   ['catch-all', 'GET', '/nope', () => '', []],
   ['a 405', 'GET', '/ingest/event', () => '', []],
-])('%s (%s %s): two differing Content-Lengths → 400 invalid_content_length, connection closed', async (_what, method, rawPath, body, extra) => {
-  const path = rawPath.replace('SITE', siteId)
-  const text = body()
-  const headers = extra.map((h) => h.replace('TOKEN', token))
-  const before = await accepted()
-  // The first value frames the body for uWS; a proxy taking the last would have sent 10 bytes more.
-  const a = await rawExchange(server.port, [request(method, path, [text.length, text.length + 10], text, headers)])
-  expect(statuses(a.text), a.text).toEqual([400])
-  expect(JSON.parse(firstBody(a.text))).toMatchObject({ code: 'invalid_content_length' })
-  expect(firstHeaders(a.text).connection).toBe('close')
-  expect(a.closed).toBe(true)
-  expect(await accepted()).toBe(before)
-})
+])(
+  '%s (%s %s): two differing Content-Lengths → 400 invalid_content_length, connection closed',
+  async (_what, method, rawPath, body, extra) => {
+    const path = rawPath.replace('SITE', siteId)
+    const text = body()
+    const headers = extra.map((h) => h.replace('TOKEN', token))
+    const before = await accepted()
+    // The first value frames the body for uWS; a proxy taking the last would have sent 10 bytes more.
+    const a = await rawExchange(server.port, [request(method, path, [text.length, text.length + 10], text, headers)])
+    expect(statuses(a.text), a.text).toEqual([400])
+    expect(JSON.parse(firstBody(a.text))).toMatchObject({ code: 'invalid_content_length' })
+    expect(firstHeaders(a.text).connection).toBe('close')
+    expect(a.closed).toBe(true)
+    expect(await accepted()).toBe(before)
+  },
+)
 
 test('identical repeated Content-Lengths are refused as well (one rule: more than one is refused)', async () => {
   const body = event()
@@ -96,7 +118,10 @@ test('a request smuggled behind the ambiguous one never runs, in the same read o
 
   // A good event afterwards, on its own connection, in the same lane (same client address): once it is
   // stored, anything accepted before it would be too. Exactly one event is.
-  const good = await send(`${server.url}/ingest/event`, { body: event(), headers: { 'Content-Type': 'application/json' } })
+  const good = await send(`${server.url}/ingest/event`, {
+    body: event(),
+    headers: { 'Content-Type': 'application/json' },
+  })
   expect(good.status).toBe(202)
   await waitFor(() => storedEventCount(dir.path) >= 1, 5000, 'the good event stored')
   expect(storedEventCount(dir.path)).toBe(1)
@@ -107,7 +132,9 @@ test('a request smuggled behind the ambiguous one never runs, in the same read o
 
 test('one Content-Length, as every client sends, is served as before', async () => {
   const body = event()
-  const a = await rawExchange(server.port, [request('POST', '/ingest/event', [body.length], body, ['Connection: close'])])
+  const a = await rawExchange(server.port, [
+    request('POST', '/ingest/event', [body.length], body, ['Connection: close']),
+  ])
   expect(statuses(a.text)).toEqual([202])
   expect((await call(server.url, 'GET', '/healthz')).status).toBe(200)
 })

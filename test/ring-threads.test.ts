@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { expect, onTestFinished, test } from 'vitest'
 import { RingReader, RingWriter, createRing, ringDistance } from '../src/ring/ring.js'
-import { CTL_ABORT, CTL_WORDS, SEQ_TYPE, SeqChecker, seqFlags, seqLength, writeSeqPayload } from './fixtures/ring-records.js'
+import {
+  CTL_ABORT,
+  CTL_WORDS,
+  SEQ_TYPE,
+  SeqChecker,
+  seqFlags,
+  seqLength,
+  writeSeqPayload,
+} from './fixtures/ring-records.js'
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/test-fixtures')
 const RING_BYTES = 32 * 1024
@@ -26,18 +34,24 @@ function startWorker(name: string, workerData: object, ctl?: Int32Array): Worker
 
 /** The first message of a worker; rejects if it errors, exits first, or the deadline passes. */
 function firstMessage<T>(worker: Worker, deadline: number): Promise<T> {
-  return within(deadline, new Promise<T>((resolve, reject) => {
-    worker.once('message', resolve)
-    worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before reporting`)))
-  }))
+  return within(
+    deadline,
+    new Promise<T>((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+      worker.once('exit', (code) => reject(new Error(`worker exited with code ${code} before reporting`)))
+    }),
+  )
 }
 
 /** Bound a wait: rejects when `deadline` (epoch ms) passes first. A bound, not a sleep. */
 function within<T>(deadline: number, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('deadline passed while waiting for a worker')), Math.max(0, deadline - Date.now()))
+    timer = setTimeout(
+      () => reject(new Error('deadline passed while waiting for a worker')),
+      Math.max(0, deadline - Date.now()),
+    )
   })
   return Promise.race([promise, expired]).finally(() => clearTimeout(timer))
 }
@@ -53,7 +67,12 @@ function recordBytesFor(count: number): number {
   return total
 }
 
-interface ProducerResult { pushed: number; fullRetries: number; head: number; stats: { padRecords: number; highWater: number } }
+interface ProducerResult {
+  pushed: number
+  fullRetries: number
+  head: number
+  stats: { padRecords: number; highWater: number }
+}
 
 test('producer thread → consumer thread: 1,000,000 records exactly once, in order, intact', async () => {
   const count = 1_000_000
@@ -63,7 +82,10 @@ test('producer thread → consumer thread: 1,000,000 records exactly once, in or
   const deadline = Date.now() + DEADLINE_MS
   const data = { sab, ctl: ctl.buffer, count, deadline }
   const consumer = startWorker('ring-consumer', data, ctl)
-  const consumed = firstMessage<{ received: number; bad: number; segments: number; tail: number }>(consumer, deadline + 1000)
+  const consumed = firstMessage<{ received: number; bad: number; segments: number; tail: number }>(
+    consumer,
+    deadline + 1000,
+  )
   const producer = startWorker('ring-producer', data, ctl)
   const produced = firstMessage<ProducerResult>(producer, deadline + 1000)
   const [p, c] = await Promise.all([produced, consumed])
@@ -96,7 +118,8 @@ test('segment model: main thread reads [tail, head) segments while a worker prod
 
   const reader = new RingReader(sab)
   const checker = new SeqChecker()
-  const visit = (type: number, offset: number, length: number, flags: number): void => checker.visit(type, offset, length, flags, reader.bytes)
+  const visit = (type: number, offset: number, length: number, flags: number): void =>
+    checker.visit(type, offset, length, flags, reader.bytes)
   let segments = 0
   while (checker.next < count) {
     if (failure) throw failure
@@ -129,17 +152,27 @@ test('drain tasks: main thread produces, a worker drains [from, to) segments, ma
   const drain = startWorker('ring-drain', { sab })
   type Reply = { id: number; count: number; next: number; bad: number }
   // Replies come back in task order (one worker handles its messages one at a time).
-  const pending: Array<{ id: number; from: number; to: number; resolve: (r: Reply) => void; reject: (e: unknown) => void }> = []
+  const pending: Array<{
+    id: number
+    from: number
+    to: number
+    resolve: (r: Reply) => void
+    reject: (e: unknown) => void
+  }> = []
   drain.on('message', (reply: Reply) => pending[0]?.resolve(reply))
-  drain.on('error', (err) => pending.forEach((t) => t.reject(err)))
-  drain.on('exit', (code) => pending.forEach((t) => t.reject(new Error(`drain worker exited with code ${code}`))))
+  drain.on('error', (err) => {
+    for (const t of pending) t.reject(err)
+  })
+  drain.on('exit', (code) => {
+    for (const t of pending) t.reject(new Error(`drain worker exited with code ${code}`))
+  })
   const inFlight: Array<{ id: number; to: number; done: Promise<Reply> }> = []
   let submittedTo = writer.head()
   let nextId = 0
   let seq = 0
   let delivered = 0
   let fullRefusals = 0
-  
+
   while (seq < count || inFlight.length > 0) {
     if (Date.now() > deadline) throw new Error(`drain test stuck at seq ${seq}, delivered ${delivered}`)
     // Produce like the HTTP thread: until the ring is full (never wait), at most a burst per turn.
@@ -158,7 +191,14 @@ test('drain tasks: main thread produces, a worker drains [from, to) segments, ma
     if (inFlight.length < 2 && ringDistance(submittedTo, writer.head()) > 0) {
       const task = { id: nextId++, from: submittedTo, to: writer.head() }
       const done = new Promise<Reply>((resolve, reject) => {
-        pending.push({ ...task, resolve: (r) => (pending.shift(), resolve(r)), reject })
+        pending.push({
+          ...task,
+          resolve: (r) => {
+            pending.shift()
+            resolve(r)
+          },
+          reject,
+        })
       })
       inFlight.push({ id: task.id, to: task.to, done })
       drain.postMessage(task)

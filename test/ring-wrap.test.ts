@@ -61,7 +61,10 @@ describe('records across the 2^32 position wrap and the physical end', () => {
       for (let k = 0; k < 1 + (round % 9) && pushSeq(writer, seq); k++, seq++) ends.push(writer.head())
       // Drain in two segments, like two successive drain tasks, releasing each in order.
       const mid = ends[ends.length >> 1] ?? writer.head()
-      for (const [from, to] of [[writer.tail(), mid], [mid, writer.head()]]) {
+      for (const [from, to] of [
+        [writer.tail(), mid],
+        [mid, writer.head()],
+      ]) {
         reader.forEach(from, to, (type, offset, length, flags) => {
           expect(offset - RECORD_HEADER_BYTES).toBeGreaterThanOrEqual(0)
           expect(offset + length).toBeLessThanOrEqual(CAP) // never split at the physical end
@@ -93,33 +96,35 @@ describe('PAD insertion at the physical end', () => {
     { gap: CAP / 2 - 8, payload: maxPayload(CAP), pad: true },
   ]
   // base 2^32: the physical end and the position wrap coincide; base 5*CAP: only the physical end.
-  test.each(cases.flatMap((c) => [{ ...c, base: TWO_32 }, { ...c, base: 5 * CAP }]))(
-    'gap $gap, payload $payload, base $base: pad=$pad',
-    ({ gap, payload, pad, base }) => {
-      const start = (base - gap) >>> 0
-      const { writer, reader } = ring(start)
-      const data = Uint8Array.from({ length: payload }, (_, i) => (i * 13 + 5) & 0xff)
-      const offset = writer.reserve(3, payload, 0xbeef)
-      expect(offset).toBe(pad ? RECORD_HEADER_BYTES : CAP - gap + RECORD_HEADER_BYTES)
-      writer.bytes.set(data, offset)
-      expect(writer.head()).toBe(start) // nothing visible before publish
-      writer.publish()
-      expect(writer.head()).toBe((start + (pad ? gap : 0) + recordBytes(payload)) >>> 0)
-      expect(writer.stats().padRecords).toBe(pad ? 1 : 0)
-      if (pad) {
-        expect(writer.view.getUint32(CAP - gap, true)).toBe(gap - RECORD_HEADER_BYTES)
-        expect(writer.view.getUint16(CAP - gap + 4, true)).toBe(RECORD_TYPE_PAD)
-      }
-      const seen = collect(reader, start, writer.head())
-      expect(seen).toEqual([{ type: 3, offset, length: payload, flags: 0xbeef }])
-      expect(reader.bytes.subarray(offset, offset + payload)).toEqual(data)
-      // The record after a record that exactly filled the end starts at 0 without a PAD.
-      const next = writer.reserve(4, 0)
-      expect(next).toBe(pad ? recordBytes(payload) + RECORD_HEADER_BYTES : RECORD_HEADER_BYTES)
-      writer.publish()
-      expect(writer.stats().padRecords).toBe(pad ? 1 : 0)
-    },
-  )
+  test.each(
+    cases.flatMap((c) => [
+      { ...c, base: TWO_32 },
+      { ...c, base: 5 * CAP },
+    ]),
+  )('gap $gap, payload $payload, base $base: pad=$pad', ({ gap, payload, pad, base }) => {
+    const start = (base - gap) >>> 0
+    const { writer, reader } = ring(start)
+    const data = Uint8Array.from({ length: payload }, (_, i) => (i * 13 + 5) & 0xff)
+    const offset = writer.reserve(3, payload, 0xbeef)
+    expect(offset).toBe(pad ? RECORD_HEADER_BYTES : CAP - gap + RECORD_HEADER_BYTES)
+    writer.bytes.set(data, offset)
+    expect(writer.head()).toBe(start) // nothing visible before publish
+    writer.publish()
+    expect(writer.head()).toBe((start + (pad ? gap : 0) + recordBytes(payload)) >>> 0)
+    expect(writer.stats().padRecords).toBe(pad ? 1 : 0)
+    if (pad) {
+      expect(writer.view.getUint32(CAP - gap, true)).toBe(gap - RECORD_HEADER_BYTES)
+      expect(writer.view.getUint16(CAP - gap + 4, true)).toBe(RECORD_TYPE_PAD)
+    }
+    const seen = collect(reader, start, writer.head())
+    expect(seen).toEqual([{ type: 3, offset, length: payload, flags: 0xbeef }])
+    expect(reader.bytes.subarray(offset, offset + payload)).toEqual(data)
+    // The record after a record that exactly filled the end starts at 0 without a PAD.
+    const next = writer.reserve(4, 0)
+    expect(next).toBe(pad ? recordBytes(payload) + RECORD_HEADER_BYTES : RECORD_HEADER_BYTES)
+    writer.publish()
+    expect(writer.stats().padRecords).toBe(pad ? 1 : 0)
+  })
 })
 
 describe('record sizes', () => {
@@ -158,22 +163,27 @@ describe('record sizes', () => {
     expect(writer.head()).toBe(0xffff_ff00 + CAP - TWO_32)
     const seen = collect(reader, writer.tail(), writer.head())
     expect(seen).toHaveLength(512)
-    seen.forEach((r, i) => expect(r).toMatchObject({ type: 1 + (i % 100), length: 0, flags: i }))
+    seen.forEach((r, i) => {
+      expect(r).toMatchObject({ type: 1 + (i % 100), length: 0, flags: i })
+    })
     expect(writer.stats().padRecords).toBe(0)
   })
 
   // The largest payload is capacity/2 - 8: the largest record that fits an EMPTY ring at any offset.
-  test.each([0, 8, CAP / 2 - 8, CAP / 2, CAP / 2 + 8, CAP - 8])('maximum payload fits an empty ring at offset %i', (offset) => {
-    const start = (0xffff_f000 + offset) >>> 0
-    const { writer, reader } = ring(start)
-    expect(writer.maxPayload).toBe(CAP / 2 - RECORD_HEADER_BYTES)
-    expect(() => writer.reserve(1, writer.maxPayload + 1)).toThrow(RangeError)
-    const data = Uint8Array.from({ length: writer.maxPayload }, (_, i) => (i * 7) & 0xff)
-    expect(writer.push(2, data)).toBe(true)
-    const seen = collect(reader, start, writer.head())
-    expect(seen).toHaveLength(1)
-    expect(reader.bytes.subarray(seen[0].offset, seen[0].offset + seen[0].length)).toEqual(data)
-  })
+  test.each([0, 8, CAP / 2 - 8, CAP / 2, CAP / 2 + 8, CAP - 8])(
+    'maximum payload fits an empty ring at offset %i',
+    (offset) => {
+      const start = (0xffff_f000 + offset) >>> 0
+      const { writer, reader } = ring(start)
+      expect(writer.maxPayload).toBe(CAP / 2 - RECORD_HEADER_BYTES)
+      expect(() => writer.reserve(1, writer.maxPayload + 1)).toThrow(RangeError)
+      const data = Uint8Array.from({ length: writer.maxPayload }, (_, i) => (i * 7) & 0xff)
+      expect(writer.push(2, data)).toBe(true)
+      const seen = collect(reader, start, writer.head())
+      expect(seen).toHaveLength(1)
+      expect(reader.bytes.subarray(seen[0].offset, seen[0].offset + seen[0].length)).toEqual(data)
+    },
+  )
 })
 
 describe('validation', () => {

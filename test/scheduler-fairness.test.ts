@@ -28,14 +28,29 @@ test('with one task slot and four busy lanes, every lane is drained in turn (no 
   const payload = validPayload(EventKind.Pageview, { url: 'https://fair.example/' })
   const publish = (lane: number) => {
     const ip = Uint8Array.of(10, 0, 0, lane)
-    if (enqueueEvent(rings[lane]!, { receivedAt: Date.now(), siteNum: site.num, kind: EventKind.Pageview, ip, userAgent: 'ua', payload }) < 0) throw new Error('ring full')
+    if (
+      enqueueEvent(rings[lane]!, {
+        receivedAt: Date.now(),
+        siteNum: site.num,
+        kind: EventKind.Pageview,
+        ip,
+        userAgent: 'ua',
+        payload,
+      }) < 0
+    )
+      throw new Error('ring full')
   }
   const pool = new Piscina({
     filename: join(ROOT, 'dist/workers/drain.js'),
     minThreads: 1,
     maxThreads: 1,
     atomics: 'disabled',
-    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath: dir.path, identity: readIdentity(dir.path) },
+    workerData: {
+      rings: buffers,
+      sessionTables: buffers.map(() => createSessionTable(1 << 12)),
+      dataPath: dir.path,
+      identity: readIdentity(dir.path),
+    },
   })
   const order: number[] = []
   let tasks = 0

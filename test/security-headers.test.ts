@@ -49,17 +49,39 @@ async function everyKindOfAnswer(s: ServerProcess): Promise<Array<[string, numbe
   const site = await createSite(s.url, cookie, 'shop.example')
   const { token } = await createApiClient(s.url, cookie, [{ site_id: site.id, role: 'editor' }])
   const manifest = JSON.parse(readFileSync(join(ROOT, 'dist/dashboard/manifest.json'), 'utf8')) as { js: string }
-  const event = JSON.stringify({ site_id: site.id, name: 'signup', url: 'https://shop.example/x', referrer: '', props: {} })
-  const serverEvent = { url: 'https://shop.example/x', timestamp: new Date().toISOString(), visitor_ip: '198.51.100.7', user_agent: 'curl/8.5.0', name: 'signup' }
+  const event = JSON.stringify({
+    site_id: site.id,
+    name: 'signup',
+    url: 'https://shop.example/x',
+    referrer: '',
+    props: {},
+  })
+  const serverEvent = {
+    url: 'https://shop.example/x',
+    timestamp: new Date().toISOString(),
+    visitor_ip: '198.51.100.7',
+    user_agent: 'curl/8.5.0',
+    name: 'signup',
+  }
   const json = { 'Content-Type': 'application/json' }
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => send(`${s.url}${path}`, { method, headers })
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    send(`${s.url}${path}`, { method, headers })
   const out: Array<[string, number, Headers]> = []
   const add = (name: string, a: { status: number; headers: Headers }) => out.push([name, a.status, a.headers])
 
-  add('ingest 202', await send(`${s.url}/ingest/event`, { body: event, headers: { ...json, Origin: 'https://shop.example' } }))
-  add('ingest 202 with a drop', await send(`${s.url}/ingest/event`, { body: event, headers: { ...json, 'Sec-Purpose': 'prefetch' } }))
+  add(
+    'ingest 202',
+    await send(`${s.url}/ingest/event`, { body: event, headers: { ...json, Origin: 'https://shop.example' } }),
+  )
+  add(
+    'ingest 202 with a drop',
+    await send(`${s.url}/ingest/event`, { body: event, headers: { ...json, 'Sec-Purpose': 'prefetch' } }),
+  )
   add('ingest 400', await send(`${s.url}/ingest`, { body: '{', headers: json }))
-  add('ingest preflight 204', await get('/ingest/event', { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' }, 'OPTIONS'))
+  add(
+    'ingest preflight 204',
+    await get('/ingest/event', { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' }, 'OPTIONS'),
+  )
   add('ingest 405', await get('/ingest/event'))
   add('catch-all 404', await get('/nope'))
   add('GET /healthz', await get('/healthz'))
@@ -78,14 +100,19 @@ async function everyKindOfAnswer(s: ServerProcess): Promise<Array<[string, numbe
   add('dashboard unknown asset 404', await get('/assets/app.0000000000000000.js'))
   add('API 401', await get('/api/me'))
   add('API 200', await call(s.url, 'GET', '/api/sites', { cookie }))
-  add('API 201', await call(s.url, 'POST', `/api/sites/${site.id}/goals`, { cookie }, { name: 'g', type: 'event', value: 'signup' }))
+  add(
+    'API 201',
+    await call(s.url, 'POST', `/api/sites/${site.id}/goals`, { cookie }, { name: 'g', type: 'event', value: 'signup' }),
+  )
   add('API 404', await get('/api/nope'))
   add('API OpenAPI document', await get('/api/openapi.json'))
   add('API event stream', { status: 200, headers: await streamHeaders(`${s.url}/api/sites/${site.id}/stream`, cookie) })
   add('server ingest 202', await call(s.url, 'POST', '/api/ingest/server/event', { token }, serverEvent))
   add('server ingest 401', await call(s.url, 'POST', '/api/ingest/server/event', {}, serverEvent))
   add('batch 202', await call(s.url, 'POST', '/api/ingest/batch', { token }, [serverEvent]))
-  const refused = await rawExchange(s.port, ['GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 1\r\n\r\n'])
+  const refused = await rawExchange(s.port, [
+    'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nContent-Length: 1\r\n\r\n',
+  ])
   add('repeated Content-Length 400', { status: Number(refused.text.slice(9, 12)), headers: firstHeaders(refused.text) })
   return out
 }
@@ -134,7 +161,10 @@ describe('COOP in Chromium', () => {
     const answer = await page.goto(url)
     await page.waitForLoadState('networkidle')
     await browser.close()
-    return { coop: answer?.headers()['cross-origin-opener-policy'], errors: errors.filter((e) => !/status of 401/.test(e)) }
+    return {
+      coop: answer?.headers()['cross-origin-opener-policy'],
+      errors: errors.filter((e) => !/status of 401/.test(e)),
+    }
   }
 
   test('on a plain-http origin that is not localhost, no COOP and no console error', async () => {
@@ -147,7 +177,7 @@ describe('COOP in Chromium', () => {
     expect(seen.errors).toEqual([])
   })
 
-  test('on http://127.0.0.1 (the default public URL of a server listening there), COOP is sent and Chromium takes it without an error', async () => {
+  test('on http://127.0.0.1 (the default public URL there), COOP is sent, Chromium takes it, no error', async () => {
     const s = await start()
     const seen = await consoleErrors(`http://127.0.0.1:${s.port}/`, [])
     expect(seen.coop).toBe('same-origin')

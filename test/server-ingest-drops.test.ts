@@ -35,15 +35,43 @@ beforeAll(async () => {
   // Sites made before the server starts are closed by the packer's first run (1 s after start), so the
   // back-filled drops below land in packed days and must patch them.
   shopId = addSite(dir.path, 'shop.example')
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'shop.example', '--exclude-ips', '203.0.113.0/24', '-data-path', dir.path])
+  execFileSync(process.execPath, [
+    CLI,
+    'site',
+    'filters',
+    'shop.example',
+    '--exclude-ips',
+    '203.0.113.0/24',
+    '-data-path',
+    dir.path,
+  ])
   // A site that counts only its app. subdomain: a backend sending the apex URL is dropped (hostname_not_allowed).
   mirrorId = addSite(dir.path, 'mirror.example')
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'mirror.example', '--allowed-hostnames', 'app.mirror.example', '-data-path', dir.path])
+  execFileSync(process.execPath, [
+    CLI,
+    'site',
+    'filters',
+    'mirror.example',
+    '--allowed-hostnames',
+    'app.mirror.example',
+    '-data-path',
+    dir.path,
+  ])
   server = await startServer(dir.path, GENEROUS)
   cookie = await initialUser(server.url)
-  token = (await createApiClient(server.url, cookie, [{ site_id: shopId, role: 'editor' }, { site_id: mirrorId, role: 'owner' }])).token
+  token = (
+    await createApiClient(server.url, cookie, [
+      { site_id: shopId, role: 'editor' },
+      { site_id: mirrorId, role: 'owner' },
+    ])
+  ).token
   await waitFor(
-    () => withStore(dir.path, (store) => [shopId, mirrorId].every((id) => packedThrough(store, getSite(store, id)!.num, Granularity.DAY) >= localBuckets('UTC', PAST).day)),
+    () =>
+      withStore(dir.path, (store) =>
+        [shopId, mirrorId].every(
+          (id) => packedThrough(store, getSite(store, id)!.num, Granularity.DAY) >= localBuckets('UTC', PAST).day,
+        ),
+      ),
     5000,
     'the packer to close the back-fill day',
   )
@@ -61,7 +89,8 @@ const item = (over: Record<string, unknown> = {}) => ({
   name: 'purchase',
   ...over,
 })
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => call(server.url, 'POST', path, { token }, body, headers)
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(server.url, 'POST', path, { token }, body, headers)
 const past = new Date(PAST).toISOString()
 
 /** The site's DROPPED rollup of one local day (in the site's zone as stored now), by reason name. */
@@ -80,7 +109,12 @@ test('the server API answers drops as before: 202 with X-Hitring-Drop, nothing s
     ['/api/ingest/server/pageview', { name: undefined, dnt: true }, {}, 'dnt'],
     ['/api/ingest/server/event', { visitor_ip: '203.0.113.9', timestamp: past }, {}, 'excluded_ip'],
     ['/api/ingest/server/event', { url: 'https://mirror.example/pricing' }, {}, 'hostname_not_allowed'],
-    ['/api/ingest/server/pageview', { name: undefined, referrer: 'https://semalt.com/crawler', timestamp: past }, {}, 'spam_referrer'],
+    [
+      '/api/ingest/server/pageview',
+      { name: undefined, referrer: 'https://semalt.com/crawler', timestamp: past },
+      {},
+      'spam_referrer',
+    ],
     // Durable acknowledgement does not wait for a drop record: nothing of the item is stored.
     ['/api/ingest/server/event', { dnt: true, timestamp: past }, { 'X-Hitring-Ack': 'durable' }, 'dnt'],
   ]
@@ -106,7 +140,14 @@ test('a batch mixing accepted, rejected and dropped items gets the same per-item
   expect(a.status, a.text).toBe(202)
   expect(a.json()).toEqual({
     accepted: 6,
-    rejected: [{ index: 3, code: 'invalid_field', message: 'visitor_ip: must be a valid IPv4 or IPv6 address', field: 'visitor_ip' }],
+    rejected: [
+      {
+        index: 3,
+        code: 'invalid_field',
+        message: 'visitor_ip: must be a valid IPv4 or IPv6 address',
+        field: 'visitor_ip',
+      },
+    ],
     duplicates: [],
     dropped: [
       { index: 1, reason: 'dnt' },
@@ -116,36 +157,58 @@ test('a batch mixing accepted, rejected and dropped items gets the same per-item
     ],
   })
   // NDJSON goes through the same path; a durable batch of drops only is answered too.
-  const ndjson = [item({ dnt: true, timestamp: past }), item({ visitor_ip: '203.0.113.1', timestamp: past })].map((x) => JSON.stringify(x)).join('\n')
+  const ndjson = [item({ dnt: true, timestamp: past }), item({ visitor_ip: '203.0.113.1', timestamp: past })]
+    .map((x) => JSON.stringify(x))
+    .join('\n')
   const b = await send(`${server.url}/api/ingest/batch`, {
     body: ndjson,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/x-ndjson', 'X-Hitring-Ack': 'durable' },
   })
   expect(b.status, b.text).toBe(202)
-  expect(b.json()).toEqual({ accepted: 2, rejected: [], duplicates: [], dropped: [{ index: 0, reason: 'dnt' }, { index: 1, reason: 'excluded_ip' }] })
+  expect(b.json()).toEqual({
+    accepted: 2,
+    rejected: [],
+    duplicates: [],
+    dropped: [
+      { index: 0, reason: 'dnt' },
+      { index: 1, reason: 'excluded_ip' },
+    ],
+  })
 })
 
-test('after the drain, each site counts its server-side drops by reason, on the day of their own timestamp', async () => {
+test('after the drain, each site counts its server-side drops by reason, on the day of their timestamp', async () => {
   const metrics = (await send(`${server.url}/metrics`, { method: 'GET' })).text
-  for (const [reason, n] of [['dnt', 4], ['excluded_ip', 3], ['hostname_not_allowed', 2], ['spam_referrer', 2]] as const) {
+  for (const [reason, n] of [
+    ['dnt', 4],
+    ['excluded_ip', 3],
+    ['hostname_not_allowed', 2],
+    ['spam_referrer', 2],
+  ] as const) {
     expect(metrics).toContain(`hitring_ingest_dropped_total{reason="${reason}"} ${n}\n`)
   }
   await waitFor(() => storedEventCount(dir.path) === 2, 3000, 'the two accepted items')
   const pastShop = { excluded_ip: 2, spam_referrer: 1, dnt: 3 }
   const recentShop = { dnt: 1, excluded_ip: 1, spam_referrer: 1 }
-  await waitFor(() => JSON.stringify(sorted(droppedOn(shopId, PAST))) === JSON.stringify(sorted(pastShop)), 3000, 'the back-filled drops of shop.example')
+  await waitFor(
+    () => JSON.stringify(sorted(droppedOn(shopId, PAST))) === JSON.stringify(sorted(pastShop)),
+    3000,
+    'the back-filled drops of shop.example',
+  )
   expect(droppedOn(shopId, RECENT)).toEqual(recentShop)
   expect(droppedOn(mirrorId, PAST)).toEqual({ hostname_not_allowed: 1 })
   expect(droppedOn(mirrorId, RECENT)).toEqual({ hostname_not_allowed: 1 })
   // The back-filled drops patched the packed copy of their closed day (checked by verify below).
   withStore(dir.path, (store) => {
     const site = getSite(store, shopId)!
-    expect(store.packed.get([site.num, Metric.DROPPED, Granularity.DAY, localBuckets(site.timezone, PAST).day])).toBeDefined()
+    expect(
+      store.packed.get([site.num, Metric.DROPPED, Granularity.DAY, localBuckets(site.timezone, PAST).day]),
+    ).toBeDefined()
   })
 })
 
-test('a time-zone change re-buckets the drops without losing any; hitring verify exits 0 after the server stops', async () => {
-  const total = (siteId: string) => Object.values(droppedOn(siteId, PAST - DAY_MS, RECENT + DAY_MS)).reduce((a, b) => a + b, 0)
+test('a time-zone change re-buckets the drops, losing none; hitring verify exits 0 once the server stops', async () => {
+  const total = (siteId: string) =>
+    Object.values(droppedOn(siteId, PAST - DAY_MS, RECENT + DAY_MS)).reduce((a, b) => a + b, 0)
   expect(total(shopId)).toBe(9)
   const zoned = await call(server.url, 'PATCH', `/api/sites/${shopId}`, { cookie }, { timezone: 'Pacific/Chatham' })
   expect(zoned.status, zoned.text).toBe(200)

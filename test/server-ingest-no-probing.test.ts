@@ -5,7 +5,17 @@
  * the token can see with too small a role (viewer) still answers 403, as on the REST API.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { addUser, call, createApiClient, createSite, expectError, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  addUser,
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  initialUser,
+  login,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import type { Answer } from './helpers/http.js'
 import { storedEventCount } from './helpers/store.js'
 import { waitFor } from './helpers/server.js'
@@ -22,7 +32,13 @@ beforeAll(async () => {
   addUser(api.dataPath, 'bob@example.test')
   const bob = await login(api.url, 'bob@example.test')
   const beta = await createSite(api.url, bob, 'beta.example')
-  const share = await call(api.url, 'POST', `/api/sites/${shared.id}/members`, { cookie: alice }, { email: 'bob@example.test', role: 'viewer' })
+  const share = await call(
+    api.url,
+    'POST',
+    `/api/sites/${shared.id}/members`,
+    { cookie: alice },
+    { email: 'bob@example.test', role: 'viewer' },
+  )
   expect(share.status, share.text).toBe(201)
   bobToken = (
     await createApiClient(api.url, bob, [
@@ -45,22 +61,30 @@ const item = (host: string, over: Record<string, unknown> = {}) => ({
 /** The answer with the host named in its message replaced, so two answers about different hosts compare. */
 function shape(a: Answer, host: string): unknown {
   const body = a.json()
-  return { status: a.status, contentType: a.headers['content-type'], body: { ...body, message: String(body.message).replace(JSON.stringify(host), '"HOST"') } }
+  return {
+    status: a.status,
+    contentType: a.headers['content-type'],
+    body: { ...body, message: String(body.message).replace(JSON.stringify(host), '"HOST"') },
+  }
 }
 
 test.each([
   ['event', {}],
   ['pageview', { name: undefined }],
-])('/api/ingest/server/%s: a registered site the token has no role on answers exactly like a host with no site', async (route, over) => {
-  const post = (host: string) => call(api.url, 'POST', `/api/ingest/server/${route}`, { token: bobToken }, item(host, over))
-  const theirs = await post('alpha.example')
-  const nobody = await post('nobody.example')
-  expectError(theirs, 404, 'unknown_site')
-  expect(theirs.json().field).toBe('url')
-  expect(shape(theirs, 'alpha.example')).toEqual(shape(nobody, 'nobody.example'))
-})
+])(
+  '/api/ingest/server/%s: a registered site the token has no role on answers exactly like a host with no site',
+  async (route, over) => {
+    const post = (host: string) =>
+      call(api.url, 'POST', `/api/ingest/server/${route}`, { token: bobToken }, item(host, over))
+    const theirs = await post('alpha.example')
+    const nobody = await post('nobody.example')
+    expectError(theirs, 404, 'unknown_site')
+    expect(theirs.json().field).toBe('url')
+    expect(shape(theirs, 'alpha.example')).toEqual(shape(nobody, 'nobody.example'))
+  },
+)
 
-test('a batch rejects an item of a site the token has no role on exactly like an item of a host with no site', async () => {
+test('a batch rejects an item of a site the token has no role on like an item of a host with no site', async () => {
   const post = (items: unknown[]) => call(api.url, 'POST', '/api/ingest/batch', { token: bobToken }, items)
   const mixed = await post([item('beta.example'), item('alpha.example'), item('nobody.example')])
   expect(mixed.status, mixed.text).toBe(202)
@@ -78,11 +102,17 @@ test('a batch rejects an item of a site the token has no role on exactly like an
   const onlyTheirs = await post([item('alpha.example')])
   const onlyNobody = await post([item('nobody.example')])
   expect(onlyTheirs.status).toBe(400)
-  expect(onlyTheirs.json().rejected[0].message.replace('"alpha.example"', '"HOST"')).toBe(onlyNobody.json().rejected[0].message.replace('"nobody.example"', '"HOST"'))
+  expect(onlyTheirs.json().rejected[0].message.replace('"alpha.example"', '"HOST"')).toBe(
+    onlyNobody.json().rejected[0].message.replace('"nobody.example"', '"HOST"'),
+  )
 })
 
-test('a site the token can see with the viewer role still answers 403 forbidden (visible, too small a role)', async () => {
-  expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: bobToken }, item('shared.example')), 403, 'forbidden')
+test('a site the token sees with the viewer role still answers 403 forbidden (visible, too small a role)', async () => {
+  expectError(
+    await call(api.url, 'POST', '/api/ingest/server/event', { token: bobToken }, item('shared.example')),
+    403,
+    'forbidden',
+  )
   const batch = await call(api.url, 'POST', '/api/ingest/batch', { token: bobToken }, [item('shared.example')])
   expect(batch.status, batch.text).toBe(400)
   expect(batch.json().rejected).toEqual([expect.objectContaining({ index: 0, code: 'forbidden' })])

@@ -42,13 +42,27 @@ function dropped(siteId: string): Record<string, number> {
   return withStore(dir.path, (store) => {
     const site = getSite(store, siteId)!
     const day = localBuckets(site.timezone, AT).day
-    return Object.fromEntries([...breakdownDays(store, site.num, Metric.DROPPED, day, day)].map(([id, n]) => [stringOf(store, StringKind.DROP_REASON, id), n]))
+    return Object.fromEntries(
+      [...breakdownDays(store, site.num, Metric.DROPPED, day, day)].map(([id, n]) => [
+        stringOf(store, StringKind.DROP_REASON, id),
+        n,
+      ]),
+    )
   })
 }
 
-test('a retried batch: stored and dropped items with a key are duplicates, before and after a restart; drops are counted once', async () => {
+test('a retried batch: stored and dropped items with a key are duplicates, restarted too; drops once', async () => {
   const siteId = addSite(dir.path, 'shop.example')
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'shop.example', '--exclude-ips', '203.0.113.0/24', '-data-path', dir.path])
+  execFileSync(process.execPath, [
+    CLI,
+    'site',
+    'filters',
+    'shop.example',
+    '--exclude-ips',
+    '203.0.113.0/24',
+    '-data-path',
+    dir.path,
+  ])
   server = await startServer(dir.path, GENEROUS)
   const cookie = await initialUser(server.url)
   const { token } = await createApiClient(server.url, cookie, [{ site_id: siteId, role: 'editor' }])
@@ -56,7 +70,16 @@ test('a retried batch: stored and dropped items with a key are duplicates, befor
 
   const first = await post()
   expect(first.status, first.text).toBe(202)
-  expect(first.json()).toEqual({ accepted: 4, rejected: [], duplicates: [], dropped: [{ index: 1, reason: 'dnt' }, { index: 2, reason: 'excluded_ip' }, { index: 3, reason: 'dnt' }] })
+  expect(first.json()).toEqual({
+    accepted: 4,
+    rejected: [],
+    duplicates: [],
+    dropped: [
+      { index: 1, reason: 'dnt' },
+      { index: 2, reason: 'excluded_ip' },
+      { index: 3, reason: 'dnt' },
+    ],
+  })
   // At once (keys still in memory) and after the drain (keys in LMDB): the same answer.
   const retried = { accepted: 1, rejected: [], duplicates: [0, 1, 2], dropped: [{ index: 3, reason: 'dnt' }] }
   expect((await post()).json()).toEqual(retried)

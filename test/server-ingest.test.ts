@@ -3,7 +3,16 @@
  * strict validation (400), dnt, exclusions on visitor_ip, and library User-Agents that are not bots.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { call, createApiClient, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { waitFor } from './helpers/server.js'
 import { allBlocks } from '../src/store/events.js'
@@ -40,7 +49,13 @@ test('an event with an editor token is accepted and stored at its own timestamp,
   const at = new Date(Date.now() - 3 * 3600_000).toISOString()
   const a = await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ timestamp: at }))
   expect(a.status, a.text).toBe(202)
-  const p = await call(api.url, 'POST', '/api/ingest/server/pageview', { token: editorToken, apiKey: true }, { ...event(), name: undefined, props: undefined })
+  const p = await call(
+    api.url,
+    'POST',
+    '/api/ingest/server/pageview',
+    { token: editorToken, apiKey: true },
+    { ...event(), name: undefined, props: undefined },
+  )
   expect(p.status, p.text).toBe(202)
   await waitFor(() => storedEventCount(api.dataPath) === 2, 2000, 'two events')
   withStore(api.dataPath, (store) => {
@@ -58,19 +73,49 @@ test.each([
   ['an unknown token', { token: 'hrk_nope' }, 401, 'unauthorized'],
   ['a viewer token', { token: 'VIEWER' }, 403, 'forbidden'],
 ])('%s → %i', async (_what, auth, status, code) => {
-  const a = await call(api.url, 'POST', '/api/ingest/server/event', 'token' in auth && auth.token === 'VIEWER' ? { token: viewerToken } : auth, event())
+  const a = await call(
+    api.url,
+    'POST',
+    '/api/ingest/server/event',
+    'token' in auth && auth.token === 'VIEWER' ? { token: viewerToken } : auth,
+    event(),
+  )
   expectError(a, status, code)
 })
 
-test('a site the token has no grant on answers 404 like a host with no site (test/server-ingest-no-probing.test.ts)', async () => {
-  expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ url: 'https://other.example/' })), 404, 'unknown_site')
-  expectError(await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ url: 'https://nobody.example/' })), 404, 'unknown_site')
+test('a site the token has no grant on answers 404 like a host with no site (server-ingest-no-probing)', async () => {
+  expectError(
+    await call(
+      api.url,
+      'POST',
+      '/api/ingest/server/event',
+      { token: editorToken },
+      event({ url: 'https://other.example/' }),
+    ),
+    404,
+    'unknown_site',
+  )
+  expectError(
+    await call(
+      api.url,
+      'POST',
+      '/api/ingest/server/event',
+      { token: editorToken },
+      event({ url: 'https://nobody.example/' }),
+    ),
+    404,
+    'unknown_site',
+  )
 })
 
 test.each([
   ['timestamp not RFC 3339', { timestamp: '26/11/2026' }, 'timestamp'],
   ['timestamp 10 minutes ahead', { timestamp: new Date(Date.now() + 600_000).toISOString() }, 'timestamp'],
-  ['timestamp older than the back-fill window', { timestamp: new Date(Date.now() - 8 * 86400_000).toISOString() }, 'timestamp'],
+  [
+    'timestamp older than the back-fill window',
+    { timestamp: new Date(Date.now() - 8 * 86400_000).toISOString() },
+    'timestamp',
+  ],
   ['visitor_ip invalid', { visitor_ip: '999.1.1.1' }, 'visitor_ip'],
   ['user_agent missing', { user_agent: '' }, 'user_agent'],
   ['url relative', { url: '/checkout' }, 'url'],
@@ -82,14 +127,26 @@ test.each([
   expect(a.json().fields.map((f: { field: string }) => f.field)).toContain(field)
 })
 
-test('dnt: true and an excluded visitor_ip are answered 202 with the reason and not stored; curl is not a bot', async () => {
+test('dnt: true and an excluded visitor_ip get 202 with the reason and are not stored; curl is not a bot', async () => {
   const before = storedEventCount(api.dataPath)
   const dnt = await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ dnt: true }))
   expect(dnt.status).toBe(202)
   expect(dnt.headers['x-hitring-drop']).toBe('dnt')
-  const excluded = await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ visitor_ip: '203.0.113.9' }))
+  const excluded = await call(
+    api.url,
+    'POST',
+    '/api/ingest/server/event',
+    { token: editorToken },
+    event({ visitor_ip: '203.0.113.9' }),
+  )
   expect(excluded.headers['x-hitring-drop']).toBe('excluded_ip')
-  const curl = await call(api.url, 'POST', '/api/ingest/server/event', { token: editorToken }, event({ user_agent: 'curl/8.5.0' }))
+  const curl = await call(
+    api.url,
+    'POST',
+    '/api/ingest/server/event',
+    { token: editorToken },
+    event({ user_agent: 'curl/8.5.0' }),
+  )
   expect(curl.status).toBe(202)
   expect(curl.headers['x-hitring-drop']).toBeUndefined()
   await waitFor(() => storedEventCount(api.dataPath) === before + 1, 2000, 'only the curl event')

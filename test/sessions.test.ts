@@ -1,13 +1,25 @@
 /** Session rules, table-driven: 30 minutes of inactivity end a session; bounces and durations follow. */
 import { expect, test } from 'vitest'
-import { advanceSession, SESSION_TIMEOUT_MS, type SessionEffects, type SessionState, type SessionEvent } from '../src/sessions/session.js'
+import {
+  advanceSession,
+  SESSION_TIMEOUT_MS,
+  type SessionEffects,
+  type SessionState,
+  type SessionEvent,
+} from '../src/sessions/session.js'
 
 const MIN = 60_000
 
 function replay(events: SessionEvent[]) {
   let state: SessionState | undefined
   let next = 1
-  const totals = { visits: 0, bounces: 0, durationMs: 0, entries: new Map<number, number>(), exits: new Map<number, number>() }
+  const totals = {
+    visits: 0,
+    bounces: 0,
+    durationMs: 0,
+    entries: new Map<number, number>(),
+    exits: new Map<number, number>(),
+  }
   const bump = (m: Map<number, number>, k: number, d: number) => k && m.set(k, (m.get(k) ?? 0) + d)
   for (const ev of events) {
     const r = advanceSession(state, ev, () => next++)
@@ -44,8 +56,14 @@ test.each([
 
 test('entry and exit pages move as the session grows', () => {
   const t = replay([pv(0, 10), pv(1, 20), pv(2, 30), pv(40, 40)])
-  expect([...t.entries]).toEqual([[10, 1], [40, 1]])
-  expect([...t.exits].filter(([, n]) => n !== 0)).toEqual([[30, 1], [40, 1]])
+  expect([...t.entries]).toEqual([
+    [10, 1],
+    [40, 1],
+  ])
+  expect([...t.exits].filter(([, n]) => n !== 0)).toEqual([
+    [30, 1],
+    [40, 1],
+  ])
 })
 
 test('the timeout is 30 minutes', () => expect(SESSION_TIMEOUT_MS).toBe(30 * MIN))

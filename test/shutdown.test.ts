@@ -19,7 +19,12 @@ test('events acknowledged before SIGTERM are all stored, and rollups equal a rec
     const answers = await Promise.all(
       Array.from({ length: 1500 }, (_, i) =>
         send(`${server.url}/ingest/event`, {
-          body: JSON.stringify({ site_id: siteId, name: `e${i % 7}`, url: `https://term.example/p/${i % 13}`, props: { i } }),
+          body: JSON.stringify({
+            site_id: siteId,
+            name: `e${i % 7}`,
+            url: `https://term.example/p/${i % 13}`,
+            props: { i },
+          }),
           headers: { 'Content-Type': 'application/json' },
         }),
       ),

@@ -38,7 +38,14 @@ test('events of a site deleted while they wait in the ring are not written; the 
     for (const site of [gone, kept]) {
       for (let v = 0; v < 100; v++) {
         const payload = validPayload(EventKind.Pageview, { site_id: site.id, url: `https://${site.domain}${path}` })
-        const record = encodeIngestRecord({ receivedAt: T0 + minute * 60_000 + v, siteNum: site.num, kind: EventKind.Pageview, ip: Uint8Array.of(10, 0, 0, v), userAgent: ua, payload })
+        const record = encodeIngestRecord({
+          receivedAt: T0 + minute * 60_000 + v,
+          siteNum: site.num,
+          kind: EventKind.Pageview,
+          ip: Uint8Array.of(10, 0, 0, v),
+          userAgent: ua,
+          payload,
+        })
         writer.bytes.set(record, writer.reserve(RECORD_TYPE_INGEST_V2, record.length))
       }
     }

@@ -41,7 +41,11 @@ test('a fresh store: the set-up link on the address bound, to create the first a
   expect(logged).toContain(`hitring listening on ${base}`)
   const dashboard = logged.filter((m) => m.startsWith('dashboard: '))
   expect(dashboard).toHaveLength(1)
-  expect(dashboard[0]).toMatch(new RegExp(`^dashboard: ${base}/setup\\?token=hru_[\\w-]{43} \\(open it to create the first account; it works once\\)$`))
+  expect(dashboard[0]).toMatch(
+    new RegExp(
+      `^dashboard: ${base}/setup\\?token=hru_[\\w-]{43} \\(open it to create the first account; it works once\\)$`,
+    ),
+  )
   await server.stop()
 })
 
@@ -63,5 +67,7 @@ test('listening on every interface: localhost; with -public-url: the public URL'
   const behindProxy = await start(['-public-url', 'https://stats.example.test/'], other.path)
   const logged = await messages(behindProxy)
   expect(logged).toContain('hitring listening on https://stats.example.test')
-  expect(logged.find((m) => m.startsWith('dashboard: '))).toMatch(/^dashboard: https:\/\/stats\.example\.test\/setup\?token=hru_/)
+  expect(logged.find((m) => m.startsWith('dashboard: '))).toMatch(
+    /^dashboard: https:\/\/stats\.example\.test\/setup\?token=hru_/,
+  )
 })

@@ -56,7 +56,15 @@ beforeAll(async () => {
 interface Sent {
   via: 'beacon' | 'fetch'
   url: string
-  body: { url: string; referrer: string; name?: string; props?: Props; screen_width?: number; session_id?: string; webdriver?: boolean }
+  body: {
+    url: string
+    referrer: string
+    name?: string
+    props?: Props
+    screen_width?: number
+    session_id?: string
+    webdriver?: boolean
+  }
 }
 
 /** Records every beacon and keepalive fetch, synchronously, before it leaves the page. */
@@ -174,7 +182,7 @@ describe('pageviews', () => {
     expect(requests[0]!.headers()['content-type']).toMatch(/^text\/plain/)
   })
 
-  test('SPA: pushState to two new paths, a repeat, a same-path replaceState, then popstate: one pageview per real change', async () => {
+  test('SPA: pushState to 2 new paths, a repeat, a same-path replaceState, popstate: a view per change', async () => {
     const { page, sent } = await open(`${SHOP}/spa.html`)
     await page.evaluate(`(() => {
       history.pushState({}, '', '/spa/products')
@@ -183,15 +191,27 @@ describe('pageviews', () => {
       history.replaceState({}, '', '/spa/products/42?sort=price')
     })()`)
     // Back over the repeated entry (same path: nothing) to /spa/products (a change: a pageview).
-    await page.evaluate('new Promise((r) => { addEventListener("popstate", () => setTimeout(r), { once: true }); history.go(-2) })')
+    await page.evaluate(
+      'new Promise((r) => { addEventListener("popstate", () => setTimeout(r), { once: true }); history.go(-2) })',
+    )
     const all = await sent()
-    expect(names(all)).toEqual(['pageview /spa.html', 'pageview /spa/products', 'pageview /spa/products/42', 'pageview /spa/products'])
+    expect(names(all)).toEqual([
+      'pageview /spa.html',
+      'pageview /spa/products',
+      'pageview /spa/products/42',
+      'pageview /spa/products',
+    ])
     // One tab, one session id; the referrer only on the landing pageview (no self-referrals).
     expect(new Set(all.map((s) => s.body.session_id)).size).toBe(1)
     expect(all.slice(1).map((s) => s.body.referrer)).toEqual(['', '', ''])
 
     const stored = await waitLanded((e) => e.path.startsWith('/spa'), 4, 'four SPA pageviews')
-    expect(stored.map((e) => e.path).sort()).toEqual(['/spa.html', '/spa/products', '/spa/products', '/spa/products/42'])
+    expect(stored.map((e) => e.path).sort()).toEqual([
+      '/spa.html',
+      '/spa/products',
+      '/spa/products',
+      '/spa/products/42',
+    ])
     // The tracker's session id groups them into one session on the server.
     expect(new Set(stored.map((e) => e.session)).size).toBe(1)
   })
@@ -204,7 +224,12 @@ describe('pageviews', () => {
     await page.evaluate('location.hash = "#/users/5"') // the same route without its query
     await page.evaluate('history.pushState({}, "", "#/settings")')
     const all = await sent()
-    expect(all.map((s) => s.body.url)).toEqual([`${SHOP}/app/`, `${SHOP}/app/settings`, `${SHOP}/app/users/5`, `${SHOP}/app/settings`])
+    expect(all.map((s) => s.body.url)).toEqual([
+      `${SHOP}/app/`,
+      `${SHOP}/app/settings`,
+      `${SHOP}/app/users/5`,
+      `${SHOP}/app/settings`,
+    ])
     const stored = await waitLanded((e) => e.path.startsWith('/app/'), 4, 'four hash-routed pageviews')
     expect(stored.map((e) => e.path).sort()).toEqual(['/app/', '/app/settings', '/app/settings', '/app/users/5'])
   })
@@ -214,7 +239,12 @@ describe('pageviews', () => {
     await page.click('#tagged')
     await page.click('#out')
     await page.evaluate('history.pushState({}, "", "/twice/next")')
-    expect(names(await sent())).toEqual(['pageview /twice.html', 'twice_clicked', 'outbound_click', 'pageview /twice/next'])
+    expect(names(await sent())).toEqual([
+      'pageview /twice.html',
+      'twice_clicked',
+      'outbound_click',
+      'pageview /twice/next',
+    ])
   })
 
   test('served under a path prefix (reverse proxy at /stats/), the tracker sends to <prefix>/ingest', async () => {
@@ -226,7 +256,7 @@ describe('pageviews', () => {
 })
 
 describe('custom events', () => {
-  test("the seed's calls work as written: window.hk?.event?.('signup', { plan: 'pro' }) and the onclick button", async () => {
+  test("the seed's calls work as written: window.hk?.event?.('signup', { plan: 'pro' }), onclick button", async () => {
     const { page, sent } = await open(`${SHOP}/event.html`)
     await page.evaluate("window.hk?.event?.('signup', { plan: 'pro' })")
     await page.click('#cta')
@@ -241,11 +271,19 @@ describe('custom events', () => {
 
     // …and it converts an event goal (created afterwards, as the seed's steps do).
     const cookie = await initialUser(server.url)
-    const goal = await call(server.url, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name: 'Pro Signup', type: 'event', value: 'signup' })
+    const goal = await call(
+      server.url,
+      'POST',
+      `/api/sites/${siteId}/goals`,
+      { cookie },
+      { name: 'Pro Signup', type: 'event', value: 'signup' },
+    )
     expect(goal.status, goal.text).toBe(201)
     const stats = await call(server.url, 'GET', `/api/sites/${siteId}/stats`, { cookie })
     expect(stats.status, stats.text).toBe(200)
-    expect(stats.json().goals).toEqual([expect.objectContaining({ name: 'Pro Signup', conversions: 1, completions: 1 })])
+    expect(stats.json().goals).toEqual([
+      expect.objectContaining({ name: 'Pro Signup', conversions: 1, completions: 1 }),
+    ])
   })
 
   test('calls queued by the one-line stub before hk.js loads are replayed in order, after the pageview', async () => {
@@ -264,7 +302,8 @@ describe('custom events', () => {
 describe('automatic events (data-track="outbound,downloads,forms") and data-hk-event', () => {
   test('downloads, declarative events, forms; internal and mailto: links send nothing', async () => {
     const { page, sent } = await open(`${SHOP}/links.html`)
-    for (const id of ['internal', 'mail', 'pdf', 'attr', 'tagged-inner', 'outbound-stay', 'contact-go']) await page.click(`#${id}`)
+    for (const id of ['internal', 'mail', 'pdf', 'attr', 'tagged-inner', 'outbound-stay', 'contact-go'])
+      await page.click(`#${id}`)
     await page.click('#outbound-stay', { button: 'middle' })
     await page.click('#outbound-stay', { button: 'right' })
     const all = await sent()
@@ -281,7 +320,7 @@ describe('automatic events (data-track="outbound,downloads,forms") and data-hk-e
     await waitLanded((e) => e.kind === 1 && e.path === '/links.html', 6, 'the six events')
   })
 
-  test('an outbound click that navigates away and a real form submission still land; navigation is not held up', async () => {
+  test('an outbound click that navigates away and a real form submit still land; navigation is not held', async () => {
     const { page } = await open(`${SHOP}/links.html`)
     await Promise.all([page.waitForURL(`${OTHER}/pricing?ref=shop#plans`, { timeout: 5000 }), page.click('#outbound')])
     await page.goto(`${SHOP}/links.html`)
@@ -300,11 +339,23 @@ describe('automatic events (data-track="outbound,downloads,forms") and data-hk-e
 
 describe('privacy: nothing is sent', () => {
   const cases: [what: string, url: () => string, init: string[]][] = [
-    ['Do-Not-Track', () => `${SHOP}/blocked.html?dnt`, [`Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })`]],
-    ['Global Privacy Control', () => `${SHOP}/blocked.html?gpc`, [`Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`]],
+    [
+      'Do-Not-Track',
+      () => `${SHOP}/blocked.html?dnt`,
+      [`Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })`],
+    ],
+    [
+      'Global Privacy Control',
+      () => `${SHOP}/blocked.html?gpc`,
+      [`Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`],
+    ],
     ['the hk_ignore opt-out', () => `${SHOP}/blocked.html?ignore`, [`localStorage.setItem('hk_ignore', 'true')`]],
     ['an automated browser without data-allow-webdriver', () => `${SHOP}/webdriver.html`, []],
-    ['a local page (127.0.0.1) without data-allow-local', () => `http://127.0.0.1:${fixtures.port}/blocked.html?local`, []],
+    [
+      'a local page (127.0.0.1) without data-allow-local',
+      () => `http://127.0.0.1:${fixtures.port}/blocked.html?local`,
+      [],
+    ],
   ]
   for (const [what, url, init] of cases) {
     test(what, async () => {
@@ -319,7 +370,9 @@ describe('privacy: nothing is sent', () => {
   }
 
   test('with data-collect-dnt="true" a Do-Not-Track visitor is counted (the site chose to)', async () => {
-    const { sent } = await open(`${SHOP}/collect-dnt.html`, [`Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })`])
+    const { sent } = await open(`${SHOP}/collect-dnt.html`, [
+      `Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: () => '1' })`,
+    ])
     expect(names(await sent())).toEqual(['pageview /collect-dnt.html'])
   })
 

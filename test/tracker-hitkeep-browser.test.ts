@@ -33,7 +33,11 @@ beforeAll(async () => {
   server = await startServer(dataPath)
   cleanups.push(() => server.stop())
   const vars = { STATS: `http://stats.test:${server.port}` }
-  fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/hitkeep'), vars, routes: { '/plain.html': 'page.html' } })
+  fixtures = await serveFixtures({
+    dir: join(ROOT, 'test/fixtures/hitkeep'),
+    vars,
+    routes: { '/plain.html': 'page.html' },
+  })
   cleanups.push(() => fixtures.close())
   SHOP = `http://shop.test:${fixtures.port}`
   // shop.test as a secure context (crypto.randomUUID, as on a real https site).
@@ -74,10 +78,18 @@ test("HitKeep's pageview and event, sent by Chromium, are stored and counted lik
     expect(r.headers()['content-type']).toBe('application/json')
   }
   expect(beacons.map((r) => new URL(r.url()).pathname)).toEqual(['/ingest', '/ingest/event'])
-  const sent = await page.evaluate('Promise.all(window.__beacons.map(async (b) => [b.type, JSON.parse(await b.text())]))')
+  const sent = await page.evaluate(
+    'Promise.all(window.__beacons.map(async (b) => [b.type, JSON.parse(await b.text())]))',
+  )
   expect((sent as [string, unknown][]).map(([type]) => type)).toEqual(['application/json', 'application/json'])
   expect((sent as [string, unknown][]).map(([, body]) => body)).toEqual([
-    expect.objectContaining({ path: '/page.html', referrer: 'https://news.example/article', u_cmp: 'spring', u_src: null, tsrc: 'hk.js' }),
+    expect.objectContaining({
+      path: '/page.html',
+      referrer: 'https://news.example/article',
+      u_cmp: 'spring',
+      u_src: null,
+      tsrc: 'hk.js',
+    }),
     expect.objectContaining({ n: 'signup', p: { plan: 'pro', seats: 3 }, r: 'https://news.example/article' }),
   ])
   // The answers: 202, no drop, the page's Origin echoed (so the preflighted beacon was allowed).
@@ -89,7 +101,12 @@ test("HitKeep's pageview and event, sent by Chromium, are stored and counted lik
   }
 
   const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/page.html', 1, 'the pageview')
-  expect(pv).toMatchObject({ query: 'utm_campaign=spring', utmCampaign: 'spring', referrerHost: 'news.example', screen: 'laptop' })
+  expect(pv).toMatchObject({
+    query: 'utm_campaign=spring',
+    utmCampaign: 'spring',
+    referrerHost: 'news.example',
+    screen: 'laptop',
+  })
   const [ev] = await waitStored((e) => e.name === 'signup', 1, 'the event')
   expect(ev!.props).toEqual({ plan: 'pro', seats: 3 })
   expect(ev!.session).toBe(pv!.session)
@@ -116,8 +133,15 @@ test('the same JSON sent as a text/plain string (no preflight) is read the same 
   await page.goto(`${SHOP}/plain.html`, { timeout: 10_000 })
   await page.click('#signup')
   await waitFor(() => beacons.length === 2, 5000, 'the two beacons')
-  expect(beacons.map((r) => r.headers()['content-type'])).toEqual(['text/plain;charset=UTF-8', 'text/plain;charset=UTF-8'])
+  expect(beacons.map((r) => r.headers()['content-type'])).toEqual([
+    'text/plain;charset=UTF-8',
+    'text/plain;charset=UTF-8',
+  ])
   const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/plain.html', 1, 'the text/plain pageview')
-  const [ev] = await waitStored((e) => e.name === 'signup' && e.session === pv!.session, 1, 'the text/plain event in its visit')
+  const [ev] = await waitStored(
+    (e) => e.name === 'signup' && e.session === pv!.session,
+    1,
+    'the text/plain event in its visit',
+  )
   expect(ev!.props).toEqual({ plan: 'pro', seats: 3 })
 })

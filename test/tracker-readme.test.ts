@@ -42,7 +42,11 @@ beforeAll(async () => {
   addSite(dataPath, 'shop.test')
   server = await startServer(dataPath)
   cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/readme'), vars, routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' } })
+  fixtures = await serveFixtures({
+    dir: join(ROOT, 'test/fixtures/readme'),
+    vars,
+    routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' },
+  })
   cleanups.push(() => fixtures.close())
   SHOP = `http://shop.test:${fixtures.port}`
   browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
@@ -76,7 +80,7 @@ async function waitStored(match: (e: StoredRow) => boolean, count: number, what:
   return found
 }
 
-test("the README's snippet and event example, pasted as shown: the event placed before hk.js has loaded is stored", async () => {
+test('the README’s snippet and event example, pasted as shown: an event sent before hk.js loads is kept', async () => {
   const [snippet, events, ...more] = readmeBlocks()
   expect(more, 'two html blocks: the snippet, then the events').toEqual([])
   expect(snippet).toBe(`<script async src="${README_HOST}/hk.js"></script>`)
@@ -85,7 +89,9 @@ test("the README's snippet and event example, pasted as shown: the event placed 
 
   const page = await openAsVisitor(`${SHOP}/pricing`)
   // The inline call ran first and was queued by the stub…
-  expect(await page.evaluate('JSON.stringify((window.hk.q || []).map((args) => [...args]))')).toBe(JSON.stringify([['signup', { plan: 'pro' }]]))
+  expect(await page.evaluate('JSON.stringify((window.hk.q || []).map((args) => [...args]))')).toBe(
+    JSON.stringify([['signup', { plan: 'pro' }]]),
+  )
   await page.click('button')
   // …then replayed in order, after the pageview.
   expect(await page.evaluate('window.__sent')).toEqual(['pageview', 'signup', 'cta_clicked'])

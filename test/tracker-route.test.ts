@@ -121,6 +121,8 @@ describe('the size budget', () => {
     const tmp = tempDataDir()
     cleanups.push(() => tmp.remove())
     const out = join(tmp.path, 'tracker')
-    await expect(buildTracker({ outdir: out, budget: 500 })).rejects.toThrow(/hk\.js: \d+ bytes, \d+ bytes gzipped \(budget 500\)[\s\S]*over its gzip budget/)
+    await expect(buildTracker({ outdir: out, budget: 500 })).rejects.toThrow(
+      /hk\.js: \d+ bytes, \d+ bytes gzipped \(budget 500\)[\s\S]*over its gzip budget/,
+    )
   })
 })

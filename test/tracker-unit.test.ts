@@ -6,13 +6,15 @@ import { actionPath, classifyLink, pageUrl, pageviewEndpoint, propsOf } from '..
 import { SESSION_IDLE_MS, SESSION_KEY, sessionId } from '../tracker/session.js'
 import type { StorageLike } from '../tracker/dom.js'
 
-const attrs = (a: Record<string, string>) => (name: string) => a[name] ?? null
-
 describe('script-tag options', () => {
   test('data-track: any subset, any separator, plural or singular', () => {
     const all = 'outbound,downloads,forms'
     expect(['outbound', 'download', 'form'].map((i) => tracks(all, i as 'form'))).toEqual([true, true, true])
-    expect(['outbound', 'download', 'form'].map((i) => tracks('download outbound', i as 'form'))).toEqual([true, true, false])
+    expect(['outbound', 'download', 'form'].map((i) => tracks('download outbound', i as 'form'))).toEqual([
+      true,
+      true,
+      false,
+    ])
     expect(tracks('forms', 'form')).toBe(true)
     expect(tracks(null, 'outbound')).toBe(false)
     expect(tracks('', 'outbound')).toBe(false)
@@ -21,14 +23,24 @@ describe('script-tag options', () => {
 
 describe('when the tracker stays silent, and the console line that says why', () => {
   type Nav = { doNotTrack?: string | null; globalPrivacyControl?: boolean; webdriver?: boolean }
-  const storage = (ignore: string | null) => ({ getItem: (k: string) => (k === 'hk_ignore' ? ignore : null), setItem() {} })
-  const page = (nav: Nav = {}, location = { hostname: 'shop.example', protocol: 'https:' }, ignore: string | null = null) => ({
+  const storage = (ignore: string | null) => ({
+    getItem: (k: string) => (k === 'hk_ignore' ? ignore : null),
+    setItem() {},
+  })
+  const page = (
+    nav: Nav = {},
+    location = { hostname: 'shop.example', protocol: 'https:' },
+    ignore: string | null = null,
+  ) => ({
     navigator: { doNotTrack: null, webdriver: false, ...nav },
     location: { href: `${location.protocol}//${location.hostname}/`, ...location },
     localStorage: storage(ignore),
   })
   const none = () => false
-  const only = (...names: string[]) => (n: string) => names.includes(n)
+  const only =
+    (...names: string[]) =>
+    (n: string) =>
+      names.includes(n)
 
   test('an ordinary visit is counted', () => {
     expect(whyNotCounting(page(), none)).toBeFalsy()
@@ -55,16 +67,28 @@ describe('when the tracker stays silent, and the console line that says why', ()
   })
 
   test('automated browsers, unless data-allow-webdriver', () => {
-    expect(whyNotCounting(page({ webdriver: true }), none)).toBe('navigator.webdriver (add data-allow-webdriver="true" to count)')
+    expect(whyNotCounting(page({ webdriver: true }), none)).toBe(
+      'navigator.webdriver (add data-allow-webdriver="true" to count)',
+    )
     expect(whyNotCounting(page({ webdriver: true }), only('allow-webdriver'))).toBeFalsy()
   })
 
   test("localStorage.hk_ignore === 'true' (the owner's opt-out) wins over every data- switch", () => {
-    expect(whyNotCounting(page({ webdriver: true, doNotTrack: '1' }, undefined, 'true'), () => true)).toBe('localStorage.hk_ignore (remove it to count)')
+    expect(whyNotCounting(page({ webdriver: true, doNotTrack: '1' }, undefined, 'true'), () => true)).toBe(
+      'localStorage.hk_ignore (remove it to count)',
+    )
   })
 
   test('storage that throws (disabled, sandboxed frame) is no opt-out', () => {
-    const w = { ...page(), localStorage: { getItem: (): string => { throw new Error('SecurityError') }, setItem() {} } }
+    const w = {
+      ...page(),
+      localStorage: {
+        getItem: (): string => {
+          throw new Error('SecurityError')
+        },
+        setItem() {},
+      },
+    }
     expect(whyNotCounting(w, none)).toBeFalsy()
   })
 })
@@ -78,7 +102,9 @@ describe('endpoints and page URLs', () => {
   })
 
   test('the fragment is never sent; the query (UTM tags) is', () => {
-    expect(pageUrl('https://shop.example/p?utm_source=x#access_token=secret', false).href).toBe('https://shop.example/p?utm_source=x')
+    expect(pageUrl('https://shop.example/p?utm_source=x#access_token=secret', false).href).toBe(
+      'https://shop.example/p?utm_source=x',
+    )
     expect(pageUrl('https://shop.example/#/settings', false).pathname).toBe('/')
   })
 
@@ -87,7 +113,9 @@ describe('endpoints and page URLs', () => {
     expect(path('https://shop.example/#/settings').href).toBe('https://shop.example/settings')
     expect(path('https://shop.example/app/#/users/5?tab=2').href).toBe('https://shop.example/app/users/5')
     expect(path('https://shop.example/app#!/users').pathname).toBe('/app/users')
-    expect(path('https://shop.example/app?utm_source=x#settings').href).toBe('https://shop.example/app/settings?utm_source=x')
+    expect(path('https://shop.example/app?utm_source=x#settings').href).toBe(
+      'https://shop.example/app/settings?utm_source=x',
+    )
     expect(path('https://shop.example/app#').pathname).toBe('/app')
     expect(path('https://shop.example/app').pathname).toBe('/app')
   })
@@ -103,7 +131,10 @@ describe('link clicks', () => {
   }
 
   test('another host is outbound; www. and the port do not make a host different', () => {
-    expect(click('https://partner.example/pricing?ref=1#plans')).toEqual(['outbound_click', 'https://partner.example/pricing'])
+    expect(click('https://partner.example/pricing?ref=1#plans')).toEqual([
+      'outbound_click',
+      'https://partner.example/pricing',
+    ])
     expect(click('https://blog.shop.example/post')).toEqual(['outbound_click', 'https://blog.shop.example/post'])
     expect(click('https://www.shop.example/about')).toBeNull()
     expect(click('http://shop.example:8080/about')).toBeNull()
@@ -111,7 +142,8 @@ describe('link clicks', () => {
   })
 
   test('only http(s) links count', () => {
-    for (const href of ['mailto:a@shop.example', 'tel:+123', 'javascript:void(0)', 'ftp://files.example/x.zip']) expect(click(href)).toBeNull()
+    for (const href of ['mailto:a@shop.example', 'tel:+123', 'javascript:void(0)', 'ftp://files.example/x.zip'])
+      expect(click(href)).toBeNull()
   })
 
   test('downloads: common extensions (any case) and download links; a download wins over outbound', () => {
@@ -124,7 +156,10 @@ describe('link clicks', () => {
 
   test('each kind is off unless listed in data-track', () => {
     expect(click('/files/a.zip', { downloads: false })).toBeNull()
-    expect(click('https://cdn.example/a.zip', { downloads: false })).toEqual(['outbound_click', 'https://cdn.example/a.zip'])
+    expect(click('https://cdn.example/a.zip', { downloads: false })).toEqual([
+      'outbound_click',
+      'https://cdn.example/a.zip',
+    ])
     expect(click('https://partner.example/', { outbound: false })).toBeNull()
   })
 
@@ -149,7 +184,10 @@ describe('link clicks', () => {
 describe('per-tab session id', () => {
   function tab(uuids = ['11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222']) {
     const items = new Map<string, string>()
-    const sessionStorage: StorageLike = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => void items.set(k, v) }
+    const sessionStorage: StorageLike = {
+      getItem: (k) => items.get(k) ?? null,
+      setItem: (k, v) => void items.set(k, v),
+    }
     return { items, w: { sessionStorage, crypto: { randomUUID: () => uuids.shift()! } } }
   }
 

@@ -33,7 +33,16 @@ beforeAll(async () => {
   cleanups.push(() => dir.remove())
   dataPath = dir.path
   siteId = addSite(dataPath, 'shop.test')
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'shop.test', '--exclude-ips', '203.0.113.0/24', '-data-path', dataPath])
+  execFileSync(process.execPath, [
+    CLI,
+    'site',
+    'filters',
+    'shop.test',
+    '--exclude-ips',
+    '203.0.113.0/24',
+    '-data-path',
+    dataPath,
+  ])
   server = await startServer(dataPath, ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'])
   cleanups.push(() => server.stop())
   fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/tracker'), vars })
@@ -88,7 +97,11 @@ describe('data-allow-webdriver="true" in a headless browser', () => {
     const { page, lines } = await visit(`${SHOP}/automated.html`)
     expect(await page.evaluate('navigator.userAgent')).toMatch(/HeadlessChrome/)
     await page.click('#buy')
-    const [pv] = await waitStored((e) => e.path === '/automated.html' && e.kind === 0, 1, 'the pageview of the automated browser')
+    const [pv] = await waitStored(
+      (e) => e.path === '/automated.html' && e.kind === 0,
+      1,
+      'the pageview of the automated browser',
+    )
     const [ev] = await waitStored((e) => e.name === 'e2e_purchase', 1, 'the event of the automated browser')
     expect(ev!.props).toEqual({ plan: 'pro' })
     expect(ev!.session).toBe(pv!.session)
@@ -104,22 +117,34 @@ describe('data-allow-webdriver="true" in a headless browser', () => {
   })
 
   test('a crawler that sets the flag is still a bot (only the headless rule is lifted)', async () => {
-    const { page } = await visit(`${SHOP}/automated.html?crawler`, { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' })
+    const { page } = await visit(`${SHOP}/automated.html?crawler`, {
+      userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    })
     await page.click('#buy')
-    await waitFor(async () => (await metric(/^hitring_ingest_dropped_total\{reason="bot"\}/)) === 2, 5000, 'the crawler pageview and event dropped as bots')
+    await waitFor(
+      async () => (await metric(/^hitring_ingest_dropped_total\{reason="bot"\}/)) === 2,
+      5000,
+      'the crawler pageview and event dropped as bots',
+    )
     expect(storedEvents(dataPath).filter((e) => e.query === 'crawler')).toEqual([])
   })
 })
 
 describe('webdriver: true lifts the headless rule alone (HTTP)', () => {
-  const HEADLESS = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36'
+  const HEADLESS =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36'
   const post = (body: object, headers: Record<string, string>) =>
     send(`${server.url}/ingest`, {
       body: JSON.stringify({ url: `${SHOP}/flagged`, webdriver: true, ...body }),
       headers: { 'Content-Type': 'text/plain', Origin: SHOP, 'User-Agent': HEADLESS, ...headers },
     })
   test.each([
-    ['a crawler User-Agent', {}, { 'User-Agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' }, 'bot'],
+    [
+      'a crawler User-Agent',
+      {},
+      { 'User-Agent': 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)' },
+      'bot',
+    ],
     ['an HTTP library', {}, { 'User-Agent': 'python-requests/2.31.0' }, 'bot'],
     ['no User-Agent', {}, { 'User-Agent': '' }, 'bot'],
     ['a prefetch', {}, { 'Sec-Purpose': 'prefetch' }, 'prefetch'],
@@ -133,7 +158,9 @@ describe('webdriver: true lifts the headless rule alone (HTTP)', () => {
   })
 
   test('HeadlessChrome, Electron and Cypress User-Agents are accepted with the flag, dropped without it', async () => {
-    const cypress = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cypress/13.6.0 Chrome/118.0.5993.159 Electron/27.1.3 Safari/537.36'
+    const cypress =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Cypress/13.6.0 ' +
+      'Chrome/118.0.5993.159 Electron/27.1.3 Safari/537.36'
     for (const ua of [HEADLESS, cypress]) {
       const flagged = await post({}, { 'User-Agent': ua })
       expect(flagged.status, flagged.text).toBe(202)
@@ -170,8 +197,18 @@ describe('when hk.js does not count, one console line says why and how to allow 
       [`Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true })`],
       'hk.js: not counting: DNT/GPC (add data-collect-dnt="true" to count)',
     ],
-    ['a local page', () => `http://127.0.0.1:${fixtures.port}/blocked.html?local`, [], 'hk.js: not counting: local page (add data-allow-local="true" to count)'],
-    ['the hk_ignore opt-out', () => `${SHOP}/blocked.html?ignore`, [`localStorage.setItem('hk_ignore', 'true')`], 'hk.js: not counting: localStorage.hk_ignore (remove it to count)'],
+    [
+      'a local page',
+      () => `http://127.0.0.1:${fixtures.port}/blocked.html?local`,
+      [],
+      'hk.js: not counting: local page (add data-allow-local="true" to count)',
+    ],
+    [
+      'the hk_ignore opt-out',
+      () => `${SHOP}/blocked.html?ignore`,
+      [`localStorage.setItem('hk_ignore', 'true')`],
+      'hk.js: not counting: localStorage.hk_ignore (remove it to count)',
+    ],
   ]
   for (const [what, url, init, line] of cases) {
     test(what, async () => {

@@ -13,14 +13,19 @@ import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
 const dirs: Array<ReturnType<typeof tempDataDir>> = []
-afterAll(() => dirs.forEach((d) => d.remove()))
+afterAll(() => {
+  for (const d of dirs) d.remove()
+})
 
 const MIN = 60_000
 const T0 = Date.parse('2026-06-10T09:00:00Z')
 const IP1 = new Uint8Array([198, 51, 100, 1])
 const IP2 = new Uint8Array([198, 51, 100, 2])
-const UA1 = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
-const UA2 = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1'
+const UA1 =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+const UA2 =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 ' +
+  'Mobile/15E148 Safari/604.1'
 
 async function run(workers: number, events: (siteNum: number) => TestEvent[]) {
   const dir = tempDataDir()
@@ -55,13 +60,24 @@ const scenario = (s: number) => [
   pv(s, 31, IP2, UA1, '/'),
 ]
 
-test.each([1, 4])('IP/UA mixes give 3 visitors, 4 visits, 3 bounces and 150 s average duration (%i workers)', async (workers) => {
-  const { kpis, recount: report } = await run(workers, scenario)
-  expect(kpis).toMatchObject({ visitors: 3, visits: 4, pageviews: 5, bounces: 3, bounceRate: 75, visitDuration: 150, viewsPerVisit: 1.25 })
-  expect(report.mismatches).toEqual([])
-})
+test.each([1, 4])(
+  'IP/UA mixes give 3 visitors, 4 visits, 3 bounces and 150 s average duration (%i workers)',
+  async (workers) => {
+    const { kpis, recount: report } = await run(workers, scenario)
+    expect(kpis).toMatchObject({
+      visitors: 3,
+      visits: 4,
+      pageviews: 5,
+      bounces: 3,
+      bounceRate: 75,
+      visitDuration: 150,
+      viewsPerVisit: 1.25,
+    })
+    expect(report.mismatches).toEqual([])
+  },
+)
 
-test('a session that crosses midnight UTC continues under yesterday\'s salt: one visit, one visitor a day', async () => {
+test("a session that crosses midnight UTC continues under yesterday's salt: one visit, one visitor a day", async () => {
   const midnight = Date.parse('2026-06-11T00:00:00Z')
   const { kpis } = await run(2, (s) => [
     { ...pv(s, 0, IP1, UA1), ts: midnight - 10 * MIN },

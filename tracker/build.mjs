@@ -33,16 +33,25 @@ export async function buildTracker({ outdir = join(ROOT, 'dist/tracker'), budget
   })
   const code = Buffer.from(result.outputFiles[0].contents)
   const gzip = gzipSync(code, { level: constants.Z_BEST_COMPRESSION })
-  const manifest = { file: 'hk.js', hash: contentHash(code), bytes: code.length, gzipBytes: gzip.length, budgetGzipBytes: budget }
+  const manifest = {
+    file: 'hk.js',
+    hash: contentHash(code),
+    bytes: code.length,
+    gzipBytes: gzip.length,
+    budgetGzipBytes: budget,
+  }
   await mkdir(outdir, { recursive: true })
   await Promise.all([
     writeFile(join(outdir, 'hk.js'), code),
     writeFile(join(outdir, 'hk.js.gz'), gzip),
-    writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
+    writeFile(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
   ])
-  const line = `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), hash ${manifest.hash}`
+  const line =
+    `hk.js: ${manifest.bytes} bytes, ${manifest.gzipBytes} bytes gzipped (budget ${budget}), ` + `hash ${manifest.hash}`
   if (manifest.gzipBytes > budget) {
-    throw new Error(`${line}\nhk.js is ${manifest.gzipBytes - budget} bytes over its gzip budget: make it smaller (issue 5).`)
+    throw new Error(
+      `${line}\nhk.js is ${manifest.gzipBytes - budget} bytes over its gzip budget: make it smaller (issue 5).`,
+    )
   }
   console.log(line)
   return manifest

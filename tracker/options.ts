@@ -8,7 +8,7 @@
  * | `data-track="outbound,downloads,forms"` | automatic events, any subset, any separator |
  * | `data-collect-dnt="true"` | also count visitors who send Do-Not-Track or Global Privacy Control |
  * | `data-allow-local="true"` | also count on localhost, 127.0.0.1, [::1] and file: pages |
- * | `data-allow-webdriver="true"` | also count automated browsers (end-to-end tests): their requests carry `webdriver: true` |
+ * | `data-allow-webdriver="true"` | also count automated browsers (end-to-end tests), marked `webdriver: true` |
  *
  * A switch is read by index.ts's one-line `on(name)`, and `data-track` by the tiny function below, rather
  * than into an options object: property names survive minification and would cost the gzip budget on

@@ -13,7 +13,10 @@ const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\])$/
  * Do-Not-Track or Global Privacy Control (unless `data-collect-dnt`), a local page (unless
  * `data-allow-local`), an automated browser (unless `data-allow-webdriver`).
  */
-export function whyNotCounting(w: Pick<Win, 'navigator' | 'location' | 'localStorage'>, on: (option: string) => boolean): string | false | undefined {
+export function whyNotCounting(
+  w: Pick<Win, 'navigator' | 'location' | 'localStorage'>,
+  on: (option: string) => boolean,
+): string | false | undefined {
   const nav = w.navigator
   const loc = w.location
   // One sentence for the three switches: its text costs the gzip budget once.

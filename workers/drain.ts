@@ -34,9 +34,15 @@ process.on('unhandledRejection', (reason) => {
 
 function opened(): { store: Store; drainer: SegmentDrainer } {
   // Tables of its own would split a lane's sessions between workers: the pool must share them.
-  if (data.sessionTables?.length !== data.rings.length) throw new Error('drain worker started without one shared session table per ring lane')
+  if (data.sessionTables?.length !== data.rings.length)
+    throw new Error('drain worker started without one shared session table per ring lane')
   store ??= openStore({ path: data.dataPath, create: false })
-  drainer ??= new SegmentDrainer(store, data.rings.map((sab) => new RingReader(sab)), data.sessionTables, guard)
+  drainer ??= new SegmentDrainer(
+    store,
+    data.rings.map((sab) => new RingReader(sab)),
+    data.sessionTables,
+    guard,
+  )
   return { store, drainer }
 }
 

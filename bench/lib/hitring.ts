@@ -26,11 +26,16 @@ export const stored = (m: Map<string, number>) => m.get('hitring_events_stored_t
 
 /** Non-zero counters that mean "not everything went through": rejections, drops, drain failures, ring full. */
 export function troubles(m: Map<string, number>): string[] {
-  return [...m].filter(([k, v]) => v > 0 && /rejected|rate_limited|dropped|drain_failures|ring_full/.test(k)).map(([k, v]) => `${k}=${v}`)
+  return [...m]
+    .filter(([k, v]) => v > 0 && /rejected|rate_limited|dropped|drain_failures|ring_full/.test(k))
+    .map(([k, v]) => `${k}=${v}`)
 }
 
 /** Polls /metrics until stored ≥ accepted; resolves the last metrics and when that happened (or null on timeout). */
-export async function waitStored(port: number, timeoutMs: number): Promise<{ m: Map<string, number>; at: number | null }> {
+export async function waitStored(
+  port: number,
+  timeoutMs: number,
+): Promise<{ m: Map<string, number>; at: number | null }> {
   const deadline = performance.now() + timeoutMs
   for (;;) {
     const m = await metrics(port)
@@ -52,9 +57,24 @@ export async function diskStats(dataDir: string): Promise<DiskStats> {
   const fileBytes = statSync(join(dataDir, 'data.mdb')).size
   const store = openStore({ path: dataDir, readOnly: true })
   try {
-    type Stats = { pageSize: number; treeBranchPageCount: number; treeLeafPageCount: number; overflowPages: number; root: Stats }
+    type Stats = {
+      pageSize: number
+      treeBranchPageCount: number
+      treeLeafPageCount: number
+      overflowPages: number
+      root: Stats
+    }
     const bytes = (s: Stats) => (s.treeBranchPageCount + s.treeLeafPageCount + s.overflowPages) * s.pageSize
-    const dbs = [store.meta, store.sites, store.siteDomains, store.siteNums, store.strings, store.stringIds, store.rollups, store.events]
+    const dbs = [
+      store.meta,
+      store.sites,
+      store.siteDomains,
+      store.siteNums,
+      store.strings,
+      store.stringIds,
+      store.rollups,
+      store.events,
+    ]
     const stats = dbs.map((db) => (db as Database<unknown, never>).getStats() as Stats)
     return {
       fileBytes,
@@ -67,7 +87,10 @@ export async function diskStats(dataDir: string): Promise<DiskStats> {
 }
 
 /** `hitring verify`: recounts the rollups from the raw events. */
-export function verify(cli: string, dataDir: string): Promise<{ events: number; mismatches: number } | { error: string }> {
+export function verify(
+  cli: string,
+  dataDir: string,
+): Promise<{ events: number; mismatches: number } | { error: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, 'verify', '-data-path', dataDir], { timeout: 120_000 }, (err, stdout, stderr) => {
       try {

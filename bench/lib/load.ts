@@ -23,7 +23,8 @@ export interface LoadResult {
 }
 
 /** Sent with every request: browsers always send one, and hitring hashes it (visitor ids) and classifies it. */
-export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
+export const USER_AGENT =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36'
 
 /** Distinct client addresses the load claims (BENCH_CLIENTS; 1 = every request from 127.0.0.1). */
 export const CLIENTS = Math.max(1, Number(process.env.BENCH_CLIENTS ?? 20_000))
@@ -34,7 +35,13 @@ export function haveWrk(): boolean {
 
 const unitMs: Record<string, number> = { us: 1e-3, ms: 1, s: 1000, m: 60_000 }
 
-export async function runWrk(url: string, body: string, seconds: number, connections: number, tmpDir: string): Promise<LoadResult> {
+export async function runWrk(
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+  tmpDir: string,
+): Promise<LoadResult> {
   const lua = join(tmpDir, 'post.lua')
   // Every target gets the same requests. With CLIENTS > 1 each request claims one of CLIENTS client
   // addresses in X-Forwarded-For (hitring runs with 127.0.0.1 as a trusted proxy), as real traffic from
@@ -55,7 +62,8 @@ export async function runWrk(url: string, body: string, seconds: number, connect
       '  local n = 0',
       '  init = function(args)',
       '    for i = 0, clients - 1 do',
-      '      wrk.headers["X-Forwarded-For"] = "10." .. math.floor(i / 65536) % 256 .. "." .. math.floor(i / 256) % 256 .. "." .. i % 256',
+      '      wrk.headers["X-Forwarded-For"] = "10." .. math.floor(i / 65536) % 256 .. "." .. math.floor(i / 256) ' +
+        '% 256 .. "." .. i % 256',
       '      reqs[i + 1] = wrk.format()',
       '    end',
       '  end',
@@ -97,7 +105,12 @@ export async function runWrk(url: string, body: string, seconds: number, connect
 }
 
 /** Node fallback: `connections` keep-alive loops, each sending the next request when the last one ends. */
-export async function runNodeLoad(url: string, body: string, seconds: number, connections: number): Promise<LoadResult> {
+export async function runNodeLoad(
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections })
   const payload = Buffer.from(body)
   const target = new URL(url)
@@ -111,10 +124,23 @@ export async function runNodeLoad(url: string, body: string, seconds: number, co
     new Promise<void>((resolve) => {
       const t0 = performance.now()
       const client = (sent = (sent + 1) % CLIENTS)
-      const xff = CLIENTS > 1 ? { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` } : {}
+      const xff =
+        CLIENTS > 1 ? { 'x-forwarded-for': `10.${(client >> 16) & 255}.${(client >> 8) & 255}.${client & 255}` } : {}
       const req = http.request(
-        { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', timeout: 5000,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'user-agent': USER_AGENT, ...xff } },
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          timeout: 5000,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': payload.length,
+            'user-agent': USER_AGENT,
+            ...xff,
+          },
+        },
         (res) => {
           res.resume()
           res.once('end', () => {
@@ -124,7 +150,10 @@ export async function runNodeLoad(url: string, body: string, seconds: number, co
           })
         },
       )
-      req.once('error', () => (errors++, resolve()))
+      req.once('error', () => {
+        errors++
+        resolve()
+      })
       req.once('timeout', () => req.destroy(new Error('timeout')))
       req.end(payload)
     })
@@ -136,9 +165,25 @@ export async function runNodeLoad(url: string, body: string, seconds: number, co
   agent.destroy()
   latencies.sort((a, b) => a - b)
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
-  return { tool: 'node', requests: latencies.length, seconds: secs, rps: latencies.length / secs, p50ms: at(50), p99ms: at(99), non2xx, errors }
+  return {
+    tool: 'node',
+    requests: latencies.length,
+    seconds: secs,
+    rps: latencies.length / secs,
+    p50ms: at(50),
+    p99ms: at(99),
+    non2xx,
+    errors,
+  }
 }
 
-export function runLoad(url: string, body: string, seconds: number, connections: number, tmpDir: string, wrk: boolean): Promise<LoadResult> {
+export function runLoad(
+  url: string,
+  body: string,
+  seconds: number,
+  connections: number,
+  tmpDir: string,
+  wrk: boolean,
+): Promise<LoadResult> {
   return wrk ? runWrk(url, body, seconds, connections, tmpDir) : runNodeLoad(url, body, seconds, connections)
 }

@@ -25,13 +25,27 @@ export function killAll(): void {
   for (const c of started) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL')
 }
 
-export function startTarget(script: string, args: string[], opts: { nodeArgs?: string[]; timeoutMs?: number } = {}): Promise<Target> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+export function startTarget(
+  script: string,
+  args: string[],
+  opts: { nodeArgs?: string[]; timeoutMs?: number } = {},
+): Promise<Target> {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   started.add(child)
   const tail: string[] = []
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (started.delete(child), resolve(code))))
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      started.delete(child)
+      resolve(code)
+    }),
+  )
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`${script} printed no port in time:\n${tail.join('\n')}`))), opts.timeoutMs ?? 15_000)
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} printed no port in time:\n${tail.join('\n')}`))
+    }, opts.timeoutMs ?? 15_000)
     const target: Partial<Target> = { child, pid: child.pid!, tail, errorLines: 0, exited }
     const onLine = (line: string) => {
       tail.push(line)
@@ -55,7 +69,8 @@ export function startTarget(script: string, args: string[], opts: { nodeArgs?: s
     }
     void exited.then((code) => {
       clearTimeout(timer)
-      if (target.port === undefined) reject(new Error(`${script} exited (${code}) before listening:\n${tail.join('\n')}`))
+      if (target.port === undefined)
+        reject(new Error(`${script} exited (${code}) before listening:\n${tail.join('\n')}`))
     })
   })
 }

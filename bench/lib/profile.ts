@@ -28,17 +28,25 @@ function where(f: ProfileNode['callFrame']): string {
   const file = f.url.startsWith('file:') ? fileURLToPath(f.url) : f.url
   let map = maps.get(file)
   if (map === undefined) {
-    map = !file.includes('/node_modules/') && existsSync(`${file}.map`) ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) : null
+    map =
+      !file.includes('/node_modules/') && existsSync(`${file}.map`)
+        ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')))
+        : null
     maps.set(file, map)
   }
-  const entry = map?.findEntry(f.lineNumber, f.columnNumber) as { originalSource?: string; originalLine?: number } | undefined
-  if (entry?.originalSource) return `${entry.originalSource.replace(/^.*?\/(src|workers|node_modules)\//, '$1/')}:${entry.originalLine! + 1}`
+  const entry = map?.findEntry(f.lineNumber, f.columnNumber) as
+    | { originalSource?: string; originalLine?: number }
+    | undefined
+  if (entry?.originalSource)
+    return `${entry.originalSource.replace(/^.*?\/(src|workers|node_modules)\//, '$1/')}:${entry.originalLine! + 1}`
   return `${file.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${f.lineNumber + 1}`
 }
 
 export function summariseProfiles(dir: string, top = 15): string {
   const out: string[] = []
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
   for (const file of files) {
     const p = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile
     const byNode = new Map(p.nodes.map((n) => [n.id, n]))

@@ -30,7 +30,8 @@ export function benchDist(): string {
   symlinkSync(join(ownDist, '..', 'node_modules'), join(root, 'node_modules'), 'dir')
   // The server finds its referrer-spam list next to the package.json above it (src/enrich/spam.ts): without
   // these two files the copy runs with spam filtering off (and warns so at start).
-  for (const file of ['package.json', 'src/enrich/data/referrer-spam.txt']) cpSync(join(ownDist, '..', file), join(root, file))
+  for (const file of ['package.json', 'src/enrich/data/referrer-spam.txt'])
+    cpSync(join(ownDist, '..', file), join(root, file))
   process.env.BENCH_DIST = dist // children inherit it
   process.env.BENCH_BUILD = describeBuild(dist)
   return dist
@@ -39,13 +40,25 @@ export function benchDist(): string {
 /** "cli.js 1a2b…, workers/drain.js 3c4d…; git 0f54bd5 + 7 files modified in src/" */
 export function describeBuild(dist: string): string {
   const hash = (f: string) =>
-    existsSync(join(dist, f)) ? createHash('sha256').update(readFileSync(join(dist, f))).digest('hex').slice(0, 10) : 'missing'
+    existsSync(join(dist, f))
+      ? createHash('sha256')
+          .update(readFileSync(join(dist, f)))
+          .digest('hex')
+          .slice(0, 10)
+      : 'missing'
   let git = 'git state unknown'
   try {
     // stdio: git's own complaint ("not a git repository", from a copy) must not clutter the bench output.
-    const opts = { cwd: join(ownDist, '..'), encoding: 'utf8' as const, timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'] }
+    const opts = {
+      cwd: join(ownDist, '..'),
+      encoding: 'utf8' as const,
+      timeout: 10_000,
+      stdio: ['ignore', 'pipe', 'ignore'] as ['ignore', 'pipe', 'ignore'],
+    }
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'workers'], opts).split('\n').filter(Boolean).length
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'workers'], opts)
+      .split('\n')
+      .filter(Boolean).length
     git = `git ${head}${dirty ? ` + ${dirty} uncommitted change(s) in src/ workers/` : ', src/ clean'}`
   } catch {
     // not a git checkout: the hashes still identify the build

@@ -4,8 +4,23 @@
  * pages show as they are; a lost session (401 on a signed-in call) sends the person to the sign-in page.
  * @module
  */
-import { win } from './dom.js'
-import type { ApiClient, DropsResponse, ErrorBody, EventRow, Exclusions, EventPoint, Goal, GoalPoint, Member, PropertyKey_, PropertyValue, Site, StatsResponse, User } from './types.js'
+import { type FetchAnswer, win } from './dom.js'
+import type {
+  ApiClient,
+  DropsResponse,
+  ErrorBody,
+  EventRow,
+  Exclusions,
+  EventPoint,
+  Goal,
+  GoalPoint,
+  Member,
+  PropertyKey_,
+  PropertyValue,
+  Site,
+  StatsResponse,
+  User,
+} from './types.js'
 
 export class ApiError extends Error {
   constructor(
@@ -35,28 +50,39 @@ function qs(query?: Query): string {
   if (!query) return ''
   const parts: string[] = []
   for (const [k, v] of Object.entries(query)) {
-    for (const x of v === undefined ? [] : Array.isArray(v) ? v : [v]) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(x)}`)
+    for (const x of v === undefined ? [] : Array.isArray(v) ? v : [v])
+      parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(x)}`)
   }
   return parts.length ? `?${parts.join('&')}` : ''
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => win.setTimeout(r, ms))
 
-async function request<T>(method: string, path: string, options: { body?: unknown; query?: Query; quiet401?: boolean } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  options: { body?: unknown; query?: Query; quiet401?: boolean } = {},
+): Promise<T> {
   const url = `${BASE}api/${path}${qs(options.query)}`
   const init = {
     method,
     credentials: 'same-origin' as const,
     cache: 'no-store' as const,
-    headers: { Accept: 'application/json', ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Accept: 'application/json',
+      ...(options.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
     ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
   }
   for (let attempt = 0; ; attempt++) {
-    let answer
+    let answer: FetchAnswer
     try {
       answer = await win.fetch(url, init)
     } catch (err) {
-      throw new ApiError(0, { code: 'network_error', message: `Could not reach hitring (${(err as Error).message}). Check your connection and try again.` })
+      throw new ApiError(0, {
+        code: 'network_error',
+        message: `Could not reach hitring (${(err as Error).message}). Check your connection and try again.`,
+      })
     }
     // Reads are safe to repeat: wait out one short rate-limit answer instead of showing it.
     const retryAfter = Number(answer.headers.get('retry-after'))
@@ -71,7 +97,10 @@ async function request<T>(method: string, path: string, options: { body?: unknow
       body = JSON.parse(text) as ErrorBody
       if (typeof body.message !== 'string') throw new Error('no message')
     } catch {
-      body = { code: `http_${answer.status}`, message: `hitring answered ${answer.status}${text ? `: ${text.slice(0, 200)}` : ''}` }
+      body = {
+        code: `http_${answer.status}`,
+        message: `hitring answered ${answer.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
+      }
     }
     const error = new ApiError(answer.status, body)
     if (answer.status === 401 && !options.quiet401) onSignedOut()
@@ -90,7 +119,10 @@ const site = (id: string) => `sites/${encodeURIComponent(id)}`
 export const api = {
   me: () => request<User>('GET', 'me', { quiet401: true }),
   initialUser: (email: string, password: string, setupToken: string) =>
-    request<{ user: User }>('POST', 'initial-user', { body: { email, password, setup_token: setupToken }, quiet401: true }),
+    request<{ user: User }>('POST', 'initial-user', {
+      body: { email, password, setup_token: setupToken },
+      quiet401: true,
+    }),
   login: (email: string, password: string, remember: boolean) =>
     request<{ status: 'ok' }>('POST', 'login', { body: { email, password, remember_me: remember }, quiet401: true }),
   logout: () => request<{ status: 'ok' }>('POST', 'logout', { quiet401: true }),
@@ -101,34 +133,50 @@ export const api = {
   updateSite: (id: string, timezone: string) => request<Site>('PATCH', site(id), { body: { timezone } }),
   deleteSite: (id: string) => request<void>('DELETE', site(id)),
 
-  stats: (id: string, q: RangeQuery & { compare?: string; limit?: string }) => request<StatsResponse>('GET', `${site(id)}/stats`, { query: q }),
+  stats: (id: string, q: RangeQuery & { compare?: string; limit?: string }) =>
+    request<StatsResponse>('GET', `${site(id)}/stats`, { query: q }),
   drops: (id: string, q: RangeQuery) => request<DropsResponse>('GET', `${site(id)}/drops`, { query: q }),
   realtime: (id: string) => request<{ visitors: number }>('GET', `${site(id)}/realtime`),
   streamUrl: (id: string) => `${BASE}api/${site(id)}/stream`,
 
   goals: (id: string) => request<Goal[]>('GET', `${site(id)}/goals`),
-  createGoal: (id: string, goal: { name: string; type: 'event' | 'path'; value: string }) => request<Goal>('POST', `${site(id)}/goals`, { body: goal }),
-  deleteGoal: (id: string, goalId: string) => request<void>('DELETE', `${site(id)}/goals/${encodeURIComponent(goalId)}`),
-  goalsTimeseries: (id: string, q: RangeQuery & { goal_id?: string }) => request<GoalPoint[]>('GET', `${site(id)}/goals/timeseries`, { query: q }),
+  createGoal: (id: string, goal: { name: string; type: 'event' | 'path'; value: string }) =>
+    request<Goal>('POST', `${site(id)}/goals`, { body: goal }),
+  deleteGoal: (id: string, goalId: string) =>
+    request<void>('DELETE', `${site(id)}/goals/${encodeURIComponent(goalId)}`),
+  goalsTimeseries: (id: string, q: RangeQuery & { goal_id?: string }) =>
+    request<GoalPoint[]>('GET', `${site(id)}/goals/timeseries`, { query: q }),
 
   events: (id: string, q: RangeQuery) => request<EventRow[]>('GET', `${site(id)}/events`, { query: q }),
-  eventKeys: (id: string, name: string, q: RangeQuery) => request<PropertyKey_[]>('GET', `${site(id)}/events/${encodeURIComponent(name)}/properties`, { query: q }),
+  eventKeys: (id: string, name: string, q: RangeQuery) =>
+    request<PropertyKey_[]>('GET', `${site(id)}/events/${encodeURIComponent(name)}/properties`, { query: q }),
   eventValues: (id: string, name: string, key: string, q: RangeQuery) =>
-    request<PropertyValue[]>('GET', `${site(id)}/events/${encodeURIComponent(name)}/properties/${encodeURIComponent(key)}`, { query: q }),
-  eventTimeseries: (id: string, name: string, q: RangeQuery) => request<EventPoint[]>('GET', `${site(id)}/events/${encodeURIComponent(name)}/timeseries`, { query: q }),
+    request<PropertyValue[]>(
+      'GET',
+      `${site(id)}/events/${encodeURIComponent(name)}/properties/${encodeURIComponent(key)}`,
+      { query: q },
+    ),
+  eventTimeseries: (id: string, name: string, q: RangeQuery) =>
+    request<EventPoint[]>('GET', `${site(id)}/events/${encodeURIComponent(name)}/timeseries`, { query: q }),
 
   exclusions: (id: string) => request<Exclusions>('GET', `${site(id)}/exclusions`),
-  addExclusions: (id: string, change: Partial<Exclusions>) => request<Exclusions>('POST', `${site(id)}/exclusions`, { body: change }),
-  removeExclusions: (id: string, change: Partial<Exclusions>) => request<Exclusions>('DELETE', `${site(id)}/exclusions`, { body: change }),
+  addExclusions: (id: string, change: Partial<Exclusions>) =>
+    request<Exclusions>('POST', `${site(id)}/exclusions`, { body: change }),
+  removeExclusions: (id: string, change: Partial<Exclusions>) =>
+    request<Exclusions>('DELETE', `${site(id)}/exclusions`, { body: change }),
 
   members: (id: string) => request<Member[]>('GET', `${site(id)}/members`),
   /** Shares the site with an existing account, or changes a member's role. */
-  setMember: (id: string, email: string, role: Member['role']) => request<Member>('POST', `${site(id)}/members`, { body: { email, role } }),
+  setMember: (id: string, email: string, role: Member['role']) =>
+    request<Member>('POST', `${site(id)}/members`, { body: { email, role } }),
   /** Removes a member; your own user id: leaves the site. */
-  removeMember: (id: string, userId: string) => request<void>('DELETE', `${site(id)}/members/${encodeURIComponent(userId)}`),
+  removeMember: (id: string, userId: string) =>
+    request<void>('DELETE', `${site(id)}/members/${encodeURIComponent(userId)}`),
 
   apiClients: () => request<ApiClient[]>('GET', 'user/api-clients'),
   createApiClient: (name: string, siteRoles: ApiClient['site_roles']) =>
-    request<{ client: ApiClient; token: string }>('POST', 'user/api-clients', { body: { name, site_roles: siteRoles } }),
+    request<{ client: ApiClient; token: string }>('POST', 'user/api-clients', {
+      body: { name, site_roles: siteRoles },
+    }),
   deleteApiClient: (clientId: string) => request<void>('DELETE', `user/api-clients/${encodeURIComponent(clientId)}`),
 }

@@ -1,6 +1,7 @@
 // Builds the dashboard (src/dashboard/main.ts and the CSS it imports, uPlot included) into dist/dashboard/:
 //   assets/app.<hash>.js, assets/app.<hash>.css   minified, content-hashed (served immutable), each with a .gz
-//   index.html                                     the shell; {{BASE}}, {{PUBLIC_URL}}, {{SETUP}}, {{SESSION}} are filled per request
+//   index.html                                     the shell; {{BASE}}, {{PUBLIC_URL}}, {{SETUP}}, {{SESSION}} are
+//                                                  filled per request
 //   manifest.json                                  names, sizes and the CSP hash of the shell's inline theme script
 // Prints the sizes and fails — so `npm run build` and `npm test` fail — above the gzip budget.
 // Run alone (`node src/dashboard/build.mjs`) or imported by esbuild.config.mjs.
@@ -19,7 +20,8 @@ export const DASHBOARD_GZIP_BUDGET = 75_000
 
 /** Applies a theme picked in the app before the first paint (no flash of the light theme). */
 export const THEME_SCRIPT =
-  'try{var t=localStorage.getItem("hitring-theme");if(t==="light"||t==="dark")document.documentElement.setAttribute("data-theme",t)}catch(e){}'
+  'try{var t=localStorage.getItem("hitring-theme");' +
+  'if(t==="light"||t==="dark")document.documentElement.setAttribute("data-theme",t)}catch(e){}'
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16)
 const gzip = (bytes) => gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION })
@@ -48,7 +50,10 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
   const [jsFile, cssFile] = files
 
   const template = await readFile(join(HERE, 'index.html'), 'utf8')
-  const html = template.replace('{{JS}}', jsFile.name).replace('{{CSS}}', cssFile.name).replace('{{THEME_SCRIPT}}', THEME_SCRIPT)
+  const html = template
+    .replace('{{JS}}', jsFile.name)
+    .replace('{{CSS}}', cssFile.name)
+    .replace('{{THEME_SCRIPT}}', THEME_SCRIPT)
   const manifest = {
     js: jsFile.name,
     css: cssFile.name,
@@ -61,14 +66,21 @@ export async function buildDashboard({ outdir = join(ROOT, 'dist/dashboard'), bu
   await rm(join(outdir, 'assets'), { recursive: true, force: true })
   await mkdir(join(outdir, 'assets'), { recursive: true })
   await Promise.all([
-    ...files.flatMap((f) => [writeFile(join(outdir, 'assets', f.name), f.bytes), writeFile(join(outdir, 'assets', `${f.name}.gz`), f.gz)]),
+    ...files.flatMap((f) => [
+      writeFile(join(outdir, 'assets', f.name), f.bytes),
+      writeFile(join(outdir, 'assets', `${f.name}.gz`), f.gz),
+    ]),
     writeFile(join(outdir, 'index.html'), html),
-    writeFile(join(outdir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n'),
+    writeFile(join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
   ])
   const total = jsFile.gz.length + cssFile.gz.length
   const kb = (n) => `${(n / 1024).toFixed(1)} KiB`
-  const line = `dashboard: ${jsFile.name} ${kb(jsFile.bytes.length)} (${kb(jsFile.gz.length)} gzipped), ${cssFile.name} ${kb(cssFile.bytes.length)} (${kb(cssFile.gz.length)} gzipped); ${kb(total)} gzipped in all (budget ${kb(budget)})`
-  if (total > budget) throw new Error(`${line}\nThe dashboard is ${total - budget} bytes over its gzip budget: make it smaller.`)
+  const line =
+    `dashboard: ${jsFile.name} ${kb(jsFile.bytes.length)} (${kb(jsFile.gz.length)} gzipped), ` +
+    `${cssFile.name} ${kb(cssFile.bytes.length)} (${kb(cssFile.gz.length)} gzipped); ${kb(total)} gzipped in all ` +
+    `(budget ${kb(budget)})`
+  if (total > budget)
+    throw new Error(`${line}\nThe dashboard is ${total - budget} bytes over its gzip budget: make it smaller.`)
   console.log(line)
   return manifest
 }

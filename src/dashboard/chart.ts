@@ -42,7 +42,9 @@ export interface Chart {
 }
 
 /** Y-axis steps: whole numbers only (counts are never fractional). */
-const COUNT_STEPS = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8]
+const COUNT_STEPS = [
+  1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7, 1e8,
+]
 
 const fmtCache = new Map<string, Intl.DateTimeFormat>()
 function dateFmt(tz: string, kind: string): Intl.DateTimeFormat {
@@ -50,12 +52,17 @@ function dateFmt(tz: string, kind: string): Intl.DateTimeFormat {
   let f = fmtCache.get(key)
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
-      kind === 'hour-tip' ? { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-      : kind === 'hour' ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
-      : kind === 'day-tip' ? { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }
-      : kind === 'month' ? { month: 'short', year: '2-digit' }
-      : kind === 'month-tip' ? { month: 'long', year: 'numeric' }
-      : { month: 'short', day: 'numeric' }
+      kind === 'hour-tip'
+        ? { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+        : kind === 'hour'
+          ? { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }
+          : kind === 'day-tip'
+            ? { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric' }
+            : kind === 'month'
+              ? { month: 'short', year: '2-digit' }
+              : kind === 'month-tip'
+                ? { month: 'long', year: 'numeric' }
+                : { month: 'short', day: 'numeric' }
     fmtCache.set(key, (f = new Intl.DateTimeFormat('en-US', { timeZone: tz, ...opts })))
   }
   return f
@@ -65,7 +72,8 @@ function dateFmt(tz: string, kind: string): Intl.DateTimeFormat {
 export const bucketLabel = (ms: number, tz: string, interval: string): string =>
   dateFmt(tz, interval === 'hour' ? 'hour-tip' : interval === 'month' ? 'month-tip' : 'day-tip').format(ms)
 
-const cssVar = (el: El, name: string, fallback: string): string => win.getComputedStyle(el).getPropertyValue(name).trim() || fallback
+const cssVar = (el: El, name: string, fallback: string): string =>
+  win.getComputedStyle(el).getPropertyValue(name).trim() || fallback
 
 function withAlpha(color: string, alpha: number): string {
   const m = /^#([0-9a-f]{6})$/i.exec(color)
@@ -95,7 +103,13 @@ function tooltip(spec: ChartSpec, colors: string[], format: (n: number) => strin
             const v = s.values[i]
             return v === null || v === undefined
               ? null
-              : h('div', { class: 'chart-tip-row' }, h('span', { class: `swatch ${s.dashed ? 'swatch-dashed' : ''}`, style: { '--swatch': colors[k]! } }), h('span', null, s.label), h('strong', null, format(v)))
+              : h(
+                  'div',
+                  { class: 'chart-tip-row' },
+                  h('span', { class: `swatch ${s.dashed ? 'swatch-dashed' : ''}`, style: { '--swatch': colors[k]! } }),
+                  h('span', null, s.label),
+                  h('strong', null, format(v)),
+                )
           }),
         )
         tip.hidden = false
@@ -143,12 +157,34 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
     legend: { show: false },
     padding: [12, 20, 0, 0],
     // The bucket under the cursor, not the nearest bucket start (which is the next bucket past its middle).
-    cursor: { points: { size: 8, width: 2 }, drag: { x: false, y: false }, y: false, dataIdx: (_u, _s, _closest, x) => bucketAt(spec.times, x * 1000) },
+    cursor: {
+      points: { size: 8, width: 2 },
+      drag: { x: false, y: false },
+      y: false,
+      dataIdx: (_u, _s, _closest, x) => bucketAt(spec.times, x * 1000),
+    },
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), spec.tz),
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max <= 4 ? 4 : Math.ceil(max * 1.12)] } },
     axes: [
-      { stroke: axis, font, size: 30, grid: { show: false }, ticks: { show: false }, gap: 6, values: (_u, splits) => splits.map((s) => xFmt.format(s * 1000)) },
-      { stroke: axis, font, size: 48, gap: 6, grid: { stroke: grid, width: 1 }, ticks: { show: false }, incrs: COUNT_STEPS, values: (_u, splits) => splits.map((s) => fmtCompact(s)) },
+      {
+        stroke: axis,
+        font,
+        size: 30,
+        grid: { show: false },
+        ticks: { show: false },
+        gap: 6,
+        values: (_u, splits) => splits.map((s) => xFmt.format(s * 1000)),
+      },
+      {
+        stroke: axis,
+        font,
+        size: 48,
+        gap: 6,
+        grid: { stroke: grid, width: 1 },
+        ticks: { show: false },
+        incrs: COUNT_STEPS,
+        values: (_u, splits) => splits.map((s) => fmtCompact(s)),
+      },
     ],
     series: [
       {},
@@ -172,15 +208,40 @@ export function areaChart(host: El, spec: ChartSpec): Chart {
     plugins: [tooltip(spec, colors, format)],
   }
   // One more x, where the last bucket ends, holding the last values: the end of its step.
-  const data: uPlot.AlignedData = [[...spec.times, end].map((t) => t / 1000), ...spec.series.map((s) => [...s.values, s.values[s.values.length - 1] ?? null])]
+  const data: uPlot.AlignedData = [
+    [...spec.times, end].map((t) => t / 1000),
+    ...spec.series.map((s) => [...s.values, s.values[s.values.length - 1] ?? null]),
+  ]
   const frame = h('div', { class: 'chart', role: 'img', 'aria-label': spec.label })
   // In a clipped box: a table keeps its content width whatever width it is given.
   const table = h(
     'table',
     null,
     h('caption', null, spec.label),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Time'), spec.series.map((s) => h('th', { scope: 'col' }, s.label)))),
-    h('tbody', null, spec.times.map((t, i) => h('tr', null, h('th', { scope: 'row' }, bucketLabel(t, spec.tz, spec.interval)), spec.series.map((s) => h('td', null, s.values[i] === null || s.values[i] === undefined ? '–' : format(s.values[i]!)))))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        h('th', { scope: 'col' }, 'Time'),
+        spec.series.map((s) => h('th', { scope: 'col' }, s.label)),
+      ),
+    ),
+    h(
+      'tbody',
+      null,
+      spec.times.map((t, i) =>
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'row' }, bucketLabel(t, spec.tz, spec.interval)),
+          spec.series.map((s) =>
+            h('td', null, s.values[i] === null || s.values[i] === undefined ? '–' : format(s.values[i]!)),
+          ),
+        ),
+      ),
+    ),
   )
   host.replaceChildren(frame, h('div', { class: 'sr-only' }, table))
   const plot = new uPlot(opts, data, frame as unknown as ConstructorParameters<typeof uPlot>[2])
@@ -208,6 +269,13 @@ export function legend(items: { label: string; color: string; dashed?: boolean }
   return h(
     'ul',
     { class: 'legend' },
-    items.map((it) => h('li', null, h('span', { class: `swatch ${it.dashed ? 'swatch-dashed' : ''}`, style: { '--swatch': `var(${it.color})` } }), it.label)),
+    items.map((it) =>
+      h(
+        'li',
+        null,
+        h('span', { class: `swatch ${it.dashed ? 'swatch-dashed' : ''}`, style: { '--swatch': `var(${it.color})` } }),
+        it.label,
+      ),
+    ),
   )
 }

@@ -10,7 +10,13 @@
 export type Listener<E = Ev> = (e: E) => void
 
 export interface EventTarget_ {
-  addEventListener(type: string, fn: Listener<any>, options?: boolean | { once?: boolean; passive?: boolean; capture?: boolean }): void
+  addEventListener(
+    type: string,
+    // biome-ignore lint/suspicious/noExplicitAny: takes listeners of every event type (`unknown` refuses them)
+    fn: Listener<any>,
+    options?: boolean | { once?: boolean; passive?: boolean; capture?: boolean },
+  ): void
+  // biome-ignore lint/suspicious/noExplicitAny: as addEventListener's
   removeEventListener(type: string, fn: Listener<any>, capture?: boolean): void
 }
 
@@ -59,7 +65,12 @@ export interface El extends EventTarget_ {
   hidden: boolean
   title: string
   tabIndex: number
-  readonly classList: { add(...c: string[]): void; remove(...c: string[]): void; toggle(c: string, force?: boolean): boolean; contains(c: string): boolean }
+  readonly classList: {
+    add(...c: string[]): void
+    remove(...c: string[]): void
+    toggle(c: string, force?: boolean): boolean
+    contains(c: string): boolean
+  }
   readonly dataset: Record<string, string | undefined>
   readonly style: { setProperty(name: string, value: string): void; removeProperty(name: string): void }
   readonly parentElement: El | null
@@ -179,8 +190,15 @@ export interface ResizeObserver_ {
 export interface Win extends EventTarget_ {
   readonly document: Doc
   readonly location: Location_
-  readonly history: { pushState(state: unknown, unused: string, url: string): void; replaceState(state: unknown, unused: string, url: string): void }
-  readonly localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void }
+  readonly history: {
+    pushState(state: unknown, unused: string, url: string): void
+    replaceState(state: unknown, unused: string, url: string): void
+  }
+  readonly localStorage: {
+    getItem(key: string): string | null
+    setItem(key: string, value: string): void
+    removeItem(key: string): void
+  }
   readonly navigator: { clipboard?: { writeText(text: string): Promise<void> } }
   readonly innerWidth: number
   fetch(url: string, init?: FetchInit): Promise<FetchAnswer>

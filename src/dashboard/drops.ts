@@ -33,7 +33,12 @@ export function describeDrops(d: DropsResponse): DropsText | null {
   if (d.total <= 0) return null
   return {
     lead: `${counted(d.total, ['event', 'events'])} not counted`,
-    parts: d.reasons.map((r) => ({ reason: r.reason, text: counted(r.count, LABELS[r.reason] ?? [r.reason, r.reason]) })),
-    title: `Acknowledged but not stored, by reason: ${d.reasons.map((r) => `${r.reason}: ${fmtInt(r.count)}`).join(' · ')}`,
+    parts: d.reasons.map((r) => ({
+      reason: r.reason,
+      text: counted(r.count, LABELS[r.reason] ?? [r.reason, r.reason]),
+    })),
+    title:
+      `Acknowledged but not stored, by reason: ` +
+      `${d.reasons.map((r) => `${r.reason}: ${fmtInt(r.count)}`).join(' · ')}`,
   }
 }

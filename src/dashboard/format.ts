@@ -11,7 +11,8 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 export const fmtInt = (n: number): string => int.format(n)
 export const fmtDec = (n: number): string => dec.format(n)
 export const fmtCompact = (n: number): string => (Math.abs(n) < 10_000 ? int.format(n) : compact.format(n))
-export const fmtPercent = (n: number): string => `${n >= 10 || n === 0 ? Math.round(n * 10) / 10 : Math.round(n * 100) / 100}%`
+export const fmtPercent = (n: number): string =>
+  `${n >= 10 || n === 0 ? Math.round(n * 10) / 10 : Math.round(n * 100) / 100}%`
 
 /** Seconds → `2m 52s`, `1h 04m`, `12s`, `0s`. */
 export function fmtDuration(seconds: number): string {
@@ -34,10 +35,16 @@ export interface Change {
  * The change from `previous` to `current`; null when there is nothing to compare with (no previous
  * figure, or both periods empty). `lowerIsBetter` flips the colour, never the sign.
  */
-export function change(current: number | null, previous: number | null | undefined, lowerIsBetter = false, show: (n: number) => string = fmtInt): Change | null {
+export function change(
+  current: number | null,
+  previous: number | null | undefined,
+  lowerIsBetter = false,
+  show: (n: number) => string = fmtInt,
+): Change | null {
   if (current === null || previous === null || previous === undefined) return null
   if (previous === 0 && current === 0) return null
-  if (previous === 0) return { text: 'new', tone: lowerIsBetter ? 'down' : 'up', label: `new this period (none in the previous one)` }
+  if (previous === 0)
+    return { text: 'new', tone: lowerIsBetter ? 'down' : 'up', label: `new this period (none in the previous one)` }
   const pct = ((current - previous) / Math.abs(previous)) * 100
   const rounded = Math.round(pct * 10) / 10
   if (rounded === 0) return { text: '0%', tone: 'flat', label: `unchanged from ${show(previous)}` }

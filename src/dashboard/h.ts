@@ -28,7 +28,17 @@ export type Props = Record<string, unknown>
 export type Kid = Child | null | undefined | false | Kid[]
 
 /** Properties set as DOM properties (live state), not attributes. */
-const PROPS = new Set(['value', 'checked', 'disabled', 'selected', 'hidden', 'textContent', 'readOnly', 'required', 'tabIndex'])
+const PROPS = new Set([
+  'value',
+  'checked',
+  'disabled',
+  'selected',
+  'hidden',
+  'textContent',
+  'readOnly',
+  'required',
+  'tabIndex',
+])
 
 export function h<K extends string>(tag: K, props?: Props | null, ...kids: Kid[]): ElOf<K> {
   const el = doc.createElement(tag)
@@ -43,7 +53,8 @@ export function apply(el: El, props: Props): void {
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as () => void)
     else if (k === 'class') el.className = String(v)
     // Through the CSSOM: the Content-Security-Policy refuses style="" attributes.
-    else if (k === 'style') for (const [name, value] of Object.entries(v as Record<string, string>)) el.style.setProperty(name, value)
+    else if (k === 'style')
+      for (const [name, value] of Object.entries(v as Record<string, string>)) el.style.setProperty(name, value)
     else if (PROPS.has(k)) (el as unknown as Record<string, unknown>)[k] = v
     else el.setAttribute(k, v === true ? '' : String(v))
   }

@@ -5,7 +5,7 @@
  * @module
  */
 import { api } from './api.js'
-import { type El, type FieldEl } from './dom.js'
+import type { El, FieldEl } from './dom.js'
 import { h, show } from './h.js'
 import { icon, type IconName } from './icons.js'
 import { fmtInt } from './format.js'
@@ -47,7 +47,12 @@ async function signOut(): Promise<void> {
 
 export function createFrame(): Frame {
   const siteSelect = h('select', { id: 'site-select', class: 'select' }) as FieldEl
-  const siteBox = h('div', { class: 'site-switch' }, h('label', { class: 'eyebrow', for: 'site-select' }, 'Site'), siteSelect)
+  const siteBox = h(
+    'div',
+    { class: 'site-switch' },
+    h('label', { class: 'eyebrow', for: 'site-select' }, 'Site'),
+    siteSelect,
+  )
   const nav = h('nav', { class: 'nav', 'aria-label': 'Site pages' })
   const themeBtn = h('button', { class: 'nav-item nav-button', type: 'button' })
   const paintTheme = () => {
@@ -66,7 +71,12 @@ export function createFrame(): Frame {
     { class: 'sidebar-foot' },
     themeBtn,
     who,
-    h('button', { class: 'nav-item nav-button', type: 'button', onclick: () => void signOut(), 'data-action': 'sign-out' }, icon('logout'), h('span', null, 'Sign out')),
+    h(
+      'button',
+      { class: 'nav-item nav-button', type: 'button', onclick: () => void signOut(), 'data-action': 'sign-out' },
+      icon('logout'),
+      h('span', null, 'Sign out'),
+    ),
   )
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' })
   const live = h('a', { class: 'live-pill', hidden: true, 'aria-live': 'polite' })
@@ -75,7 +85,18 @@ export function createFrame(): Frame {
     'div',
     { class: 'app' },
     h('a', { class: 'skip', href: '#content' }, 'Skip to content'),
-    h('aside', { class: 'sidebar' }, h('div', { class: 'sidebar-top' }, h('a', { class: 'brand', href: href('/') }, icon('logo', 'icon logo'), h('span', null, 'hitring'))), siteBox, nav, foot),
+    h(
+      'aside',
+      { class: 'sidebar' },
+      h(
+        'div',
+        { class: 'sidebar-top' },
+        h('a', { class: 'brand', href: href('/') }, icon('logo', 'icon logo'), h('span', null, 'hitring')),
+      ),
+      siteBox,
+      nav,
+      foot,
+    ),
     h('div', { class: 'main' }, h('header', { class: 'topbar' }, crumbs, live), content),
   )
 
@@ -92,20 +113,38 @@ export function createFrame(): Frame {
     update(site, page, search) {
       current = { site, page }
       const sites = state.sites ?? []
-      show(siteSelect, h('option', { value: '' }, site ? 'All sites' : 'Choose a site…'), sites.map((s) => h('option', { value: s.id }, s.domain)))
+      show(
+        siteSelect,
+        h('option', { value: '' }, site ? 'All sites' : 'Choose a site…'),
+        sites.map((s) => h('option', { value: s.id }, s.domain)),
+      )
       siteSelect.value = site?.id ?? ''
       siteBox.hidden = sites.length === 0
       const keep = search.includes('range=') ? search : ''
       show(
         nav,
-        h('a', { class: `nav-item nav-all ${site ? 'with-site' : ''}`, href: href('/'), 'aria-current': page === 'sites' ? 'page' : undefined }, icon('grid'), h('span', null, 'All sites')),
+        h(
+          'a',
+          {
+            class: `nav-item nav-all ${site ? 'with-site' : ''}`,
+            href: href('/'),
+            'aria-current': page === 'sites' ? 'page' : undefined,
+          },
+          icon('grid'),
+          h('span', null, 'All sites'),
+        ),
         site
           ? [
               h('p', { class: 'eyebrow nav-heading' }, 'Analytics'),
               PAGES.map((p) => {
                 // The range travels with the person between the analytics pages (settings has none).
                 const to = href(sitePath(site.id, p.id) + (p.id === 'settings' ? '' : keep))
-                return h('a', { class: 'nav-item', href: to, 'aria-current': p.id === page ? 'page' : undefined, 'data-nav': p.id }, icon(p.icon), h('span', null, p.label))
+                return h(
+                  'a',
+                  { class: 'nav-item', href: to, 'aria-current': p.id === page ? 'page' : undefined, 'data-nav': p.id },
+                  icon(p.icon),
+                  h('span', null, p.label),
+                )
               }),
             ]
           : null,
@@ -114,9 +153,19 @@ export function createFrame(): Frame {
       const pageLabel = PAGES.find((p) => p.id === page)?.label
       show(
         crumbs,
-        h('ol', null,
+        h(
+          'ol',
+          null,
           h('li', null, site ? h('a', { href: href('/') }, 'Sites') : h('span', { 'aria-current': 'page' }, 'Sites')),
-          site ? h('li', null, page === 'overview' ? h('span', { 'aria-current': 'page' }, site.domain) : h('a', { href: href(sitePath(site.id) + keep) }, site.domain)) : null,
+          site
+            ? h(
+                'li',
+                null,
+                page === 'overview'
+                  ? h('span', { 'aria-current': 'page' }, site.domain)
+                  : h('a', { href: href(sitePath(site.id) + keep) }, site.domain),
+              )
+            : null,
           site && page !== 'overview' ? h('li', null, h('span', { 'aria-current': 'page' }, pageLabel)) : null,
         ),
       )
@@ -126,7 +175,12 @@ export function createFrame(): Frame {
     setLive(visitors, via) {
       live.hidden = visitors === null
       if (visitors === null) return
-      show(live, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), h('strong', { 'data-live': 'visitors-now' }, fmtInt(visitors)), h('span', null, visitors === 1 ? ' visitor now' : ' visitors now'))
+      show(
+        live,
+        h('span', { class: 'live-dot', 'aria-hidden': 'true' }),
+        h('strong', { 'data-live': 'visitors-now' }, fmtInt(visitors)),
+        h('span', null, visitors === 1 ? ' visitor now' : ' visitors now'),
+      )
       live.title = `Visitors in the last 5 minutes (${via === 'stream' ? 'live stream' : 'updated every 10 s'})`
     },
   }

@@ -20,7 +20,11 @@ export const POLL_MS = 10_000
 const FIRST_EVENT_MS = 6_000
 const CLOSED = 2
 
-export function watchLive(siteId: string, onUpdate: (u: LiveUpdate) => void, onError: (err: ApiError) => void): () => void {
+export function watchLive(
+  siteId: string,
+  onUpdate: (u: LiveUpdate) => void,
+  onError: (err: ApiError) => void,
+): () => void {
   let stopped = false
   let es: EventSource_ | null = null
   let timer: number | undefined

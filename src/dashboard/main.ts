@@ -31,7 +31,7 @@ import { sitesPage } from './pages/sites.js'
 const appEl = doc.getElementById('app') as El
 let frame: Frame | null = null
 let generation = 0
-let cleanups: (() => void)[] = []
+const cleanups: (() => void)[] = []
 
 /** One live connection per site shown, kept while moving between that site's pages. */
 const live = {
@@ -61,7 +61,7 @@ const live = {
 }
 
 function ensureFrame(): Frame {
-  if (!frame || !frame.root.isConnected) {
+  if (!frame?.root.isConnected) {
     frame = createFrame()
     show(appEl, frame.root)
   }
@@ -91,7 +91,10 @@ async function render(firstLoad = false): Promise<void> {
   }
   if (!state.me) {
     const here = currentPath() + search
-    return navigate(state.setupNeeded ? setupPath(search) : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`, { replace: true })
+    return navigate(
+      state.setupNeeded ? setupPath(search) : here === '/' ? '/login' : `/login?next=${encodeURIComponent(here)}`,
+      { replace: true },
+    )
   }
   const f = ensureFrame()
   const ctx = { ...base, root: f.content }
@@ -111,7 +114,10 @@ async function render(firstLoad = false): Promise<void> {
     if (!site) {
       f.update(null, 'sites', search)
       live.follow(null)
-      return show404(ctx, 'No site with this id is visible to you. It may have been deleted, or belong to someone else.')
+      return show404(
+        ctx,
+        'No site with this id is visible to you. It may have been deleted, or belong to someone else.',
+      )
     }
     f.update(site, route.name, search)
     live.follow(site.id)
@@ -127,7 +133,11 @@ async function render(firstLoad = false): Promise<void> {
     }
     await SITE_PAGES[route.name](siteCtx)
   } catch (err) {
-    if (gen === generation) show(f.content, errorBox(err, () => void render()))
+    if (gen === generation)
+      show(
+        f.content,
+        errorBox(err, () => void render()),
+      )
   }
 }
 
@@ -136,7 +146,19 @@ async function boot(): Promise<void> {
   try {
     if (sessionAtLoad) await loadMe()
   } catch (err) {
-    return show(appEl, h('div', { class: 'auth' }, h('main', { class: 'auth-card' }, h('h1', null, 'hitring'), errorBox(err, () => void boot()))))
+    return show(
+      appEl,
+      h(
+        'div',
+        { class: 'auth' },
+        h(
+          'main',
+          { class: 'auth-card' },
+          h('h1', null, 'hitring'),
+          errorBox(err, () => void boot()),
+        ),
+      ),
+    )
   }
   await render(true)
 }

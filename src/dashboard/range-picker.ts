@@ -7,7 +7,17 @@
 import type { El } from './dom.js'
 import { h, show } from './h.js'
 import { icon } from './icons.js'
-import { coveredRange, describeRange, describeSpan, isDate, PRESETS, type Preset, type Range, resolveRange, todayIn } from './range.js'
+import {
+  coveredRange,
+  describeRange,
+  describeSpan,
+  isDate,
+  PRESETS,
+  type Preset,
+  type Range,
+  resolveRange,
+  todayIn,
+} from './range.js'
 import { field, form } from './ui.js'
 
 export interface PickerOptions {
@@ -25,7 +35,16 @@ function covered(r: Range, tz: string): El | null {
   const c = coveredRange(r)
   if (!c || (c.start === Date.parse(r.from) && c.end === Date.parse(r.to))) return null
   const title = 'Figures are kept by the quarter-hour: the range is widened to whole quarter-hours'
-  return h('span', { class: 'range-covered', title, 'data-start': new Date(c.start).toISOString(), 'data-end': new Date(c.end).toISOString() }, `figures cover ${describeSpan(c.start, c.end, tz)}`)
+  return h(
+    'span',
+    {
+      class: 'range-covered',
+      title,
+      'data-start': new Date(c.start).toISOString(),
+      'data-end': new Date(c.end).toISOString(),
+    },
+    `figures cover ${describeSpan(c.start, c.end, tz)}`,
+  )
 }
 
 export function rangePicker(o: PickerOptions): El {
@@ -33,7 +52,13 @@ export function rangePicker(o: PickerOptions): El {
   const buttons = PRESETS.map((p) => {
     const b = h(
       'button',
-      { class: 'seg', type: 'button', 'aria-pressed': String(p.id === o.range.preset), title: p.long, 'data-range': p.id },
+      {
+        class: 'seg',
+        type: 'button',
+        'aria-pressed': String(p.id === o.range.preset),
+        title: p.long,
+        'data-range': p.id,
+      },
       p.id === 'custom' ? icon('calendar') : null,
       h('span', { 'aria-hidden': 'true' }, p.label),
       h('span', { class: 'sr-only' }, p.long),
@@ -52,7 +77,13 @@ export function rangePicker(o: PickerOptions): El {
   })
   customBox.id = 'custom-range'
   // Instants from a link: their local dates, so that editing them goes to whole days.
-  const days = (r: Range) => (isDate(r.from) ? r : { from: todayIn(o.timezone, Date.parse(r.from)), to: todayIn(o.timezone, Math.max(Date.parse(r.from), Date.parse(r.to) - 1)) })
+  const days = (r: Range) =>
+    isDate(r.from)
+      ? r
+      : {
+          from: todayIn(o.timezone, Date.parse(r.from)),
+          to: todayIn(o.timezone, Math.max(Date.parse(r.from), Date.parse(r.to) - 1)),
+        }
   const fallback = o.range.preset === 'custom' ? days(o.range) : resolveRange('7d', o.timezone, Date.now())
   const from = field('From', h('input', { type: 'date', value: fallback.from, max: fallback.to, required: true }))
   const to = field('To (included)', h('input', { type: 'date', value: fallback.to, required: true }))
@@ -64,10 +95,17 @@ export function rangePicker(o: PickerOptions): El {
         const a = from.input.value
         const b = to.input.value
         problem.hidden = isDate(a) && isDate(b) && a <= b
-        if (!problem.hidden) return show(problem, !isDate(a) || !isDate(b) ? 'Pick both dates.' : 'The start date is after the end date.')
+        if (!problem.hidden)
+          return show(problem, !isDate(a) || !isDate(b) ? 'Pick both dates.' : 'The start date is after the end date.')
         o.onChange('custom', { from: a, to: b })
       },
-      h('div', { class: 'custom-fields' }, from.wrap, to.wrap, h('button', { class: 'btn btn-primary', type: 'submit' }, 'Apply')),
+      h(
+        'div',
+        { class: 'custom-fields' },
+        from.wrap,
+        to.wrap,
+        h('button', { class: 'btn btn-primary', type: 'submit' }, 'Apply'),
+      ),
       problem,
     ),
   )
@@ -78,14 +116,33 @@ export function rangePicker(o: PickerOptions): El {
       'div',
       { class: 'range-row' },
       h('div', { class: 'segmented', role: 'group', 'aria-label': 'Date range' }, buttons),
-      h('button', { class: 'btn-icon btn-outline', type: 'button', 'aria-label': 'Refresh', title: 'Refresh', onclick: o.onRefresh }, icon('refresh')),
+      h(
+        'button',
+        {
+          class: 'btn-icon btn-outline',
+          type: 'button',
+          'aria-label': 'Refresh',
+          title: 'Refresh',
+          onclick: o.onRefresh,
+        },
+        icon('refresh'),
+      ),
       h(
         'p',
         { class: 'range-text' },
         h('span', { class: 'range-dates' }, icon('calendar', 'icon icon-sm'), describeRange(o.range)),
         covered(o.range, o.timezone),
         o.zoneHref
-          ? h('a', { class: 'range-zone', href: o.zoneHref, title: 'Reports use the site’s time zone: change it in the settings' }, icon('clock', 'icon icon-sm'), o.timezone)
+          ? h(
+              'a',
+              {
+                class: 'range-zone',
+                href: o.zoneHref,
+                title: 'Reports use the site’s time zone: change it in the settings',
+              },
+              icon('clock', 'icon icon-sm'),
+              o.timezone,
+            )
           : h('span', { class: 'range-zone' }, icon('clock', 'icon icon-sm'), o.timezone),
       ),
     ),

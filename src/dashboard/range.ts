@@ -35,23 +35,36 @@ export interface Range {
 const DAY = 86_400_000
 const toDays = (date: string): number => Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) / DAY
 const fromDays = (days: number): string => new Date(days * DAY).toISOString().slice(0, 10)
-export const isDate = (s: string | null | undefined): s is string => !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && fromDays(toDays(s)) === s
+export const isDate = (s: string | null | undefined): s is string =>
+  !!s && /^\d{4}-\d{2}-\d{2}$/.test(s) && fromDays(toDays(s)) === s
 /** An RFC 3339 date-time as the API reads it (seconds, optional fraction, `Z` or an offset). */
 export const isInstant = (s: string | null | undefined): boolean =>
-  !!s && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(s) && Number.isFinite(Date.parse(s))
+  !!s &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i.test(s) &&
+  Number.isFinite(Date.parse(s))
 /** An offset's `+` left unencoded in a link reads as a space: put it back. */
 const plus = (s: string | null | undefined) => s?.replace(/ (\d{2}:\d{2})$/, '+$1')
 
 /** Today's date in `timezone`. */
 export function todayIn(timezone: string, now: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
 }
 
 export const addDays = (date: string, n: number): string => fromDays(toDays(date) + n)
 export const daysIn = (from: string, to: string): number => toDays(to) - toDays(from) + 1
 
 /** The range of a preset (or of explicit custom dates), ending today in the site's zone. */
-export function resolveRange(preset: Preset, timezone: string, now: number, custom?: { from?: string | null; to?: string | null }): Range {
+export function resolveRange(
+  preset: Preset,
+  timezone: string,
+  now: number,
+  custom?: { from?: string | null; to?: string | null },
+): Range {
   const today = todayIn(timezone, now)
   switch (preset) {
     case 'today':
@@ -91,7 +104,8 @@ export function coveredRange(r: Range): { start: number; end: number } | null {
 /** The period the API compares with: as many days (or ms covered), just before (src/query/params.ts previousWindow). */
 export function previousRange(r: Range): Range {
   const cover = coveredRange(r)
-  if (cover) return { ...r, from: new Date(2 * cover.start - cover.end).toISOString(), to: new Date(cover.start).toISOString() }
+  if (cover)
+    return { ...r, from: new Date(2 * cover.start - cover.end).toISOString(), to: new Date(cover.start).toISOString() }
   const n = daysIn(r.from, r.to)
   return { ...r, from: addDays(r.from, -n), to: addDays(r.from, -1) }
 }
@@ -133,7 +147,18 @@ const dayFmt = new Map<string, Intl.DateTimeFormat>()
 /** `Mar 29, 10:12 – 11:12` or `Mar 29, 10:12 – Mar 30, 10:12`, in `tz` (instants: `end` exclusive). */
 export function describeSpan(start: number, end: number, tz: string): string {
   let fmt = dayFmt.get(`t|${tz}`)
-  if (!fmt) dayFmt.set(`t|${tz}`, (fmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: tz })))
+  if (!fmt)
+    dayFmt.set(
+      `t|${tz}`,
+      (fmt = new Intl.DateTimeFormat('en-US', {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone: tz,
+      })),
+    )
   const [a, b] = [fmt.format(start), fmt.format(end)]
   const day = (s: string) => s.slice(0, s.lastIndexOf(','))
   return day(a) === day(b) ? `${a} – ${b.slice(b.lastIndexOf(',') + 2)}` : `${a} – ${b}`
@@ -145,7 +170,16 @@ export function describeRange(r: Range): string {
   const f = (s: string, year: boolean) => {
     const key = year ? 'y' : 'n'
     let fmt = dayFmt.get(key)
-    if (!fmt) dayFmt.set(key, (fmt = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', ...(year ? { year: 'numeric' } : {}), timeZone: 'UTC' })))
+    if (!fmt)
+      dayFmt.set(
+        key,
+        (fmt = new Intl.DateTimeFormat('en-US', {
+          month: 'short',
+          day: 'numeric',
+          ...(year ? { year: 'numeric' } : {}),
+          timeZone: 'UTC',
+        })),
+      )
     return fmt.format(toDays(s) * DAY)
   }
   if (r.from === r.to) return f(r.from, true)

@@ -14,7 +14,12 @@ import { BASE } from './api.js'
 import { doc, win, type AnchorEl, type MouseEv } from './dom.js'
 
 export type SitePage = 'overview' | 'goals' | 'events' | 'settings'
-export type Route = { name: 'sites' } | { name: 'login' } | { name: 'setup' } | { name: 'notFound' } | { name: SitePage; siteId: string }
+export type Route =
+  | { name: 'sites' }
+  | { name: 'login' }
+  | { name: 'setup' }
+  | { name: 'notFound' }
+  | { name: SitePage; siteId: string }
 
 const SITE_PAGES: Record<string, SitePage> = { '': 'overview', goals: 'goals', events: 'events', settings: 'settings' }
 
@@ -47,7 +52,8 @@ export const currentSearch = (): string => win.location.search
 /** An app path (`/sites/x?range=7d`) → the URL to put in an href. */
 export const href = (path: string): string => BASE + path.replace(/^\//, '')
 
-export const sitePath = (siteId: string, page: SitePage = 'overview'): string => `/sites/${encodeURIComponent(siteId)}${page === 'overview' ? '' : `/${page}`}`
+export const sitePath = (siteId: string, page: SitePage = 'overview'): string =>
+  `/sites/${encodeURIComponent(siteId)}${page === 'overview' ? '' : `/${page}`}`
 
 let listener: () => void = () => {}
 export const onNavigate = (fn: () => void): void => void (listener = fn)
@@ -66,7 +72,14 @@ export function startRouter(): void {
   doc.addEventListener('click', (e: MouseEv) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return
     const a = e.target?.closest('a[href]') as AnchorEl | null
-    if (!a || a.target || a.hasAttribute('download') || a.origin !== win.location.origin || !a.pathname.startsWith(BASE)) return
+    if (
+      !a ||
+      a.target ||
+      a.hasAttribute('download') ||
+      a.origin !== win.location.origin ||
+      !a.pathname.startsWith(BASE)
+    )
+      return
     if (matchRoute(`/${a.pathname.slice(BASE.length)}`).name === 'notFound') return
     e.preventDefault()
     const path = `/${a.pathname.slice(BASE.length)}${a.search}`

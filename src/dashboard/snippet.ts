@@ -30,6 +30,12 @@ export function snippet(): El {
     'div',
     { class: 'snippet' },
     codeBlock(snippetText(), 'Tracking snippet'),
-    h('p', { class: 'muted small' }, 'Paste it into the ', h('code', null, '<head>'), ' of every page. Visits show up here within seconds; no cookies are set.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Paste it into the ',
+      h('code', null, '<head>'),
+      ' of every page. Visits show up here within seconds; no cookies are set.',
+    ),
   )
 }

@@ -24,7 +24,9 @@ export function onSchemeChange(fn: () => void): () => void {
   listeners.push(fn)
   return () => void (listeners = listeners.filter((f) => f !== fn))
 }
-const notify = () => listeners.slice().forEach((f) => f())
+const notify = () => {
+  for (const f of listeners.slice()) f()
+}
 
 export function setTheme(t: Theme): void {
   try {

@@ -8,15 +8,43 @@ import { doc, win, type DialogEl, type El, type FieldEl, type FormEl } from './d
 import { h, show, uid, type Kid } from './h.js'
 import { icon, type IconName } from './icons.js'
 
-export function card(opts: { title?: Kid; sub?: Kid; actions?: Kid; class?: string; labelId?: string }, ...body: Kid[]): El {
+export function card(
+  opts: { title?: Kid; sub?: Kid; actions?: Kid; class?: string; labelId?: string },
+  ...body: Kid[]
+): El {
   const id = opts.labelId ?? uid('card')
-  const titles = h('div', null, opts.title ? h('h2', { class: 'card-title', id }, opts.title) : null, opts.sub ? h('p', { class: 'card-sub' }, opts.sub) : null)
-  const head = opts.title || opts.actions ? h('div', { class: 'card-head' }, titles, opts.actions ? h('div', { class: 'card-actions' }, opts.actions) : null) : null
-  return h('section', { class: `card ${opts.class ?? ''}`, 'aria-labelledby': opts.title ? id : undefined }, head, ...body)
+  const titles = h(
+    'div',
+    null,
+    opts.title ? h('h2', { class: 'card-title', id }, opts.title) : null,
+    opts.sub ? h('p', { class: 'card-sub' }, opts.sub) : null,
+  )
+  const head =
+    opts.title || opts.actions
+      ? h(
+          'div',
+          { class: 'card-head' },
+          titles,
+          opts.actions ? h('div', { class: 'card-actions' }, opts.actions) : null,
+        )
+      : null
+  return h(
+    'section',
+    { class: `card ${opts.class ?? ''}`, 'aria-labelledby': opts.title ? id : undefined },
+    head,
+    ...body,
+  )
 }
 
 export function empty(iconName: IconName, title: string, text: Kid, ...actions: Kid[]): El {
-  return h('div', { class: 'empty' }, h('div', { class: 'empty-icon' }, icon(iconName)), h('p', { class: 'empty-title' }, title), h('div', { class: 'empty-text' }, text), actions.length ? h('div', { class: 'empty-actions' }, ...actions) : null)
+  return h(
+    'div',
+    { class: 'empty' },
+    h('div', { class: 'empty-icon' }, icon(iconName)),
+    h('p', { class: 'empty-title' }, title),
+    h('div', { class: 'empty-text' }, text),
+    actions.length ? h('div', { class: 'empty-actions' }, ...actions) : null,
+  )
 }
 
 /** What went wrong, in the API's words, with a way to try again. Never swallowed. */
@@ -27,12 +55,24 @@ export function errorBox(err: unknown, retry?: () => void): El {
     'div',
     { class: 'alert alert-error', role: 'alert' },
     icon('alert'),
-    h('div', { class: 'alert-body' }, h('strong', null, 'Could not load this. '), message, code ? h('span', { class: 'alert-code' }, ` (${code})`) : null),
+    h(
+      'div',
+      { class: 'alert-body' },
+      h('strong', null, 'Could not load this. '),
+      message,
+      code ? h('span', { class: 'alert-code' }, ` (${code})`) : null,
+    ),
     retry ? h('button', { class: 'btn btn-sm', type: 'button', onclick: retry }, 'Try again') : null,
   )
 }
 
-export const spinner = (label = 'Loading…'): El => h('div', { class: 'loading', role: 'status' }, h('span', { class: 'spin', 'aria-hidden': 'true' }), h('span', null, label))
+export const spinner = (label = 'Loading…'): El =>
+  h(
+    'div',
+    { class: 'loading', role: 'status' },
+    h('span', { class: 'spin', 'aria-hidden': 'true' }),
+    h('span', null, label),
+  )
 export const skeleton = (cls = ''): El => h('div', { class: `skeleton ${cls}`, 'aria-hidden': 'true' })
 
 export interface Field {
@@ -47,7 +87,11 @@ export function field(label: string, input: FieldEl, hint?: Kid): Field {
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true })
   const hintEl = hint ? h('p', { class: 'field-hint', id: `${id}-hint` }, hint) : null
   input.setAttribute('aria-describedby', [hintEl ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '))
-  return { wrap: h('div', { class: 'field' }, h('label', { class: 'label', for: id }, label), input, hintEl, error), input, error }
+  return {
+    wrap: h('div', { class: 'field' }, h('label', { class: 'label', for: id }, label), input, hintEl, error),
+    input,
+    error,
+  }
 }
 
 /**
@@ -75,7 +119,10 @@ export function showFormError(alertEl: El, err: unknown, fields: Record<string, 
   const message = err instanceof Error ? err.message : String(err)
   show(alertEl, icon('alert'), h('span', null, words ?? message))
   alertEl.hidden = words === undefined && issues.length > 0 && shownAtFields === issues.length
-  const named = err instanceof ApiError && err.body.field ? fields[err.body.field] ?? fields[err.body.field.split('.')[0]!] : undefined
+  const named =
+    err instanceof ApiError && err.body.field
+      ? (fields[err.body.field] ?? fields[err.body.field.split('.')[0]!])
+      : undefined
   named?.input.focus()
 }
 
@@ -103,15 +150,25 @@ export async function busy<T>(button: FieldEl, work: () => Promise<T>): Promise<
 
 let toastHost: El | null = null
 export function toast(message: string, tone: 'ok' | 'error' = 'ok'): void {
-  if (!toastHost || !toastHost.isConnected) doc.body.append((toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' })))
-  const t = h('div', { class: `toast toast-${tone}` }, icon(tone === 'ok' ? 'check' : 'alert'), h('span', null, message))
+  if (!toastHost?.isConnected)
+    doc.body.append((toastHost = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' })))
+  const t = h(
+    'div',
+    { class: `toast toast-${tone}` },
+    icon(tone === 'ok' ? 'check' : 'alert'),
+    h('span', null, message),
+  )
   toastHost.append(t)
   win.setTimeout(() => t.classList.add('toast-out'), 2600)
   win.setTimeout(() => t.remove(), 3000)
 }
 
 /** A modal dialog (native `<dialog>`: focus kept inside, Escape closes). Removed from the page when closed. */
-export function dialog(title: string, body: (close: () => void) => Kid, opts: { wide?: boolean } = {}): { el: DialogEl; close: () => void } {
+export function dialog(
+  title: string,
+  body: (close: () => void) => Kid,
+  opts: { wide?: boolean } = {},
+): { el: DialogEl; close: () => void } {
   const titleId = uid('dlg')
   const el = h('dialog', { class: `dialog ${opts.wide ? 'dialog-wide' : ''}`, 'aria-labelledby': titleId })
   const close = () => el.close()
@@ -120,7 +177,12 @@ export function dialog(title: string, body: (close: () => void) => Kid, opts: { 
     if (e.target === el) close() // a click on the backdrop
   })
   el.append(
-    h('div', { class: 'dialog-head' }, h('h2', { id: titleId }, title), h('button', { class: 'btn-icon', type: 'button', 'aria-label': 'Close', onclick: close }, icon('x'))),
+    h(
+      'div',
+      { class: 'dialog-head' },
+      h('h2', { id: titleId }, title),
+      h('button', { class: 'btn-icon', type: 'button', 'aria-label': 'Close', onclick: close }, icon('x')),
+    ),
     h('div', { class: 'dialog-body' }, body(close)),
   )
   doc.body.append(el)
@@ -132,9 +194,28 @@ export function confirmDialog(title: string, text: Kid, confirmLabel: string): P
   return new Promise((resolve) => {
     let ok = false
     const { el } = dialog(title, (close) => {
-      const yes = h('button', { class: 'btn btn-danger', type: 'button', onclick: () => ((ok = true), close()) }, confirmLabel)
+      const yes = h(
+        'button',
+        {
+          class: 'btn btn-danger',
+          type: 'button',
+          onclick: () => {
+            ok = true
+            close()
+          },
+        },
+        confirmLabel,
+      )
       win.setTimeout(() => yes.focus(), 0)
-      return [h('div', { class: 'dialog-text' }, text), h('div', { class: 'form-actions' }, h('button', { class: 'btn', type: 'button', onclick: close }, 'Cancel'), yes)]
+      return [
+        h('div', { class: 'dialog-text' }, text),
+        h(
+          'div',
+          { class: 'form-actions' },
+          h('button', { class: 'btn', type: 'button', onclick: close }, 'Cancel'),
+          yes,
+        ),
+      ]
     })
     el.addEventListener('close', () => resolve(ok))
   })
@@ -174,7 +255,13 @@ async function copyText(text: string): Promise<void> {
  * to `onError` for anything more.
  */
 export function apiForm(
-  o: { submit: FieldEl; alert: El; fields?: Record<string, Field>; explain?: (err: unknown) => Kid; onError?: (err: unknown) => void },
+  o: {
+    submit: FieldEl
+    alert: El
+    fields?: Record<string, Field>
+    explain?: (err: unknown) => Kid
+    onError?: (err: unknown) => void
+  },
   action: () => Promise<unknown>,
   ...body: Kid[]
 ): FormEl {

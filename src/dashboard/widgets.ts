@@ -8,14 +8,24 @@ import { h, show, uid, type Kid } from './h.js'
 import { fmtInt, fmtPercent, share, type Change } from './format.js'
 import { card } from './ui.js'
 
-export function kpiTile(label: string, value: string, ch: Change | null | undefined, opts: { hint?: string; live?: boolean; testId?: string } = {}): El {
+export function kpiTile(
+  label: string,
+  value: string,
+  ch: Change | null | undefined,
+  opts: { hint?: string; live?: boolean; testId?: string } = {},
+): El {
   return h(
     'div',
     { class: `kpi ${opts.live ? 'kpi-live' : ''}`, role: 'group', 'aria-label': label, 'data-kpi': opts.testId },
     h('div', { class: 'kpi-label' }, opts.live ? h('span', { class: 'live-dot', 'aria-hidden': 'true' }) : null, label),
     h('div', { class: 'kpi-value' }, value),
     ch
-      ? h('div', { class: `kpi-change tone-${ch.tone}`, title: ch.label }, h('span', { 'aria-hidden': 'true' }, ch.text), h('span', { class: 'sr-only' }, ch.label))
+      ? h(
+          'div',
+          { class: `kpi-change tone-${ch.tone}`, title: ch.label },
+          h('span', { 'aria-hidden': 'true' }, ch.text),
+          h('span', { class: 'sr-only' }, ch.label),
+        )
       : h('div', { class: 'kpi-change tone-none' }, opts.hint ?? '\u00a0'),
   )
 }
@@ -51,22 +61,50 @@ export function toplist(rows: Row[], opts: ListOptions): El {
   return h(
     'div',
     { class: 'toplist' },
-    h('div', { class: 'toplist-head', 'aria-hidden': 'true' }, h('span', null, opts.nameLabel), h('span', null, opts.valueLabel)),
+    h(
+      'div',
+      { class: 'toplist-head', 'aria-hidden': 'true' },
+      h('span', null, opts.nameLabel),
+      h('span', null, opts.valueLabel),
+    ),
     h(
       'ul',
       { class: 'toplist-rows', 'aria-label': `${opts.nameLabel} by ${opts.valueLabel.toLowerCase()}` },
       rows.map((r) => {
         const pct = share(r.value, sum)
         const inner = [
-          h('span', { class: 'bar', style: { '--w': `${Math.max(1.5, (r.value / max) * 100)}%` }, 'aria-hidden': 'true' }),
+          h('span', {
+            class: 'bar',
+            style: { '--w': `${Math.max(1.5, (r.value / max) * 100)}%` },
+            'aria-hidden': 'true',
+          }),
           // The name may be cut (a long path), never its note (`5 completions`): the note wraps under it instead.
-          h('span', { class: 'row-name', title: r.title ?? r.name }, h('span', { class: `row-label ${opts.mono ? 'mono' : ''}` }, r.name || '(none)'), r.note ? h('span', { class: 'row-note' }, r.note) : null),
-          h('span', { class: 'row-value' }, format(r.value), h('span', { class: 'row-pct' }, fmtPercent(Math.round(pct * 10) / 10))),
+          h(
+            'span',
+            { class: 'row-name', title: r.title ?? r.name },
+            h('span', { class: `row-label ${opts.mono ? 'mono' : ''}` }, r.name || '(none)'),
+            r.note ? h('span', { class: 'row-note' }, r.note) : null,
+          ),
+          h(
+            'span',
+            { class: 'row-value' },
+            format(r.value),
+            h('span', { class: 'row-pct' }, fmtPercent(Math.round(pct * 10) / 10)),
+          ),
         ]
         const body = r.href
           ? h('a', { class: 'row-link', href: r.href, 'data-keep-scroll': true }, inner)
           : r.onSelect
-            ? h('button', { class: 'row-link', type: 'button', 'aria-pressed': r.selected ? 'true' : 'false', onclick: r.onSelect }, inner)
+            ? h(
+                'button',
+                {
+                  class: 'row-link',
+                  type: 'button',
+                  'aria-pressed': r.selected ? 'true' : 'false',
+                  onclick: r.onSelect,
+                },
+                inner,
+              )
             : h('div', { class: 'row-static' }, inner)
         return h('li', { class: `row ${r.selected ? 'is-selected' : ''}` }, body)
       }),
@@ -85,7 +123,18 @@ export function tabbedCard(title: string, tabs: Tab[], opts: { sub?: Kid; action
   const base = uid('tabs')
   const panel = h('div', { class: 'tab-panel', role: 'tabpanel', tabindex: '0' })
   const buttons = tabs.map((t, i) =>
-    h('button', { class: 'tab', type: 'button', role: 'tab', id: `${base}-${t.id}`, 'aria-controls': `${base}-panel`, onclick: () => select(i) }, t.label),
+    h(
+      'button',
+      {
+        class: 'tab',
+        type: 'button',
+        role: 'tab',
+        id: `${base}-${t.id}`,
+        'aria-controls': `${base}-panel`,
+        onclick: () => select(i),
+      },
+      t.label,
+    ),
   )
   panel.id = `${base}-panel`
   const select = (i: number, focus = false) => {
@@ -100,7 +149,16 @@ export function tabbedCard(title: string, tabs: Tab[], opts: { sub?: Kid; action
   const list = h('div', { class: 'tabs', role: 'tablist', 'aria-label': title }, buttons)
   list.addEventListener('keydown', (e: KeyEv) => {
     const at = buttons.findIndex((b) => b.getAttribute('aria-selected') === 'true')
-    const next = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : null
+    const next =
+      e.key === 'ArrowRight'
+        ? at + 1
+        : e.key === 'ArrowLeft'
+          ? at - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? tabs.length - 1
+              : null
     if (next === null) return
     e.preventDefault()
     select((next + tabs.length) % tabs.length, true)

@@ -17,7 +17,8 @@ export class BoundedCache<V> {
   #tick = 0
 
   constructor(readonly capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer, got ${capacity}`)
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError(`capacity must be a positive integer, got ${capacity}`)
     this.#refreshAfter = Math.max(1, capacity >> 1)
   }
 

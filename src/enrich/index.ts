@@ -23,5 +23,12 @@ export type { ReferrerInfo } from './referrer.js'
 export { SOURCE_TABLE, sourceForHost } from './sources.js'
 export { classifyUserAgent, classifyUserAgentUncached, screenClass, UA_CACHE_SIZE } from './user-agent.js'
 export type { DeviceClass, ScreenClass, UserAgentInfo } from './user-agent.js'
-export { BoundedCache, isBotUserAgent, isBotUserAgentCached, isBotUserAgentIgnoringHeadless, isPrefetch, MAX_UA_CHARS } from './bots.js'
+export {
+  BoundedCache,
+  isBotUserAgent,
+  isBotUserAgentCached,
+  isBotUserAgentIgnoringHeadless,
+  isPrefetch,
+  MAX_UA_CHARS,
+} from './bots.js'
 export { defaultSpamList, defaultSpamListPath, isSpamReferrer, SPAM_LIST_RELATIVE_PATH, SpamList } from './spam.js'

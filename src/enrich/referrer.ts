@@ -25,8 +25,19 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/
 const SECOND_LEVEL = new Set(['ac', 'co', 'com', 'edu', 'gob', 'gov', 'go', 'ne', 'net', 'or', 'org'])
 /** Hosting suffixes whose subdomains are separate sites: keep one label more than the suffix. */
 const SHARED_HOSTING = new Set([
-  'blogspot.com', 'github.io', 'gitlab.io', 'netlify.app', 'vercel.app', 'pages.dev', 'workers.dev',
-  'herokuapp.com', 'web.app', 'firebaseapp.com', 'appspot.com', 'wordpress.com', 'neocities.org',
+  'blogspot.com',
+  'github.io',
+  'gitlab.io',
+  'netlify.app',
+  'vercel.app',
+  'pages.dev',
+  'workers.dev',
+  'herokuapp.com',
+  'web.app',
+  'firebaseapp.com',
+  'appspot.com',
+  'wordpress.com',
+  'neocities.org',
 ])
 
 const DIRECT: Readonly<ReferrerInfo> = Object.freeze({ host: '', source: '', internal: false })

@@ -114,7 +114,10 @@ export function defaultSpamList(): SpamList {
       defaultList = SpamList.load()
     } catch (err) {
       defaultList = SpamList.parse('')
-      process.emitWarning(`referrer-spam list not loaded, spam filtering is off: ${(err as Error).message}`, 'HitringSpamList')
+      process.emitWarning(
+        `referrer-spam list not loaded, spam filtering is off: ${(err as Error).message}`,
+        'HitringSpamList',
+      )
     }
   }
   return defaultList

@@ -33,6 +33,7 @@ export interface PageUrl {
 }
 
 const HTTP = /^https?:\/\//i
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is this regex's job
 const NUL = /\u0000/g
 
 /** Cut to at most n UTF-16 units without leaving half a surrogate pair at the end. */

@@ -36,13 +36,49 @@ const BROWSER_NAMES: Readonly<Record<string, string>> = {
 
 /** Linux distributions ua-parser-js names separately; reported as `Linux`. */
 const LINUX = new Set([
-  'Arch', 'CentOS', 'Debian', 'Deepin', 'elementary OS', 'Fedora', 'Gentoo', 'GNU', 'Kubuntu', 'Linpus', 'Linspire',
-  'Lubuntu', 'Mageia', 'Mandriva', 'Manjaro', 'Mint', 'openSUSE', 'PCLinuxOS', 'Raspbian', 'RedHat', 'Red Hat',
-  'Sabayon', 'Slackware', 'SUSE', 'Ubuntu', 'VectorLinux', 'Xubuntu', 'Zenwalk',
+  'Arch',
+  'CentOS',
+  'Debian',
+  'Deepin',
+  'elementary OS',
+  'Fedora',
+  'Gentoo',
+  'GNU',
+  'Kubuntu',
+  'Linpus',
+  'Linspire',
+  'Lubuntu',
+  'Mageia',
+  'Mandriva',
+  'Manjaro',
+  'Mint',
+  'openSUSE',
+  'PCLinuxOS',
+  'Raspbian',
+  'RedHat',
+  'Red Hat',
+  'Sabayon',
+  'Slackware',
+  'SUSE',
+  'Ubuntu',
+  'VectorLinux',
+  'Xubuntu',
+  'Zenwalk',
 ])
 
 /** OSes that, when ua-parser-js reports no device type, mean a desktop or laptop. */
-const DESKTOP_OS = new Set(['Windows', 'macOS', 'Linux', 'ChromeOS', 'FreeBSD', 'OpenBSD', 'NetBSD', 'DragonFly', 'Solaris', 'Unix'])
+const DESKTOP_OS = new Set([
+  'Windows',
+  'macOS',
+  'Linux',
+  'ChromeOS',
+  'FreeBSD',
+  'OpenBSD',
+  'NetBSD',
+  'DragonFly',
+  'Solaris',
+  'Unix',
+])
 
 function browserName(name: string | undefined): string {
   if (!name) return 'Unknown'

@@ -34,7 +34,16 @@
  * @module
  */
 import {
-  DENSE_BLOB_BYTES, DENSE_HEADER, FORM_DENSE, HllDecodeError, blobForm, decodeDense, decodeSparse, encodeDense, encodeSparse, sparseBlobBytes,
+  DENSE_BLOB_BYTES,
+  DENSE_HEADER,
+  FORM_DENSE,
+  HllDecodeError,
+  blobForm,
+  decodeDense,
+  decodeSparse,
+  encodeDense,
+  encodeSparse,
+  sparseBlobBytes,
 } from './codec.js'
 import { denseIndex, denseRank, histogram, maxWords, newRegisters, registersValid, wordsOf } from './dense.js'
 import { denseEstimate } from './estimate.js'
@@ -140,7 +149,8 @@ export class HyperLogLog {
  * memory; then decode it. The registers are validated first, as {@link HyperLogLog.decode} would.
  */
 export function addIntoDenseBlob(blob: Uint8Array, hashes: readonly Uint8Array[]): boolean | null {
-  if (blob.length !== DENSE_BLOB_BYTES || blobForm(blob) !== FORM_DENSE || ((blob.byteOffset + DENSE_HEADER) & 3) !== 0) return null
+  if (blob.length !== DENSE_BLOB_BYTES || blobForm(blob) !== FORM_DENSE || ((blob.byteOffset + DENSE_HEADER) & 3) !== 0)
+    return null
   const regs = blob.subarray(DENSE_HEADER)
   if (!registersValid(regs)) throw new HllDecodeError('hll: a dense register is over the maximum rank')
   let changed = false

@@ -25,20 +25,58 @@ const section = (id: number, bytes: number[]): number[] => [id, bytes.length, ..
 const name = (s: string): number[] => [s.length, ...Array.from(s, (c) => c.charCodeAt(0))]
 const I32 = 0x7f
 const BODY = [
-  0x01, 0x01, I32, //                      one local: $i (i32)
-  0x03, 0x40, //                           loop $next
-  0x20, 0x02, //                             local.get $i                      (store address)
-  0x20, 0x02, 0xfd, 0x00, 0x04, 0x00, //     local.get $i, v128.load align=16
-  0x20, 0x00, 0x20, 0x02, 0x6a, //           local.get $src, local.get $i, i32.add
-  0xfd, 0x00, 0x04, 0x00, //                 v128.load align=16
-  0xfd, 0x79, //                             i8x16.max_u
-  0xfd, 0x0b, 0x04, 0x00, //                 v128.store align=16
-  0x20, 0x02, 0x41, 0x10, 0x6a, 0x22, 0x02, // local.tee $i (local.get $i + i32.const 16)
-  0x20, 0x01, 0x49, 0x0d, 0x00, //           br_if $next (i32.lt_u $i $n)
-  0x0b, 0x0b, //                           end loop, end func
+  0x01,
+  0x01,
+  I32, //                      one local: $i (i32)
+  0x03,
+  0x40, //                           loop $next
+  0x20,
+  0x02, //                             local.get $i                      (store address)
+  0x20,
+  0x02,
+  0xfd,
+  0x00,
+  0x04,
+  0x00, //     local.get $i, v128.load align=16
+  0x20,
+  0x00,
+  0x20,
+  0x02,
+  0x6a, //           local.get $src, local.get $i, i32.add
+  0xfd,
+  0x00,
+  0x04,
+  0x00, //                 v128.load align=16
+  0xfd,
+  0x79, //                             i8x16.max_u
+  0xfd,
+  0x0b,
+  0x04,
+  0x00, //                 v128.store align=16
+  0x20,
+  0x02,
+  0x41,
+  0x10,
+  0x6a,
+  0x22,
+  0x02, // local.tee $i (local.get $i + i32.const 16)
+  0x20,
+  0x01,
+  0x49,
+  0x0d,
+  0x00, //           br_if $next (i32.lt_u $i $n)
+  0x0b,
+  0x0b, //                           end loop, end func
 ]
 const MODULE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // "\0asm", version 1
   ...section(1, [0x01, 0x60, 0x02, I32, I32, 0x00]), // types: (func (param i32 i32))
   ...section(3, [0x01, 0x00]), // functions: one, of type 0
   ...section(5, [0x01, 0x00, 0x01]), // memory: one, min 1 page, no max

@@ -9,7 +9,7 @@
  * sort by index; two entries of one index differ only in rank, and the larger wins.
  * @module
  */
-import { HLL_PRECISION, MAX_RANK } from './dense.js'
+import { HLL_PRECISION } from './dense.js'
 
 export const SPARSE_PRECISION = 25
 const LOW_BITS = SPARSE_PRECISION - HLL_PRECISION // 11 index bits beyond the dense index
@@ -138,7 +138,8 @@ export function sortUnique(entries: Int32Array, count: number): number {
   let k = 0
   for (let i = 1; i < count; i++) {
     const e = entries[i]
-    if (e >>> 6 === entries[k] >>> 6) entries[k] = e // sorted: same index, rank not smaller
+    if (e >>> 6 === entries[k] >>> 6)
+      entries[k] = e // sorted: same index, rank not smaller
     else entries[++k] = e
   }
   return k + 1

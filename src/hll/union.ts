@@ -49,7 +49,8 @@ export class UnionBuilder {
    */
   addUnion(other: UnionBuilder): void {
     if (other.#acc !== null) {
-      if (maxWords(wordsOf(this.#dense().regs), wordsOf(other.#acc.regs)) !== 0) throw new HllDecodeError('hll: a dense register is over 63')
+      if (maxWords(wordsOf(this.#dense().regs), wordsOf(other.#acc.regs)) !== 0)
+        throw new HllDecodeError('hll: a dense register is over 63')
       return
     }
     const set = other.#set

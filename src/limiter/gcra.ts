@@ -46,7 +46,12 @@ export interface LimiterStats {
 
 /** Creates a zeroed table of `capacity` slots (a power of two, 8 … 2^26) with a fresh random hash seed. */
 export function createLimiterTable(capacity: number = L.DEFAULT_CAPACITY): SharedArrayBuffer {
-  if (!Number.isInteger(capacity) || capacity < L.PROBE_WINDOW || capacity > 2 ** 26 || (capacity & (capacity - 1)) !== 0) {
+  if (
+    !Number.isInteger(capacity) ||
+    capacity < L.PROBE_WINDOW ||
+    capacity > 2 ** 26 ||
+    (capacity & (capacity - 1)) !== 0
+  ) {
     throw new RangeError(`limiter capacity must be a power of two between ${L.PROBE_WINDOW} and 2^26, got ${capacity}`)
   }
   const table = new SharedArrayBuffer(L.tableBytes(capacity))
@@ -78,15 +83,21 @@ function fingerprint(k0: number, k1: number, id: number, key: Uint8Array): numbe
   for (let w = 0; ; ) {
     v3 ^= m
     for (let r = 0; r < 2; r++) {
-      v0 = (v0 + v1) | 0; v1 = (v1 << 5 | v1 >>> 27) ^ v0; v0 = v0 << 16 | v0 >>> 16
-      v2 = (v2 + v3) | 0; v3 = (v3 << 8 | v3 >>> 24) ^ v2
-      v0 = (v0 + v3) | 0; v3 = (v3 << 7 | v3 >>> 25) ^ v0
-      v2 = (v2 + v1) | 0; v1 = (v1 << 13 | v1 >>> 19) ^ v2; v2 = v2 << 16 | v2 >>> 16
+      v0 = (v0 + v1) | 0
+      v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0
+      v0 = (v0 << 16) | (v0 >>> 16)
+      v2 = (v2 + v3) | 0
+      v3 = ((v3 << 8) | (v3 >>> 24)) ^ v2
+      v0 = (v0 + v3) | 0
+      v3 = ((v3 << 7) | (v3 >>> 25)) ^ v0
+      v2 = (v2 + v1) | 0
+      v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2
+      v2 = (v2 << 16) | (v2 >>> 16)
     }
     v0 ^= m
     if (++w > whole) break
     const o = (w - 1) << 2
-    if (w < whole) m = key[o] | key[o + 1] << 8 | key[o + 2] << 16 | key[o + 3] << 24
+    if (w < whole) m = key[o] | (key[o + 1] << 8) | (key[o + 2] << 16) | (key[o + 3] << 24)
     else {
       // Last block: the 0-3 leftover bytes and the message length in the top byte.
       const left = len - o
@@ -103,10 +114,16 @@ function fingerprint(k0: number, k1: number, id: number, key: Uint8Array): numbe
       lo = v1 ^ v3
       v1 ^= 0xdd
     }
-    v0 = (v0 + v1) | 0; v1 = (v1 << 5 | v1 >>> 27) ^ v0; v0 = v0 << 16 | v0 >>> 16
-    v2 = (v2 + v3) | 0; v3 = (v3 << 8 | v3 >>> 24) ^ v2
-    v0 = (v0 + v3) | 0; v3 = (v3 << 7 | v3 >>> 25) ^ v0
-    v2 = (v2 + v1) | 0; v1 = (v1 << 13 | v1 >>> 19) ^ v2; v2 = v2 << 16 | v2 >>> 16
+    v0 = (v0 + v1) | 0
+    v1 = ((v1 << 5) | (v1 >>> 27)) ^ v0
+    v0 = (v0 << 16) | (v0 >>> 16)
+    v2 = (v2 + v3) | 0
+    v3 = ((v3 << 8) | (v3 >>> 24)) ^ v2
+    v0 = (v0 + v3) | 0
+    v3 = ((v3 << 7) | (v3 >>> 25)) ^ v0
+    v2 = (v2 + v1) | 0
+    v1 = ((v1 << 13) | (v1 >>> 19)) ^ v2
+    v2 = (v2 << 16) | (v2 >>> 16)
   }
   fpHi = v1 ^ v3
   return lo
@@ -143,14 +160,23 @@ export class RateLimiter {
   readonly #epochMs: number
   readonly #clock: () => number
 
-  constructor(table: SharedArrayBuffer, options: LimiterOptions, opts: { limiterId?: number; now?: () => number } = {}) {
-    const header = table instanceof SharedArrayBuffer && table.byteLength >= L.KEYS_BYTE ? new Int32Array(table, 0, 16) : null
-    if (header === null || Atomics.load(header, L.H_MAGIC) !== L.MAGIC) throw new TypeError('RateLimiter: table must come from createLimiterTable()')
+  constructor(
+    table: SharedArrayBuffer,
+    options: LimiterOptions,
+    opts: { limiterId?: number; now?: () => number } = {},
+  ) {
+    const header =
+      table instanceof SharedArrayBuffer && table.byteLength >= L.KEYS_BYTE ? new Int32Array(table, 0, 16) : null
+    if (header === null || Atomics.load(header, L.H_MAGIC) !== L.MAGIC)
+      throw new TypeError('RateLimiter: table must come from createLimiterTable()')
     const { rate, burst } = options
     const id = opts.limiterId ?? 0
-    if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError(`RateLimiter: rate must be a finite number > 0, got ${rate}`)
-    if (!Number.isInteger(burst) || burst < 1) throw new RangeError(`RateLimiter: burst must be an integer >= 1, got ${burst}`)
-    if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) throw new RangeError(`RateLimiter: limiterId must be a uint32, got ${id}`)
+    if (!(rate > 0 && Number.isFinite(rate)))
+      throw new RangeError(`RateLimiter: rate must be a finite number > 0, got ${rate}`)
+    if (!Number.isInteger(burst) || burst < 1)
+      throw new RangeError(`RateLimiter: burst must be an integer >= 1, got ${burst}`)
+    if (!Number.isInteger(id) || id < 0 || id > 0xffffffff)
+      throw new RangeError(`RateLimiter: limiterId must be a uint32, got ${id}`)
     const capacity = header[L.H_CAPACITY]
     this.#T = Math.max(1, Math.round(1e9 / rate))
     this.#tau = this.#T * burst
@@ -188,6 +214,7 @@ export class RateLimiter {
       if (i < 0) return this.#count(L.C_FAIL_OPEN, 0)
       const cur = Atomics.load(this.#tats, i)
       const tat = Number(cur)
+      // biome-ignore lint/complexity/useMathMinMax: the hot path's compare-and-pick, as bench/limiter.bench.ts measures
       const newTat = (tat > now ? tat : now) + this.#T
       const wait = newTat - this.#tau - now // allow_at − now
       // Past 2^53 ns (104 days) sums round to a 2, 4 … ns grid: a wait within one grid step is no wait.

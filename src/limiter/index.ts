@@ -18,7 +18,8 @@
  * // top of the uWS handler, before reading the body:
  * const ip = clientIpFromForwarded(new Uint8Array(res.getRemoteAddress()), req.getHeader('x-forwarded-for'), trusted)
  * const waitMs = ingest.admit(limiterKeyBytes(ip))
- * if (waitMs > 0) res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', String(Math.ceil(waitMs / 1000))).end()
+ * if (waitMs > 0)
+ *   res.writeStatus('429 Too Many Requests').writeHeader('Retry-After', String(Math.ceil(waitMs / 1000))).end()
  * ```
  * @module
  */

@@ -56,7 +56,7 @@ function parseV6(text: string, s: number, e: number): Uint8Array | null {
   while (i < e) {
     let j = i
     let val = 0
-    for (let h; j < e && j - i < 5 && (h = hexVal(text.charCodeAt(j))) >= 0; j++) val = val * 16 + h
+    for (let h: number; j < e && j - i < 5 && (h = hexVal(text.charCodeAt(j))) >= 0; j++) val = val * 16 + h
     if (j === i) return null // empty group: `:::`, leading `:`, trailing `:`
     if (j < e && text.charCodeAt(j) === 46) {
       // Embedded IPv4 must be the last 32 bits.
@@ -139,7 +139,11 @@ export function formatIp(bytes: Uint8Array): string {
     if (j - i > bestLen) [best, bestLen] = [i, j - i]
     i = j === i ? i + 1 : j
   }
-  const hex = (a: number, b: number) => groups.slice(a, b).map((g) => g.toString(16)).join(':')
+  const hex = (a: number, b: number) =>
+    groups
+      .slice(a, b)
+      .map((g) => g.toString(16))
+      .join(':')
   return best < 0 ? hex(0, 8) : `${hex(0, best)}::${hex(best + bestLen, 8)}`
 }
 
@@ -215,7 +219,9 @@ export class CidrSet {
       if (cidr === null) throw new Error(`invalid IP or CIDR in trusted proxy list: ${JSON.stringify(entry)}`)
       ;(cidr.bytes.length === 4 ? this.#v4 : this.#v6).push(cidr)
     }
-    this.#v4Words = Int32Array.from(this.#v4.flatMap((c) => [ipv4Word(c.bytes), c.prefix === 0 ? 0 : -1 << (32 - c.prefix)]))
+    this.#v4Words = Int32Array.from(
+      this.#v4.flatMap((c) => [ipv4Word(c.bytes), c.prefix === 0 ? 0 : -1 << (32 - c.prefix)]),
+    )
     // A network reaches into ::ffff:0:0/96 only if it shares its first min(prefix, 96) bits with it: with
     // a prefix of 96 or less it then holds all of IPv4, with a longer one (not made by parseCidr) a part.
     const reachesV4 = (c: Cidr): boolean => cidrContains({ bytes: c.bytes, prefix: Math.min(c.prefix, 96) }, ANY_V4)

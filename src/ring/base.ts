@@ -4,8 +4,16 @@
  * @module
  */
 import {
-  CAPACITY_INDEX, HEAD_INDEX, HEADER_BYTES, MAGIC_INDEX, MIN_CAPACITY, RECORD_ALIGN, RING_MAGIC, STATE_INDEX,
-  TAIL_INDEX, type RingState,
+  CAPACITY_INDEX,
+  HEAD_INDEX,
+  HEADER_BYTES,
+  MAGIC_INDEX,
+  MIN_CAPACITY,
+  RECORD_ALIGN,
+  RING_MAGIC,
+  STATE_INDEX,
+  TAIL_INDEX,
+  type RingState,
 } from './layout.js'
 
 /** Bytes from position `from` forward to position `to`, wrap-safe (u32). */
@@ -16,7 +24,10 @@ export function ringDistance(from: number, to: number): number {
 /** A header says the data region is inconsistent (length out of range, type 0, PAD not at the end). */
 export class RingCorruptError extends Error {
   readonly code = 'HITRING_ERR_RING_CORRUPT'
-  constructor(readonly position: number, detail: string) {
+  constructor(
+    readonly position: number,
+    detail: string,
+  ) {
     super(`ring record at position ${position}: ${detail}`)
     this.name = 'RingCorruptError'
   }
@@ -76,7 +87,7 @@ export abstract class RingEnd {
       const tail = Atomics.load(this.header, TAIL_INDEX)
       const head = Atomics.load(this.header, HEAD_INDEX)
       const ahead = (position - tail) >>> 0
-      if (ahead > ((head - tail) >>> 0)) {
+      if (ahead > (head - tail) >>> 0) {
         throw new RangeError(`ring release(${position}) outside [tail ${tail}, head ${head}]: backwards or beyond head`)
       }
       if (ahead === 0) return

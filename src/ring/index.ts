@@ -29,6 +29,16 @@
 export { createRing, ringDistance, RingCorruptError, RingReader, RingWriter, RECORD_TYPE_PAD } from './ring.js'
 export type { RecordVisitor } from './reader.js'
 export {
-  HEADER_BYTES, MAX_CAPACITY, MIN_CAPACITY, RECORD_HEADER_BYTES, RECORD_TYPE_MAX, RECORD_TYPE_MIN,
-  RING_CLOSED, RING_CLOSING, RING_OPEN, maxPayload, recordBytes, type RingState,
+  HEADER_BYTES,
+  MAX_CAPACITY,
+  MIN_CAPACITY,
+  RECORD_HEADER_BYTES,
+  RECORD_TYPE_MAX,
+  RECORD_TYPE_MIN,
+  RING_CLOSED,
+  RING_CLOSING,
+  RING_OPEN,
+  maxPayload,
+  recordBytes,
+  type RingState,
 } from './layout.js'

@@ -5,8 +5,14 @@
  */
 import { RingCorruptError, RingEnd, isAlignedPosition } from './base.js'
 import {
-  HEAD_INDEX, RECORD_FLAGS_OFFSET, RECORD_HEADER_BYTES, RECORD_TYPE_INVALID, RECORD_TYPE_OFFSET, RECORD_TYPE_PAD,
-  TAIL_INDEX, recordBytes,
+  HEAD_INDEX,
+  RECORD_FLAGS_OFFSET,
+  RECORD_HEADER_BYTES,
+  RECORD_TYPE_INVALID,
+  RECORD_TYPE_OFFSET,
+  RECORD_TYPE_PAD,
+  TAIL_INDEX,
+  recordBytes,
 } from './layout.js'
 
 /** Called for each record: `offset` indexes the payload in `reader.bytes` / `reader.view`. */

@@ -14,10 +14,27 @@
  */
 import { RingEnd, isAlignedPosition } from './base.js'
 import {
-  CAPACITY_INDEX, FULL_REJECTIONS_INDEX, HEAD_INDEX, HEADER_BYTES, HIGH_WATER_INDEX, MAGIC_INDEX,
-  MAX_CAPACITY, MIN_CAPACITY, PAD_RECORDS_INDEX, RECORD_ALIGN, RECORD_FLAGS_MAX, RECORD_HEADER_BYTES,
-  RECORD_TYPE_MAX, RECORD_TYPE_MIN, RECORD_TYPE_PAD, RING_MAGIC, RING_OPEN, STATE_INDEX, TAIL_INDEX,
-  maxPayload, recordBytes,
+  CAPACITY_INDEX,
+  FULL_REJECTIONS_INDEX,
+  HEAD_INDEX,
+  HEADER_BYTES,
+  HIGH_WATER_INDEX,
+  MAGIC_INDEX,
+  MAX_CAPACITY,
+  MIN_CAPACITY,
+  PAD_RECORDS_INDEX,
+  RECORD_ALIGN,
+  RECORD_FLAGS_MAX,
+  RECORD_HEADER_BYTES,
+  RECORD_TYPE_MAX,
+  RECORD_TYPE_MIN,
+  RECORD_TYPE_PAD,
+  RING_MAGIC,
+  RING_OPEN,
+  STATE_INDEX,
+  TAIL_INDEX,
+  maxPayload,
+  recordBytes,
 } from './layout.js'
 
 export { RECORD_TYPE_PAD } from './layout.js'
@@ -29,8 +46,15 @@ export { RingReader } from './reader.js'
  * start just below the 2^32 wrap; it also decides the physical offset of the first record.
  */
 export function createRing(dataBytes: number, opts: { initialPosition?: number } = {}): SharedArrayBuffer {
-  if (!Number.isInteger(dataBytes) || dataBytes < MIN_CAPACITY || dataBytes > MAX_CAPACITY || (dataBytes & (dataBytes - 1)) !== 0) {
-    throw new RangeError(`ring dataBytes must be a power of two in [${MIN_CAPACITY}, ${MAX_CAPACITY}], got ${dataBytes}`)
+  if (
+    !Number.isInteger(dataBytes) ||
+    dataBytes < MIN_CAPACITY ||
+    dataBytes > MAX_CAPACITY ||
+    (dataBytes & (dataBytes - 1)) !== 0
+  ) {
+    throw new RangeError(
+      `ring dataBytes must be a power of two in [${MIN_CAPACITY}, ${MAX_CAPACITY}], got ${dataBytes}`,
+    )
   }
   const initial = opts.initialPosition ?? 0
   if (!isAlignedPosition(initial)) {
@@ -70,11 +94,13 @@ export class RingWriter extends RingEnd {
    * Throws RangeError for a type outside 1..0xFFFE, flags outside u16, or payloadLength > maxPayload.
    */
   reserve(type: number, payloadLength: number, flags = 0): number {
-    if (!(type >= RECORD_TYPE_MIN && type <= RECORD_TYPE_MAX && (type | 0) === type)) throw new RangeError(`ring record type out of range: ${type}`)
+    if (!(type >= RECORD_TYPE_MIN && type <= RECORD_TYPE_MAX && (type | 0) === type))
+      throw new RangeError(`ring record type out of range: ${type}`)
     if (!(payloadLength >= 0 && payloadLength <= this.maxPayload && (payloadLength | 0) === payloadLength)) {
       throw new RangeError(`ring payload length ${payloadLength} not in [0, ${this.maxPayload}]`)
     }
-    if (!(flags >= 0 && flags <= RECORD_FLAGS_MAX && (flags | 0) === flags)) throw new RangeError(`ring record flags out of range: ${flags}`)
+    if (!(flags >= 0 && flags <= RECORD_FLAGS_MAX && (flags | 0) === flags))
+      throw new RangeError(`ring record flags out of range: ${flags}`)
     const size = recordBytes(payloadLength)
     const pending = this.#pending
     let offset = pending & this.mask

@@ -19,7 +19,11 @@ export interface ApiServer {
   stop(): Promise<void>
 }
 
-export async function startApiServer(args: string[] = GENEROUS, env: NodeJS.ProcessEnv = {}, prepare?: (dataPath: string) => void): Promise<ApiServer> {
+export async function startApiServer(
+  args: string[] = GENEROUS,
+  env: NodeJS.ProcessEnv = {},
+  prepare?: (dataPath: string) => void,
+): Promise<ApiServer> {
   const dir = tempDataDir()
   prepare?.(dir.path)
   const server = await startServer(dir.path, args, env)
@@ -42,7 +46,14 @@ export interface Auth {
 }
 
 /** One API request; `body` is JSON-encoded unless it is already a string. */
-export function call(base: string, method: string, path: string, auth: Auth = {}, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export function call(
+  base: string,
+  method: string,
+  path: string,
+  auth: Auth = {},
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const h: Record<string, string> = { ...headers }
   if (auth.cookie) h.Cookie = `hk_token=${auth.cookie}`
   if (auth.token) {
@@ -67,7 +78,13 @@ export function sessionCookieOf(a: Answer): string {
 }
 
 export async function login(base: string, email: string, password = PASSWORD, rememberMe?: boolean): Promise<string> {
-  const a = await call(base, 'POST', '/api/login', {}, { email, password, ...(rememberMe === undefined ? {} : { remember_me: rememberMe }) })
+  const a = await call(
+    base,
+    'POST',
+    '/api/login',
+    {},
+    { email, password, ...(rememberMe === undefined ? {} : { remember_me: rememberMe }) },
+  )
   expect(a.status, a.text).toBe(200)
   return sessionCookieOf(a)
 }
@@ -81,16 +98,32 @@ export async function initialUser(base: string, email = 'owner@example.test', pa
 
 /** `hitring user add` in its own process, as an operator would. */
 export function addUser(dataPath: string, email: string, password = PASSWORD): { id: string; email: string } {
-  return JSON.parse(execFileSync(process.execPath, [CLI, 'user', 'add', '--email', email, '--password', password, '-data-path', dataPath], { encoding: 'utf8' }))
+  return JSON.parse(
+    execFileSync(
+      process.execPath,
+      [CLI, 'user', 'add', '--email', email, '--password', password, '-data-path', dataPath],
+      { encoding: 'utf8' },
+    ),
+  )
 }
 
-export async function createSite(base: string, cookie: string, domain: string, timezone?: string): Promise<{ id: string; domain: string; timezone: string }> {
+export async function createSite(
+  base: string,
+  cookie: string,
+  domain: string,
+  timezone?: string,
+): Promise<{ id: string; domain: string; timezone: string }> {
   const a = await call(base, 'POST', '/api/sites', { cookie }, { domain, ...(timezone ? { timezone } : {}) })
   expect(a.status, a.text).toBe(201)
   return a.json()
 }
 
-export async function createApiClient(base: string, cookie: string, siteRoles: Array<{ site_id: string; role: string }>, name = 'script'): Promise<{ client: { id: string }; token: string }> {
+export async function createApiClient(
+  base: string,
+  cookie: string,
+  siteRoles: Array<{ site_id: string; role: string }>,
+  name = 'script',
+): Promise<{ client: { id: string }; token: string }> {
   const a = await call(base, 'POST', '/api/user/api-clients', { cookie }, { name, site_roles: siteRoles })
   expect(a.status, a.text).toBe(201)
   return a.json()

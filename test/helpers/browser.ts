@@ -38,7 +38,8 @@ export async function launchChromium(options: LaunchOptions): Promise<Browser> {
     '--disable-sync',
     `--host-resolver-rules=${options.hosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
   ]
-  if (options.secureOrigins?.length) args.push(`--unsafely-treat-insecure-origin-as-secure=${options.secureOrigins.join(',')}`)
+  if (options.secureOrigins?.length)
+    args.push(`--unsafely-treat-insecure-origin-as-secure=${options.secureOrigins.join(',')}`)
   return chromium.launch({ executablePath: CHROMIUM, args, timeout: 15_000 })
 }
 
@@ -75,13 +76,15 @@ function proxy(req: IncomingMessage, res: ServerResponse, prefix: string, target
 export async function serveFixtures(options: FixtureOptions): Promise<FixtureServer> {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url!, 'http://x').pathname
-    if (options.proxyPrefix && options.proxyTarget && path.startsWith(options.proxyPrefix + '/')) {
+    if (options.proxyPrefix && options.proxyTarget && path.startsWith(`${options.proxyPrefix}/`)) {
       return proxy(req, res, options.proxyPrefix, options.proxyTarget)
     }
     const file = options.routes?.[path] ?? (/^\/[\w-]+\.html$/.test(path) ? path.slice(1) : null)
     req.resume()
     if (file === null) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>elsewhere</title><p>elsewhere')
+      res
+        .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>elsewhere</title><p>elsewhere')
       return
     }
     readFile(join(options.dir, file), 'utf8').then(

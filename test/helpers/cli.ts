@@ -28,8 +28,14 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun
   // Another user may not reach the checkout's files: then it runs a mirror of them (./runtime.ts).
   const cli = uid === undefined ? CLI : cliFor(uid, gid ?? uid)
   const [file, argv] =
-    umask === undefined ? [process.execPath, [cli, ...args]] : ['/bin/sh', ['-c', `umask ${umask}; exec "$0" "$@"`, process.execPath, cli, ...args]]
-  const spawnOptions: SpawnOptions = { stdio: ['pipe', 'pipe', 'pipe'], ...(uid === undefined ? {} : { uid }), ...(gid === undefined ? {} : { gid }) }
+    umask === undefined
+      ? [process.execPath, [cli, ...args]]
+      : ['/bin/sh', ['-c', `umask ${umask}; exec "$0" "$@"`, process.execPath, cli, ...args]]
+  const spawnOptions: SpawnOptions = {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(uid === undefined ? {} : { uid }),
+    ...(gid === undefined ? {} : { gid }),
+  }
   const proc = spawn(file, argv, spawnOptions)
   let stdout = ''
   let stderr = ''

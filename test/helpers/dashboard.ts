@@ -17,7 +17,10 @@ export async function dashboardPage(
   base: string,
   opts: { cookie?: string; width?: number } = {},
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: 800 }, userAgent: DESKTOP_CHROME_UA })
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1280, height: 800 },
+    userAgent: DESKTOP_CHROME_UA,
+  })
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   if (opts.cookie) await context.addCookies([{ name: 'hk_token', value: opts.cookie, url: base }])
@@ -54,7 +57,10 @@ export async function seedGoals(apiUrl: string, cookie: string, siteId: string, 
   await post('/ingest/event', { name: 'signup' }, 1)
   await post('/ingest/event', { name: 'purchase' }, 1)
   await post('/ingest/event', { name: 'purchase' }, 2)
-  for (const [name, value] of [['Signup', 'signup'], ['Purchase completed', 'purchase']]) {
+  for (const [name, value] of [
+    ['Signup', 'signup'],
+    ['Purchase completed', 'purchase'],
+  ]) {
     const a = await call(apiUrl, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name, type: 'event', value })
     expect(a.status, a.text).toBe(201)
   }
@@ -75,7 +81,7 @@ export function fieldError(input: Locator): Promise<string> {
     String(el.getAttribute('aria-describedby') ?? '')
       .split(' ')
       .map((id) => el.ownerDocument.getElementById(id))
-      .filter((d) => d !== null && d.classList.contains('field-error') && !d.hidden)
+      .filter((d) => d?.classList.contains('field-error') && !d.hidden)
       .map((d) => d.textContent)
       .join(' '),
   )

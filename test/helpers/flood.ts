@@ -43,16 +43,27 @@ export async function flood(options: FloodOptions): Promise<Flood> {
   const durable: Array<Promise<Sent>> = []
   const one = (id: number, isDurable: boolean): Promise<Sent> =>
     send(`${url}/ingest/event`, {
-      body: JSON.stringify({ site_id: siteId, name: 'fill', url: `https://fault.example/p/${id % 97}`, props: { i: id, pad: 'x'.repeat(pad) } }),
+      body: JSON.stringify({
+        site_id: siteId,
+        name: 'fill',
+        url: `https://fault.example/p/${id % 97}`,
+        props: { i: id, pad: 'x'.repeat(pad) },
+      }),
       headers: { 'Content-Type': 'application/json', ...(isDurable ? { 'X-Hitring-Ack': 'durable' } : {}) },
     }).then((a) => {
-      const sent: Sent = { id, durable: isDurable, status: a.status, code: a.status === 202 ? undefined : (JSON.parse(a.text) as { code: string }).code }
+      const sent: Sent = {
+        id,
+        durable: isDurable,
+        status: a.status,
+        code: a.status === 202 ? undefined : (JSON.parse(a.text) as { code: string }).code,
+      }
       answered.push(sent)
       return sent
     })
   let next = 0
   for (;;) {
-    if (next >= options.max) throw new Error(`flood: no stop condition after ${next} requests; answers: ${summary(answered)}`)
+    if (next >= options.max)
+      throw new Error(`flood: no stop condition after ${next} requests; answers: ${summary(answered)}`)
     const fast: Array<Promise<Sent>> = []
     for (let k = 0; k < wave; k++, next++) {
       const isDurable = durableEvery > 0 && next % durableEvery === 0

@@ -33,4 +33,7 @@ export function send(
 }
 
 export const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  send(url, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } })
+  send(url, {
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...headers },
+  })

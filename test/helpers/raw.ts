@@ -18,7 +18,11 @@ export interface RawExchange {
  * Writes `parts` one after another (`gapMs` apart, so each may arrive in its own read), then waits until
  * the server closes the connection or `waitMs` passes (then the client closes it).
  */
-export function rawExchange(port: number, parts: (string | Buffer)[], options: { gapMs?: number; waitMs?: number } = {}): Promise<RawExchange> {
+export function rawExchange(
+  port: number,
+  parts: (string | Buffer)[],
+  options: { gapMs?: number; waitMs?: number } = {},
+): Promise<RawExchange> {
   const { gapMs = 50, waitMs = 5000 } = options
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
@@ -30,7 +34,11 @@ export function rawExchange(port: number, parts: (string | Buffer)[], options: {
       done = true
       clearTimeout(timer)
       socket.destroy()
-      resolve({ text: Buffer.concat(chunks).toString('latin1'), closed, closedAfterMs: closed ? Date.now() - started : null })
+      resolve({
+        text: Buffer.concat(chunks).toString('latin1'),
+        closed,
+        closedAfterMs: closed ? Date.now() - started : null,
+      })
     }
     const timer = setTimeout(() => finish(false), waitMs)
     socket.on('connect', async () => {
@@ -63,7 +71,9 @@ export function statuses(text: string): number[] {
 /** The headers of the first answer in a raw exchange (names lower-cased). */
 export function firstHeaders(text: string): Record<string, string> {
   const head = text.split('\r\n\r\n', 1)[0]!.split('\r\n').slice(1)
-  return Object.fromEntries(head.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]))
+  return Object.fromEntries(
+    head.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  )
 }
 
 /** The body of the first answer (everything after its head, for a single answer). */
@@ -85,7 +95,10 @@ export interface RawAnswer {
  * Content-Length, none for an answer to HEAD, a 204 or a 304 (RFC 9110 §6.3). `methods[i]` is the method of
  * the i-th request. Stops at the first bytes that are not the start of an answer (`rest` holds them).
  */
-export function parseAnswers(text: string, methods: string[]): { answers: RawAnswer[]; rest: string; error: string | null } {
+export function parseAnswers(
+  text: string,
+  methods: string[],
+): { answers: RawAnswer[]; rest: string; error: string | null } {
   const answers: RawAnswer[] = []
   let at = 0
   while (at < text.length && answers.length < methods.length) {
@@ -93,12 +106,20 @@ export function parseAnswers(text: string, methods: string[]): { answers: RawAns
     if (end < 0) break
     const [statusLine, ...lines] = text.slice(at, end).split('\r\n')
     const m = /^HTTP\/1\.1 (\d{3}) /.exec(statusLine!)
-    if (!m) return { answers, rest: text.slice(at), error: `not a status line: ${JSON.stringify(statusLine!.slice(0, 80))}` }
-    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]))
+    if (!m)
+      return { answers, rest: text.slice(at), error: `not a status line: ${JSON.stringify(statusLine!.slice(0, 80))}` }
+    const headers = Object.fromEntries(
+      lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]),
+    )
     const status = Number(m[1])
     const noBody = methods[answers.length] === 'HEAD' || status === 204 || status === 304
     const length = noBody ? 0 : Number(headers['content-length'] ?? NaN)
-    if (!Number.isInteger(length)) return { answers, rest: text.slice(at), error: `answer ${answers.length + 1} (${status}) has no usable Content-Length` }
+    if (!Number.isInteger(length))
+      return {
+        answers,
+        rest: text.slice(at),
+        error: `answer ${answers.length + 1} (${status}) has no usable Content-Length`,
+      }
     if (text.length < end + 4 + length) break
     answers.push({ status, headers, body: text.slice(end + 4, end + 4 + length) })
     at = end + 4 + length
@@ -118,7 +139,12 @@ export function pipelined(
 ): Promise<{ answers: RawAnswer[]; rest: string; error: string | null; closed: boolean }> {
   const methods = requests.map((r) => r.method)
   const wire = requests
-    .map((r) => `${r.method} ${r.path} HTTP/1.1\r\nHost: test\r\n${Object.entries(r.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`)
+    .map(
+      (r) =>
+        `${r.method} ${r.path} HTTP/1.1\r\nHost: test\r\n${Object.entries(r.headers ?? {})
+          .map(([k, v]) => `${k}: ${v}\r\n`)
+          .join('')}\r\n`,
+    )
     .join('')
   return new Promise((resolve, reject) => {
     let text = ''

@@ -41,7 +41,9 @@ export function cliFor(uid: number, gid: number): string {
   }
   const mirrored = join(dir, 'dist/cli.js')
   if (!runs(mirrored, uid, gid)) {
-    throw new Error(`uid ${uid} can run neither ${own} nor its mirror ${mirrored}: is ${process.execPath} executable by that user?`)
+    throw new Error(
+      `uid ${uid} can run neither ${own} nor its mirror ${mirrored}: is ${process.execPath} executable by that user?`,
+    )
   }
   mirrors.set(key, mirrored)
   return mirrored

@@ -20,7 +20,9 @@ export function tempDataDir(): { path: string; remove(): void } {
 
 /** `hitring site add` in a separate process, as a user would; returns the site id. */
 export function addSite(dataPath: string, domain: string, extra: string[] = []): string {
-  return execFileSync(process.execPath, [CLI, 'site', 'add', domain, '-data-path', dataPath, ...extra], { encoding: 'utf8' }).trim()
+  return execFileSync(process.execPath, [CLI, 'site', 'add', domain, '-data-path', dataPath, ...extra], {
+    encoding: 'utf8',
+  }).trim()
 }
 
 export interface ServerProcess {
@@ -107,7 +109,11 @@ export async function startServer(
 }
 
 /** Polls `check` until it returns true or `timeoutMs` passes (for effects that are asynchronous by design). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)

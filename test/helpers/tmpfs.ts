@@ -20,7 +20,10 @@ function run(args: string[]): void {
     execFileSync(args[0]!, args.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
   } catch (err) {
     const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim()
-    throw new Error(`${args.join(' ')} failed: ${stderr || (err as Error).message} (the fault tests need root to mount a tmpfs; CI runs as root)`)
+    throw new Error(
+      `${args.join(' ')} failed: ${stderr || (err as Error).message} (the fault tests need root to mount a tmpfs; ` +
+        `CI runs as root)`,
+    )
   }
 }
 

@@ -89,7 +89,8 @@ export function finish(index: number, d: Draft): HostileCase {
   let noAnswer = d.noAnswer ?? null
   if (noAnswer === null) {
     const lines = countLines(head) - 2 // the request line and the empty line
-    if (lines > UWS_MAX_HEADERS) noAnswer = `more than ${UWS_MAX_HEADERS} header lines (uWS: no answer until its idle timeout)`
+    if (lines > UWS_MAX_HEADERS)
+      noAnswer = `more than ${UWS_MAX_HEADERS} header lines (uWS: no answer until its idle timeout)`
     else if (head.length > UWS_HEAD_BYTES) noAnswer = 'head over ~125 KiB (uWS closes)'
     if (noAnswer !== null) solo = { ...solo, waitMs: 400 }
     else if (head.length > UWS_SPLIT_HEAD_BYTES) {

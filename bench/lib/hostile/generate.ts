@@ -34,4 +34,3 @@ export function generateCase(ctx: GenContext, seed: number, index: number): Host
   const build = rng.weighted(BUILDERS)
   return finish(index, build(ctx, rng))
 }
-

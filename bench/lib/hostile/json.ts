@@ -23,7 +23,8 @@ export type Json = null | boolean | number | string | Raw | Json[] | { [key: str
  */
 export function obj(entries: Array<[string, Json]>): { [key: string]: Json } {
   const o = Object.create(null) as { [key: string]: Json }
-  for (const [k, v] of entries) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
+  for (const [k, v] of entries)
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true })
   return o
 }
 
@@ -70,7 +71,7 @@ export function deepNesting(rng: Rng, levels: number): Raw {
     open.push(asObject ? '{"a":' : '[')
     close.push(asObject ? '}' : ']')
   }
-  return new Raw(open.join('') + '1' + close.reverse().join(''))
+  return new Raw(`${open.join('')}1${close.reverse().join('')}`)
 }
 
 /** An object of `n` keys (10,000 by default), with values of mixed types. */
@@ -98,28 +99,106 @@ export function badUtf8String(rng: Rng): Raw {
   return new Raw(Buffer.concat([Buffer.from('"ab'), rng.pick(BAD_UTF8), Buffer.from('cd"')]))
 }
 
-const ODD_NUMBERS = ['1e309', '-1e309', '-0', '1e-400', '123456789012345678901234567890', '9007199254740993', '-1', '0.5', '1E+2', '0x10', 'NaN', 'Infinity', '-Infinity', '01', '1.', '.5', '+1', '1e', '--1']
+const ODD_NUMBERS = [
+  '1e309',
+  '-1e309',
+  '-0',
+  '1e-400',
+  '123456789012345678901234567890',
+  '9007199254740993',
+  '-1',
+  '0.5',
+  '1E+2',
+  '0x10',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '01',
+  '1.',
+  '.5',
+  '+1',
+  '1e',
+  '--1',
+]
 
 /** A value of a type or size no field expects: used to replace one field, or every field. */
 export function oddValue(rng: Rng, budget = 60_000): Json {
   switch (rng.int(0, 17)) {
-    case 0: return null
-    case 1: return rng.chance(0.5)
-    case 2: return new Raw(rng.pick(ODD_NUMBERS))
-    case 3: return rng.pick(['', ' ', '\t\n', '\u0000', '\ud800', '\udfff\ud800', '\u2028\u2029', '💥'.repeat(50), 'null', 'undefined'])
-    case 4: return 'x'.repeat(rng.int(1, Math.max(1, budget)))
-    case 5: return '€'.repeat(rng.int(1, Math.max(1, budget / 3)))
-    case 6: return badUtf8String(rng)
-    case 7: return []
-    case 8: return obj([])
-    case 9: return [1, 'a', null, [obj([])]]
-    case 10: return deepNesting(rng, Math.min(rng.int(100, 10_000), Math.floor(budget / 6)))
-    case 11: return obj([['__proto__', obj([['polluted', true]])], ['constructor', obj([['prototype', obj([['polluted', true]])]])]])
-    case 12: return manyProps(rng, Math.min(10_000, Math.floor(budget / 12)))
-    case 13: return Array.from({ length: Math.min(10_000, budget >> 2) }, (_, i) => i)
-    case 14: return rng.pick(['javascript:alert(1)', 'http://[::1', 'https://' + 'a'.repeat(3000) + '.example/', 'http://%zz/', 'https://xn--/', 'ftp://x.example/', '//x.example/', 'http://user:pw@x.example:99999/'])
-    case 15: return rng.pick(['2026-02-30T25:61:61Z', '9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z', '2026-11-26T08:00:00+99:99', '2026-11-26 08:00:00Z', '1e309'])
-    case 16: return rng.pick(['00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-fffffffffffg', '../../etc/passwd', '%00', '\u0000\u0001', '*', '<script>'])
-    default: return new Raw(rng.pick(['"unterminated', '"\\x41"', '"\\u12"', "'single'", 'tru', 'nul', '{', ']', '"\\ud800\\u0041"']))
+    case 0:
+      return null
+    case 1:
+      return rng.chance(0.5)
+    case 2:
+      return new Raw(rng.pick(ODD_NUMBERS))
+    case 3:
+      return rng.pick([
+        '',
+        ' ',
+        '\t\n',
+        '\u0000',
+        '\ud800',
+        '\udfff\ud800',
+        '\u2028\u2029',
+        '💥'.repeat(50),
+        'null',
+        'undefined',
+      ])
+    case 4:
+      return 'x'.repeat(rng.int(1, Math.max(1, budget)))
+    case 5:
+      return '€'.repeat(rng.int(1, Math.max(1, budget / 3)))
+    case 6:
+      return badUtf8String(rng)
+    case 7:
+      return []
+    case 8:
+      return obj([])
+    case 9:
+      return [1, 'a', null, [obj([])]]
+    case 10:
+      return deepNesting(rng, Math.min(rng.int(100, 10_000), Math.floor(budget / 6)))
+    case 11:
+      return obj([
+        ['__proto__', obj([['polluted', true]])],
+        ['constructor', obj([['prototype', obj([['polluted', true]])]])],
+      ])
+    case 12:
+      return manyProps(rng, Math.min(10_000, Math.floor(budget / 12)))
+    case 13:
+      return Array.from({ length: Math.min(10_000, budget >> 2) }, (_, i) => i)
+    case 14:
+      return rng.pick([
+        'javascript:alert(1)',
+        'http://[::1',
+        `https://${'a'.repeat(3000)}.example/`,
+        'http://%zz/',
+        'https://xn--/',
+        'ftp://x.example/',
+        '//x.example/',
+        'http://user:pw@x.example:99999/',
+      ])
+    case 15:
+      return rng.pick([
+        '2026-02-30T25:61:61Z',
+        '9999-12-31T23:59:59Z',
+        '0000-01-01T00:00:00Z',
+        '2026-11-26T08:00:00+99:99',
+        '2026-11-26 08:00:00Z',
+        '1e309',
+      ])
+    case 16:
+      return rng.pick([
+        '00000000-0000-0000-0000-000000000000',
+        'ffffffff-ffff-ffff-ffff-fffffffffffg',
+        '../../etc/passwd',
+        '%00',
+        '\u0000\u0001',
+        '*',
+        '<script>',
+      ])
+    default:
+      return new Raw(
+        rng.pick(['"unterminated', '"\\x41"', '"\\u12"', "'single'", 'tru', 'nul', '{', ']', '"\\ud800\\u0041"']),
+      )
   }
 }

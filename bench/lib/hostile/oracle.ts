@@ -2,8 +2,8 @@
  * What a hostile request may get back. Pass: a status under 500, or a 503 with a documented code; every
  * 4xx a JSON body with a string `code` and `message` (and `field` = `fields[0].field` when given); no
  * body after the head of an answer to HEAD; no 429 (the run raises every limit, so a 429 means the cases
- * did not reach their handlers); an answer required for every well-formed request — a close or silence is accepted only for the malformed
- * conditions a case names (`noAnswer`); never bytes that are not HTTP; never a second answer to one
+ * did not reach their handlers); an answer required for every well-formed request — a close or silence is accepted only
+ * for the malformed conditions a case names (`noAnswer`); never bytes that are not HTTP; never a second answer to one
  * request (a smuggled request served).
  * @module
  */
@@ -19,7 +19,8 @@ const TOLERATED_SECOND_ANSWER = new Set(['dup-cl'])
 export type Verdict = { ok: true; notes: string[] } | { ok: false; why: string; notes: string[] }
 
 function errorBodyProblem(body: Buffer, contentType: string): string | null {
-  if (!/^application\/json\b/i.test(contentType)) return `Content-Type ${JSON.stringify(contentType)}, not application/json`
+  if (!/^application\/json\b/i.test(contentType))
+    return `Content-Type ${JSON.stringify(contentType)}, not application/json`
   let json: unknown
   try {
     json = JSON.parse(body.toString('utf8'))
@@ -28,15 +29,25 @@ function errorBodyProblem(body: Buffer, contentType: string): string | null {
   }
   if (typeof json !== 'object' || json === null) return 'body is not a JSON object'
   const e = json as { code?: unknown; message?: unknown; field?: unknown; fields?: Array<{ field?: unknown }> }
-  if (typeof e.code !== 'string' || typeof e.message !== 'string') return `no string code and message: ${JSON.stringify(json).slice(0, 160)}`
-  if (e.fields !== undefined && (!Array.isArray(e.fields) || e.fields[0]?.field !== e.field)) return 'field is not fields[0].field'
+  if (typeof e.code !== 'string' || typeof e.message !== 'string')
+    return `no string code and message: ${JSON.stringify(json).slice(0, 160)}`
+  if (e.fields !== undefined && (!Array.isArray(e.fields) || e.fields[0]?.field !== e.field))
+    return 'field is not fields[0].field'
   return null
 }
 
 function isBatchAnswer(body: Buffer): boolean {
   try {
-    const a = JSON.parse(body.toString('utf8')) as { accepted?: unknown; rejected?: Array<{ code?: unknown; message?: unknown }> }
-    return typeof a.accepted === 'number' && Array.isArray(a.rejected) && a.rejected.length > 0 && a.rejected.every((r) => typeof r.code === 'string' && typeof r.message === 'string')
+    const a = JSON.parse(body.toString('utf8')) as {
+      accepted?: unknown
+      rejected?: Array<{ code?: unknown; message?: unknown }>
+    }
+    return (
+      typeof a.accepted === 'number' &&
+      Array.isArray(a.rejected) &&
+      a.rejected.length > 0 &&
+      a.rejected.every((r) => typeof r.code === 'string' && typeof r.message === 'string')
+    )
   } catch {
     return false
   }
@@ -46,7 +57,11 @@ export function judge(c: HostileCase, o: Outcome): Verdict {
   const notes: string[] = []
   if (o.kind === 'closed' || o.kind === 'silent') {
     if (c.noAnswer !== null) return { ok: true, notes }
-    return { ok: false, why: o.kind === 'closed' ? 'connection closed without an answer' : 'no answer within 10 s (a hang)', notes }
+    return {
+      ok: false,
+      why: o.kind === 'closed' ? 'connection closed without an answer' : 'no answer within 10 s (a hang)',
+      notes,
+    }
   }
   if (o.kind === 'garbled') return { ok: false, why: `not an HTTP answer: ${o.error}`, notes }
   const { status, headers, body } = o.answer
@@ -69,7 +84,8 @@ export function judge(c: HostileCase, o: Outcome): Verdict {
       // judged below
     }
     if (DOCUMENTED_503.has(code)) return { ok: true, notes: [...notes, `503 ${code}`] }
-    if (code === 'not_ready' && c.route.endsWith('/readyz')) return { ok: true, notes: [...notes, '503 not_ready on /readyz'] }
+    if (code === 'not_ready' && c.route.endsWith('/readyz'))
+      return { ok: true, notes: [...notes, '503 not_ready on /readyz'] }
     return { ok: false, why: `503 with an undocumented code ${JSON.stringify(code)}`, notes }
   }
   if (status === 400 && c.route === 'POST /api/ingest/batch' && isBatchAnswer(body)) {

@@ -40,8 +40,13 @@ export class ResponseReader {
     for (;;) {
       const end = this.#buf.indexOf(CRLFCRLF)
       if (end < 0) {
-        if (this.#buf.length > 0 && !'HTTP/1.'.startsWith(this.#buf.subarray(0, 7).toString('latin1').slice(0, this.#buf.length))) {
-          throw new ProtocolError(`not an HTTP response: ${JSON.stringify(this.#buf.subarray(0, 40).toString('latin1'))}`)
+        if (
+          this.#buf.length > 0 &&
+          !'HTTP/1.'.startsWith(this.#buf.subarray(0, 7).toString('latin1').slice(0, this.#buf.length))
+        ) {
+          throw new ProtocolError(
+            `not an HTTP response: ${JSON.stringify(this.#buf.subarray(0, 40).toString('latin1'))}`,
+          )
         }
         if (this.#buf.length > 1 << 20) throw new ProtocolError('response head over 1 MiB')
         return null
@@ -64,7 +69,8 @@ export class ResponseReader {
         continue
       }
       const close = /\bclose\b/i.test(headers.get('connection') ?? '')
-      const headOnly = mode === 'head' || (mode === 'stream' && /^text\/event-stream/i.test(headers.get('content-type') ?? ''))
+      const headOnly =
+        mode === 'head' || (mode === 'stream' && /^text\/event-stream/i.test(headers.get('content-type') ?? ''))
       if (headOnly || status === 204 || status === 304) {
         this.#buf = this.#buf.subarray(bodyAt)
         return { status, headers, body: Buffer.alloc(0), close }

@@ -31,11 +31,16 @@ const bump = <K>(m: Map<K, number>, k: K, n = 1): void => void m.set(k, (m.get(k
 function describe(o: Outcome): string {
   if (o.kind !== 'answer') return o.kind === 'garbled' ? `garbled: ${o.error}` : o.kind
   const a = o.answer
-  return `${a.status} ${[...a.headers].map(([k, v]) => `${k}: ${v}`).join('; ')}\n${a.body.subarray(0, 400).toString('utf8')}`
+  return (
+    `${a.status} ` +
+    `${[...a.headers].map(([k, v]) => `${k}: ${v}`).join('; ')}\n${a.body.subarray(0, 400).toString('utf8')}`
+  )
 }
 
 export class Tally {
-  readonly families = new Map<Family, FamilyStats>(FAMILIES.map((f) => [f, { cases: 0, statuses: new Map(), closed: 0, silent: 0, violations: 0 }]))
+  readonly families = new Map<Family, FamilyStats>(
+    FAMILIES.map((f) => [f, { cases: 0, statuses: new Map(), closed: 0, silent: 0, violations: 0 }]),
+  )
   readonly routes = new Map<string, number>()
   readonly noAnswer = new Map<string, { answered: number; closed: number; silent: number }>()
   readonly notes = new Map<string, number>()
@@ -63,25 +68,45 @@ export class Tally {
       f.violations++
       this.violationCount++
       if (this.violations.length < 50) {
-        this.violations.push({ index: c.index, family: c.family, kind: c.kind, route: c.route, why: v.why, request: printable(Buffer.concat([c.head, c.body])), answer: describe(o) })
+        this.violations.push({
+          index: c.index,
+          family: c.family,
+          kind: c.kind,
+          route: c.route,
+          why: v.why,
+          request: printable(Buffer.concat([c.head, c.body])),
+          answer: describe(o),
+        })
       }
     }
   }
 
   /** The per-family table: cases, statuses seen, closes and silences without an answer, violations. */
   familyTable(): string[] {
-    const lines = ['| family | cases | statuses seen | closed, no answer | no answer (we closed) | violations |', '|---|---:|---|---:|---:|---:|']
+    const lines = [
+      '| family | cases | statuses seen | closed, no answer | no answer (we closed) | violations |',
+      '|---|---:|---|---:|---:|---:|',
+    ]
     for (const [name, f] of this.families) {
       if (f.cases === 0) continue
-      const statuses = [...f.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')
-      lines.push(`| ${name} | ${f.cases.toLocaleString('en-US')} | ${statuses} | ${f.closed} | ${f.silent} | ${f.violations} |`)
+      const statuses = [...f.statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')
+      lines.push(
+        `| ${name} | ${f.cases.toLocaleString('en-US')} | ${statuses} | ${f.closed} | ${f.silent} | ${f.violations} |`,
+      )
     }
     return lines
   }
 
   noAnswerTable(): string[] {
-    const lines = ['| malformed condition (no answer accepted) | answered | closed by the server | no answer, closed by us |', '|---|---:|---:|---:|']
-    for (const [why, n] of [...this.noAnswer].sort()) lines.push(`| ${why} | ${n.answered} | ${n.closed} | ${n.silent} |`)
+    const lines = [
+      '| malformed condition (no answer accepted) | answered | closed by the server | no answer, closed by us |',
+      '|---|---:|---:|---:|',
+    ]
+    for (const [why, n] of [...this.noAnswer].sort())
+      lines.push(`| ${why} | ${n.answered} | ${n.closed} | ${n.silent} |`)
     return lines
   }
 }

@@ -6,10 +6,15 @@
  */
 import { connect, type Socket } from 'node:net'
 import type { HostileCase } from './case.js'
-import { ProtocolError, ResponseReader, type Answer } from './response.js'
+import { type ProtocolError, ResponseReader, type Answer } from './response.js'
 
 export type Outcome =
-  | { kind: 'answer'; answer: Answer; /** bytes after the head of a HEAD answer */ headBody?: number; /** a second answer on a solo connection */ second?: Answer }
+  | {
+      kind: 'answer'
+      answer: Answer /** bytes after the head of a HEAD answer */
+      headBody?: number /** a second answer on a solo connection */
+      second?: Answer
+    }
   /**
    * The connection closed (or was reset) before any answer; `whileSending` when our bytes were not all
    * written yet — a server that refuses on the head and closes may have its answer lost to the reset.
@@ -46,7 +51,12 @@ export function sendSolo(port: number, c: HostileCase): Promise<Outcome> {
       socket.destroy()
       resolve(o)
     }
-    const answered = (second?: Answer): Outcome => ({ kind: 'answer', answer: first!, ...(headBody !== undefined ? { headBody } : {}), ...(second ? { second } : {}) })
+    const answered = (second?: Answer): Outcome => ({
+      kind: 'answer',
+      answer: first!,
+      ...(headBody !== undefined ? { headBody } : {}),
+      ...(second ? { second } : {}),
+    })
     const read = (): void => {
       try {
         if (first === null) {
@@ -70,8 +80,11 @@ export function sendSolo(port: number, c: HostileCase): Promise<Outcome> {
       reader.push(chunk)
       read()
     })
-    socket.on('close', () => finish(first !== null ? answered() : { kind: 'closed', ...(written ? {} : { whileSending: true }) }))
-    const waitForAnswer = (): void => void timers.push(setTimeout(() => finish(first !== null ? answered() : { kind: 'silent' }), opts.waitMs))
+    socket.on('close', () =>
+      finish(first !== null ? answered() : { kind: 'closed', ...(written ? {} : { whileSending: true }) }),
+    )
+    const waitForAnswer = (): void =>
+      void timers.push(setTimeout(() => finish(first !== null ? answered() : { kind: 'silent' }), opts.waitMs))
     let written = false
     const last = (bytes: Buffer): void => {
       socket.write(bytes, () => (written = true))
@@ -80,7 +93,8 @@ export function sendSolo(port: number, c: HostileCase): Promise<Outcome> {
     }
     socket.once('connect', () => {
       if (opts.cutHeadAt !== undefined) return last(c.head.subarray(0, Math.floor(c.head.length * opts.cutHeadAt)))
-      if (opts.headFirstMs === undefined || c.body.length === 0) return last(c.body.length > 0 ? Buffer.concat([c.head, c.body]) : c.head)
+      if (opts.headFirstMs === undefined || c.body.length === 0)
+        return last(c.body.length > 0 ? Buffer.concat([c.head, c.body]) : c.head)
       socket.write(c.head)
       timers.push(
         setTimeout(() => {

@@ -44,7 +44,8 @@ export function chunked(body: Buffer, sizes: number[] = []): Buffer {
     parts.push(Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n'))
     at += piece.length
   }
-  if (at < body.length) parts.push(Buffer.from(`${(body.length - at).toString(16)}\r\n`), body.subarray(at), Buffer.from('\r\n'))
+  if (at < body.length)
+    parts.push(Buffer.from(`${(body.length - at).toString(16)}\r\n`), body.subarray(at), Buffer.from('\r\n'))
   parts.push(Buffer.from('0\r\n\r\n'))
   return Buffer.concat(parts)
 }
@@ -60,7 +61,11 @@ export function serialize(spec: RequestSpec): { head: Buffer; body: Buffer } {
     if (!hasHeader(spec, 'transfer-encoding')) headers.push(['Transfer-Encoding', 'chunked'])
     body = chunked(body, spec.chunkSizes)
   }
-  const parts: Buffer[] = [Buffer.from(`${spec.method} `, 'latin1'), toBuf(spec.target), Buffer.from(` ${spec.version ?? 'HTTP/1.1'}${eol}`, 'latin1')]
+  const parts: Buffer[] = [
+    Buffer.from(`${spec.method} `, 'latin1'),
+    toBuf(spec.target),
+    Buffer.from(` ${spec.version ?? 'HTTP/1.1'}${eol}`, 'latin1'),
+  ]
   for (const [name, value] of headers) parts.push(toBuf(name), Buffer.from(': '), toBuf(value), Buffer.from(eol))
   parts.push(Buffer.from(eol))
   return { head: Buffer.concat(parts), body }

@@ -34,12 +34,20 @@ function authCard(title: string, lead: string, body: El, foot?: El): El {
 /** Where to go after signing in: the `next` page if it is one of ours, else the sites. */
 function nextPath(search: string): string {
   const next = param(search, 'next')
-  return next && next.startsWith('/') && !next.startsWith('//') && matchRoute(next.split('?')[0]!).name !== 'notFound' ? next : '/'
+  return next?.startsWith('/') && !next.startsWith('//') && matchRoute(next.split('?')[0]!).name !== 'notFound'
+    ? next
+    : '/'
 }
 
 export function loginPage(ctx: PageContext): El {
-  const email = field('E-mail', h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true }))
-  const password = field('Password', h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true }))
+  const email = field(
+    'E-mail',
+    h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true }),
+  )
+  const password = field(
+    'Password',
+    h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true }),
+  )
   const remember = h('input', { type: 'checkbox', id: 'remember', name: 'remember' })
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary btn-block', type: 'submit' }, 'Sign in')
@@ -61,7 +69,9 @@ export function loginPage(ctx: PageContext): El {
     submit,
   )
   doc.title = 'Sign in · hitring'
-  const foot = state.setupNeeded ? h('p', { class: 'auth-foot' }, 'First run? ', h('a', { href: href('/setup') }, 'Create the first account')) : undefined
+  const foot = state.setupNeeded
+    ? h('p', { class: 'auth-foot' }, 'First run? ', h('a', { href: href('/setup') }, 'Create the first account'))
+    : undefined
   return authCard('Sign in', 'Your privacy-first analytics, on your own server.', f, foot)
 }
 
@@ -86,11 +96,23 @@ export function setupPage(ctx: PageContext): El {
   const token = param(ctx.search, 'token')
   const foot = h('p', { class: 'auth-foot' }, 'Cookie-less, privacy-first analytics: nothing personal is ever stored.')
   if (!token) {
-    const help = h('div', { class: 'alert alert-warn', role: 'status' }, icon('alert'), h('p', { class: 'alert-body' }, setupHelp('Creating the first account needs the one-time set-up link.')))
+    const help = h(
+      'div',
+      { class: 'alert alert-warn', role: 'status' },
+      icon('alert'),
+      h('p', { class: 'alert-body' }, setupHelp('Creating the first account needs the one-time set-up link.')),
+    )
     return authCard('Welcome to hitring', 'Create the first account: it owns every site on this server.', help, foot)
   }
-  const email = field('E-mail', h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true }))
-  const password = field('Password', h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '8' }), 'At least 8 characters.')
+  const email = field(
+    'E-mail',
+    h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, autofocus: true }),
+  )
+  const password = field(
+    'Password',
+    h('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: '8' }),
+    'At least 8 characters.',
+  )
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary btn-block', type: 'submit' }, 'Create account')
   const fields = { email, password }
@@ -100,7 +122,10 @@ export function setupPage(ctx: PageContext): El {
       alert.append(h('a', { href: href('/login') }, 'Sign in instead'))
     }
   }
-  const explain = (err: unknown) => (err instanceof ApiError && err.code === 'invalid_setup_token' ? setupHelp('This set-up link is wrong or no longer valid.') : undefined)
+  const explain = (err: unknown) =>
+    err instanceof ApiError && err.code === 'invalid_setup_token'
+      ? setupHelp('This set-up link is wrong or no longer valid.')
+      : undefined
   const f = apiForm(
     { submit, alert, fields, onError, explain },
     async () => {

@@ -24,7 +24,12 @@ export function siteHeading(ctx: SitePageContext, title: string, sub: Kid, range
   return h(
     'div',
     { class: 'page-top' },
-    h('div', { class: 'page-head' }, h('div', null, h('h1', null, title), h('p', { class: 'muted' }, sub)), actions ? h('div', { class: 'page-actions' }, actions) : null),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('div', null, h('h1', null, title), h('p', { class: 'muted' }, sub)),
+      actions ? h('div', { class: 'page-actions' }, actions) : null,
+    ),
     range
       ? rangePicker({
           range,
@@ -32,7 +37,10 @@ export function siteHeading(ctx: SitePageContext, title: string, sub: Kid, range
           zoneHref: href(sitePath(ctx.site.id, 'settings')),
           onRefresh: ctx.reload,
           onChange: (preset, custom) => {
-            const r = preset === 'custom' && custom ? { preset, ...custom } : resolveRange(preset, ctx.site.timezone, Date.now())
+            const r =
+              preset === 'custom' && custom
+                ? { preset, ...custom }
+                : resolveRange(preset, ctx.site.timezone, Date.now())
             navigate(currentPath() + rangeSearch(r), { keepScroll: true })
           },
         })
@@ -44,7 +52,17 @@ export function siteHeading(ctx: SitePageContext, title: string, sub: Kid, range
 export const versus = (r: Range): string => `vs. ${describeRange(previousRange(r))}`
 
 /** A card holding a chart that is drawn now, again when the colour scheme changes, and destroyed with the page. */
-export function chartCard(ctx: SitePageContext, opts: { title: Kid; sub?: Kid; actions?: Kid; legend: { label: string; color: string; dashed?: boolean }[]; foot?: Kid }, spec: () => ChartSpec): El {
+export function chartCard(
+  ctx: SitePageContext,
+  opts: {
+    title: Kid
+    sub?: Kid
+    actions?: Kid
+    legend: { label: string; color: string; dashed?: boolean }[]
+    foot?: Kid
+  },
+  spec: () => ChartSpec,
+): El {
   const host = h('div', { class: 'chart-host' })
   let chart: { destroy(): void } | null = null
   const draw = () => {
@@ -58,14 +76,23 @@ export function chartCard(ctx: SitePageContext, opts: { title: Kid; sub?: Kid; a
   return card(
     { title: opts.title, sub: opts.sub, actions: opts.actions, class: 'card-chart' },
     host,
-    h('div', { class: 'chart-foot' }, legend(opts.legend), opts.foot ? h('p', { class: 'muted small' }, opts.foot) : null),
+    h(
+      'div',
+      { class: 'chart-foot' },
+      legend(opts.legend),
+      opts.foot ? h('p', { class: 'muted small' }, opts.foot) : null,
+    ),
   )
 }
 
 /** The site never received anything: what to paste, and what a custom event looks like. */
 export function noDataPanel(ctx: SitePageContext): El {
   return card(
-    { title: h('span', { class: 'title-with-icon' }, icon('inbox'), 'No data yet: paste this snippet'), sub: `Add it to every page of ${ctx.site.domain}. The first visit appears here within seconds.`, class: 'card-callout' },
+    {
+      title: h('span', { class: 'title-with-icon' }, icon('inbox'), 'No data yet: paste this snippet'),
+      sub: `Add it to every page of ${ctx.site.domain}. The first visit appears here within seconds.`,
+      class: 'card-callout',
+    },
     snippet(),
     h(
       'details',
@@ -81,10 +108,19 @@ export function noDataPanel(ctx: SitePageContext): El {
 
 /** The seed's server-side event, for this site. */
 export function curlText(site: { id: string; domain: string }): string {
-  const body = JSON.stringify({ site_id: site.id, name: 'purchase', url: `https://${site.domain}/checkout/success`, referrer: '', props: { plan: 'pro', amount: '49' } })
+  const body = JSON.stringify({
+    site_id: site.id,
+    name: 'purchase',
+    url: `https://${site.domain}/checkout/success`,
+    referrer: '',
+    props: { plan: 'pro', amount: '49' },
+  })
   return `curl -X POST ${publicUrl()}/ingest/event \\\n  -H "Content-Type: application/json" \\\n  -d '${body}'`
 }
 
 export function show404(ctx: { root: El }, what: string): void {
-  show(ctx.root, card({ title: 'Not found' }, h('p', null, what), h('p', null, h('a', { href: href('/') }, 'Back to your sites'))))
+  show(
+    ctx.root,
+    card({ title: 'Not found' }, h('p', null, what), h('p', null, h('a', { href: href('/') }, 'Back to your sites'))),
+  )
 }

@@ -20,7 +20,10 @@ const visitors = (n: number) => `${fmtInt(n)} visitor${n === 1 ? '' : 's'}`
 
 /** The current query with some parameters replaced (undefined removes one). */
 function withParams(search: string, changes: Record<string, string | undefined>): string {
-  const kept = search.replace(/^\?/, '').split('&').filter((p) => p && !(p.split('=')[0]! in changes))
+  const kept = search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((p) => p && !(p.split('=')[0]! in changes))
   for (const [k, v] of Object.entries(changes)) if (v !== undefined) kept.push(`${k}=${encodeURIComponent(v)}`)
   return href(currentPath() + (kept.length ? `?${kept.join('&')}` : ''))
 }
@@ -37,7 +40,13 @@ interface Detail {
 function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
   const chart = chartCard(
     ctx,
-    { title: h('span', null, 'Event ', h('code', { class: 'event-name' }, d.row.name)), legend: [{ label: 'Total', color: '--c-pageviews' }, { label: 'Unique visitors', color: '--c-visitors' }] },
+    {
+      title: h('span', null, 'Event ', h('code', { class: 'event-name' }, d.row.name)),
+      legend: [
+        { label: 'Total', color: '--c-pageviews' },
+        { label: 'Unique visitors', color: '--c-visitors' },
+      ],
+    },
     () => ({
       times: d.series.map((p) => Date.parse(p.time)),
       end: coveredRange(range)?.end,
@@ -57,20 +66,34 @@ function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
     kpiTile('Total', fmtInt(d.row.total), null, { testId: 'event-total', hint: 'events in this period' }),
     kpiTile('Unique visitors', fmtInt(d.row.visitors), null, { testId: 'event-visitors', hint: 'who sent it' }),
   )
-  if (typeof d.keys === 'string') return [tiles, chart, card({ title: 'Properties', class: 'card-list' }, h('div', { class: 'list-empty' }, d.keys))]
+  if (typeof d.keys === 'string')
+    return [tiles, chart, card({ title: 'Properties', class: 'card-list' }, h('div', { class: 'list-empty' }, d.keys))]
   const keys = h(
     'div',
     { class: 'chips', role: 'list', 'aria-label': 'Property keys' },
     d.keys.map((k) => {
       const on = k.key === d.key
-      const attrs = { role: 'listitem', class: `chip-link ${on ? 'is-selected' : ''}`, href: withParams(ctx.search, { key: k.key }), 'aria-current': on ? 'true' : undefined, 'data-keep-scroll': true, 'data-prop-key': k.key }
+      const attrs = {
+        role: 'listitem',
+        class: `chip-link ${on ? 'is-selected' : ''}`,
+        href: withParams(ctx.search, { key: k.key }),
+        'aria-current': on ? 'true' : undefined,
+        'data-keep-scroll': true,
+        'data-prop-key': k.key,
+      }
       return h('a', attrs, k.key, h('span', { class: 'chip-count' }, fmtInt(k.total)))
     }),
   )
   const props = card(
     { title: 'Properties', sub: d.keys.length ? `Values of ${d.key} on ${d.row.name}` : undefined, class: 'card-list' },
     d.keys.length === 0
-      ? h('div', { class: 'list-empty' }, 'This event was sent without properties. Send some, like ', h('code', null, "{ plan: 'pro' }"), ', to break it down.')
+      ? h(
+          'div',
+          { class: 'list-empty' },
+          'This event was sent without properties. Send some, like ',
+          h('code', null, "{ plan: 'pro' }"),
+          ', to break it down.',
+        )
       : [
           keys,
           h(
@@ -88,7 +111,8 @@ function detail(ctx: SitePageContext, range: Range, d: Detail): El[] {
 
 /** The API keeps properties per site day: a range of instants that cuts a day is refused for them alone. */
 function cutDay(err: unknown): string {
-  if (err instanceof ApiError && err.code === 'unsupported_range') return 'Properties are kept per day: choose whole days to break this event down.'
+  if (err instanceof ApiError && err.code === 'unsupported_range')
+    return 'Properties are kept per day: choose whole days to break this event down.'
   throw err
 }
 
@@ -109,14 +133,23 @@ export async function eventsPage(ctx: SitePageContext): Promise<void> {
           empty(
             'zap',
             'No custom events in this period',
-            h('div', null, h('p', null, 'Send one from a page with hk.js loaded, or from your backend:'), codeBlock(eventSnippetText('signup'), 'Custom event from a page'), codeBlock(curlText(ctx.site), 'Custom event from a server')),
+            h(
+              'div',
+              null,
+              h('p', null, 'Send one from a page with hk.js loaded, or from your backend:'),
+              codeBlock(eventSnippetText('signup'), 'Custom event from a page'),
+              codeBlock(curlText(ctx.site), 'Custom event from a server'),
+            ),
           ),
         ),
       )
     }
     const wanted = param(ctx.search, 'event')
     const row = events.find((e) => e.name === wanted) ?? events[0]!
-    const [series, keys] = await Promise.all([api.eventTimeseries(ctx.site.id, row.name, q), api.eventKeys(ctx.site.id, row.name, q).catch(cutDay)])
+    const [series, keys] = await Promise.all([
+      api.eventTimeseries(ctx.site.id, row.name, q),
+      api.eventKeys(ctx.site.id, row.name, q).catch(cutDay),
+    ])
     const wantedKey = param(ctx.search, 'key')
     const key = typeof keys === 'string' ? undefined : (keys.find((k) => k.key === wantedKey)?.key ?? keys[0]?.key)
     const values = key === undefined ? [] : await api.eventValues(ctx.site.id, row.name, key, { ...q, limit: '50' })
@@ -124,11 +157,26 @@ export async function eventsPage(ctx: SitePageContext): Promise<void> {
     const list = card(
       { title: 'Events', sub: 'Pick one to break it down', class: 'card-list' },
       toplist(
-        events.map((e) => ({ name: e.name, value: e.total, note: `${fmtInt(e.visitors)} visitor${e.visitors === 1 ? '' : 's'}`, href: withParams(ctx.search, { event: e.name, key: undefined }), selected: e.name === row.name })),
+        events.map((e) => ({
+          name: e.name,
+          value: e.total,
+          note: `${fmtInt(e.visitors)} visitor${e.visitors === 1 ? '' : 's'}`,
+          href: withParams(ctx.search, { event: e.name, key: undefined }),
+          selected: e.name === row.name,
+        })),
         { nameLabel: 'Event', valueLabel: 'Total', empty: '', mono: true },
       ),
     )
-    show(ctx.root, heading(), h('div', { class: 'grid-events' }, list, h('div', { class: 'stack', 'aria-live': 'polite' }, detail(ctx, range, { row, series, keys, key, values }))))
+    show(
+      ctx.root,
+      heading(),
+      h(
+        'div',
+        { class: 'grid-events' },
+        list,
+        h('div', { class: 'stack', 'aria-live': 'polite' }, detail(ctx, range, { row, series, keys, key, values })),
+      ),
+    )
   } catch (err) {
     if (ctx.alive()) show(ctx.root, heading(), errorBox(err, ctx.reload))
   }

@@ -13,14 +13,33 @@ import { memberProblem, ROLE_NAME, ROLE_TEXT, ROLES, shareDone, splitCode } from
 import { navigate } from '../router.js'
 import { loadSites, state } from '../state.js'
 import type { Member, Role } from '../types.js'
-import { apiForm, busy, card, clearFormError, confirmDialog, errorBox, field, formAlert, showFormError, spinner, toast } from '../ui.js'
+import {
+  apiForm,
+  busy,
+  card,
+  clearFormError,
+  confirmDialog,
+  errorBox,
+  field,
+  formAlert,
+  showFormError,
+  spinner,
+  toast,
+} from '../ui.js'
 import type { SitePageContext } from './context.js'
 
 /** A refusal in plain words, commands as code; undefined (the API's message) for anything else. */
 const words = (err: unknown): Kid =>
-  err instanceof ApiError ? splitCode(memberProblem(err.code, err.message)).map((part, i) => (i % 2 ? h('code', null, part) : part)) : undefined
+  err instanceof ApiError
+    ? splitCode(memberProblem(err.code, err.message)).map((part, i) => (i % 2 ? h('code', null, part) : part))
+    : undefined
 
-const roleSelect = (labels: Record<Role, string>): FieldEl => h('select', { class: 'select', name: 'role' }, ROLES.map((r) => h('option', { value: r }, labels[r])))
+const roleSelect = (labels: Record<Role, string>): FieldEl =>
+  h(
+    'select',
+    { class: 'select', name: 'role' },
+    ROLES.map((r) => h('option', { value: r }, labels[r])),
+  )
 
 interface RowActions {
   role(m: Member, select: FieldEl): void
@@ -37,7 +56,12 @@ function memberRow(m: Member, isMe: boolean, act: RowActions): El {
   return h(
     'li',
     { 'data-member': m.email },
-    h('p', { class: 'member-who' }, h('span', { class: 'strong' }, m.email), isMe ? h('span', { class: 'badge badge-you' }, 'you') : null),
+    h(
+      'p',
+      { class: 'member-who' },
+      h('span', { class: 'strong' }, m.email),
+      isMe ? h('span', { class: 'badge badge-you' }, 'you') : null,
+    ),
     h(
       'div',
       { class: 'member-do' },
@@ -45,7 +69,17 @@ function memberRow(m: Member, isMe: boolean, act: RowActions): El {
       // Your own access is given up with "Leave this site" below, which says what it means.
       isMe
         ? h('span', { class: 'member-spacer', 'aria-hidden': 'true' })
-        : h('button', { class: 'btn-icon', type: 'button', 'aria-label': `Remove ${m.email}`, title: 'Remove', onclick: () => act.remove(m) }, icon('trash')),
+        : h(
+            'button',
+            {
+              class: 'btn-icon',
+              type: 'button',
+              'aria-label': `Remove ${m.email}`,
+              title: 'Remove',
+              onclick: () => act.remove(m),
+            },
+            icon('trash'),
+          ),
     ),
   )
 }
@@ -56,7 +90,16 @@ export function membersCard(ctx: SitePageContext): El | null {
   const me = state.me?.id ?? ''
   const list = h('div', null, spinner())
   let members: Member[] = []
-  const email = field('E-mail', h('input', { type: 'email', name: 'email', placeholder: 'ana@example.com', autocomplete: 'off', spellcheck: 'false' }))
+  const email = field(
+    'E-mail',
+    h('input', {
+      type: 'email',
+      name: 'email',
+      placeholder: 'ana@example.com',
+      autocomplete: 'off',
+      spellcheck: 'false',
+    }),
+  )
   const role = field('Role', roleSelect(ROLE_TEXT))
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit' }, icon('users'), h('span', null, 'Share'))
@@ -69,11 +112,21 @@ export function membersCard(ctx: SitePageContext): El | null {
       members = answer
       show(
         list,
-        h('ul', { class: 'members', 'aria-label': 'Members' }, answer.map((m) => memberRow(m, m.user_id === me, { role: (m, s) => void changeRole(m, s), remove: (m) => void remove(m) }))),
+        h(
+          'ul',
+          { class: 'members', 'aria-label': 'Members' },
+          answer.map((m) =>
+            memberRow(m, m.user_id === me, { role: (m, s) => void changeRole(m, s), remove: (m) => void remove(m) }),
+          ),
+        ),
         answer.length === 1 ? h('p', { class: 'muted small' }, 'Nobody else can see this site yet.') : null,
       )
     } catch (err) {
-      if (ctx.alive()) show(list, errorBox(err, () => void load()))
+      if (ctx.alive())
+        show(
+          list,
+          errorBox(err, () => void load()),
+        )
     }
   }
   /** After your own role changed: the page as your new role sees it (no Members card below owner). */
@@ -88,8 +141,11 @@ export function membersCard(ctx: SitePageContext): El | null {
     const otherOwners = members.some((x) => x.role === 'owner' && x.user_id !== me)
     // The only owner is not asked: the API refuses (last_owner), and the card says why.
     if (self && to !== 'owner' && otherOwners) {
-      const text = 'You will no longer manage the members, the time zone or the deletion of this site. Another owner can make you owner again.'
-      if (!(await confirmDialog(`Step down to ${ROLE_NAME[to].toLowerCase()}?`, text, 'Step down'))) return void (select.value = m.role)
+      const text =
+        'You will no longer manage the members, the time zone or the deletion of this site. Another owner can ' +
+        'make you owner again.'
+      if (!(await confirmDialog(`Step down to ${ROLE_NAME[to].toLowerCase()}?`, text, 'Step down')))
+        return void (select.value = m.role)
     }
     clearFormError(alert, fields)
     await busy(select, async () => {
@@ -106,7 +162,15 @@ export function membersCard(ctx: SitePageContext): El | null {
   }
 
   const remove = async (m: Member) => {
-    if (!(await confirmDialog(`Remove ${m.email}?`, 'They lose access to this site at once, and their API tokens stop working on it. You can share it with them again.', 'Remove member'))) return
+    if (
+      !(await confirmDialog(
+        `Remove ${m.email}?`,
+        'They lose access to this site at once, and their API tokens stop working on it. You can share it with ' +
+          'them again.',
+        'Remove member',
+      ))
+    )
+      return
     clearFormError(alert, fields)
     try {
       await api.removeMember(ctx.site.id, m.user_id)
@@ -131,7 +195,13 @@ export function membersCard(ctx: SitePageContext): El | null {
     alert,
     h('h3', { class: 'form-title' }, 'Share with an existing account'),
     h('div', { class: 'inline-form' }, email.wrap, role.wrap, submit),
-    h('p', { class: 'muted small form-note' }, 'Accounts are created on the server with ', h('code', null, 'hitring user add'), '. Sharing again with someone changes their role.'),
+    h(
+      'p',
+      { class: 'muted small form-note' },
+      'Accounts are created on the server with ',
+      h('code', null, 'hitring user add'),
+      '. Sharing again with someone changes their role.',
+    ),
   )
   return card({ title: 'Members', sub: 'Who can see this site, and what they may change.' }, list, f)
 }
@@ -139,9 +209,15 @@ export function membersCard(ctx: SitePageContext): El | null {
 /** Every member: give up your own role on the site, then back to the sites list. */
 export function leaveCard(ctx: SitePageContext): El {
   const alert = formAlert()
-  const button = h('button', { class: 'btn', type: 'button', 'data-action': 'leave' }, icon('logout'), h('span', null, 'Leave this site'))
+  const button = h(
+    'button',
+    { class: 'btn', type: 'button', 'data-action': 'leave' },
+    icon('logout'),
+    h('span', null, 'Leave this site'),
+  )
   const leave = async () => {
-    const text = 'It disappears from your sites, and your API tokens stop working on it. An owner can share it with you again.'
+    const text =
+      'It disappears from your sites, and your API tokens stop working on it. An owner can share it with you again.'
     if (!(await confirmDialog(`Leave ${ctx.site.domain}?`, text, 'Leave site'))) return
     clearFormError(alert)
     await busy(button, async () => {
@@ -163,7 +239,12 @@ export function leaveCard(ctx: SitePageContext): El {
     h(
       'div',
       { class: 'danger-row' },
-      h('p', { class: 'muted' }, 'Leaving removes your role on this site.', ctx.site.role === 'owner' ? ' A site needs at least one owner: make someone else owner first.' : null),
+      h(
+        'p',
+        { class: 'muted' },
+        'Leaving removes your role on this site.',
+        ctx.site.role === 'owner' ? ' A site needs at least one owner: make someone else owner first.' : null,
+      ),
       button,
     ),
   )

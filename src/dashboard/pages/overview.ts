@@ -28,9 +28,24 @@ export function kpiGrid(k: Kpis, prev: Kpis | undefined): El {
     kpiTile('Visitors', fmtInt(k.visitors), change(k.visitors, prev?.visitors), { testId: 'visitors' }),
     kpiTile('Visits', ratio(k.visits, fmtInt), change(k.visits, prev?.visits), { testId: 'visits' }),
     kpiTile('Pageviews', fmtInt(k.pageviews), change(k.pageviews, prev?.pageviews), { testId: 'pageviews' }),
-    kpiTile('Views per visit', ratio(k.views_per_visit, fmtDec), change(k.views_per_visit, prevRatios?.views_per_visit, false, fmtDec), { testId: 'views_per_visit' }),
-    kpiTile('Bounce rate', ratio(k.bounce_rate, fmtPercent), change(k.bounce_rate, prevRatios?.bounce_rate, true, fmtPercent), { testId: 'bounce_rate' }),
-    kpiTile('Visit duration', ratio(k.visit_duration, fmtDuration), change(k.visit_duration, prevRatios?.visit_duration, false, fmtDuration), { testId: 'visit_duration' }),
+    kpiTile(
+      'Views per visit',
+      ratio(k.views_per_visit, fmtDec),
+      change(k.views_per_visit, prevRatios?.views_per_visit, false, fmtDec),
+      { testId: 'views_per_visit' },
+    ),
+    kpiTile(
+      'Bounce rate',
+      ratio(k.bounce_rate, fmtPercent),
+      change(k.bounce_rate, prevRatios?.bounce_rate, true, fmtPercent),
+      { testId: 'bounce_rate' },
+    ),
+    kpiTile(
+      'Visit duration',
+      ratio(k.visit_duration, fmtDuration),
+      change(k.visit_duration, prevRatios?.visit_duration, false, fmtDuration),
+      { testId: 'visit_duration' },
+    ),
   )
 }
 
@@ -42,21 +57,39 @@ function dropsLine(d: DropsResponse | null): El | null {
   return h('p', { class: 'drops-line small', title: t.title, 'data-drops': String(d.total) }, t.lead, parts)
 }
 
-const rows = (list: { name: string; value: number }[] | null | undefined): Row[] => (list ?? []).map((e) => ({ name: e.name, value: e.value }))
+const rows = (list: { name: string; value: number }[] | null | undefined): Row[] =>
+  (list ?? []).map((e) => ({ name: e.name, value: e.value }))
 
 function unavailable(s: StatsResponse, field: string): string | undefined {
   return s.unavailable.find((u) => u.field === field || u.field === `top.${field}`)?.message
 }
 
-function list(s: StatsResponse, key: keyof StatsResponse['top'], nameLabel: string, valueLabel: string, empty: string, mono = false): El {
+function list(
+  s: StatsResponse,
+  key: keyof StatsResponse['top'],
+  nameLabel: string,
+  valueLabel: string,
+  empty: string,
+  mono = false,
+): El {
   const data = s.top[key]
-  if (data === null) return h('div', { class: 'list-empty' }, unavailable(s, key) ?? 'Not available for this selection.')
+  if (data === null)
+    return h('div', { class: 'list-empty' }, unavailable(s, key) ?? 'Not available for this selection.')
   return toplist(rows(data), { nameLabel, valueLabel, empty, mono })
 }
 
 function topPages(s: StatsResponse): El {
-  const rows = s.top.pages.map((p) => ({ name: p.name, value: p.value, title: `${p.name}: ${fmtInt(p.value)} pageviews by ${fmtInt(p.visitors)} visitors` }))
-  return toplist(rows, { nameLabel: 'Page', valueLabel: 'Pageviews', empty: 'No pageviews in this period.', mono: true })
+  const rows = s.top.pages.map((p) => ({
+    name: p.name,
+    value: p.value,
+    title: `${p.name}: ${fmtInt(p.value)} pageviews by ${fmtInt(p.visitors)} visitors`,
+  }))
+  return toplist(rows, {
+    nameLabel: 'Page',
+    valueLabel: 'Pageviews',
+    empty: 'No pageviews in this period.',
+    mono: true,
+  })
 }
 
 /** The three UTM lists behind one tab: a small switch between source, medium and campaign. */
@@ -65,22 +98,49 @@ function utmPanel(s: StatsResponse): El {
   const slot = h('div')
   const buttons = keys.map((k) => h('button', { class: 'seg', type: 'button', onclick: () => pick(k) }, k.slice(4)))
   const pick = (k: (typeof keys)[number]) => {
-    buttons.forEach((b, i) => b.setAttribute('aria-pressed', String(keys[i] === k)))
-    show(slot, list(s, k, k, 'Visits', `No visits tagged with ${k} in this period: add ?${k}=… to your campaign links.`))
+    buttons.forEach((b, i) => {
+      b.setAttribute('aria-pressed', String(keys[i] === k))
+    })
+    show(
+      slot,
+      list(s, k, k, 'Visits', `No visits tagged with ${k} in this period: add ?${k}=… to your campaign links.`),
+    )
   }
   pick('utm_source')
-  return h('div', null, h('div', { class: 'segmented segmented-sm', role: 'group', 'aria-label': 'UTM parameter' }, buttons), slot)
+  return h(
+    'div',
+    null,
+    h('div', { class: 'segmented segmented-sm', role: 'group', 'aria-label': 'UTM parameter' }, buttons),
+    slot,
+  )
 }
 
 function goalsCard(ctx: SitePageContext, s: StatsResponse, search: string): El {
   const goals = s.goals ?? []
-  const manage = h('a', { class: 'btn btn-sm', href: href(sitePath(ctx.site.id, 'goals') + search) }, goals.length ? 'All goals' : 'Create a goal')
+  const manage = h(
+    'a',
+    { class: 'btn btn-sm', href: href(sitePath(ctx.site.id, 'goals') + search) },
+    goals.length ? 'All goals' : 'Create a goal',
+  )
   return card(
     { title: 'Goals', sub: 'Visitors who converted, and the conversion rate', actions: manage, class: 'card-list' },
     goals.length === 0
-      ? h('div', { class: 'list-empty' }, 'No goals yet. A goal counts the visitors who send an event (such as ', h('code', null, 'signup'), ') or open a page (such as ', h('code', null, '/thanks'), ').')
+      ? h(
+          'div',
+          { class: 'list-empty' },
+          'No goals yet. A goal counts the visitors who send an event (such as ',
+          h('code', null, 'signup'),
+          ') or open a page (such as ',
+          h('code', null, '/thanks'),
+          ').',
+        )
       : toplist(
-          goals.map((g) => ({ name: g.name, value: g.conversions, note: `${fmtInt(g.completions)} completion${g.completions === 1 ? '' : 's'}`, href: href(sitePath(ctx.site.id, 'goals') + search) })),
+          goals.map((g) => ({
+            name: g.name,
+            value: g.conversions,
+            note: `${fmtInt(g.completions)} completion${g.completions === 1 ? '' : 's'}`,
+            href: href(sitePath(ctx.site.id, 'goals') + search),
+          })),
           { nameLabel: 'Goal', valueLabel: 'Converted visitors', empty: '', total: s.kpis.visitors },
         ),
   )
@@ -88,20 +148,39 @@ function goalsCard(ctx: SitePageContext, s: StatsResponse, search: string): El {
 
 function eventsCard(ctx: SitePageContext, s: StatsResponse, search: string): El {
   const events = s.events ?? []
-  const link = (name: string) => href(`${sitePath(ctx.site.id, 'events')}${search ? `${search}&` : '?'}event=${encodeURIComponent(name)}`)
+  const link = (name: string) =>
+    href(`${sitePath(ctx.site.id, 'events')}${search ? `${search}&` : '?'}event=${encodeURIComponent(name)}`)
   return card(
-    { title: 'Events', sub: 'Custom events by total', actions: h('a', { class: 'btn btn-sm', href: href(sitePath(ctx.site.id, 'events') + search) }, 'Explore'), class: 'card-list' },
+    {
+      title: 'Events',
+      sub: 'Custom events by total',
+      actions: h('a', { class: 'btn btn-sm', href: href(sitePath(ctx.site.id, 'events') + search) }, 'Explore'),
+      class: 'card-list',
+    },
     toplist(
-      events.map((e) => ({ name: e.name, value: e.total, note: `${fmtInt(e.visitors)} visitor${e.visitors === 1 ? '' : 's'}`, href: link(e.name) })),
+      events.map((e) => ({
+        name: e.name,
+        value: e.total,
+        note: `${fmtInt(e.visitors)} visitor${e.visitors === 1 ? '' : 's'}`,
+        href: link(e.name),
+      })),
       { nameLabel: 'Event', valueLabel: 'Total', empty: 'No custom events in this period.', mono: true },
     ),
   )
 }
 
 /** Previous-period values on the current period's x positions (bucket by bucket). */
-export const alignPrevious = (current: number, prev: number[]): (number | null)[] => Array.from({ length: current }, (_, i) => (i < prev.length ? prev[i]! : null))
+export const alignPrevious = (current: number, prev: number[]): (number | null)[] =>
+  Array.from({ length: current }, (_, i) => (i < prev.length ? prev[i]! : null))
 
-function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: StatsResponse | null, drops: DropsResponse | null, neverData: boolean): void {
+function render(
+  ctx: SitePageContext,
+  range: Range,
+  s: StatsResponse,
+  prev: StatsResponse | null,
+  drops: DropsResponse | null,
+  neverData: boolean,
+): void {
   const search = ctx.search
   const kpis = h('div', { class: 'kpi-slot' }, kpiGrid(s.kpis, s.previous?.kpis))
   // Today's figures follow the live stream.
@@ -116,7 +195,12 @@ function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: Stat
       legend: [
         { label: 'Pageviews', color: '--c-pageviews' },
         { label: 'Visitors', color: '--c-visitors' },
-        ...(prev ? [{ label: 'Pageviews (previous)', color: '--c-pageviews', dashed: true }, { label: 'Visitors (previous)', color: '--c-visitors', dashed: true }] : []),
+        ...(prev
+          ? [
+              { label: 'Pageviews (previous)', color: '--c-pageviews', dashed: true },
+              { label: 'Visitors (previous)', color: '--c-visitors', dashed: true },
+            ]
+          : []),
       ],
       foot: versus(range),
     },
@@ -125,14 +209,32 @@ function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: Stat
       end: Date.parse(s.range.end),
       tz: s.range.tz,
       interval: s.range.interval ?? range.interval,
-      label: `Visitors and pageviews, ${range.from} to ${range.to}: ${fmtInt(s.kpis.visitors)} visitors, ${fmtInt(s.kpis.pageviews)} pageviews`,
+      label:
+        `Visitors and pageviews, ${range.from} to ${range.to}: ${fmtInt(s.kpis.visitors)} visitors, ` +
+        `${fmtInt(s.kpis.pageviews)} pageviews`,
       series: [
         { label: 'Pageviews', values: s.timeseries.map((p) => p.pageviews), color: '--c-pageviews', fill: true },
         { label: 'Visitors', values: s.timeseries.map((p) => p.visitors), color: '--c-visitors', fill: true },
         ...(prev
           ? [
-              { label: 'Pageviews (previous)', values: alignPrevious(times.length, prev.timeseries.map((p) => p.pageviews)), color: '--c-pageviews', dashed: true },
-              { label: 'Visitors (previous)', values: alignPrevious(times.length, prev.timeseries.map((p) => p.visitors)), color: '--c-visitors', dashed: true },
+              {
+                label: 'Pageviews (previous)',
+                values: alignPrevious(
+                  times.length,
+                  prev.timeseries.map((p) => p.pageviews),
+                ),
+                color: '--c-pageviews',
+                dashed: true,
+              },
+              {
+                label: 'Visitors (previous)',
+                values: alignPrevious(
+                  times.length,
+                  prev.timeseries.map((p) => p.visitors),
+                ),
+                color: '--c-visitors',
+                dashed: true,
+              },
             ]
           : []),
       ],
@@ -150,24 +252,57 @@ function render(ctx: SitePageContext, range: Range, s: StatsResponse, prev: Stat
       { class: 'grid-3' },
       tabbedCard('Pages', [
         { id: 'top', label: 'Top pages', render: () => topPages(s) },
-        { id: 'entry', label: 'Entry', render: () => list(s, 'entry_pages', 'Entry page', 'Visits', 'No visits in this period.', true) },
-        { id: 'exit', label: 'Exit', render: () => list(s, 'exit_pages', 'Exit page', 'Visits', 'No visits in this period.', true) },
+        {
+          id: 'entry',
+          label: 'Entry',
+          render: () => list(s, 'entry_pages', 'Entry page', 'Visits', 'No visits in this period.', true),
+        },
+        {
+          id: 'exit',
+          label: 'Exit',
+          render: () => list(s, 'exit_pages', 'Exit page', 'Visits', 'No visits in this period.', true),
+        },
       ]),
       tabbedCard('Sources', [
-        { id: 'sources', label: 'Sources', render: () => list(s, 'sources', 'Source', 'Visits', 'No visits in this period.') },
+        {
+          id: 'sources',
+          label: 'Sources',
+          render: () => list(s, 'sources', 'Source', 'Visits', 'No visits in this period.'),
+        },
         { id: 'utm', label: 'Campaigns (UTM)', render: () => utmPanel(s) },
       ]),
       tabbedCard('Technology', [
-        { id: 'browsers', label: 'Browsers', render: () => list(s, 'browsers', 'Browser', 'Visits', 'No visits in this period.') },
-        { id: 'os', label: 'OS', render: () => list(s, 'os', 'Operating system', 'Visits', 'No visits in this period.') },
-        { id: 'devices', label: 'Devices', render: () => list(s, 'devices', 'Device', 'Visits', 'No visits in this period.') },
+        {
+          id: 'browsers',
+          label: 'Browsers',
+          render: () => list(s, 'browsers', 'Browser', 'Visits', 'No visits in this period.'),
+        },
+        {
+          id: 'os',
+          label: 'OS',
+          render: () => list(s, 'os', 'Operating system', 'Visits', 'No visits in this period.'),
+        },
+        {
+          id: 'devices',
+          label: 'Devices',
+          render: () => list(s, 'devices', 'Device', 'Visits', 'No visits in this period.'),
+        },
       ]),
     ),
   )
 }
 
 function loading(ctx: SitePageContext, range: Range): void {
-  show(ctx.root, siteHeading(ctx, ctx.site.domain, 'Overview', range), h('div', { class: 'kpis' }, Array.from({ length: 6 }, () => skeleton('sk-kpi'))), skeleton('sk-chart'))
+  show(
+    ctx.root,
+    siteHeading(ctx, ctx.site.domain, 'Overview', range),
+    h(
+      'div',
+      { class: 'kpis' },
+      Array.from({ length: 6 }, () => skeleton('sk-kpi')),
+    ),
+    skeleton('sk-chart'),
+  )
 }
 
 export async function overviewPage(ctx: SitePageContext): Promise<void> {
@@ -186,7 +321,11 @@ export async function overviewPage(ctx: SitePageContext): Promise<void> {
     if (s.kpis.pageviews === 0 && (s.events ?? []).length === 0) {
       const since = todayIn(ctx.site.timezone, Date.parse(ctx.site.created_at))
       const today = todayIn(ctx.site.timezone, Date.now())
-      const all = await api.stats(ctx.site.id, { from: since < today ? since : addDays(today, -1), to: today, limit: '1' })
+      const all = await api.stats(ctx.site.id, {
+        from: since < today ? since : addDays(today, -1),
+        to: today,
+        limit: '1',
+      })
       neverData = all.kpis.pageviews === 0 && (all.events ?? []).length === 0
       if (!ctx.alive()) return
     }

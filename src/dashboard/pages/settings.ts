@@ -11,7 +11,20 @@ import { icon } from '../icons.js'
 import { navigate } from '../router.js'
 import { loadSites } from '../state.js'
 import { codeBlock, snippet } from '../snippet.js'
-import { apiForm, busy, card, clearFormError, confirmDialog, errorBox, field, form, formAlert, showFormError, spinner, toast } from '../ui.js'
+import {
+  apiForm,
+  busy,
+  card,
+  clearFormError,
+  confirmDialog,
+  errorBox,
+  field,
+  form,
+  formAlert,
+  showFormError,
+  spinner,
+  toast,
+} from '../ui.js'
 import { curlText, siteHeading } from './common.js'
 import type { SitePageContext } from './context.js'
 import { apiClientsCard, day } from './api-clients.js'
@@ -20,7 +33,12 @@ import { zoneSelect } from './site-form.js'
 
 function zoneCard(ctx: SitePageContext): El {
   const isOwner = ctx.site.role === 'owner'
-  const zone = field('Reporting time zone', zoneSelect(ctx.site.timezone), 'Days, weeks and months of every report start at midnight in this zone. Changing it rebuilds the day and month figures from the stored events.')
+  const zone = field(
+    'Reporting time zone',
+    zoneSelect(ctx.site.timezone),
+    'Days, weeks and months of every report start at midnight in this zone. Changing it rebuilds the day and ' +
+      'month figures from the stored events.',
+  )
   zone.input.disabled = !isOwner
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit', disabled: !isOwner }, 'Save time zone')
@@ -42,9 +60,25 @@ function zoneCard(ctx: SitePageContext): El {
 
 type ListKey = 'excluded_ips' | 'allowed_hostnames'
 
-function exclusionList(ctx: SitePageContext, key: ListKey, entries: string[], canEdit: boolean, refresh: () => void): El {
+function exclusionList(
+  ctx: SitePageContext,
+  key: ListKey,
+  entries: string[],
+  canEdit: boolean,
+  refresh: () => void,
+): El {
   const label = key === 'excluded_ips' ? 'IP address or network (CIDR)' : 'Hostname'
-  const input = field(label, h('input', { type: 'text', name: key, placeholder: key === 'excluded_ips' ? '203.0.113.7 or 203.0.113.0/24' : 'example.com or *.example.com', autocomplete: 'off', spellcheck: 'false', disabled: !canEdit }))
+  const input = field(
+    label,
+    h('input', {
+      type: 'text',
+      name: key,
+      placeholder: key === 'excluded_ips' ? '203.0.113.7 or 203.0.113.0/24' : 'example.com or *.example.com',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      disabled: !canEdit,
+    }),
+  )
   const alert = formAlert()
   const add = h('button', { class: 'btn', type: 'submit', disabled: !canEdit }, icon('plus'), h('span', null, 'Add'))
   const change = async (remove: boolean, values: string[]) => {
@@ -65,11 +99,35 @@ function exclusionList(ctx: SitePageContext, key: ListKey, entries: string[], ca
           'ul',
           { class: 'entries', 'aria-label': key === 'excluded_ips' ? 'Excluded addresses' : 'Allowed hostnames' },
           entries.map((e) =>
-            h('li', null, h('code', null, e), canEdit ? h('button', { class: 'btn-icon', type: 'button', 'aria-label': `Remove ${e}`, onclick: () => void change(true, [e]) }, icon('x')) : null),
+            h(
+              'li',
+              null,
+              h('code', null, e),
+              canEdit
+                ? h(
+                    'button',
+                    {
+                      class: 'btn-icon',
+                      type: 'button',
+                      'aria-label': `Remove ${e}`,
+                      onclick: () => void change(true, [e]),
+                    },
+                    icon('x'),
+                  )
+                : null,
+            ),
           ),
         )
-      : h('p', { class: 'muted small' }, key === 'excluded_ips' ? 'No address is excluded.' : 'Every hostname counts (no allow-list).'),
-    form(() => void busy(add, () => change(false, input.input.value.split(/[\s,]+/).filter(Boolean))), alert, h('div', { class: 'inline-form' }, input.wrap, add)),
+      : h(
+          'p',
+          { class: 'muted small' },
+          key === 'excluded_ips' ? 'No address is excluded.' : 'Every hostname counts (no allow-list).',
+        ),
+    form(
+      () => void busy(add, () => change(false, input.input.value.split(/[\s,]+/).filter(Boolean))),
+      alert,
+      h('div', { class: 'inline-form' }, input.wrap, add),
+    ),
   )
 }
 
@@ -82,19 +140,29 @@ function exclusionsCard(ctx: SitePageContext): El {
         ctx.alive() &&
         show(
           body,
-          h('div', { class: 'grid-2 grid-flat' },
+          h(
+            'div',
+            { class: 'grid-2 grid-flat' },
             h(
               'section',
               null,
               h('h3', null, 'Excluded IP addresses'),
-              h('p', { class: 'muted small' }, 'Events from these addresses are dropped (your office, your own visits).'),
+              h(
+                'p',
+                { class: 'muted small' },
+                'Events from these addresses are dropped (your office, your own visits).',
+              ),
               exclusionList(ctx, 'excluded_ips', ex.excluded_ips, canEdit, load),
             ),
             h(
               'section',
               null,
               h('h3', null, 'Allowed hostnames'),
-              h('p', { class: 'muted small' }, 'When set, only pages on these hostnames count (staging and copies do not).'),
+              h(
+                'p',
+                { class: 'muted small' },
+                'When set, only pages on these hostnames count (staging and copies do not).',
+              ),
               exclusionList(ctx, 'allowed_hostnames', ex.allowed_hostnames, canEdit, load),
             ),
           ),
@@ -113,13 +181,27 @@ function factsCard(ctx: SitePageContext): El {
     ['Your role', ctx.site.role],
     ['Added', day(ctx.site.created_at)],
   ]
-  return card({ title: 'Site', sub: 'What the API calls it' }, h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])))
+  return card(
+    { title: 'Site', sub: 'What the API calls it' },
+    h(
+      'dl',
+      { class: 'facts' },
+      facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)]),
+    ),
+  )
 }
 
 function dangerCard(ctx: SitePageContext): El | null {
   if (ctx.site.role !== 'owner') return null
   const del = async () => {
-    if (!(await confirmDialog(`Delete ${ctx.site.domain}?`, 'Every event, goal and figure of this site is deleted for good. The snippet on its pages stops counting.', 'Delete site'))) return
+    if (
+      !(await confirmDialog(
+        `Delete ${ctx.site.domain}?`,
+        'Every event, goal and figure of this site is deleted for good. The snippet on its pages stops counting.',
+        'Delete site',
+      ))
+    )
+      return
     try {
       await api.deleteSite(ctx.site.id)
       await loadSites(true)
@@ -135,7 +217,12 @@ function dangerCard(ctx: SitePageContext): El | null {
       'div',
       { class: 'danger-row' },
       h('p', { class: 'muted' }, 'Removes the site and everything stored about it. This cannot be undone.'),
-      h('button', { class: 'btn btn-danger', type: 'button', onclick: () => void del() }, icon('trash'), h('span', null, 'Delete site')),
+      h(
+        'button',
+        { class: 'btn btn-danger', type: 'button', onclick: () => void del() },
+        icon('trash'),
+        h('span', null, 'Delete site'),
+      ),
     ),
   )
 }
@@ -145,7 +232,16 @@ export function settingsPage(ctx: SitePageContext): void {
     show(
       ctx.root,
       siteHeading(ctx, 'Settings', ctx.site.domain, null),
-      card({ title: 'Tracking snippet', sub: 'Share it with whoever edits the site’s pages.' }, snippet(), h('details', { class: 'more' }, h('summary', null, 'Send events from your server'), codeBlock(curlText(ctx.site), 'Server-side event'))),
+      card(
+        { title: 'Tracking snippet', sub: 'Share it with whoever edits the site’s pages.' },
+        snippet(),
+        h(
+          'details',
+          { class: 'more' },
+          h('summary', null, 'Send events from your server'),
+          codeBlock(curlText(ctx.site), 'Server-side event'),
+        ),
+      ),
       h('div', { class: 'grid-2' }, zoneCard(ctx), factsCard(ctx)),
       exclusionsCard(ctx),
       membersCard(ctx),

@@ -25,15 +25,34 @@ export function zoneSelect(selected: string): FieldEl {
   }
   const all = ['UTC', ...zones.filter((z) => z !== 'UTC')]
   if (!all.includes(selected)) all.unshift(selected)
-  const select = h('select', { class: 'select', name: 'timezone' }, all.map((z) => h('option', { value: z }, z.replace(/_/g, ' '))))
+  const select = h(
+    'select',
+    { class: 'select', name: 'timezone' },
+    all.map((z) => h('option', { value: z }, z.replace(/_/g, ' '))),
+  )
   select.value = selected
   return select
 }
 
 /** The form; `done` gets the new site once it exists. */
 export function addSiteForm(done: (site: Site) => void, onCancel?: () => void): El {
-  const domain = field('Domain', h('input', { type: 'text', name: 'domain', placeholder: 'example.com', autocomplete: 'off', spellcheck: 'false', required: true }), 'The bare domain: no https://, no path. www. is dropped.')
-  const zone = field('Time zone of the reports', zoneSelect(browserZone()), 'Days and months start at midnight in this zone. You can change it later.')
+  const domain = field(
+    'Domain',
+    h('input', {
+      type: 'text',
+      name: 'domain',
+      placeholder: 'example.com',
+      autocomplete: 'off',
+      spellcheck: 'false',
+      required: true,
+    }),
+    'The bare domain: no https://, no path. www. is dropped.',
+  )
+  const zone = field(
+    'Time zone of the reports',
+    zoneSelect(browserZone()),
+    'Days and months start at midnight in this zone. You can change it later.',
+  )
   const alert = formAlert()
   const submit = h('button', { class: 'btn btn-primary', type: 'submit' }, icon('plus'), h('span', null, 'Add site'))
   const fields = { domain, timezone: zone }
@@ -47,7 +66,12 @@ export function addSiteForm(done: (site: Site) => void, onCancel?: () => void): 
     alert,
     domain.wrap,
     zone.wrap,
-    h('div', { class: 'form-actions' }, onCancel ? h('button', { class: 'btn', type: 'button', onclick: onCancel }, 'Cancel') : null, submit),
+    h(
+      'div',
+      { class: 'form-actions' },
+      onCancel ? h('button', { class: 'btn', type: 'button', onclick: onCancel }, 'Cancel') : null,
+      submit,
+    ),
   )
 }
 
@@ -60,14 +84,24 @@ export function siteAdded(site: Site, close?: () => void): El {
       'div',
       { class: 'success-head' },
       h('span', { class: 'success-icon' }, icon('check')),
-      h('div', null, h('p', { class: 'strong' }, `${site.domain} is ready`), h('p', { class: 'muted small' }, 'Paste this snippet into your site, then open its dashboard.')),
+      h(
+        'div',
+        null,
+        h('p', { class: 'strong' }, `${site.domain} is ready`),
+        h('p', { class: 'muted small' }, 'Paste this snippet into your site, then open its dashboard.'),
+      ),
     ),
     snippet(),
     h(
       'div',
       { class: 'form-actions' },
       close ? h('button', { class: 'btn', type: 'button', onclick: close }, 'Done') : null,
-      h('a', { class: 'btn btn-primary', href: href(sitePath(site.id)), onclick: () => close?.() }, 'Open dashboard', icon('chevronRight')),
+      h(
+        'a',
+        { class: 'btn btn-primary', href: href(sitePath(site.id)), onclick: () => close?.() },
+        'Open dashboard',
+        icon('chevronRight'),
+      ),
     ),
   )
 }

@@ -30,14 +30,23 @@ function sparkline(values: number[]): El {
   svg.setAttribute('aria-hidden', 'true')
   svg.setAttribute('preserveAspectRatio', 'none')
   const max = Math.max(1, ...values)
-  const pts = values.map((v, i) => [values.length > 1 ? (i / (values.length - 1)) * w : w / 2, hgt - 2 - (v / max) * (hgt - 4)] as const)
+  const pts = values.map(
+    (v, i) => [values.length > 1 ? (i / (values.length - 1)) * w : w / 2, hgt - 2 - (v / max) * (hgt - 4)] as const,
+  )
   const line = pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)} ${y.toFixed(1)}`).join(' ')
-  svg.innerHTML = `<path class="spark-area" d="${line} L${w} ${hgt} L0 ${hgt} Z"/><path class="spark-line" d="${line}"/>`
+  svg.innerHTML =
+    `<path class="spark-area" d="${line} L${w} ${hgt} L0 ${hgt} Z"/><path class="spark-line" ` + `d="${line}"/>`
   return svg
 }
 
 function siteCard(site: Site, withFigures: boolean): El {
-  const figures = h('div', { class: 'site-figures' }, withFigures ? [skeleton('sk-line'), skeleton('sk-spark')] : h('span', { class: 'muted small' }, 'Open to see its figures'))
+  const figures = h(
+    'div',
+    { class: 'site-figures' },
+    withFigures
+      ? [skeleton('sk-line'), skeleton('sk-spark')]
+      : h('span', { class: 'muted small' }, 'Open to see its figures'),
+  )
   if (withFigures) {
     const r = resolveRange('7d', site.timezone, Date.now())
     api
@@ -49,13 +58,29 @@ function siteCard(site: Site, withFigures: boolean): El {
           h(
             'div',
             null,
-            h('p', { class: 'site-number' }, fmtInt(s.kpis.visitors), ch ? h('span', { class: `chip tone-${ch.tone}`, title: ch.label }, ch.text) : null),
-            h('p', { class: 'muted small' }, s.kpis.visitors || s.previous?.kpis.visitors ? 'visitors in the last 7 days' : 'no visitors in the last 7 days'),
+            h(
+              'p',
+              { class: 'site-number' },
+              fmtInt(s.kpis.visitors),
+              ch ? h('span', { class: `chip tone-${ch.tone}`, title: ch.label }, ch.text) : null,
+            ),
+            h(
+              'p',
+              { class: 'muted small' },
+              s.kpis.visitors || s.previous?.kpis.visitors
+                ? 'visitors in the last 7 days'
+                : 'no visitors in the last 7 days',
+            ),
           ),
           sparkline(s.timeseries.map((p) => p.visitors)),
         )
       })
-      .catch((err) => show(figures, h('p', { class: 'small error-text', role: 'alert' }, `Figures unavailable: ${(err as Error).message}`)))
+      .catch((err) =>
+        show(
+          figures,
+          h('p', { class: 'small error-text', role: 'alert' }, `Figures unavailable: ${(err as Error).message}`),
+        ),
+      )
   }
   return h(
     'li',
@@ -67,7 +92,12 @@ function siteCard(site: Site, withFigures: boolean): El {
         'div',
         { class: 'site-card-head' },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, site.domain.slice(0, 1).toUpperCase()),
-        h('div', null, h('p', { class: 'site-domain' }, site.domain), h('p', { class: 'muted small' }, `${site.timezone} · ${site.role}`)),
+        h(
+          'div',
+          null,
+          h('p', { class: 'site-domain' }, site.domain),
+          h('p', { class: 'muted small' }, `${site.timezone} · ${site.role}`),
+        ),
       ),
       figures,
     ),
@@ -88,16 +118,33 @@ export async function sitesPage(ctx: PageContext): Promise<void> {
     return show(ctx.root, errorBox(err, ctx.reload))
   }
   if (!ctx.alive()) return
-  const openDialog = () => dialog('Add a site', (close) => {
-    const host = h('div')
-    addSiteFlow(host, { close, onAdded: () => ctx.reload() })
-    return host
-  })
+  const openDialog = () =>
+    dialog('Add a site', (close) => {
+      const host = h('div')
+      addSiteFlow(host, { close, onAdded: () => ctx.reload() })
+      return host
+    })
   const header = h(
     'div',
     { class: 'page-head' },
-    h('div', null, h('h1', null, 'Sites'), h('p', { class: 'muted' }, sites.length ? `${sites.length} site${sites.length === 1 ? '' : 's'} on this server` : 'Nothing tracked yet')),
-    sites.length ? h('button', { class: 'btn btn-primary', type: 'button', onclick: openDialog }, icon('plus'), h('span', null, 'Add site')) : null,
+    h(
+      'div',
+      null,
+      h('h1', null, 'Sites'),
+      h(
+        'p',
+        { class: 'muted' },
+        sites.length ? `${sites.length} site${sites.length === 1 ? '' : 's'} on this server` : 'Nothing tracked yet',
+      ),
+    ),
+    sites.length
+      ? h(
+          'button',
+          { class: 'btn btn-primary', type: 'button', onclick: openDialog },
+          icon('plus'),
+          h('span', null, 'Add site'),
+        )
+      : null,
   )
   if (sites.length === 0) {
     const host = h('div', { class: 'first-site' })
@@ -111,11 +158,27 @@ export async function sitesPage(ctx: PageContext): Promise<void> {
       ctx.root,
       header,
       card(
-        { title: 'Add your first site', sub: 'Register the domain you want to measure. You get a one-line snippet to paste into its pages.', class: 'card-narrow' },
+        {
+          title: 'Add your first site',
+          sub: 'Register the domain you want to measure. You get a one-line snippet to paste into its pages.',
+          class: 'card-narrow',
+        },
         host,
       ),
     )
   }
-  const next = added && sites.some((s) => s.id === added.id) ? card({ title: 'Next: paste the snippet', class: 'card-narrow' }, siteAdded(added)) : null
-  show(ctx.root, header, next, h('ul', { class: 'site-grid', 'aria-label': 'Your sites' }, sites.map((s, i) => siteCard(s, i < FIGURES_FOR))))
+  const next =
+    added && sites.some((s) => s.id === added.id)
+      ? card({ title: 'Next: paste the snippet', class: 'card-narrow' }, siteAdded(added))
+      : null
+  show(
+    ctx.root,
+    header,
+    next,
+    h(
+      'ul',
+      { class: 'site-grid', 'aria-label': 'Your sites' },
+      sites.map((s, i) => siteCard(s, i < FIGURES_FOR)),
+    ),
+  )
 }

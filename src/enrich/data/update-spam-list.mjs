@@ -17,10 +17,16 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { domainToASCII, fileURLToPath } from 'node:url'
 
-const usage = 'usage: node src/enrich/data/update-spam-list.mjs <list-file | -> [--merge] [--source "text"] [--out file]'
+const usage =
+  'usage: node src/enrich/data/update-spam-list.mjs <list-file | -> [--merge] [--source "text"] [--out file]'
 
 function parseArgs(argv) {
-  const o = { input: undefined, merge: false, source: undefined, out: fileURLToPath(new URL('./referrer-spam.txt', import.meta.url)) }
+  const o = {
+    input: undefined,
+    merge: false,
+    source: undefined,
+    out: fileURLToPath(new URL('./referrer-spam.txt', import.meta.url)),
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--merge') o.merge = true
@@ -83,7 +89,8 @@ function main() {
   const header = [
     '# hitring referrer-spam host list (read by src/enrich/spam.ts)',
     `# Source: ${source}${opts.merge ? ' (merged with the previous list)' : ''}`,
-    `# Generated: ${new Date().toISOString().slice(0, 10)} by src/enrich/data/update-spam-list.mjs, ${sorted.length} hosts`,
+    `# Generated: ${new Date().toISOString().slice(0, 10)} by src/enrich/data/update-spam-list.mjs, ` +
+      `${sorted.length} hosts`,
     '# Format: one host per line; "#" starts a comment. A host also matches its subdomains;',
     '# a leading "www." is ignored; IDNs are stored in punycode.',
     '# Update: get a list file (e.g. spammers.txt from a clone of github.com/matomo-org/referrer-spam-list,',
@@ -95,7 +102,8 @@ function main() {
   writeFileSync(tmp, `${header.join('\n')}${sorted.join('\n')}\n`)
   renameSync(tmp, opts.out)
   console.log(
-    `wrote ${sorted.length} hosts to ${opts.out} (${fromInput} from the input, ${raw.length - skipped - fromInput} duplicates, ${skipped} skipped entries)`,
+    `wrote ${sorted.length} hosts to ${opts.out} (${fromInput} from the input, ` +
+      `${raw.length - skipped - fromInput} duplicates, ${skipped} skipped entries)`,
   )
 }
 
