@@ -10,9 +10,7 @@ import type { CidrSet } from '../net/ip.js'
 import type { RealtimeHub } from '../realtime/hub.js'
 import type { Logger } from '../ops/logger.js'
 import type { AdminWrite } from '../admin/writer.js'
-import type { UserRecord } from '../accounts/users.js'
-import type { LoginSession } from '../accounts/login-sessions.js'
-import type { ApiClientRecord } from '../accounts/api-clients.js'
+import type { Principal } from '../accounts/principal.js'
 import type { SseStream } from './sse.js'
 import type { StreamCaps, StreamOwner } from './streams.js'
 
@@ -40,10 +38,7 @@ export interface ApiDeps {
   isClosing(): boolean
 }
 
-/** Who is calling: a signed-in user (cookie) or an API client (token). */
-export type Principal =
-  | { kind: 'session'; user: UserRecord; session: LoginSession; tokenHash: string }
-  | { kind: 'token'; user: UserRecord; client: ApiClientRecord }
+export type { Principal }
 
 /** What a handler receives: validated params, query and body, and the caller. */
 export interface Call<P = any, Q = any, B = any> {

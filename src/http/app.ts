@@ -9,7 +9,7 @@
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
 import { EventKind } from '../ingest/payload.js'
-import { Errors } from './errors.js'
+import { refuse } from '../errors/index.js'
 import { framedRoutes } from './framing.js'
 import { headAware } from './head.js'
 import { ingestHandler, type IngestContext } from './ingest-route.js'
@@ -33,7 +33,7 @@ export function createApp(
   // HEAD is marked first, so the framing guard's own refusal has no body either.
   const routes = framedRoutes(headAware(app), (res) => {
     ingest.metrics.rejected.inc({ code: 'invalid_content_length' })
-    sendError(res, Errors.repeatedContentLength(), '', true)
+    sendError(res, refuse('invalid_content_length'), '', true)
   })
   for (const [path, kind] of [
     ['/ingest/event', EventKind.Custom],
@@ -44,7 +44,7 @@ export function createApp(
     routes.any(path, (res, req) => {
       const origin = req.getHeader('origin')
       ingest.metrics.rejected.inc({ code: 'method_not_allowed' })
-      sendError(res, Errors.methodNotAllowed('POST, OPTIONS'), origin)
+      sendError(res, refuse('method_not_allowed', 'POST, OPTIONS'), origin)
     })
   }
   // Server-side ingestion: static paths, matched before the API's /api/* wildcard.
@@ -54,13 +54,13 @@ export function createApp(
     ['/api/ingest/batch', 'batch'],
   ] as const) {
     routes.post(path, serverIngestHandler(serverIngest, route))
-    routes.any(path, (res) => sendError(res, Errors.methodNotAllowed('POST')))
+    routes.any(path, (res) => sendError(res, refuse('method_not_allowed', 'POST')))
   }
   registerOpsRoutes(routes, ops)
   registerTrackerRoutes(routes)
   registerDashboardRoutes(routes, apiDeps)
   // The REST API answers its own 404/405 (JSON, under its rate limit).
   const api = registerApi(routes, apiDeps)
-  routes.any('/*', (res) => sendError(res, Errors.notFound()))
+  routes.any('/*', (res) => sendError(res, refuse('not_found')))
   return { app, api }
 }

@@ -8,7 +8,7 @@
 import { clientOfToken } from '../accounts/api-clients.js'
 import { userById } from '../accounts/users.js'
 import type { Store } from '../store/open.js'
-import type { Principal } from '../api/types.js'
+import type { Principal } from '../accounts/principal.js'
 
 const CACHE_MS = 2_000
 const CACHE_MAX = 10_000
