@@ -11,7 +11,7 @@
  */
 import type { Piscina } from 'piscina'
 import type { Store } from '../store/open.js'
-import { refuse, Refusal } from '../errors/index.js'
+import { refuse, refusalFrom, type Refusal } from '../errors/index.js'
 import type { StoreHealth } from '../ops/store-health.js'
 import type { AdminArgs, AdminOpName, AdminResult } from './ops.js'
 import type { AdminMessage, AdminReply } from './run.js'
@@ -32,7 +32,7 @@ export function adminWriter(pool: Piscina, store: Store, health: StoreHealth | n
     if (!reply.ok) {
       // A success does not clear a fault: only the drain and the probe decide recovery (src/ops/store-watch.ts).
       if (reply.fault) health?.report(reply.fault, `admin write ${op}`)
-      throw Refusal.revive(reply.error)
+      throw refusalFrom(reply.error)
     }
     return reply.value as AdminResult<typeof op>
   }

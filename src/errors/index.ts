@@ -26,4 +26,4 @@ export {
   type RefusalArgs,
   type SiteAsked,
 } from './catalogue.js'
-export { Refusal, refuse, type ErrorBody, type RefusalData } from './refusal.js'
+export { Refusal, refuse, refusalFrom, type ErrorBody, type RefusalData } from './refusal.js'

@@ -10,7 +10,7 @@
  * and needs no stack.
  *
  * A refusal crosses from a drain worker to the main thread as plain data (Piscina structured-clones
- * results, and a class does not survive the trip): {@link Refusal.revive} makes it a refusal again.
+ * results, and a class does not survive the trip): {@link refusalFrom} makes it a refusal again.
  * @module
  */
 import { CATALOGUE, type Entry, type ErrorCode, type FieldIssue, type RefusalArgs } from './catalogue.js'
@@ -43,7 +43,7 @@ export class Refusal implements RefusalData {
   /** The answer's JSON body: `{code, message}`, then `field` and `fields` when a field is at fault. */
   readonly body: ErrorBody
 
-  /** Use {@link refuse}; this is for it and for {@link Refusal.revive}, so that status and code always agree. */
+  /** Use {@link refuse}; this is for it and for {@link refusalFrom}, so that status and code always agree. */
   constructor(code: ErrorCode, message: string, fields?: FieldIssue[], headers?: Record<string, string>) {
     this.status = CATALOGUE[code].status
     this.code = code
@@ -66,11 +66,14 @@ export class Refusal implements RefusalData {
   get detail(): string {
     return this.fields?.[0]?.message ?? this.message
   }
+}
 
-  /** The refusal again, from the plain data a worker sent back. */
-  static revive(data: RefusalData): Refusal {
-    return new Refusal(data.body.code, data.body.message, data.body.fields, data.headers)
-  }
+/**
+ * The refusal again, from the plain data a worker sent back. A function rather than a static method:
+ * a class that names itself inside its body is bundled as `_Refusal`, the name the logs would show.
+ */
+export function refusalFrom(data: RefusalData): Refusal {
+  return new Refusal(data.body.code, data.body.message, data.body.fields, data.headers)
 }
 
 /** The refusal of `code`, its message (and fields, headers) made from `args` by its catalogue entry. */
