@@ -27,12 +27,23 @@ const SAMPLES: { [C in ErrorCode]: RefusalArgs<C>[] } = {
   invalid_field: [[[{ field: 'props.plan', message: 'value is over 2000 bytes' }]]],
   missing_site_id: [[]],
   invalid_content_length: [[]],
-  unknown_site: [['id', 's'], ['id visible to you', 's'], ['url host visible to token', 'a.example']],
+  unknown_site: [
+    ['id', 's'],
+    ['id visible to you', 's'],
+    ['url host visible to token', 'a.example'],
+  ],
   not_found: [[]],
   method_not_allowed: [['POST']],
   body_too_large: [[65536]],
-  unsupported_media_type: [['json or beacon', 'text/xml'], ['json', 'text/xml'], ['batch', 'text/xml']],
-  rate_limited: [['address', 2], ['token', 2]],
+  unsupported_media_type: [
+    ['json or beacon', 'text/xml'],
+    ['json', 'text/xml'],
+    ['batch', 'text/xml'],
+  ],
+  rate_limited: [
+    ['address', 2],
+    ['token', 2],
+  ],
   ingest_queue_full: [[]],
   storage_unavailable: [[]],
   shutting_down: [['event'], ['request']],
@@ -86,7 +97,10 @@ test('every code has a 4xx/5xx status and a message, and its refusal answers as 
 test('no two entries of the catalogue share a code', () => {
   // An object literal keeps the last of two equal keys, so read the table's keys from its source.
   const text = fs.readFileSync(path.join(SRC, 'errors', 'catalogue.ts'), 'utf8')
-  const table = text.slice(text.indexOf('export const CATALOGUE = {'), text.indexOf('} satisfies Record<string, Entry>'))
+  const table = text.slice(
+    text.indexOf('export const CATALOGUE = {'),
+    text.indexOf('} satisfies Record<string, Entry>'),
+  )
   const keys = [...table.matchAll(/^ {2}(\w+): /gm)].map((m) => m[1]!)
   expect(keys.length).toBeGreaterThan(30)
   expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([])
@@ -111,9 +125,11 @@ test('refusals are made only by refuse(): no hand-made error bodies, no other er
     if (p.startsWith('errors/') || p.startsWith('dashboard/')) continue
     if (/new Refusal\(/.test(text)) offenders.push(`${p}: new Refusal( outside src/errors`)
     // The classes this catalogue replaced, or a new one like them.
-    for (const m of text.matchAll(/class (\w+) extends Error\b/g)) if (/Refusal|ApiError|HttpError|QueryError/.test(m[1]!)) offenders.push(`${p}: class ${m[1]}`)
+    for (const m of text.matchAll(/class (\w+) extends Error\b/g))
+      if (/Refusal|ApiError|HttpError|QueryError/.test(m[1]!)) offenders.push(`${p}: class ${m[1]}`)
     // An answer's body written by hand: `{ code: '…', message: … }` (zod's ctx.addIssue takes the same shape).
-    for (const m of text.matchAll(/(?<!addIssue\()\{\s*code:\s*'([a-z_]+)',\s*message:/g)) offenders.push(`${p}: a body for ${m[1]} by hand`)
+    for (const m of text.matchAll(/(?<!addIssue\()\{\s*code:\s*'([a-z_]+)',\s*message:/g))
+      offenders.push(`${p}: a body for ${m[1]} by hand`)
   }
   expect(offenders).toEqual([])
 })
@@ -143,39 +159,61 @@ test('the codes with several messages answer each byte for byte as before the ca
   const wire = (r: Refusal) => [r.status, JSON.stringify(r.body), r.headers ?? null]
   expect(wire(refuse('unknown_site', 'id', 's1'))).toEqual([
     404,
-    '{"code":"unknown_site","message":"No site has the id \\"s1\\"","field":"site_id","fields":[{"field":"site_id","message":"unknown site"}]}',
+    '{"code":"unknown_site","message":"No site has the id \\"s1\\"","field":"site_id",' +
+      '"fields":[{"field":"site_id","message":"unknown site"}]}',
     null,
   ])
   expect(wire(refuse('unknown_site', 'id visible to you', 's1'))).toEqual([
     404,
-    '{"code":"unknown_site","message":"No site with the id \\"s1\\" is visible to you","field":"site_id","fields":[{"field":"site_id","message":"unknown site"}]}',
+    '{"code":"unknown_site","message":"No site with the id \\"s1\\" is visible to you","field":"site_id",' +
+      '"fields":[{"field":"site_id","message":"unknown site"}]}',
     null,
   ])
   expect(wire(refuse('unknown_site', 'url host visible to token', 'a.example'))).toEqual([
     404,
-    '{"code":"unknown_site","message":"No site for the host \\"a.example\\" of url is visible to this API token","field":"url","fields":[{"field":"url","message":"no site for this host"}]}',
+    '{"code":"unknown_site","message":"No site for the host \\"a.example\\" of url is visible to this API token",' +
+      '"field":"url","fields":[{"field":"url","message":"no site for this host"}]}',
     null,
   ])
   expect(refuse('unsupported_media_type', 'json or beacon', 'x/y').message).toBe(
-    'Send the body as JSON with Content-Type: application/json (or text/plain, as navigator.sendBeacon does); got "x/y"',
+    'Send the body as JSON with Content-Type: application/json (or text/plain, as navigator.sendBeacon does); ' +
+      'got "x/y"',
   )
-  expect(refuse('unsupported_media_type', 'json', 'x/y').message).toBe('Send the body as JSON with Content-Type: application/json; got "x/y"')
+  expect(refuse('unsupported_media_type', 'json', 'x/y').message).toBe(
+    'Send the body as JSON with Content-Type: application/json; got "x/y"',
+  )
   expect(refuse('unsupported_media_type', 'batch', 'x/y').message).toBe(
     'Send the batch as a JSON array (Content-Type: application/json) or NDJSON (application/x-ndjson); got "x/y"',
   )
-  expect(wire(refuse('rate_limited', 'address', 2))).toEqual([429, '{"code":"rate_limited","message":"Too many requests from this address; retry in 2 s"}', { 'Retry-After': '2' }])
-  expect(wire(refuse('rate_limited', 'token', 2))).toEqual([429, '{"code":"rate_limited","message":"Too many requests with this API token; retry in 2 s"}', { 'Retry-After': '2' }])
+  expect(wire(refuse('rate_limited', 'address', 2))).toEqual([
+    429,
+    '{"code":"rate_limited","message":"Too many requests from this address; retry in 2 s"}',
+    { 'Retry-After': '2' },
+  ])
+  expect(wire(refuse('rate_limited', 'token', 2))).toEqual([
+    429,
+    '{"code":"rate_limited","message":"Too many requests with this API token; retry in 2 s"}',
+    { 'Retry-After': '2' },
+  ])
   expect(wire(refuse('shutting_down', 'event'))).toEqual([
     503,
     '{"code":"shutting_down","message":"The server is shutting down; the event was not accepted. Retry shortly."}',
     { 'Retry-After': '1', Connection: 'close' },
   ])
-  expect(wire(refuse('shutting_down', 'request'))[1]).toBe('{"code":"shutting_down","message":"The server is shutting down; retry shortly"}')
-  expect(refuse('unauthorized', 'token').message).toBe('Send an API client token: Authorization: Bearer <token> or X-Api-Key: <token>')
+  expect(wire(refuse('shutting_down', 'request'))[1]).toBe(
+    '{"code":"shutting_down","message":"The server is shutting down; retry shortly"}',
+  )
+  expect(refuse('unauthorized', 'token').message).toBe(
+    'Send an API client token: Authorization: Bearer <token> or X-Api-Key: <token>',
+  )
   expect(refuse('unauthorized', 'sign-in or token').message).toBe(
     'Sign in (the hk_token cookie from POST /api/login) or send an API token (Authorization: Bearer … or X-Api-Key)',
   )
   // A query refusal: `field: detail`, and the field's own message the detail alone.
   const q = refuse('invalid_range', '2026-03-02 is after to (2026-03-01)', 'from')
-  expect([q.message, q.detail, q.field]).toEqual(['from: 2026-03-02 is after to (2026-03-01)', '2026-03-02 is after to (2026-03-01)', 'from'])
+  expect([q.message, q.detail, q.field]).toEqual([
+    'from: 2026-03-02 is after to (2026-03-01)',
+    '2026-03-02 is after to (2026-03-01)',
+    'from',
+  ])
 })

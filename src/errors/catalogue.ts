@@ -24,7 +24,8 @@ export const STORAGE_RETRY_AFTER_S = 5
 /** Which body an ingest or API route takes, for `unsupported_media_type`. */
 export type Accepts = 'json or beacon' | 'json' | 'batch'
 const ACCEPTS: Record<Accepts, string> = {
-  'json or beacon': 'the body as JSON with Content-Type: application/json (or text/plain, as navigator.sendBeacon does)',
+  'json or beacon':
+    'the body as JSON with Content-Type: application/json (or text/plain, as navigator.sendBeacon does)',
   json: 'the body as JSON with Content-Type: application/json',
   batch: 'the batch as a JSON array (Content-Type: application/json) or NDJSON (application/x-ndjson)',
 }
@@ -46,14 +47,15 @@ const query = {
 const retryAfter = (seconds: number) => ({ 'Retry-After': String(seconds) })
 
 /**
- * An entry: `message` (and `fields`, `headers`) take the refusal's arguments. `fields` is left out, or
- * answers undefined, for a refusal that names no field.
+ * An entry: `message` (and `fields`, `headers`) take the refusal's arguments — any arguments, hence
+ * `never[]` here, which every parameter list satisfies. `fields` is left out, or answers undefined, for a
+ * refusal that names no field.
  */
 export interface Entry {
   status: number
-  message: (...args: any[]) => string
-  fields?: (...args: any[]) => FieldIssue[] | undefined
-  headers?: (...args: any[]) => Record<string, string>
+  message: (...args: never[]) => string
+  fields?: (...args: never[]) => FieldIssue[] | undefined
+  headers?: (...args: never[]) => Record<string, string>
 }
 
 export const CATALOGUE = {
@@ -72,7 +74,8 @@ export const CATALOGUE = {
   /** RFC 9112 §6.3: the body's length is ambiguous; answered with `Connection: close` (src/http/framing.ts). */
   invalid_content_length: {
     status: 400,
-    message: () => 'The request has more than one Content-Length header, so its body cannot be delimited; the connection is closed',
+    message: () =>
+      'The request has more than one Content-Length header, so its body cannot be delimited; the connection is closed',
   },
   unknown_site: {
     status: 404,
@@ -83,16 +86,26 @@ export const CATALOGUE = {
           ? `No site with the id ${JSON.stringify(value)} is visible to you`
           : `No site for the host ${JSON.stringify(value)} of url is visible to this API token`,
     fields: (asked: SiteAsked) =>
-      asked === 'url host visible to token' ? [{ field: 'url', message: 'no site for this host' }] : [{ field: 'site_id', message: 'unknown site' }],
+      asked === 'url host visible to token'
+        ? [{ field: 'url', message: 'no site for this host' }]
+        : [{ field: 'site_id', message: 'unknown site' }],
   },
   not_found: { status: 404, message: () => 'No such route' },
-  method_not_allowed: { status: 405, message: (allow: string) => `Use ${allow} on this route`, headers: (allow: string) => ({ Allow: allow }) },
+  method_not_allowed: {
+    status: 405,
+    message: (allow: string) => `Use ${allow} on this route`,
+    headers: (allow: string) => ({ Allow: allow }),
+  },
   body_too_large: { status: 413, message: (limit: number) => `The request body is over the limit of ${limit} bytes` },
-  unsupported_media_type: { status: 415, message: (accepts: Accepts, got: string) => `Send ${ACCEPTS[accepts]}; got ${JSON.stringify(got)}` },
+  unsupported_media_type: {
+    status: 415,
+    message: (accepts: Accepts, got: string) => `Send ${ACCEPTS[accepts]}; got ${JSON.stringify(got)}`,
+  },
   rate_limited: {
     status: 429,
     message: (by: 'address' | 'token', retryAfterSeconds: number) =>
-      `Too many requests ${by === 'address' ? 'from this address' : 'with this API token'}; retry in ${retryAfterSeconds} s`,
+      `Too many requests ${by === 'address' ? 'from this address' : 'with this API token'}; ` +
+      `retry in ${retryAfterSeconds} s`,
     headers: (_by: 'address' | 'token', retryAfterSeconds: number) => retryAfter(retryAfterSeconds),
   },
   ingest_queue_full: {
@@ -113,7 +126,9 @@ export const CATALOGUE = {
   shutting_down: {
     status: 503,
     message: (what: 'event' | 'request') =>
-      what === 'event' ? 'The server is shutting down; the event was not accepted. Retry shortly.' : 'The server is shutting down; retry shortly',
+      what === 'event'
+        ? 'The server is shutting down; the event was not accepted. Retry shortly.'
+        : 'The server is shutting down; retry shortly',
     headers: () => ({ 'Retry-After': '1', Connection: 'close' }),
   },
   /** The server stopped before durable events were stored (src/drain/acks.ts). */
@@ -128,7 +143,10 @@ export const CATALOGUE = {
   // ── Server-side ingestion (/api/ingest/server/*, /api/ingest/batch) ───────────────────────────
   /** `[]`, or NDJSON of blank lines: nothing to accept or refuse item by item. */
   empty_batch: { status: 400, message: () => 'The batch has no items' },
-  batch_too_large: { status: 413, message: (items: number, limit: number) => `A batch holds at most ${limit} items; this one has ${items}` },
+  batch_too_large: {
+    status: 413,
+    message: (items: number, limit: number) => `A batch holds at most ${limit} items; this one has ${items}`,
+  },
 
   // ── REST API (/api/*) ─────────────────────────────────────────────────────────────────────────
   unauthorized: {
@@ -136,7 +154,8 @@ export const CATALOGUE = {
     message: (needs: 'sign-in or token' | 'token') =>
       needs === 'token'
         ? 'Send an API client token: Authorization: Bearer <token> or X-Api-Key: <token>'
-        : 'Sign in (the hk_token cookie from POST /api/login) or send an API token (Authorization: Bearer … or X-Api-Key)',
+        : 'Sign in (the hk_token cookie from POST /api/login) or send an API token ' +
+          '(Authorization: Bearer … or X-Api-Key)',
   },
   /** One message for an unknown e-mail and a wrong password: the answer must not tell which. */
   invalid_credentials: { status: 401, message: () => 'Invalid email or password' },
@@ -150,9 +169,14 @@ export const CATALOGUE = {
   invalid_setup_token: {
     status: 403,
     message: (missing: boolean) =>
-      `${missing ? 'Creating the first account needs the set-up token' : 'This set-up token is wrong or no longer valid'}: open the set-up link ` +
-      "printed in the server's start-up log (dashboard: …/setup?token=…), or run `hitring setup-url` for a new one",
-    fields: (missing: boolean) => [{ field: 'setup_token', message: missing ? 'required' : 'wrong or no longer valid' }],
+      (missing
+        ? 'Creating the first account needs the set-up token'
+        : 'This set-up token is wrong or no longer valid') +
+      ": open the set-up link printed in the server's start-up log (dashboard: …/setup?token=…), " +
+      'or run `hitring setup-url` for a new one',
+    fields: (missing: boolean) => [
+      { field: 'setup_token', message: missing ? 'required' : 'wrong or no longer valid' },
+    ],
   },
   unknown_goal: {
     status: 404,
@@ -177,7 +201,10 @@ export const CATALOGUE = {
   },
   setup_complete: { status: 409, message: () => 'The first user exists already; sign in with POST /api/login' },
   /** A site always keeps one owner: only an owner may share, re-zone or delete it. */
-  last_owner: { status: 409, message: () => 'This is the last owner of the site: make another member owner first (or delete the site)' },
+  last_owner: {
+    status: 409,
+    message: () => 'This is the last owner of the site: make another member owner first (or delete the site)',
+  },
   duplicate_domain: {
     status: 409,
     message: (domain: string) => `A site for ${domain} exists already`,
@@ -193,7 +220,8 @@ export const CATALOGUE = {
     status: 429,
     message: (per: 'user' | 'client IP', limit: number, flag: string, _retryAfterSeconds: number) =>
       `At most ${limit} event streams may be open per ${per} (${flag}); close one and retry`,
-    headers: (_per: 'user' | 'client IP', _limit: number, _flag: string, retryAfterSeconds: number) => retryAfter(retryAfterSeconds),
+    headers: (_per: 'user' | 'client IP', _limit: number, _flag: string, retryAfterSeconds: number) =>
+      retryAfter(retryAfterSeconds),
   },
 
   // ── The read API's refusals (src/query): a malformed parameter, or one the rollups cannot answer exactly ──

@@ -7,7 +7,7 @@
  * import { refuse, Refusal } from './errors/index.js'
  *
  * const no = refuse('unknown_goal', 'g_123') // 404, fields [{ field: 'goal_id', … }]
- * no.body // { code: 'unknown_goal', message: 'The site has no goal with the id "g_123"', field: 'goal_id', fields: [...] }
+ * no.body // { code: 'unknown_goal', message: 'The site has no goal with the id "g_123"', field: 'goal_id', fields }
  * try {
  *   throw no
  * } catch (err) {

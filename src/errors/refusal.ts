@@ -13,7 +13,7 @@
  * results, and a class does not survive the trip): {@link refusalFrom} makes it a refusal again.
  * @module
  */
-import { CATALOGUE, type Entry, type ErrorCode, type FieldIssue, type RefusalArgs } from './catalogue.js'
+import { CATALOGUE, type ErrorCode, type FieldIssue, type RefusalArgs } from './catalogue.js'
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
@@ -62,7 +62,7 @@ export class Refusal implements RefusalData {
     this.body = body
   }
 
-  /** What is wrong with {@link field}, without its name (its `fields[0].message`); the message when no field is named. */
+  /** What is wrong with {@link field}, without its name (`fields[0].message`); the message when no field is named. */
   get detail(): string {
     return this.fields?.[0]?.message ?? this.message
   }
@@ -78,6 +78,11 @@ export function refusalFrom(data: RefusalData): Refusal {
 
 /** The refusal of `code`, its message (and fields, headers) made from `args` by its catalogue entry. */
 export function refuse<C extends ErrorCode>(code: C, ...args: RefusalArgs<C>): Refusal {
-  const entry: Entry = CATALOGUE[code]
+  // The entry's functions take exactly `args` (RefusalArgs<C>); TypeScript cannot follow that through the index.
+  const entry = CATALOGUE[code] as {
+    message: (...a: unknown[]) => string
+    fields?: (...a: unknown[]) => FieldIssue[] | undefined
+    headers?: (...a: unknown[]) => Record<string, string>
+  }
   return new Refusal(code, entry.message(...args), entry.fields?.(...args), entry.headers?.(...args))
 }
