@@ -11,7 +11,8 @@
  * @module
  */
 import { Bench } from 'tinybench'
-import { echoesOrigin, isPlausibleOrigin, MAX_HOST_LENGTH, MAX_ORIGIN_LENGTH } from '../src/http/origin.js'
+import { echoesOrigin } from '../src/http/origin.js'
+import { isPlausibleOrigin, MAX_HOST_LENGTH, MAX_ORIGIN_LENGTH } from '../src/net/origin.js'
 
 const BATCH = 200
 

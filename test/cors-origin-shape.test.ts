@@ -4,7 +4,7 @@
  * and the request is processed as before.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { isPlausibleOrigin, MAX_ORIGIN_LENGTH } from '../src/http/origin.js'
+import { isPlausibleOrigin, MAX_ORIGIN_LENGTH } from '../src/net/origin.js'
 import { addSite, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
 import { send } from './helpers/http.js'
 

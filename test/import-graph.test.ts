@@ -34,19 +34,6 @@ const ALLOWED_UPWARD: ReadonlyArray<{ edge: string; reason: string }> = []
 const KNOWN_UNTIL_MERGE: readonly string[] = [
   // A (event-schema): store/events and store/event-block.
   'src/store/event-block.ts ↔ src/store/events.ts',
-  // B (errors): http/errors.ts becomes the catalogue in src/errors/.
-  'src/admin/ops.ts → src/http/errors.ts',
-  'src/admin/refusal.ts → src/http/errors.ts',
-  'src/admin/run.ts → src/http/errors.ts',
-  'src/admin/writer.ts → src/http/errors.ts',
-  'src/ingest/field-checks.ts → src/http/errors.ts',
-  'src/ingest/hitkeep-payload.ts → src/http/errors.ts',
-  'src/ingest/payload.ts → src/http/errors.ts',
-  'src/ingest/server-payload.ts → src/http/errors.ts',
-  // D (http-seams): roleOnSite, which B moves to accounts/.
-  'src/http/server-items.ts → src/api/access.ts',
-  // No branch's: http/origin.ts imports nothing and could move down (e.g. to src/net/); A owns the importer.
-  'src/ingest/hitkeep-payload.ts → src/http/origin.ts',
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -1,5 +1,5 @@
 /**
- * Query parameters of the read API: every malformed or unanswerable value is a QueryError naming its
+ * Query parameters of the read API: every malformed or unanswerable value is a Refusal naming its
  * field (never ignored), the defaults, dates vs instants, and the chart buckets of DST days and
  * half- and quarter-hour zones — on a real (empty) LMDB store.
  */
@@ -12,12 +12,12 @@ import {
   eventTimeseries,
   eventsList,
   goalsTimeseries,
-  QueryError,
   siteStats,
   statsQuerySchema,
   statsResponseSchema,
   type StatsQuery,
 } from '../src/query/index.js'
+import { Refusal } from '../src/errors/index.js'
 import { chartPoints } from '../src/query/points.js'
 import { resolveWindow } from '../src/query/params.js'
 import { tempDataDir } from './helpers/server.js'
@@ -40,10 +40,10 @@ function refusal(run: () => unknown): { code: string; field?: string; message: s
   try {
     run()
   } catch (err) {
-    if (err instanceof QueryError) return { code: err.code, field: err.field, message: err.message }
+    if (err instanceof Refusal) return { code: err.code, field: err.field, message: err.message }
     throw err
   }
-  throw new Error('expected a QueryError')
+  throw new Error('expected a Refusal')
 }
 
 test.each<[string, StatsQuery, string, string]>([

@@ -20,11 +20,11 @@ import {
   eventsList,
   eventTimeseries,
   goalsTimeseries,
-  QueryError,
   siteDrops,
   siteStats,
   type StatsQuery,
 } from '../src/query/index.js'
+import { Refusal } from '../src/errors/index.js'
 import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
@@ -257,7 +257,7 @@ describe('a DST day in Europe/Berlin asked with instants stays exact', () => {
 })
 
 test("a refusal's detail does not repeat the field's name; its message is field: detail", () => {
-  const refusals: QueryError[] = []
+  const refusals: Refusal[] = []
   for (const run of [
     () => stats(utc, { from: 'yesterday' }),
     () => stats(utc, { tz: 'Mars/Olympus_Mons' }),
@@ -273,7 +273,7 @@ test("a refusal's detail does not repeat the field's name; its message is field:
     try {
       run()
     } catch (err) {
-      if (err instanceof QueryError) refusals.push(err)
+      if (err instanceof Refusal) refusals.push(err)
     }
   }
   expect(refusals).toHaveLength(10)

@@ -9,7 +9,8 @@ import { EventKind } from '../src/ingest/payload.js'
 import { openStore, type Store } from '../src/store/open.js'
 import { createSite, type SiteRecord } from '../src/store/sites.js'
 import type { Goal } from '../src/goals/goal.js'
-import { eventPropertyKeys, QueryError, siteStats, type StatsQuery } from '../src/query/index.js'
+import { eventPropertyKeys, siteStats, type StatsQuery } from '../src/query/index.js'
+import { Refusal } from '../src/errors/index.js'
 import { tempDataDir } from './helpers/server.js'
 import { drainEvents, openFresh, type TestEvent } from './helpers/drain.js'
 
@@ -166,6 +167,6 @@ test('event properties in another zone are refused; in the site zone they are an
   } catch (e) {
     err = e
   }
-  expect(err).toBeInstanceOf(QueryError)
+  expect(err).toBeInstanceOf(Refusal)
   expect(err).toMatchObject({ code: 'unsupported_range', field: 'tz' })
 })

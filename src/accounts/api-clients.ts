@@ -1,7 +1,7 @@
 /**
  * API clients: named tokens for automation, each with explicit per-site roles. The token is shown once
  * at creation and stored only as its SHA-256. A client never exceeds its user: the effective role is
- * the lower of the client's grant and the user's own role on the site (see ../api/access.ts).
+ * the lower of the client's grant and the user's own role on the site (`roleOnSite` in ./principal.ts).
  * @module
  */
 import { type Store, getSite } from '../store/index.js'

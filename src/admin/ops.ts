@@ -9,7 +9,7 @@ import {
   type Store, createSite, getSite, setSiteFilters, type SiteRecord, packClosedBuckets, type PackProgress,
 } from '../store/index.js'
 import { rebuildSiteRollups } from '../derive/rebuild.js'
-import { Errors } from '../http/errors.js'
+import { refuse } from '../errors/index.js'
 import { createUserInTransaction, hasAnyUser, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
 import { deleteSetupTokenInTransaction, issueSetupTokenInTransaction, setupTokenHashMatches } from '../accounts/setup-token.js'
 import { putSessionInTransaction, pruneSessionsInTransaction, removeSessionInTransaction, type LoginSession } from '../accounts/login-sessions.js'
@@ -18,7 +18,6 @@ import { grantInTransaction, ownerCount, revokeInTransaction, roleOf, type SiteM
 import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store.js'
 import type { Goal } from '../goals/goal.js'
-import { AdminRefusal } from './refusal.js'
 import { deleteSiteInTransaction } from './site-data.js'
 import { clearLegacySessionsInTransaction } from '../sessions/log.js'
 
@@ -36,15 +35,15 @@ export const MAX_EXCLUSIONS = 1000
 
 function siteOrRefuse(store: Store, siteId: string): SiteRecord {
   const site = getSite(store, siteId)
-  if (!site) throw new AdminRefusal(Errors.unknownSiteFor(siteId))
+  if (!site) throw refuse('unknown_site', 'id visible to you', siteId)
   return site
 }
 
 /** The caller's own role, checked again in the transaction: it may have changed since the HTTP thread looked. */
 function requireRole(store: Store, userId: string, siteId: string, needed: Role): void {
   const role = roleOf(store, userId, siteId)
-  if (role === undefined) throw new AdminRefusal(Errors.unknownSiteFor(siteId))
-  if (!roleAtLeast(role, needed)) throw new AdminRefusal(Errors.forbidden(needed))
+  if (role === undefined) throw refuse('unknown_site', 'id visible to you', siteId)
+  if (!roleAtLeast(role, needed)) throw refuse('forbidden', needed)
 }
 
 export const adminOps = {
@@ -63,8 +62,8 @@ export const adminOps = {
    * user's creation, so it works once.
    */
   initialUser(store: Store, a: { email: string; passwordHash: string; setupTokenHash: string; login: NewSession }): PublicUser {
-    if (hasAnyUser(store)) throw new AdminRefusal(Errors.setupComplete())
-    if (!setupTokenHashMatches(store, a.setupTokenHash)) throw new AdminRefusal(Errors.invalidSetupToken(false))
+    if (hasAnyUser(store)) throw refuse('setup_complete')
+    if (!setupTokenHashMatches(store, a.setupTokenHash)) throw refuse('invalid_setup_token', false)
     const user = createUserInTransaction(store, a.email, a.passwordHash, true)
     deleteSetupTokenInTransaction(store)
     putSessionInTransaction(store, a.login.hash, { ...a.login.session, user_id: user.id })
@@ -100,13 +99,13 @@ export const adminOps = {
   },
 
   deleteApiClient(store: Store, a: { userId: string; clientId: string }): { ok: true } {
-    if (!removeClientInTransaction(store, a.userId, a.clientId)) throw new AdminRefusal(Errors.unknownApiClient(a.clientId))
+    if (!removeClientInTransaction(store, a.userId, a.clientId)) throw refuse('unknown_api_client', a.clientId)
     return { ok: true }
   },
 
   /** `domain` and `timezone` were validated by the caller; the duplicate check must be here, in the transaction. */
   createSite(store: Store, a: { domain: string; timezone: string; ownerId: string }): SiteRecord {
-    if (store.siteDomains.get(a.domain) !== undefined) throw new AdminRefusal(Errors.duplicateDomain(a.domain))
+    if (store.siteDomains.get(a.domain) !== undefined) throw refuse('duplicate_domain', a.domain)
     const site = createSite(store, a.domain, a.timezone)
     grantInTransaction(store, a.ownerId, site.id, 'owner')
     return site
@@ -139,7 +138,7 @@ export const adminOps = {
     }
     for (const [field, list] of Object.entries(lists)) {
       // Checked on every ingest request: keep the lists small.
-      if (list.length > MAX_EXCLUSIONS) throw new AdminRefusal(Errors.validation([{ field, message: `at most ${MAX_EXCLUSIONS} entries per site` }]))
+      if (list.length > MAX_EXCLUSIONS) throw refuse('invalid_field', [{ field, message: `at most ${MAX_EXCLUSIONS} entries per site` }])
     }
     const next = setSiteFilters(store, site.id, lists)
     return { excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }
@@ -152,7 +151,7 @@ export const adminOps = {
 
   deleteGoal(store: Store, a: { siteId: string; goalId: string }): { ok: true } {
     siteOrRefuse(store, a.siteId)
-    if (!deleteGoalInTransaction(store, a.siteId, a.goalId)) throw new AdminRefusal(Errors.unknownGoal(a.goalId))
+    if (!deleteGoalInTransaction(store, a.siteId, a.goalId)) throw refuse('unknown_goal', a.goalId)
     return { ok: true }
   },
 
@@ -169,9 +168,9 @@ export const adminOps = {
     siteOrRefuse(store, a.siteId)
     requireRole(store, a.actorId, a.siteId, 'owner')
     const user = userByEmail(store, a.email)
-    if (!user) throw new AdminRefusal(Errors.unknownUser(normaliseEmail(a.email)))
+    if (!user) throw refuse('unknown_user', normaliseEmail(a.email))
     const before = roleOf(store, user.id, a.siteId)
-    if (before === 'owner' && a.role !== 'owner' && ownerCount(store, a.siteId) === 1) throw new AdminRefusal(Errors.lastOwner())
+    if (before === 'owner' && a.role !== 'owner' && ownerCount(store, a.siteId) === 1) throw refuse('last_owner')
     if (before !== a.role) grantInTransaction(store, user.id, a.siteId, a.role)
     return { member: { user_id: user.id, email: user.email, role: a.role }, created: before === undefined }
   },
@@ -181,8 +180,8 @@ export const adminOps = {
     siteOrRefuse(store, a.siteId)
     requireRole(store, a.actorId, a.siteId, a.userId === a.actorId ? 'viewer' : 'owner')
     const before = roleOf(store, a.userId, a.siteId)
-    if (before === undefined) throw new AdminRefusal(Errors.unknownMember(a.userId))
-    if (before === 'owner' && ownerCount(store, a.siteId) === 1) throw new AdminRefusal(Errors.lastOwner())
+    if (before === undefined) throw refuse('unknown_member', a.userId)
+    if (before === 'owner' && ownerCount(store, a.siteId) === 1) throw refuse('last_owner')
     revokeInTransaction(store, a.userId, a.siteId)
     return { ok: true }
   },

@@ -6,7 +6,7 @@
  * @module
  */
 import { type Store, StorageFaultError, storageFaultOf, type StorageFault, type StoreGuard } from '../store/index.js'
-import { Errors, type HttpError } from '../http/errors.js'
+import { refuse, type RefusalData } from '../errors/index.js'
 import { adminOps, type AdminOpName } from './ops.js'
 import { refusalOf } from './refusal.js'
 
@@ -16,7 +16,7 @@ export interface AdminMessage {
   args: unknown
 }
 
-export type AdminReply = { ok: true; value: unknown } | { ok: false; error: HttpError; fault?: StorageFault }
+export type AdminReply = { ok: true; value: unknown } | { ok: false; error: RefusalData; fault?: StorageFault }
 
 /**
  * `store` is a function: opening the store can itself fail (its directory is gone), and that is a fault
@@ -37,7 +37,7 @@ export function runAdmin(store: () => Store, message: AdminMessage, guard: Store
     const error = refusalOf(err)
     if (error !== null) return { ok: false, error }
     const fault = storageFaultOf(err, guard?.path ?? '')
-    if (fault !== null) return { ok: false, error: Errors.storageUnavailable(), fault }
+    if (fault !== null) return { ok: false, error: refuse('storage_unavailable'), fault }
     throw err
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The main thread's side of admin writes: `write(op, args)` runs the op in a drain worker and resolves
- * with its result, or rejects with an {@link ApiError} carrying the op's refusal.
+ * with its result, or rejects with the op's {@link Refusal}.
  *
  * While the store cannot write (src/ops/store-health.ts) every write is refused at once with 503
  * `storage_unavailable`; a write that meets a storage fault answers the same and reports the fault.
@@ -11,17 +11,10 @@
  */
 import type { Piscina } from 'piscina'
 import type { Store } from '../store/index.js'
-import { Errors, type HttpError } from '../http/errors.js'
+import { refuse, refusalFrom, type Refusal } from '../errors/index.js'
 import type { StoreHealth } from '../ops/store-health.js'
 import type { AdminArgs, AdminOpName, AdminResult } from './ops.js'
 import type { AdminMessage, AdminReply } from './run.js'
-
-/** An expected refusal with its catalogue error; the API turns it into the answer as is. */
-export class ApiError extends Error {
-  constructor(readonly error: HttpError) {
-    super(error.body.message)
-  }
-}
 
 export type AdminWrite = <K extends AdminOpName>(op: K, args: AdminArgs<K>) => Promise<AdminResult<K>>
 
@@ -33,13 +26,13 @@ export function runAdminOp<K extends AdminOpName>(pool: Piscina, op: K, args: Ad
 
 export function adminWriter(pool: Piscina, store: Store, health: StoreHealth | null = null): AdminWrite {
   return async (op, args) => {
-    if (health !== null && !health.writable) throw new ApiError(Errors.storageUnavailable())
+    if (health !== null && !health.writable) throw refuse('storage_unavailable')
     const reply = await runAdminOp(pool, op, args)
     store.env.resetReadTxn()
     if (!reply.ok) {
       // A success does not clear a fault: only the drain and the probe decide recovery (src/ops/store-watch.ts).
       if (reply.fault) health?.report(reply.fault, `admin write ${op}`)
-      throw new ApiError(reply.error)
+      throw refusalFrom(reply.error)
     }
     return reply.value as AdminResult<typeof op>
   }

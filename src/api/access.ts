@@ -12,17 +12,15 @@
  * caller's credentials and role are read afresh each time, never trusted from when it started.
  * @module
  */
-import { Errors } from '../http/errors.js'
-import { ApiError } from '../admin/writer.js'
+import { refuse } from '../errors/index.js'
 import { clientById, clientOfToken } from '../accounts/api-clients.js'
 import { liveSession, sessionOfToken } from '../accounts/login-sessions.js'
-import { roleOf } from '../accounts/memberships.js'
-import { lowerRole, roleAtLeast, type Role } from '../accounts/roles.js'
+import { roleOnSite, type Principal } from '../accounts/principal.js'
+import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { tokenHash } from '../accounts/tokens.js'
 import { userById } from '../accounts/users.js'
 import { type Store, getSite, type SiteRecord } from '../store/index.js'
 import { cookieValue, type RequestFacts } from './request.js'
-import type { Principal } from './types.js'
 
 export const SESSION_COOKIE = 'hk_token'
 
@@ -52,20 +50,12 @@ export function sessionCredentials(store: Store, cookieHeader: string, now: numb
   return session && user ? { kind: 'ok', principal: { kind: 'session', user, session, tokenHash: tokenHash(cookie) } } : { kind: 'invalid' }
 }
 
-/** The caller's role on a site: a user's membership; for an API client, the lower of its grant and its user's role. */
-export function roleOnSite(store: Store, principal: Principal, siteId: string): Role | undefined {
-  const own = roleOf(store, principal.user.id, siteId)
-  if (own === undefined || principal.kind === 'session') return own
-  const grant = principal.client.site_roles.find((g) => g.site_id === siteId)
-  return grant === undefined ? undefined : lowerRole(own, grant.role)
-}
-
 /** The site, if the caller has at least `needed` on it; otherwise throws the 404 or 403. */
 export function siteFor(store: Store, principal: Principal | null, siteId: string, needed: Role): { site: SiteRecord; role: Role } {
   const site = getSite(store, siteId)
   const role = site && principal ? roleOnSite(store, principal, siteId) : undefined
-  if (!site || role === undefined) throw new ApiError(Errors.unknownSiteFor(siteId))
-  if (!roleAtLeast(role, needed)) throw new ApiError(Errors.forbidden(needed))
+  if (!site || role === undefined) throw refuse('unknown_site', 'id visible to you', siteId)
+  if (!roleAtLeast(role, needed)) throw refuse('forbidden', needed)
   return { site, role }
 }
 

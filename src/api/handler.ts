@@ -6,18 +6,18 @@
  *   validation (400) → body: media type (415), size (413), JSON (400), validation (400)
  *   → handler (async) → answer, corked, never after an abort.
  *
- * Anything a handler throws goes through {@link toHttpError}: catalogue errors as they are, the query
- * layer's refusals as 400, and everything else — a bug, never bad input — as a logged JSON 500.
+ * Anything a handler throws reaches one boundary: a {@link Refusal} of the error catalogue (src/errors/ —
+ * from the routes, the admin ops and the query layer) is answered as it is, and everything else — a bug,
+ * never bad input — as a logged JSON 500.
  * @module
  */
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { limiterKeyBytes } from '../net/ip.js'
-import { Errors, type HttpError } from '../http/errors.js'
+import { refuse, Refusal } from '../errors/index.js'
 import { readBody } from '../http/body.js'
 import { isHead } from '../http/head.js'
 import { resolveCredentials } from './access.js'
 import { crossSiteReason, originOf } from './csrf.js'
-import { toHttpError } from './failure.js'
 import { writeReply } from './reply.js'
 import { parseQuery, readFacts } from './request.js'
 import type { Router } from './router.js'
@@ -46,12 +46,12 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
       answered = true
       res.cork(() => writeReply(res, reply, close))
     }
-    const fail = (err: HttpError, close = false): void => send({ status: err.status, body: err.body, headers: err.headers }, close)
+    const fail = (err: Refusal, close = false): void => send({ status: err.status, body: err.body, headers: err.headers }, close)
     const boundary = (err: unknown): void => {
-      const known = toHttpError(err)
+      const known = err instanceof Refusal ? err : null
       if (known === null) deps.logger.error({ err, method: facts.method, path: facts.path }, 'API request failed')
       if (stream?.open) stream.end() // a stream that failed while starting: end it rather than leave it silent
-      fail(known ?? Errors.internal())
+      fail(known ?? refuse('internal_error'))
     }
     const deliver = (reply: Reply): void => {
       if (aborted || answered) return
@@ -73,35 +73,35 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
     }
 
     try {
-      if (deps.isClosing()) return fail(Errors.apiShuttingDown(), true)
+      if (deps.isClosing()) return fail(refuse('shutting_down', 'request'), true)
       // Drain commits and admin writes happen in workers: read the latest committed snapshot.
       deps.store.env.resetReadTxn()
       const match = router.match(facts.method, facts.path)
       const limit = match.kind === 'route' ? match.route.limit : 'api'
       if (limit !== 'none') {
         const waitMs = deps.limiters[limit].admit(limiterKeyBytes(facts.ip))
-        if (waitMs > 0) return fail(Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+        if (waitMs > 0) return fail(refuse('rate_limited', 'address', Math.max(1, Math.ceil(waitMs / 1000))))
       }
-      if (match.kind === 'not_found') return fail(Errors.notFound())
-      if (match.kind === 'method_not_allowed') return fail(Errors.methodNotAllowed(match.allow))
+      if (match.kind === 'not_found') return fail(refuse('not_found'))
+      if (match.kind === 'method_not_allowed') return fail(refuse('method_not_allowed', match.allow))
       const route = match.route
 
       let principal: Principal | null = null
       if (route.access !== 'public') {
         const creds = resolveCredentials(deps.store, facts, deps.now())
-        if (creds.kind !== 'ok') return fail(Errors.unauthorized())
+        if (creds.kind !== 'ok') return fail(refuse('unauthorized', 'sign-in or token'))
         principal = creds.principal
-        if (route.access === 'session' && principal.kind !== 'session') return fail(Errors.sessionRequired())
+        if (route.access === 'session' && principal.kind !== 'session') return fail(refuse('session_required'))
       }
       if (principal?.kind !== 'token') {
         const why = crossSiteReason(facts.method, facts, deps.publicUrlConfigured ? (originOf(deps.publicUrl()) ?? '') : null)
-        if (why !== null) return fail(Errors.crossSite(why))
+        if (why !== null) return fail(refuse('cross_site_request', why))
       }
 
       const params = check(route.params, match.params, '(path)')
-      if (!params.ok) return fail(Errors.validation(params.fields))
+      if (!params.ok) return fail(refuse('invalid_field', params.fields))
       const query = check(route.query, parseQuery(facts.query), '(query)')
-      if (!query.ok) return fail(Errors.validation(query.fields))
+      if (!query.ok) return fail(refuse('invalid_field', query.fields))
       const dispatch = (body: unknown): void => {
         Promise.resolve()
           .then(() => route.handle({ params: params.value, query: query.value, body, principal, deps }))
@@ -112,12 +112,12 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
       if (route.body === undefined) return dispatch(undefined)
 
       const mediaType = facts.contentType.split(';', 1)[0]!.trim().toLowerCase()
-      if (mediaType !== '' && mediaType !== 'application/json') return fail(Errors.apiMediaType(mediaType), true)
+      if (mediaType !== '' && mediaType !== 'application/json') return fail(refuse('unsupported_media_type', 'json', mediaType), true)
       const declared = facts.contentLength === '' ? 0 : Number(facts.contentLength)
-      if (!(declared <= API_BODY_LIMIT)) return fail(Errors.bodyTooLarge(API_BODY_LIMIT), true)
+      if (!(declared <= API_BODY_LIMIT)) return fail(refuse('body_too_large', API_BODY_LIMIT), true)
       const validateBody = (json: unknown): void => {
         const body = check(route.body, json, '(body)')
-        if (!body.ok) return fail(Errors.validation(body.fields))
+        if (!body.ok) return fail(refuse('invalid_field', body.fields))
         dispatch(body.value)
       }
       // No body at all reads as {}, so a missing field is reported by name rather than as "not JSON".
@@ -126,14 +126,14 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
         if (aborted) return
         // This runs later, from uWS's onData: it needs its own boundary.
         try {
-          if (!outcome.ok) return fail(Errors.bodyTooLarge(API_BODY_LIMIT), true)
+          if (!outcome.ok) return fail(refuse('body_too_large', API_BODY_LIMIT), true)
           // The buffer is only valid during this callback: decode it now.
           const text = outcome.body.toString('utf8')
           let json: unknown
           try {
             json = text.trim() === '' ? {} : JSON.parse(text)
           } catch (err) {
-            return fail(Errors.invalidJson((err as Error).message))
+            return fail(refuse('invalid_json', (err as Error).message))
           }
           validateBody(json)
         } catch (err) {

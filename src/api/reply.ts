@@ -4,7 +4,7 @@
  * @module
  */
 import type { HttpResponse } from '../native/uws.js'
-import type { HttpError } from '../http/errors.js'
+import type { Refusal } from '../errors/index.js'
 import { endAnswer } from '../http/head.js'
 import { statusLine, writeHead } from '../http/respond.js'
 import type { JsonReply } from './types.js'
@@ -27,6 +27,6 @@ export function writeReply(res: HttpResponse, reply: JsonReply, closeConnection 
   endAnswer(res, JSON.stringify(reply.body), closeConnection) // to a HEAD: no body (../http/head.ts)
 }
 
-export function writeError(res: HttpResponse, err: HttpError, closeConnection = false): void {
+export function writeError(res: HttpResponse, err: Refusal, closeConnection = false): void {
   writeReply(res, { status: err.status, body: err.body, headers: err.headers }, closeConnection)
 }

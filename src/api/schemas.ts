@@ -6,10 +6,12 @@
 import { z } from 'zod'
 import { ROLES } from '../accounts/roles.js'
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../accounts/password.js'
+import { CATALOGUE, type ErrorCode } from '../errors/index.js'
 
 export const errorSchema = z
   .object({
-    code: z.string().describe('Stable machine-readable code (see README, "REST API errors")'),
+    // The catalogue's codes, so the document lists every code a client may meet and cannot drift from it.
+    code: z.enum(Object.keys(CATALOGUE) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code (README, "Error codes")'),
     message: z.string().describe('For a refusal naming a field: `<field>: <what is wrong>`'),
     field: z.string().optional().describe('The first offending field'),
     fields: z

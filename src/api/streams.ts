@@ -16,7 +16,7 @@
  * @module
  */
 import type { HttpResponse } from '../native/uws.js'
-import { Errors, type HttpError } from '../http/errors.js'
+import { refuse, type Refusal } from '../errors/index.js'
 import { limiterKeyBytes } from '../net/ip.js'
 import type { Logger } from '../ops/logger.js'
 import { SseStream } from './sse.js'
@@ -60,11 +60,11 @@ export class StreamRegistry {
   }
 
   /** The 429 for a stream `owner` may not open now, or null. */
-  refusal(owner: Pick<StreamOwner, 'userId' | 'ip'>): HttpError | null {
+  refusal(owner: Pick<StreamOwner, 'userId' | 'ip'>): Refusal | null {
     if ((this.#perUser.get(owner.userId) ?? 0) >= this.caps.perUser)
-      return Errors.tooManyStreams('user', this.caps.perUser, '-stream-max-per-user', STREAM_RETRY_AFTER_S)
+      return refuse('too_many_streams', 'user', this.caps.perUser, '-stream-max-per-user', STREAM_RETRY_AFTER_S)
     if ((this.#perIp.get(ipKeyOf(owner.ip)) ?? 0) >= this.caps.perIp)
-      return Errors.tooManyStreams('client IP', this.caps.perIp, '-stream-max-per-ip', STREAM_RETRY_AFTER_S)
+      return refuse('too_many_streams', 'client IP', this.caps.perIp, '-stream-max-per-ip', STREAM_RETRY_AFTER_S)
     return null
   }
 

@@ -38,7 +38,7 @@ export interface ApiDeps {
   isClosing(): boolean
 }
 
-export type { Principal } from '../accounts/principal.js'
+export type { Principal }
 
 /** What a handler receives: validated params, query and body, and the caller. */
 export interface Call<P = any, Q = any, B = any> {

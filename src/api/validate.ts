@@ -4,7 +4,7 @@
  * @module
  */
 import type { z } from 'zod'
-import type { FieldIssue } from '../http/errors.js'
+import type { FieldIssue } from '../errors/index.js'
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; fields: FieldIssue[] }
 

@@ -14,7 +14,7 @@
  */
 import { uws, type TemplatedApp } from '../native/uws.js'
 import { EventKind } from '../ingest/index.js'
-import { Errors } from '../http/errors.js'
+import { refuse } from '../errors/index.js'
 import { framedRoutes } from '../http/framing.js'
 import { headAware } from '../http/head.js'
 import { ingestHandler, type IngestContext } from '../http/ingest-route.js'
@@ -41,7 +41,7 @@ export function createApp(ctx: AppContext): { app: TemplatedApp; api: Registered
   // HEAD is marked first, so the framing guard's own refusal has no body either.
   const routes = framedRoutes(headAware(app), (res) => {
     ctx.metrics.rejected.inc({ code: 'invalid_content_length' })
-    sendError(res, Errors.repeatedContentLength(), '', true)
+    sendError(res, refuse('invalid_content_length'), '', true)
   })
   for (const [path, kind] of [
     ['/ingest/event', EventKind.Custom],
@@ -52,7 +52,7 @@ export function createApp(ctx: AppContext): { app: TemplatedApp; api: Registered
     routes.any(path, (res, req) => {
       const origin = req.getHeader('origin')
       ctx.metrics.rejected.inc({ code: 'method_not_allowed' })
-      sendError(res, Errors.methodNotAllowed('POST, OPTIONS'), origin)
+      sendError(res, refuse('method_not_allowed', 'POST, OPTIONS'), origin)
     })
   }
   // Server-side ingestion: static paths, matched before the API's /api/* wildcard.
@@ -62,13 +62,13 @@ export function createApp(ctx: AppContext): { app: TemplatedApp; api: Registered
     ['/api/ingest/batch', 'batch'],
   ] as const) {
     routes.post(path, serverIngestHandler(ctx, route))
-    routes.any(path, (res) => sendError(res, Errors.methodNotAllowed('POST')))
+    routes.any(path, (res) => sendError(res, refuse('method_not_allowed', 'POST')))
   }
   registerOpsRoutes(routes, ctx)
   registerTrackerRoutes(routes)
   registerDashboardRoutes(routes, ctx)
   // The REST API answers its own 404/405 (JSON, under its rate limit).
   const api = registerApi(routes, ctx)
-  routes.any('/*', (res) => sendError(res, Errors.notFound()))
+  routes.any('/*', (res) => sendError(res, refuse('not_found')))
   return { app, api }
 }

@@ -24,7 +24,7 @@ import type { Routes } from '../http/framing.js'
 import { hasAnyUser } from '../accounts/users.js'
 import { sessionCredentials } from '../api/access.js'
 import type { ApiDeps } from '../api/types.js'
-import { Errors } from '../http/errors.js'
+import { refuse } from '../errors/index.js'
 import { findBuiltDir } from '../http/built-assets.js'
 import { endAnswer } from '../http/head.js'
 import { sendError, statusLine, writeHead } from '../http/respond.js'
@@ -143,7 +143,7 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
 
   const serveAsset = (res: HttpResponse, req: HttpRequest) => {
     const asset = build.assets.get(req.getParameter(0) ?? '')
-    if (!asset) return sendError(res, Errors.notFound())
+    if (!asset) return sendError(res, refuse('not_found'))
     const gzip = acceptsGzip(req.getHeader('accept-encoding'))
     const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag
     const notModified = matches(req.getHeader('if-none-match'), etag)
@@ -160,9 +160,9 @@ export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store'
   for (const path of SHELL_PATHS) {
     app.get(path, serveShell)
     app.head(path, serveShell)
-    app.any(path, (res) => sendError(res, Errors.methodNotAllowed('GET, HEAD')))
+    app.any(path, (res) => sendError(res, refuse('method_not_allowed', 'GET, HEAD')))
   }
   app.get('/assets/:name', serveAsset)
   app.head('/assets/:name', serveAsset)
-  app.any('/assets/*', (res) => sendError(res, Errors.notFound()))
+  app.any('/assets/*', (res) => sendError(res, refuse('not_found')))
 }

@@ -13,7 +13,7 @@ import { EventKind, validatePayload, Limits, enqueueEvent, type DropReasonName }
 import type { DurableAcks } from '../pipeline/acks.js'
 import { siteHostFromOrigin, type SiteDirectory } from '../store/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
-import { Errors, type HttpError } from './errors.js'
+import { refuse, type Refusal } from '../errors/index.js'
 import { readBody } from './body.js'
 import { clientIp } from './client.js'
 import { eventLane } from './lane.js'
@@ -60,7 +60,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   const accepted = ctx.metrics.accepted.with(kindLabel)
   // End-to-end tests' events stay visible apart from visitors' (hk.js's data-allow-webdriver).
   const automated = ctx.metrics.automated.with(kindLabel)
-  const fail = (res: HttpResponse, origin: string, err: HttpError, close = false): void => {
+  const fail = (res: HttpResponse, origin: string, err: Refusal, close = false): void => {
     ctx.metrics.rejected.inc({ code: err.body.code })
     sendError(res, err, origin, close)
   }
@@ -78,26 +78,26 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     const facts = readIngestHeaders(req)
     const { origin, userAgent } = facts
     // Before anything else: a request framed ambiguously is not one to act on (./framing.ts).
-    if (facts.contentLengths > 1) return refuseAfterRead(res, () => fail(res, origin, Errors.repeatedContentLength(), true))
+    if (facts.contentLengths > 1) return refuseAfterRead(res, () => fail(res, origin, refuse('invalid_content_length'), true))
     const durable = ctx.ackMode === 'durable' || facts.hitringAck === 'durable'
     const contentType = facts.contentType
     const declared = facts.contentLength
     const ip = clientIp(res, req, ctx.trustedProxies, facts.forwardedFor)
     const receivedAt = ctx.now()
 
-    if (ctx.isClosing()) return fail(res, origin, Errors.shuttingDown(), true)
-    if (!ctx.storeWritable()) return fail(res, origin, Errors.storageUnavailable())
+    if (ctx.isClosing()) return fail(res, origin, refuse('shutting_down', 'event'), true)
+    if (!ctx.storeWritable()) return fail(res, origin, refuse('storage_unavailable'))
     const waitMs = limiter.admit(limiterKeyBytes(ip))
     if (waitMs > 0) {
       ctx.metrics.rateLimited.inc()
-      return fail(res, origin, Errors.rateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+      return fail(res, origin, refuse('rate_limited', 'address', Math.max(1, Math.ceil(waitMs / 1000))))
     }
     const mediaType = mediaTypeOf(contentType)
     if (mediaType !== '' && mediaType !== 'application/json' && mediaType !== 'text/plain') {
-      return fail(res, origin, Errors.unsupportedMediaType(mediaType), true)
+      return fail(res, origin, refuse('unsupported_media_type', 'json or beacon', mediaType), true)
     }
     const declaredLength = declared === '' ? 0 : Number(declared)
-    if (declaredLength > Limits.bodyBytes) return fail(res, origin, Errors.bodyTooLarge(Limits.bodyBytes), true)
+    if (declaredLength > Limits.bodyBytes) return fail(res, origin, refuse('body_too_large', Limits.bodyBytes), true)
 
     let aborted = false
     res.onAborted(() => {
@@ -105,26 +105,26 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     })
     readBody(res, declaredLength, Limits.bodyBytes, (outcome) => {
       if (aborted) return
-      if (!outcome.ok) return fail(res, origin, Errors.bodyTooLarge(Limits.bodyBytes), true)
+      if (!outcome.ok) return fail(res, origin, refuse('body_too_large', Limits.bodyBytes), true)
       const body = outcome.body
 
       let json: unknown
       try {
         json = JSON.parse(body.toString('utf8'))
       } catch (err) {
-        return fail(res, origin, Errors.invalidJson((err as Error).message))
+        return fail(res, origin, refuse('invalid_json', (err as Error).message))
       }
       // The Origin is also where HitKeep's tracker payloads get their page URL (src/ingest/hitkeep-payload.ts).
       const checked = validatePayload(kind, json, origin)
-      if (!checked.ok) return fail(res, origin, Errors.validation(checked.fields))
+      if (!checked.ok) return fail(res, origin, refuse('invalid_field', checked.fields))
 
       let site
       if (checked.value.siteId !== undefined) {
         site = ctx.sites.byId(checked.value.siteId)
-        if (!site) return fail(res, origin, Errors.unknownSite(checked.value.siteId))
+        if (!site) return fail(res, origin, refuse('unknown_site', 'id', checked.value.siteId))
       } else {
         const host = origin === '' ? null : siteHostFromOrigin(origin)
-        if (host === null) return fail(res, origin, Errors.missingSite())
+        if (host === null) return fail(res, origin, refuse('missing_site_id'))
         site = ctx.sites.byDomain(host)
         // Like HitKeep, an unknown Origin does not learn whether a site exists — but the drop is visible.
         if (!site) return acceptDropped(res, origin, 'unknown_site_origin', null, 0, receivedAt)
@@ -136,7 +136,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       if (dropReason !== null) return acceptDropped(res, origin, dropReason, ring, siteNum, receivedAt)
 
       const position = enqueueEvent(ring, { receivedAt, siteNum, kind, ip, userAgent, payload: checked.value })
-      if (position < 0) return fail(res, origin, Errors.ringFull())
+      if (position < 0) return fail(res, origin, refuse('ingest_queue_full'))
       ctx.published()
       accepted.inc()
       if (checked.value.webdriver) automated.inc()
@@ -145,7 +145,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
         return ctx.acks.wait(lane, position, (stored) => {
           if (aborted) return
           res.cork(() => {
-            if (!stored) return fail(res, origin, Errors.notStored())
+            if (!stored) return fail(res, origin, refuse('not_stored'))
             writeAccepted(res, origin)
             res.end()
           })

@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
-import type { HttpError } from './errors.js'
+import type { Refusal } from '../errors/index.js'
 import { endAnswer } from './head.js'
 import { echoesOrigin } from './origin.js'
 import { writeSecurityHeaders } from './security-headers.js'
@@ -67,7 +67,7 @@ export function writeAccepted(res: HttpResponse, origin: string): void {
   writeCors(res, origin)
 }
 
-export function sendError(res: HttpResponse, err: HttpError, origin = '', closeConnection = false): void {
+export function sendError(res: HttpResponse, err: Refusal, origin = '', closeConnection = false): void {
   writeHead(res, statusLine(err.status))
   writeCors(res, origin)
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.writeHeader(k, v)

@@ -14,7 +14,7 @@ import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { RateLimiter } from '../limiter/index.js'
 import type { DurableAcks } from '../pipeline/acks.js'
 import { EventKind, Limits } from '../ingest/index.js'
-import { Errors, type HttpError } from './errors.js'
+import { refuse, type Refusal } from '../errors/index.js'
 import { readBody } from './body.js'
 import { sendError, sendJson, writeAccepted } from './respond.js'
 import { TokenAuth } from './token-auth.js'
@@ -36,15 +36,15 @@ export interface ServerIngestContext extends ItemsContext {
 type Route = 'pageview' | 'event' | 'batch'
 
 /** Splits a batch body: a JSON array, or one JSON value per line (NDJSON). */
-function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[] } | { ok: false; error: HttpError } {
+function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[] } | { ok: false; error: Refusal } {
   if (!ndjson) {
     let json: unknown
     try {
       json = JSON.parse(text)
     } catch (err) {
-      return { ok: false, error: Errors.invalidJson((err as Error).message) }
+      return { ok: false, error: refuse('invalid_json', (err as Error).message) }
     }
-    if (!Array.isArray(json)) return { ok: false, error: Errors.validation([{ field: '(body)', message: 'must be a JSON array of items (or send NDJSON)' }]) }
+    if (!Array.isArray(json)) return { ok: false, error: refuse('invalid_field', [{ field: '(body)', message: 'must be a JSON array of items (or send NDJSON)' }]) }
     return { ok: true, items: json }
   }
   const items: unknown[] = []
@@ -55,7 +55,7 @@ function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[]
     try {
       items.push(JSON.parse(raw))
     } catch (err) {
-      return { ok: false, error: Errors.invalidJson(`line ${line}: ${(err as Error).message}`) }
+      return { ok: false, error: refuse('invalid_json', `line ${line}: ${(err as Error).message}`) }
     }
   }
   return { ok: true, items }
@@ -73,25 +73,25 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
     const contentType = req.getHeader('content-type').split(';', 1)[0]!.trim().toLowerCase()
     const declared = req.getHeader('content-length')
     const durable = ctx.ackMode === 'durable' || req.getHeader('x-hitring-ack') === 'durable'
-    const fail = (err: HttpError, close = false): void => {
+    const fail = (err: Refusal, close = false): void => {
       ctx.metrics.rejected.inc({ code: err.body.code })
       sendError(res, err, '', close)
     }
 
-    if (ctx.isClosing()) return fail(Errors.shuttingDown(), true)
-    if (!ctx.storeWritable()) return fail(Errors.storageUnavailable())
+    if (ctx.isClosing()) return fail(refuse('shutting_down', 'event'), true)
+    if (!ctx.storeWritable()) return fail(refuse('storage_unavailable'))
     const caller = auth.resolve(authorization, apiKey)
-    if (!caller) return fail(Errors.tokenRequired())
+    if (!caller) return fail(refuse('unauthorized', 'token'))
     const waitMs = limiter.admit(caller.key)
-    if (waitMs > 0) return fail(Errors.tokenRateLimited(Math.max(1, Math.ceil(waitMs / 1000))))
+    if (waitMs > 0) return fail(refuse('rate_limited', 'token', Math.max(1, Math.ceil(waitMs / 1000))))
 
     const ndjson = contentType === 'application/x-ndjson'
     if (contentType !== '' && contentType !== 'application/json' && !(route === 'batch' && ndjson)) {
-      return fail(route === 'batch' ? Errors.batchMediaType(contentType) : Errors.apiMediaType(contentType), true)
+      return fail(refuse('unsupported_media_type', route === 'batch' ? 'batch' : 'json', contentType), true)
     }
     const limit = route === 'batch' ? ctx.batchMaxBytes : Limits.bodyBytes
     const declaredLength = declared === '' ? 0 : Number(declared)
-    if (!(declaredLength <= limit)) return fail(Errors.bodyTooLarge(limit), true)
+    if (!(declaredLength <= limit)) return fail(refuse('body_too_large', limit), true)
 
     let aborted = false
     res.onAborted(() => {
@@ -99,20 +99,20 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
     })
     readBody(res, declaredLength, limit, (outcome) => {
       if (aborted) return
-      if (!outcome.ok) return fail(Errors.bodyTooLarge(limit), true)
+      if (!outcome.ok) return fail(refuse('body_too_large', limit), true)
       const text = outcome.body.toString('utf8')
       let items: unknown[]
       if (route === 'batch') {
         const parsed = parseBatch(text, ndjson)
         if (!parsed.ok) return fail(parsed.error)
-        if (parsed.items.length === 0) return fail(Errors.emptyBatch())
-        if (parsed.items.length > ctx.batchMaxItems) return fail(Errors.batchTooLarge(parsed.items.length, ctx.batchMaxItems), true)
+        if (parsed.items.length === 0) return fail(refuse('empty_batch'))
+        if (parsed.items.length > ctx.batchMaxItems) return fail(refuse('batch_too_large', parsed.items.length, ctx.batchMaxItems), true)
         items = parsed.items
       } else {
         try {
           items = [JSON.parse(text)]
         } catch (err) {
-          return fail(Errors.invalidJson((err as Error).message))
+          return fail(refuse('invalid_json', (err as Error).message))
         }
       }
 
@@ -137,7 +137,7 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
         ctx.acks.wait(lane, position, (stored) => {
           lost ||= !stored
           if (--pending > 0 || aborted) return
-          res.cork(() => (lost ? fail(Errors.notStored()) : answer()))
+          res.cork(() => (lost ? fail(refuse('not_stored')) : answer()))
         })
       }
     })

@@ -8,14 +8,13 @@
  * item's own `timestamp`, in the site's DROPPED rollup.
  * @module
  */
-import type { Principal } from '../accounts/principal.js'
-import { roleOnSite } from '../api/access.js'
+import { roleOnSite, type Principal } from '../accounts/principal.js'
 import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { enqueueEvent, EventKind, validateServerItem, type ServerItem, type IdempotencyIndex } from '../ingest/index.js'
 import type { RingWriter } from '../ring/index.js'
 import { siteHostFromOrigin, type Store, type SiteDirectory } from '../store/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
-import { Errors, type HttpError } from './errors.js'
+import { refuse, type Refusal } from '../errors/index.js'
 import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import { dropReasonFor, type ServerDropReason } from './filters.js'
@@ -38,7 +37,7 @@ export type ItemOutcome =
   | { kind: 'accepted' }
   | { kind: 'duplicate' }
   | { kind: 'dropped'; reason: ServerDropReason }
-  | { kind: 'error'; error: HttpError }
+  | { kind: 'error'; error: Refusal }
 
 export interface ItemsResult {
   outcomes: ItemOutcome[]
@@ -79,19 +78,19 @@ export function processItems(ctx: ItemsContext, principal: Principal, items: unk
   for (const raw of items) {
     const itemKind = kind ?? kindOfItem(raw)
     if (itemKind === null) {
-      outcomes.push({ kind: 'error', error: Errors.validation([{ field: 'type', message: 'must be "event" or "pageview"' }]) })
+      outcomes.push({ kind: 'error', error: refuse('invalid_field', [{ field: 'type', message: 'must be "event" or "pageview"' }]) })
       continue
     }
     const checked = validateServerItem(itemKind, raw, now, ctx.backfillMs)
     if (!checked.ok) {
-      outcomes.push({ kind: 'error', error: Errors.validation(checked.fields) })
+      outcomes.push({ kind: 'error', error: refuse('invalid_field', checked.fields) })
       continue
     }
     const item = checked.item
     const host = siteHostFromOrigin(item.payload.url) ?? ''
     const site = ctx.sites.byDomain(host)
     if (!site) {
-      outcomes.push({ kind: 'error', error: Errors.unknownSiteForUrl(host) })
+      outcomes.push({ kind: 'error', error: refuse('unknown_site', 'url host visible to token', host) })
       continue
     }
     let role = roles.get(site.record.id)
@@ -100,11 +99,11 @@ export function processItems(ctx: ItemsContext, principal: Principal, items: unk
     // registered here is not the caller's business (the /api rule, src/api/access.ts). A site it can see
     // with too small a role (viewer) is a 403, as on the REST API.
     if (role === null) {
-      outcomes.push({ kind: 'error', error: Errors.unknownSiteForUrl(host) })
+      outcomes.push({ kind: 'error', error: refuse('unknown_site', 'url host visible to token', host) })
       continue
     }
     if (!roleAtLeast(role, 'editor')) {
-      outcomes.push({ kind: 'error', error: Errors.forbidden('editor') })
+      outcomes.push({ kind: 'error', error: refuse('forbidden', 'editor') })
       continue
     }
     const siteNum = site.record.num
@@ -129,7 +128,7 @@ export function processItems(ctx: ItemsContext, principal: Principal, items: unk
       idempotencyKey: item.id,
     })
     if (position < 0) {
-      outcomes.push({ kind: 'error', error: Errors.ringFull() })
+      outcomes.push({ kind: 'error', error: refuse('ingest_queue_full') })
       continue
     }
     if (item.id !== undefined) ctx.idempotency.accepted(siteNum, item.id, lane, position)

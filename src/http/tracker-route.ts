@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import type { Routes } from './framing.js'
-import { Errors } from './errors.js'
+import { refuse } from '../errors/index.js'
 import { findBuiltDir } from './built-assets.js'
 import { endAnswer } from './head.js'
 import { sendError, statusLine, writeHead } from './respond.js'
@@ -105,6 +105,6 @@ export function registerTrackerRoutes(app: Routes, asset: TrackerAsset = loadTra
     const handler = serve(asset, cacheControl, alternate)
     app.get(path, handler)
     app.head(path, handler)
-    app.any(path, (res) => sendError(res, Errors.methodNotAllowed('GET, HEAD')))
+    app.any(path, (res) => sendError(res, refuse('method_not_allowed', 'GET, HEAD')))
   }
 }

@@ -4,7 +4,7 @@
  * bounds checks for the HTTP thread (see ./payload.ts for why no schema library).
  * @module
  */
-import type { FieldIssue } from '../http/errors.js'
+import type { FieldIssue } from '../errors/index.js'
 import { Limits } from './limits.js'
 import { utf8Length } from '../bytes/utf8.js'
 

@@ -23,7 +23,7 @@
  * ./hitkeep-payload.ts into the same normalised payload.
  * @module
  */
-import type { FieldIssue } from '../http/errors.js'
+import type { FieldIssue } from '../errors/index.js'
 import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
 import { Limits } from './limits.js'
 import { isHitKeepPayload, readHitKeepPayload } from './hitkeep-payload.js'

@@ -20,7 +20,7 @@
  * and idempotency key), so server events go through exactly the same ring record and storage path.
  * @module
  */
-import type { FieldIssue } from '../http/errors.js'
+import type { FieldIssue } from '../errors/index.js'
 import { parseIp } from '../net/ip.js'
 import { EventKind, validatePayload, type IngestPayload } from './payload.js'
 import { utf8Length } from '../bytes/utf8.js'

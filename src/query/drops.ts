@@ -25,7 +25,7 @@ function sum(counts: Map<number, number>): number {
 
 /**
  * The drops of `site` for `query` (`from`, `to`, `tz`, `interval`, parsed exactly as for stats; a
- * QueryError on any bad value). No filter applies to drops: any `filter` is refused, never ignored.
+ * refusal on any bad value). No filter applies to drops: any `filter` is refused, never ignored.
  */
 export function siteDrops(store: Store, site: SiteRecord, query: TimeseriesQuery, now: number): DropsResponse {
   const q = parseQuery(timeseriesQuerySchema, query)

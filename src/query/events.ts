@@ -9,7 +9,7 @@ import {
   type Store, type SiteRecord, Metric, lookupStringId, parsePropDim, propDimText, StringKind, Q15_MS,
 } from '../store/index.js'
 import { coverOf, type Cover } from './cover.js'
-import { QueryError } from './errors.js'
+import { refuse } from '../errors/index.js'
 import { parseFilter, parseLimit, parseQuery, resolveInterval, resolveWindow, type Window } from './params.js'
 import { plannedPoints } from './points.js'
 import { breakdown, canBreakDown, dimVisitors, nameOf, sumDim, topOf } from './read.js'
@@ -47,7 +47,7 @@ function prepare(store: Store, site: SiteRecord, eventName: string | undefined, 
 function requireWholeDays(cover: Cover, w: Window, site: SiteRecord, hourly = false): void {
   if (canBreakDown(Metric.PROPS, cover)) return
   const field = hourly ? 'interval' : w.zone !== canonicalZone(site.timezone) ? 'tz' : cover.q15[0]![0] * Q15_MS === w.start ? 'from' : 'to'
-  throw new QueryError(
+  throw refuse(
     'unsupported_range',
     `event properties are kept per day in the site's zone (${site.timezone}); ask for whole days there (dates without tz, or instants at its midnights)`,
     field,
@@ -116,7 +116,7 @@ export function eventTimeseries(store: Store, site: SiteRecord, eventName: strin
   let dim = nameId
   if (filter) {
     const eq = filter.value.indexOf('=')
-    if (eq <= 0) throw new QueryError('invalid_filter', 'expected prop:<key>=<value>', 'filter')
+    if (eq <= 0) throw refuse('invalid_filter', 'expected prop:<key>=<value>', 'filter')
     metric = Metric.PROPS
     dim = nameId && lookupStringId(store, StringKind.PROP, propDimText(nameId, filter.value.slice(0, eq), filter.value.slice(eq + 1)))
     for (const p of points) requireWholeDays(p.cover, w, site, interval === 'hour')

@@ -9,7 +9,7 @@
  * @module
  */
 import type { SiteRecord } from '../store/index.js'
-import { QueryError } from './errors.js'
+import { refuse } from '../errors/index.js'
 import { previousWindow, resolveWindow, type Window } from './params.js'
 
 interface HitKeepStatsQuery {
@@ -29,7 +29,7 @@ export function statsFilters(q: HitKeepStatsQuery): string | string[] | undefine
   if (q.filter_type === undefined && q.filter_value === undefined) return q.filter
   if (q.filter_type === undefined || q.filter_value === undefined) {
     const missing = q.filter_type === undefined ? 'filter_type' : 'filter_value'
-    throw new QueryError('invalid_filter', 'give filter_type and filter_value together (or filter=type:value)', missing)
+    throw refuse('invalid_filter', 'give filter_type and filter_value together (or filter=type:value)', missing)
   }
   return [...(q.filter === undefined ? [] : Array.isArray(q.filter) ? q.filter : [q.filter]), `${q.filter_type}:${q.filter_value}`]
 }
@@ -38,7 +38,7 @@ export function statsFilters(q: HitKeepStatsQuery): string | string[] | undefine
 export function refuseVisitorFilters(q: HitKeepStatsQuery): void {
   for (const [field, what] of [['goal_id', 'completed the goals'], ['funnel_id', 'entered the funnel']] as const) {
     if (q[field] === undefined) continue
-    throw new QueryError(
+    throw refuse(
       'unsupported_filter',
       `restricting the stats to the visitors who ${what} needs visitor intersections, which the rollups give only approximately; GET …/goals/timeseries?goal_id=… answers a goal's own figures`,
       field,
@@ -50,10 +50,10 @@ export function refuseVisitorFilters(q: HitKeepStatsQuery): void {
 export function comparedWindow(q: HitKeepStatsQuery, w: Window, site: SiteRecord, now: number): Window | undefined {
   const explicit = q.compare_from !== undefined || q.compare_to !== undefined
   if (!explicit) return q.compare === 'previous' ? previousWindow(w) : undefined
-  if (q.compare !== undefined) throw new QueryError('invalid_parameter', 'give compare=previous or compare_from/compare_to, not both', 'compare')
+  if (q.compare !== undefined) throw refuse('invalid_parameter', 'give compare=previous or compare_from/compare_to, not both', 'compare')
   if (q.compare_from === undefined || q.compare_to === undefined) {
     const missing = q.compare_from === undefined ? 'compare_from' : 'compare_to'
-    throw new QueryError('invalid_parameter', 'give compare_from and compare_to together', missing)
+    throw refuse('invalid_parameter', 'give compare_from and compare_to together', missing)
   }
   return resolveWindow({ from: q.compare_from, to: q.compare_to, tz: q.tz }, site, now, ['compare_from', 'compare_to'])
 }

@@ -4,7 +4,7 @@
  * make up the range EXACTLY (./cover.ts): whole site-local months, then whole days, then UTC
  * quarter-hours for what is left — never from raw events, so its cost is O(buckets × dimensions
  * shown) whatever the number of events stored. A question the rollups cannot answer exactly is refused
- * with a {@link QueryError} (→ HTTP 400 `{code, message, field}`; codes in ./errors.ts) or, inside
+ * with a `Refusal` (→ HTTP 400 `{code, message, field}`; codes in src/errors/catalogue.ts) or, inside
  * `/stats`, answered null and listed in `unavailable` — never approximated, never silently ignored.
  *
  * Parameters (strings as in the URL; schemas in ./schemas.ts):
@@ -22,7 +22,6 @@
  * - `limit`: 1…1000; default 10 on stats lists, 100 on event lists. `compare=previous` on stats.
  * @module
  */
-export { QueryError, type QueryErrorCode } from './errors.js'
 export {
   rangeQuerySchema,
   timeseriesQuerySchema,

@@ -1,12 +1,12 @@
 /**
- * From query strings to an exact range: validation (every bad value is a {@link QueryError} naming its
+ * From query strings to an exact range: validation (every bad value is a `Refusal`, src/errors/, naming its
  * field, never ignored), defaults, the reporting zone, the widening of instants to whole quarter-hours
  * (./widen.ts), the chart interval, limits and filters.
  * @module
  */
 import type { z } from 'zod'
 import { DAY_MS, type SiteRecord } from '../store/index.js'
-import { QueryError } from './errors.js'
+import { refuse } from '../errors/index.js'
 import { widenDown, widenUp } from './widen.js'
 import { canonicalZone, dayStart, formatDay, formatInstant, localDayOf, parseDate, parseInstant } from './zone.js'
 
@@ -27,13 +27,13 @@ export interface Window {
 const MAX_RANGE_MS = 3700 * DAY_MS
 const DEFAULT_DAYS = 30
 
-/** Validates `query` with `schema`; the first problem becomes a QueryError naming the parameter. */
+/** Validates `query` with `schema`; the first problem becomes a refusal naming the parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
   const r = schema.safeParse(query ?? {})
   if (r.success) return r.data
   const issue = r.error.issues[0]!
   const field = String(issue.path[0] ?? 'query')
-  throw new QueryError('invalid_parameter', issue.message, field)
+  throw refuse('invalid_parameter', issue.message, field)
 }
 
 type End = { kind: 'date'; day: number } | { kind: 'instant'; t: number }
@@ -47,14 +47,14 @@ function parseEnd(value: string | undefined, field: string): End | undefined {
   if (day !== null) return { kind: 'date', day }
   const t = parseInstant(value.replace(SPACED_OFFSET, '$1+$2'))
   if (t === null || t < 0) {
-    throw new QueryError('invalid_parameter', `expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got ${JSON.stringify(value)}`, field)
+    throw refuse('invalid_parameter', `expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got ${JSON.stringify(value)}`, field)
   }
   return { kind: 'instant', t }
 }
 
 export function resolveZone(tz: string | undefined, site: SiteRecord): string {
   const zone = canonicalZone(tz ?? site.timezone)
-  if (zone === null) throw new QueryError('invalid_parameter', `${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
+  if (zone === null) throw refuse('invalid_parameter', `${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
   return zone
 }
 
@@ -74,11 +74,11 @@ export function resolveWindow(q: { from?: string; to?: string; tz?: string }, si
   // Compared as asked, before widening: 10:08 to 10:07 is refused although both widen to 10:00–10:15.
   const asked = (e: End, end: boolean) => (e.kind === 'instant' ? e.t : dayStart(zone, e.day + (end ? 1 : 0)))
   if (asked(from, false) > asked(to, true) || (from.kind === 'date' && to.kind === 'date' && from.day > to.day)) {
-    throw new QueryError('invalid_range', `${q.from} is after ${names[1]} (${q.to ?? 'today'})`, names[0])
+    throw refuse('invalid_range', `${q.from} is after ${names[1]} (${q.to ?? 'today'})`, names[0])
   }
   const start = from.kind === 'date' ? dayStart(zone, from.day) : widenDown(from.t)
   const end = to.kind === 'date' ? dayStart(zone, to.day + 1) : widenUp(to.t)
-  if (end - start > MAX_RANGE_MS) throw new QueryError('range_too_large', 'the range is over ten years long', names[0])
+  if (end - start > MAX_RANGE_MS) throw refuse('range_too_large', 'the range is over ten years long', names[0])
   const w: Window = { zone, start, end }
   if (from.kind === 'date' && to.kind === 'date') w.days = [from.day, to.day]
   return w
@@ -118,7 +118,7 @@ export function answeredRange(q: { from?: string; to?: string; tz?: string }, si
 export function parseLimit(limit: string | undefined, fallback: number): number {
   if (limit === undefined) return fallback
   const n = /^\d{1,4}$/.test(limit) ? Number(limit) : NaN
-  if (!(n >= 1 && n <= 1000)) throw new QueryError('invalid_parameter', `expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
+  if (!(n >= 1 && n <= 1000)) throw refuse('invalid_parameter', `expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
   return n
 }
 
@@ -146,14 +146,14 @@ export function parseFilter(raw: string | string[] | undefined, supported: reado
     const i = part.indexOf(':')
     const type = part.slice(0, i)
     const value = part.slice(i + 1)
-    if (i <= 0 || value === '') throw new QueryError('invalid_filter', `expected type:value, got ${JSON.stringify(part)}`, 'filter')
-    if (!KNOWN_TYPES.has(type)) throw new QueryError('invalid_filter', `unknown filter type ${JSON.stringify(type)}`, 'filter')
+    if (i <= 0 || value === '') throw refuse('invalid_filter', `expected type:value, got ${JSON.stringify(part)}`, 'filter')
+    if (!KNOWN_TYPES.has(type)) throw refuse('invalid_filter', `unknown filter type ${JSON.stringify(type)}`, 'filter')
     if (!supported.includes(type)) {
       const ok = supported.length ? `only ${supported.join(', ')} filters are` : 'no filter is'
-      throw new QueryError('unsupported_filter', `${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`, 'filter')
+      throw refuse('unsupported_filter', `${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`, 'filter')
     }
     if (!filters.some((f) => f.type === type && f.value === value)) filters.push({ type, value })
   }
-  if (filters.length > 1) throw new QueryError('unsupported_filter', 'one filter at a time (combining them needs visitor intersections, which are only approximate)', 'filter')
+  if (filters.length > 1) throw refuse('unsupported_filter', 'one filter at a time (combining them needs visitor intersections, which are only approximate)', 'filter')
   return filters[0]
 }

@@ -10,7 +10,7 @@
  */
 import { Q15_MS } from '../store/index.js'
 import { coverOf, q15Count, type Cover } from './cover.js'
-import { QueryError } from './errors.js'
+import { refuse } from '../errors/index.js'
 import type { Interval, Window } from './params.js'
 import { dayStart, firstDayOfMonth, formatInstant, HOUR_MS, localDayOf, mondayOf, monthOfDay, offsetMs } from './zone.js'
 
@@ -43,7 +43,7 @@ export function plannedPoints(w: Window, interval: Interval, siteTz: string): Pl
   })
   if (q15 > MAX_Q15) {
     const field = interval === 'hour' ? 'interval' : 'tz'
-    throw new QueryError(
+    throw refuse(
       'range_too_large',
       `this chart would read ${q15} quarter-hour buckets (at most ${MAX_Q15}: 92 days by the hour, or by the day in a zone whose midnights differ from the site's); shorten the range or use a longer interval`,
       field,
@@ -59,7 +59,7 @@ export function chartPoints(w: Window, interval: Interval): Point[] {
   const days = localDayOf(zone, end - 1) - localDayOf(zone, start) + 1
   const estimate = interval === 'hour' ? hours : interval === 'day' ? days : days / 7
   if (estimate > MAX_POINTS) {
-    throw new QueryError('range_too_large', `${interval} over this range gives over ${MAX_POINTS} points; choose a longer interval`, 'interval')
+    throw refuse('range_too_large', `${interval} over this range gives over ${MAX_POINTS} points; choose a longer interval`, 'interval')
   }
   return interval === 'hour' ? hourPoints(zone, start, end) : calendarPoints(zone, start, end, interval)
 }

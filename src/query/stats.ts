@@ -42,7 +42,7 @@ type Unavailable = StatsResponse['unavailable'][number]
 type SessionLists = { [K in (typeof SESSION_LISTS)[number][0]]: Array<{ name: string; value: number }> | null }
 
 /**
- * The stats of `site` for `query` (strings as received; validated here, a QueryError on any bad value).
+ * The stats of `site` for `query` (strings as received; validated here, a refusal on any bad value).
  * `goals` are the site's goals in the order to show; `now` (epoch ms) fixes "today" for the defaults.
  */
 export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: StatsQuery, now: number): StatsResponse {

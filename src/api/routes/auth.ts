@@ -11,8 +11,7 @@
  * @module
  */
 import { z } from 'zod'
-import { Errors } from '../../http/errors.js'
-import { ApiError } from '../../admin/writer.js'
+import { refuse } from '../../errors/index.js'
 import type { NewSession } from '../../admin/ops.js'
 import { dummyVerify, hashPassword, verifyPassword } from '../../accounts/password.js'
 import { newToken, TokenPrefix, tokenHash } from '../../accounts/tokens.js'
@@ -48,10 +47,10 @@ export const authRoutes = [
     },
     async handle({ body, deps }) {
       // Both checked again inside the write transaction; these early answers only save a useless scrypt.
-      if (hasAnyUser(deps.store)) throw new ApiError(Errors.setupComplete())
+      if (hasAnyUser(deps.store)) throw refuse('setup_complete')
       const token = body.setup_token
-      if (token === undefined || token === '') throw new ApiError(Errors.invalidSetupToken(true))
-      if (!setupTokenMatches(deps.store, token)) throw new ApiError(Errors.invalidSetupToken(false))
+      if (token === undefined || token === '') throw refuse('invalid_setup_token', true)
+      if (!setupTokenMatches(deps.store, token)) throw refuse('invalid_setup_token', false)
       const passwordHash = await hashPassword(body.password)
       const s = openSession(deps, '', false)
       const user = await deps.write('initialUser', { email: body.email, passwordHash, setupTokenHash: tokenHash(token), login: s.login })
@@ -71,7 +70,7 @@ export const authRoutes = [
     async handle({ body, deps }) {
       const user = userByEmail(deps.store, body.email)
       const ok = user ? await verifyPassword(body.password, user.password_hash) : await dummyVerify(body.password)
-      if (!user || !ok) throw new ApiError(Errors.invalidCredentials())
+      if (!user || !ok) throw refuse('invalid_credentials')
       const s = openSession(deps, user.id, body.remember_me === true)
       await deps.write('createSession', s.login)
       return { status: 200, body: { status: 'ok' }, headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) } }

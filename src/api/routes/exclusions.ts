@@ -5,8 +5,7 @@
  * change applies to ingest within about 5 s.
  * @module
  */
-import { Errors, type FieldIssue } from '../../http/errors.js'
-import { ApiError } from '../../admin/writer.js'
+import { refuse, type FieldIssue } from '../../errors/index.js'
 import { formatIp, parseCidr } from '../../net/ip.js'
 import { normaliseDomain, SiteError } from '../../store/index.js'
 import { siteRoute } from '../site-route.js'
@@ -39,7 +38,7 @@ function canonical(body: { excluded_ips?: string[]; allowed_hostnames?: string[]
     excluded_ips: map(body.excluded_ips, 'excluded_ips', canonicalIp, 'an IP address or CIDR'),
     allowed_hostnames: map(body.allowed_hostnames, 'allowed_hostnames', canonicalHostname, 'a hostname (or *.hostname)'),
   }
-  if (fields.length > 0) throw new ApiError(Errors.validation(fields))
+  if (fields.length > 0) throw refuse('invalid_field', fields)
   return out
 }
 

@@ -4,12 +4,11 @@
  * @module
  */
 import { z } from 'zod'
-import { Errors } from '../../http/errors.js'
-import { ApiError } from '../../admin/writer.js'
+import { refuse } from '../../errors/index.js'
 import { sitesOf } from '../../accounts/memberships.js'
 import type { Role } from '../../accounts/roles.js'
 import { getSite, isValidTimezone, normaliseDomain, SiteError, type SiteRecord } from '../../store/index.js'
-import { roleOnSite } from '../access.js'
+import { roleOnSite } from '../../accounts/principal.js'
 import { route } from '../route.js'
 import { siteRoute } from '../site-route.js'
 import { siteBodySchema, siteIdParams, sitePatchSchema, siteSchema } from '../schemas.js'
@@ -18,7 +17,7 @@ import type { Principal } from '../types.js'
 export const siteView = (s: SiteRecord, role: Role) => ({ id: s.id, domain: s.domain, timezone: s.timezone, created_at: s.created_at, role })
 
 function checkTimezone(tz: string): string {
-  if (!isValidTimezone(tz)) throw new ApiError(Errors.validation([{ field: 'timezone', message: `not an IANA time zone: ${JSON.stringify(tz)}` }]))
+  if (!isValidTimezone(tz)) throw refuse('invalid_field', [{ field: 'timezone', message: `not an IANA time zone: ${JSON.stringify(tz)}` }])
   return tz
 }
 
@@ -61,7 +60,7 @@ export const siteRoutes = [
       try {
         domain = normaliseDomain(body.domain)
       } catch (err) {
-        if (err instanceof SiteError) throw new ApiError(Errors.validation([{ field: 'domain', message: err.message }]))
+        if (err instanceof SiteError) throw refuse('invalid_field', [{ field: 'domain', message: err.message }])
         throw err
       }
       const timezone = checkTimezone(body.timezone ?? 'UTC')

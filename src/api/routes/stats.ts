@@ -1,7 +1,7 @@
 /**
  * The read routes, wired to the query layer (src/query): stats, the goal timeseries, the events
  * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups; the query layer refuses what it cannot answer
- * exactly with a QueryError (→ 400 with its own code).
+ * exactly with a `Refusal` (→ 400 with its own code).
  *
  * Every route is a {@link readRoute}: the site with the viewer role at least, the answer at one `now`.
  * Every answer says which range it covers (instants are widened to whole quarter-hours) in two
@@ -10,8 +10,7 @@
  * @module
  */
 import { z } from 'zod'
-import { Errors } from '../../http/errors.js'
-import { ApiError } from '../../admin/writer.js'
+import { refuse } from '../../errors/index.js'
 import { listGoals } from '../../goals/store.js'
 import {
   answeredRange,
@@ -113,7 +112,7 @@ export const statsRoutes = [
       let goals = listGoals(deps.store, site.id)
       if (goal_id !== undefined) {
         const wanted = new Set(Array.isArray(goal_id) ? goal_id : [goal_id])
-        for (const id of wanted) if (!goals.some((g) => g.id === id)) throw new ApiError(Errors.unknownGoal(id))
+        for (const id of wanted) if (!goals.some((g) => g.id === id)) throw refuse('unknown_goal', id)
         goals = goals.filter((g) => wanted.has(g.id))
       }
       return goalsTimeseries(deps.store, site, goals, range, now)
