@@ -114,19 +114,19 @@ interface Landed {
 function landed(): Landed[] {
   return withStore(dataPath, (store) =>
     [...allBlocks(store)]
-      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e[0] })))
+      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e.dt })))
       .sort((a, b) => a.t - b.t)
       .map(({ e }) => ({
-        kind: e[1],
-        name: e[1] === 0 ? 'pageview' : stringOf(store, StringKind.EVENT_NAME, e[2])!,
-        path: stringOf(store, StringKind.PATH, e[3])!,
-        query: e[4],
-        referrer: e[5],
-        props: e[6],
-        session: e[7],
-        utmSource: stringOf(store, StringKind.UTM, e[16]) ?? '',
-        utmCampaign: stringOf(store, StringKind.UTM, e[18]) ?? '',
-        screen: stringOf(store, StringKind.SCREEN, e[13]) ?? '',
+        kind: e.kind,
+        name: e.kind === 0 ? 'pageview' : stringOf(store, StringKind.EVENT_NAME, e.nameId)!,
+        path: stringOf(store, StringKind.PATH, e.pathId)!,
+        query: e.query,
+        referrer: e.referrer,
+        props: e.props,
+        session: e.sessionNo,
+        utmSource: stringOf(store, StringKind.UTM, e.utmSourceId) ?? '',
+        utmCampaign: stringOf(store, StringKind.UTM, e.utmCampaignId) ?? '',
+        screen: stringOf(store, StringKind.SCREEN, e.screenId) ?? '',
       })),
   )
 }

@@ -4,25 +4,16 @@
  * @module
  */
 import { Metric, type RollupDeltas, type SiteBuckets } from '../store/rollups.js'
-import type { StoredEvent } from '../store/events.js'
+import { SESSION_FIELDS, type StoredEvent } from '../event/index.js'
 import type { UniqueDeltas } from '../store/uniques.js'
 import type { SessionEffects, SessionState } from '../sessions/session.js'
 
-/** The visit's attribution counters, in the order of the stored event's fields from {@link SESSION_DIM_FIELD}. */
-const SESSION_DIMS = [
-  Metric.BROWSERS, // e[10]
-  Metric.OS,
-  Metric.DEVICES,
-  Metric.SCREENS,
-  Metric.SOURCES,
-  Metric.REFERRERS,
-  Metric.UTM_SOURCE,
-  Metric.UTM_MEDIUM,
-  Metric.UTM_CAMPAIGN,
-  Metric.UTM_TERM,
-  Metric.UTM_CONTENT, // e[20]
-] as const
-const SESSION_DIM_FIELD = 10
+/** The visit's attribution counters: the stored fields marked `session` in the event table, with their metric. */
+const SESSION_DIMS = SESSION_FIELDS.map((f) => {
+  const metric = Metric[f.session]
+  if (metric === undefined) throw new Error(`src/event/fields.ts: ${f.key} is counted in ${f.session}, not a Metric`)
+  return [f.key, metric] as const
+})
 
 /** The interned id of an (event name, property key, value) breakdown. */
 export type PropIdOf = (nameId: number, key: string, value: string | number | boolean) => number
@@ -41,19 +32,18 @@ export function countStoredEvent(
   fx: SessionEffects,
   propId: PropIdOf,
 ): void {
-  const [, kind, nameId, pathId] = e
-  const visitor = e[8]
+  const { kind, nameId, pathId, visitor } = e
   u.add(site, ts, visitor)
   if (kind === 0) {
     d.count(site, Metric.PAGEVIEWS, ts, 0)
     d.count(site, Metric.PAGEVIEWS, ts, pathId)
     u.addDim(site, Metric.PAGEVIEWS, ts, pathId, visitor)
-    if (e[9]) d.count(site, Metric.HOSTNAMES, ts, e[9])
+    if (e.hostId) d.count(site, Metric.HOSTNAMES, ts, e.hostId)
   } else {
     d.count(site, Metric.EVENTS, ts, 0)
     d.count(site, Metric.EVENTS, ts, nameId)
     u.addDim(site, Metric.EVENTS, ts, nameId, visitor)
-    const props = e[6]
+    const props = e.props
     if (props) {
       for (const key in props) {
         const dim = propId(nameId, key, props[key]!)
@@ -66,9 +56,11 @@ export function countStoredEvent(
   const start = session.start
   if (fx.started) {
     d.count(site, Metric.VISITS, start, 0)
+    // Once per visit: a keyed read per attribution field, not per event.
     for (let i = 0; i < SESSION_DIMS.length; i++) {
-      const dim = e[SESSION_DIM_FIELD + i] as number
-      if (dim) d.count(site, SESSION_DIMS[i]!, start, dim)
+      const [field, metric] = SESSION_DIMS[i]!
+      const dim = e[field]
+      if (dim) d.count(site, metric, start, dim)
     }
   }
   if (fx.bouncesDelta) d.count(site, Metric.BOUNCES, start, 0, fx.bouncesDelta)

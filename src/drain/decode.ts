@@ -1,13 +1,13 @@
 /**
  * Turns a ring segment into items to store: read the validated fields the HTTP thread wrote
- * (src/ingest/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the
+ * (src/event/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the
  * worker BEFORE the write transaction, so the transaction only interns, counts and puts.
  * @module
  */
 import type { RingReader } from '../ring/index.js'
-import { decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../ingest/record.js'
-import type { IngestPayload } from '../ingest/payload.js'
-import { DropReason, dropReasonName } from '../ingest/drops.js'
+import { decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../event/record.js'
+import type { IngestPayload } from '../event/payload.js'
+import { DropReason, dropReasonName } from '../event/drops.js'
 import type { SiteRecord } from '../store/sites.js'
 import { classifyReferrer, classifyUserAgent, parsePageUrl, screenClass } from '../enrich/index.js'
 

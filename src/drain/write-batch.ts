@@ -5,7 +5,8 @@
  */
 import type { Store } from '../store/open.js'
 import { reserveSequence } from '../store/open.js'
-import { blockKey, type EventBlock, type StoredEvent } from '../store/events.js'
+import { blockKey, type EventBlock } from '../store/events.js'
+import type { StoredEvent } from '../event/index.js'
 import { encodeEventBlock } from '../store/event-block.js'
 import { Metric, RollupDeltas, type SiteBuckets } from '../store/rollups.js'
 import { getSiteByNum, type SiteRecord } from '../store/sites.js'
@@ -115,36 +116,37 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
       current = continueYesterdays(store, table, visitors, item, day - 1)
     }
-    const stateEvent: StoredEvent = [
-      0,
-      item.payload.kind,
-      item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
-      id(StringKind.PATH, item.path),
-      item.query,
-      item.payload.referrer,
-      item.payload.props,
-      0,
-      Buffer.from(visitor.subarray(0, 8)),
-      id(StringKind.HOSTNAME, item.hostname),
-      id(StringKind.BROWSER, item.browser),
-      id(StringKind.OS, item.os),
-      id(StringKind.DEVICE, item.device),
-      id(StringKind.SCREEN, item.screen),
-      id(StringKind.SOURCE, item.source),
-      id(StringKind.REFERRER_HOST, item.referrerHost),
-      id(StringKind.UTM, item.utm.source),
-      id(StringKind.UTM, item.utm.medium),
-      id(StringKind.UTM, item.utm.campaign),
-      id(StringKind.UTM, item.utm.term),
-      id(StringKind.UTM, item.utm.content),
-    ]
-    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent[3] }, newSessionNo)
+    // In the order of src/event/fields.ts (STORED_FIELDS), as the block decoder builds them: one shape.
+    const stateEvent: StoredEvent = {
+      dt: 0,
+      kind: item.payload.kind,
+      nameId: item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
+      pathId: id(StringKind.PATH, item.path),
+      query: item.query,
+      referrer: item.payload.referrer,
+      props: item.payload.props,
+      sessionNo: 0,
+      visitor: Buffer.from(visitor.subarray(0, 8)),
+      hostId: id(StringKind.HOSTNAME, item.hostname),
+      browserId: id(StringKind.BROWSER, item.browser),
+      osId: id(StringKind.OS, item.os),
+      deviceId: id(StringKind.DEVICE, item.device),
+      screenId: id(StringKind.SCREEN, item.screen),
+      sourceId: id(StringKind.SOURCE, item.source),
+      referrerHostId: id(StringKind.REFERRER_HOST, item.referrerHost),
+      utmSourceId: id(StringKind.UTM, item.utm.source),
+      utmMediumId: id(StringKind.UTM, item.utm.medium),
+      utmCampaignId: id(StringKind.UTM, item.utm.campaign),
+      utmTermId: id(StringKind.UTM, item.utm.term),
+      utmContentId: id(StringKind.UTM, item.utm.content),
+    }
+    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId }, newSessionNo)
     if (!table.write(key, state, slot)) untracked++
-    stateEvent[7] = state.no
+    stateEvent.sessionNo = state.no
 
     let block = blocks.get(item.site.num)
     if (!block) blocks.set(item.site.num, (block = { t0: item.ts, e: [] }))
-    stateEvent[0] = item.ts - block.t0
+    stateEvent.dt = item.ts - block.t0
     block.e.push(stateEvent)
     countStoredEvent(deltas, uniques, buckets, item.ts, stateEvent, state, effects, propId)
     const fingerprint = visitor.readUInt32BE(0)

@@ -8,8 +8,8 @@
  */
 import type { RingWriter } from '../ring/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
-import { dropRecordBytes, encodeDropRecord, RECORD_TYPE_DROP_V1 } from '../ingest/record.js'
-import { DropReason, type DropReasonName } from '../ingest/drops.js'
+import { dropRecordBytes, encodeDropRecord, RECORD_TYPE_DROP_V1 } from '../event/record.js'
+import { DropReason, type DropReasonName } from '../event/drops.js'
 
 /**
  * Counts one drop in /metrics and, when `ring` is given (the site is known), puts its drop record in

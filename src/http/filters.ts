@@ -5,7 +5,7 @@
  * read, a cached lookup or a Set probe.
  * @module
  */
-import type { DropReasonName } from '../ingest/drops.js'
+import type { DropReasonName } from '../event/drops.js'
 import type { IngestPayload } from '../ingest/payload.js'
 import type { KnownSite } from '../store/site-directory.js'
 import { hostnameAllowed, siteHostFromOrigin } from '../store/sites.js'

@@ -6,7 +6,7 @@
  * @module
  */
 import { hash } from 'node:crypto'
-import { Limits } from '../ingest/limits.js'
+import { Limits } from '../event/limits.js'
 
 export const VISITOR_ID_BYTES = 16
 

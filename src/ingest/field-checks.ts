@@ -5,10 +5,11 @@
  * @module
  */
 import type { FieldIssue } from '../http/errors.js'
-import { Limits } from './limits.js'
+import { Limits } from '../event/limits.js'
+import type { PropValue } from '../event/payload.js'
 import { utf8Length } from '../bytes/utf8.js'
 
-export type PropValue = string | number | boolean
+export type { PropValue }
 
 /** A string of n UTF-16 units is n to 3n bytes of UTF-8: most checks need no counting. */
 export function withinBytes(s: string, limit: number): boolean {

@@ -36,7 +36,7 @@
  */
 import type { FieldIssue } from '../http/errors.js'
 import { isPlausibleOrigin } from '../http/origin.js'
-import { Limits } from './limits.js'
+import { Limits } from '../event/limits.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
 import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
 

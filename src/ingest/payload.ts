@@ -24,35 +24,14 @@
  * @module
  */
 import type { FieldIssue } from '../http/errors.js'
-import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
-import { Limits } from './limits.js'
+import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes } from './field-checks.js'
+import { EventKind, type IngestPayload } from '../event/payload.js'
+import { Limits } from '../event/limits.js'
 import { isHitKeepPayload, readHitKeepPayload } from './hitkeep-payload.js'
 
 export { isPlainHttpUrl } from './field-checks.js'
-export type { PropValue } from './field-checks.js'
-
-export const enum EventKind {
-  Pageview = 0,
-  Custom = 1,
-}
-
-/** A validated, normalised ingest payload. */
-export interface IngestPayload {
-  kind: EventKind
-  siteId: string | undefined
-  /** Event name; `pageview` for pageviews. */
-  name: string
-  url: string
-  referrer: string
-  props: Record<string, PropValue> | null
-  sessionId: string | undefined
-  screenWidth: number | undefined
-  /**
-   * Sent by hk.js in an automated browser allowed by `data-allow-webdriver="true"`: the HTTP thread then
-   * skips only the headless-User-Agent bot rule (src/http/filters.ts). Not carried in the ring record.
-   */
-  webdriver: boolean
-}
+// What this module's validation produces is defined with the event's fields (src/event/).
+export { EventKind, type IngestPayload, type PropValue } from '../event/payload.js'
 
 export type ValidationResult = { ok: true; value: IngestPayload } | { ok: false; fields: FieldIssue[] }
 

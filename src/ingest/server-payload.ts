@@ -16,6 +16,7 @@
  * | `dnt`        | optional boolean: true → accepted and not stored                             |
  * | `id`         | optional idempotency key (batch), 1–128 bytes                                |
  *
+ * The fields, their limits and their OpenAPI descriptions are listed once, in src/event/fields.ts.
  * Once checked, an item is the same validated payload as a browser event's (plus its time, visitor
  * and idempotency key), so server events go through exactly the same ring record and storage path.
  * @module
@@ -24,11 +25,11 @@ import type { FieldIssue } from '../http/errors.js'
 import { parseIp } from '../net/ip.js'
 import { EventKind, validatePayload, type IngestPayload } from './payload.js'
 import { utf8Length } from '../bytes/utf8.js'
+import { Limits } from '../event/limits.js'
+import { RFC3339 } from '../event/fields.js'
 
-export const MAX_FUTURE_MS = 5 * 60 * 1000
-export const IDEMPOTENCY_KEY_BYTES = 128
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+const MAX_FUTURE_MS = Limits.futureMs
+const IDEMPOTENCY_KEY_BYTES = Limits.idempotencyKeyBytes
 
 export interface ServerItem {
   payload: IngestPayload

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod'
-import { DropReason } from '../ingest/drops.js'
+import { DropReason } from '../event/drops.js'
 
 const from = z
   .string()

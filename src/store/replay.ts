@@ -5,7 +5,7 @@
  * It holds a site's events in memory: an operator's tool, never a read path.
  * @module
  */
-import { allBlocks, type StoredEvent } from './events.js'
+import { allBlocks } from './events.js'
 import type { Store } from './open.js'
 import { RollupDeltas } from './rollups.js'
 import { UniqueDeltas } from './uniques.js'
@@ -37,11 +37,11 @@ export function replayEvents(store: Store, siteNum?: number): Replay {
     const site = { num, timezone }
     for (const e of block.e) {
       events++
-      const ts = block.t0 + e[0]
-      const sessionId = `${num}:${e[7]}`
-      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e[1], pathId: e[3] }, () => e[7])
+      const ts = block.t0 + e.dt
+      const sessionId = `${num}:${e.sessionNo}`
+      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e.kind, pathId: e.pathId }, () => e.sessionNo)
       sessions.set(sessionId, state)
-      countStoredEvent(deltas, uniques, site, ts, e as StoredEvent, state, effects, propId)
+      countStoredEvent(deltas, uniques, site, ts, e, state, effects, propId)
     }
   }
   return { deltas, uniques, events }

@@ -8,6 +8,10 @@ export const Limits = {
   propsKeys: 30,
   propKeyBytes: 300,
   propValueBytes: 2000,
+  /** A server item's idempotency key (`id`), in bytes. */
+  idempotencyKeyBytes: 128,
+  /** How far ahead of the server's clock a server item's `timestamp` may be. */
+  futureMs: 5 * 60 * 1000,
   /** User-Agents longer than this are cut before they enter the ring (they are never stored). */
   userAgentBytes: 1024,
 } as const

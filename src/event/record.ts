@@ -1,5 +1,7 @@
 /**
  * The ring record of one accepted ingest request, written by the HTTP thread and read by a drain worker.
+ * Its fields are the ingest payload's (./payload.ts; ./fields.ts `PAYLOAD_FIELDS` says where each goes);
+ * test/event-schema.test.ts checks that every payload field the table says is carried comes back.
  *
  * The HTTP thread has parsed and validated the body; it writes the validated, normalised fields (not
  * the JSON) and the request facts a worker cannot know, so the worker reads fields instead of parsing
@@ -43,15 +45,16 @@ const FLAG_SESSION = 1
 const FLAG_SCREEN = 2
 const FLAG_IDEMPOTENCY = 4
 
+/** What one ingest record carries: written by {@link encodeIngestRecord}, read back by {@link decodeIngestRecord}. */
 export interface IngestRecordFacts {
   receivedAt: number
   siteNum: number
   kind: EventKind
   ip: Uint8Array
   userAgent: string
-  /** Validated by `validatePayload` (./payload.ts). */
+  /** Validated by `validatePayload` (src/ingest/payload.ts). */
   payload: IngestPayload
-  /** A server item's idempotency key. */
+  /** A server item's idempotency key (always present, maybe undefined, once decoded). */
   idempotencyKey?: string | undefined
 }
 
@@ -137,16 +140,6 @@ export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
   return scratchBytes.subarray(0, pos)
 }
 
-export interface DecodedIngestRecord {
-  receivedAt: number
-  siteNum: number
-  kind: EventKind
-  ip: Uint8Array
-  userAgent: string
-  payload: IngestPayload
-  idempotencyKey: string | undefined
-}
-
 // Buffer views of the rings' shared memory, for fast UTF-8 slices.
 const views = new WeakMap<ArrayBufferLike, Buffer>()
 
@@ -158,7 +151,7 @@ function bufferOf(bytes: Uint8Array): Buffer {
 }
 
 /** Decodes a record a worker finds in its segment. Throws on a length that runs past `length`. */
-export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: number, length: number): DecodedIngestRecord {
+export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: number, length: number): IngestRecordFacts {
   const ipLength = view.getUint8(offset + 13)
   const uaLength = view.getUint16(offset + 14, true)
   const fieldsLength = view.getUint32(offset + 16, true)
