@@ -59,7 +59,7 @@ function plain(e: StoredEvent): Record<string, unknown> {
   return { ...e, visitor: [...e.visitor] }
 }
 
-describe('event block format 3', () => {
+describe('event block format 4', () => {
   it('decodes exactly what it encoded: unicode, 2,000-byte strings, every prop type, negative and 2^40 deltas', () => {
     const r = rng(7)
     for (let round = 0; round < 200; round++) {
@@ -192,6 +192,23 @@ function readByTable(bytes: Uint8Array): { format: number; t0: number; e: Array<
 }
 
 describe('the event-block codec against the event table', () => {
+  it('reads format-3 blocks (written before languageId) with every field as written and no language', () => {
+    // Two events encoded by the format-3 encoder (commit 3529b6d): a pageview, then an event with props.
+    const format3 = Buffer.from(
+      '0380c6c0f7ab3302000000071e75746d5f736f757263653d6e6577732868747470733a2f2f7265662e6578616d706c652f002a01020304050607080102030405060708090a0b0cd00f01050801030408706c616e000670726f0a73656174730100000000000008400a747269616c022a01020304050607080102030405060708090a0b0c',
+      'hex',
+    )
+    const block = decodeEventBlock(format3)
+    expect(block.t0).toBe(1_764_140_000_000)
+    const ids = { hostId: 1, browserId: 2, osId: 3, deviceId: 4, screenId: 5, sourceId: 6, referrerHostId: 7, utmSourceId: 8, utmMediumId: 9, utmCampaignId: 10, utmTermId: 11, utmContentId: 12 }
+    const common = { query: 'utm_source=news', referrer: 'https://ref.example/', sessionNo: 42, visitor: [1, 2, 3, 4, 5, 6, 7, 8], ...ids, languageId: 0 }
+    expect(block.e.map(plain)).toEqual([
+      { dt: 0, kind: 0, nameId: 0, pathId: 7, props: null, ...common },
+      { dt: 1000, kind: 1, nameId: 5, pathId: 8, props: { plan: 'pro', seats: 3, trial: true }, ...common },
+    ])
+    for (const e of block.e) expect(Object.keys(e)).toEqual(STORED_FIELDS.map((f) => f.key))
+  })
+
   it('writes every field of the table, in its order, with its codec; reads back objects of the table\'s keys in order', () => {
     const r = rng(13)
     const events = Array.from({ length: 300 }, () => randomEvent(r))
@@ -219,7 +236,7 @@ describe('event blocks in the store', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hitring-blocks-'))
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-  it('the drain writes format 3; blocks of format 2 already on disk are still read and recounted', async () => {
+  it('the drain writes the binary format; blocks of format 2 already on disk are still read and recounted', async () => {
     const dataPath = join(tmp, 'data')
     const setup = openStore({ path: dataPath })
     const site = createSite(setup, 'example.com')

@@ -38,6 +38,7 @@ describe('the ring record against the event table', () => {
     referrer: 'https://ref.example/',
     session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10',
     screen_width: 1234,
+    language: 'pt-BR',
     name: 'signup',
     props: { plan: 'pro', seats: 3, trial: true },
   }

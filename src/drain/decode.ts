@@ -31,6 +31,8 @@ export interface EventItem {
   os: string
   device: string
   screen: string
+  /** The primary subtag of the payload's language tag, lower-cased (`pt-BR` → `pt`); '' when none. */
+  language: string
   /** A server-side item's idempotency key (checked again inside the transaction). */
   idempotencyKey: string | undefined
   /** The visitor id, when it could be worked out before the write transaction (src/drain/segment.ts). */
@@ -104,6 +106,7 @@ export function decodeSegment(
         os: ua.os,
         device: ua.device,
         screen: screenClass(p.screenWidth),
+        language: primaryLanguage(p.language),
         idempotencyKey: r.idempotencyKey,
       })
     } catch {
@@ -122,6 +125,13 @@ export interface ParseCache {
 
 export function newParseCache(): ParseCache {
   return { pages: new Map(), referrers: new Map() }
+}
+
+/** `pt-BR` → `pt`, `zh_Hant_TW` → `zh` (the tag's first subtag, as src/event/fields.ts says it is stored). */
+function primaryLanguage(tag: string | undefined): string {
+  if (!tag) return ''
+  const end = tag.search(/[-_]/)
+  return (end < 0 ? tag : tag.slice(0, end)).toLowerCase()
 }
 
 function queryOf(url: string): string {

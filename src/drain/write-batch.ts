@@ -139,6 +139,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
       utmCampaignId: id(StringKind.UTM, item.utm.campaign),
       utmTermId: id(StringKind.UTM, item.utm.term),
       utmContentId: id(StringKind.UTM, item.utm.content),
+      languageId: id(StringKind.LANGUAGE, item.language),
     }
     const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId }, newSessionNo)
     if (!table.write(key, state, slot)) untracked++

@@ -38,6 +38,8 @@ export interface PayloadField {
 
 /** RFC 3339, as src/ingest/server-payload.ts checks it (a space for the `T` is allowed, as RFC 3339 permits). */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+/** A language tag as browsers send it (BCP 47: letters, digits and `-`; `_` as some systems write it), ≤ 35 characters. */
+export const LANGUAGE_TAG = /^[A-Za-z0-9_-]{0,35}$/
 
 /** The fields of the ingest bodies, in the order the OpenAPI document lists them. */
 export const PAYLOAD_FIELDS = [
@@ -97,6 +99,15 @@ export const PAYLOAD_FIELDS = [
     ring: 'flag 1: str session id',
     doc: 'Groups the events of one visit (a UUID); without it, the visitor hash does',
   },
+  {
+    json: 'language',
+    bodies: ['browser', 'server'],
+    type: 'language',
+    max: Limits.languageChars,
+    to: 'payload.language',
+    ring: 'flag 8: str language',
+    doc: `The visitor's language tag, such as pt-BR (at most ${Limits.languageChars} letters, digits, - or _); its primary subtag, lower-cased (pt), is stored as the visit's language`,
+  },
   { json: 'screen_width', bodies: ['browser'], type: 'whole', min: 0, max: 100_000, to: 'payload.screenWidth', ring: 'flag 2: u32 screen width', doc: 'The screen width in CSS pixels (its class is stored)' },
   {
     json: 'dnt',
@@ -148,7 +159,7 @@ export interface StoredField {
   readonly key: string
   readonly codec: StoredCodec
   /** The first block format holding it. Format 2 (msgpack tuples) holds the first 21 fields, by position. */
-  readonly since: 2
+  readonly since: 2 | 4
   /** What it is derived from: a payload field's JSON key, or what the drain works out. */
   readonly from: string
   /** For an interned id: its namespace, a `StringKind` name (src/store/strings.ts). */
@@ -182,6 +193,7 @@ export const STORED_FIELDS = [
   { key: 'utmCampaignId', codec: 'varint', since: 2, from: 'url: utm_campaign', interned: 'UTM', session: 'UTM_CAMPAIGN', list: 'utm_campaign' },
   { key: 'utmTermId', codec: 'varint', since: 2, from: 'url: utm_term', interned: 'UTM', session: 'UTM_TERM' },
   { key: 'utmContentId', codec: 'varint', since: 2, from: 'url: utm_content', interned: 'UTM', session: 'UTM_CONTENT' },
+  { key: 'languageId', codec: 'varint', since: 4, from: 'language: its primary subtag, lower-cased (pt-BR → pt)', interned: 'LANGUAGE', session: 'LANGUAGES', list: 'languages' },
 ] as const satisfies readonly StoredField[]
 
 type Stored = (typeof STORED_FIELDS)[number]

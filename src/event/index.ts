@@ -6,25 +6,30 @@
  *
  * ## How to add a field
  *
- * 1. **The table** (./fields.ts): a `PAYLOAD_FIELDS` entry (JSON key, bodies, type and limits, where
- *    the ring record carries it, its OpenAPI description — the server-ingestion document is built from
- *    it) and, when it is stored, a `STORED_FIELDS` entry at the END (positions are stored: append
- *    only) naming its interned-string namespace and, for a visit attribute, its `Metric` and `top` list
- *    — the drain and the recount then count it (src/drain/count.ts reads the table). Add its field to
- *    {@link IngestPayload} (./payload.ts) and its limit to ./limits.ts.
- * 2. **The validator**: src/ingest/payload.ts (browser bodies; server items pass it through from
- *    src/ingest/server-payload.ts), checked by hand, a `{ field, message }` issue when refused.
- * 3. **The carriers**, hand-written for speed and checked against the table by tests: the ring record
- *    (./record.ts: a flag bit and a `str`), the event-block codec (src/store/event-block.ts: bump
- *    `EVENT_BLOCK_FORMAT`, read the previous format with the field empty).
- * 4. **The enrichment that fills it**: src/drain/decode.ts (what the worker derives from the payload)
- *    and src/drain/write-batch.ts (the stored event's literal: intern it).
- * 5. **The reader that shows it**: a new interned namespace and metric (src/store/strings.ts
- *    `StringKind`, src/store/rollups.ts `Metric`, `DIM_KIND`), and the stats answer's list
- *    (src/query/stats.ts, src/query/schemas.ts).
+ * The compiler leads: once the table and the payload type have the field, `npx tsc --noEmit` names
+ * every hand-written literal that lacks it (the stored event's, the payload's, the record decoder's).
  *
- * The tracker (tracker/) sends it; the README's field table documents it. `language` was added this
- * way (issue 15): see its commit for the files one field touches.
+ * 1. **The table** (./fields.ts): a `PAYLOAD_FIELDS` entry (JSON key, bodies, type and limits, the
+ *    property it becomes, where the ring record carries it, its OpenAPI description — the server
+ *    ingestion document is built from it) and, when it is stored, a `STORED_FIELDS` entry at the END
+ *    (positions are stored: append only) naming its interned-string namespace and, for a visit
+ *    attribute, its `Metric` and `top` list: the drain and the recount then count it (src/drain/count.ts
+ *    reads the table). Its property in {@link IngestPayload} (./payload.ts), its limit in ./limits.ts.
+ * 2. **The validator**: src/ingest/payload.ts, by hand (a `{ field, message }` issue, answered 400
+ *    `invalid_field`); src/ingest/server-payload.ts passes the field of a server item on to it.
+ * 3. **The carriers**, hand-written for speed, checked against the table by test/event-schema.test.ts
+ *    and test/event-block.test.ts: the ring record (./record.ts: a flag bit and a `str`) and the
+ *    event-block codec (src/store/event-block.ts: bump `EVENT_BLOCK_FORMAT`, read the previous format
+ *    with the field empty).
+ * 4. **The enrichment that fills it**: src/drain/decode.ts derives it from the payload (in the worker,
+ *    before the write transaction); src/drain/write-batch.ts interns it into the stored event.
+ * 5. **The reader that shows it**: its namespace and metric (src/store/strings.ts `StringKind`,
+ *    src/store/rollups.ts `Metric` and `DIM_KIND`: numbers are stored, never renumber) and its list in
+ *    the stats answer (src/query/stats.ts, src/query/schemas.ts).
+ *
+ * Then the tracker (tracker/index.ts) sends it and the README's field table documents it. `language`
+ * was added this way (issue 15's proof): 13 files of src/ (8 of them one or two lines; 2 more to store
+ * HitKeep's `lang` too), 2 of tracker/, the README.
  * @module
  */
 export { PAYLOAD_FIELDS, STORED_FIELDS, SESSION_FIELDS, LISTED_FIELDS, RFC3339, type PayloadField, type StoredField } from './fields.js'

@@ -8,6 +8,8 @@ export const Limits = {
   propsKeys: 30,
   propKeyBytes: 300,
   propValueBytes: 2000,
+  /** RFC 5646 §4.4.1: a language tag of up to 35 characters must be supported; navigator.language is far shorter. */
+  languageChars: 35,
   /** A server item's idempotency key (`id`), in bytes. */
   idempotencyKeyBytes: 128,
   /** How far ahead of the server's clock a server item's `timestamp` may be. */

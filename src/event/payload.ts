@@ -24,6 +24,8 @@ export interface IngestPayload {
   props: Record<string, PropValue> | null
   sessionId: string | undefined
   screenWidth: number | undefined
+  /** The visitor's language tag as sent (hk.js: `navigator.language`), checked; the drain keeps its primary subtag. */
+  language: string | undefined
   /**
    * Sent by hk.js in an automated browser allowed by `data-allow-webdriver="true"`: the HTTP thread then
    * skips only the headless-User-Agent bot rule (src/http/filters.ts). Not carried in the ring record.

@@ -21,9 +21,9 @@
  *  20              ip    client IP bytes (normalised: IPv4 as 4 bytes)
  *  20+ip           ua    User-Agent bytes
  *  20+ip+ua        fields:
- *                    u8 flags: 1 session id · 2 screen width · 4 idempotency key
+ *                    u8 flags: 1 session id · 2 screen width · 4 idempotency key · 8 language
  *                    str name (empty for pageviews) · str url · str referrer
- *                    [str session id] [u32 screen width] [str idempotency key]
+ *                    [str session id] [u32 screen width] [str idempotency key] [str language]
  *                    u8 props count, then per prop: str key · u8 type (0 string + str, 1 number + f64,
  *                    2 true, 3 false)
  *                  str = u16 byte length + UTF-8 bytes; every number little-endian
@@ -44,6 +44,7 @@ export const DROP_RECORD_BYTES = 13
 const FLAG_SESSION = 1
 const FLAG_SCREEN = 2
 const FLAG_IDEMPOTENCY = 4
+const FLAG_LANGUAGE = 8
 
 /** What one ingest record carries: written by {@link encodeIngestRecord}, read back by {@link decodeIngestRecord}. */
 export interface IngestRecordFacts {
@@ -117,6 +118,10 @@ export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
     flags |= FLAG_IDEMPOTENCY
     str(facts.idempotencyKey)
   }
+  if (p.language !== undefined) {
+    flags |= FLAG_LANGUAGE
+    str(p.language)
+  }
   scratch[fieldsAt] = flags
   const countAt = pos++
   let count = 0
@@ -188,6 +193,7 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     at += 4
   }
   const idempotencyKey = flags & FLAG_IDEMPOTENCY ? text() : undefined
+  const language = flags & FLAG_LANGUAGE ? text() : undefined
   need(1)
   const count = b[at++]!
   let props: Record<string, PropValue> | null = null
@@ -212,7 +218,7 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     kind,
     ip: bytes.slice(ipAt, uaAt),
     userAgent: b.toString('utf8', uaAt, fieldsAt),
-    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth, webdriver: false },
+    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth, language, webdriver: false },
     idempotencyKey,
   }
 }

@@ -90,6 +90,9 @@ export function checkProps(value: unknown, issues: FieldIssue[], field: string):
   return keys === 0 ? null : (props as Record<string, PropValue>)
 }
 
+/** The message of a refused language tag, in both payload formats (HitKeep's field is `lang`). */
+export const LANGUAGE_MESSAGE = 'must be a language tag such as en-US (at most 35 letters, digits, - or _)'
+
 /** An absent or null UUID field is undefined; anything else must be a UUID. */
 export function optionalUuid(value: unknown, field: string, what: string, issues: FieldIssue[]): string | undefined {
   if (value === undefined || value === null) return undefined

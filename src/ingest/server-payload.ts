@@ -13,6 +13,7 @@
  * | `name`       | events only: as on `/ingest/event`                                           |
  * | `props`      | events only (also accepted as HitKeep's `properties`): as on `/ingest/event` |
  * | `session_id` | optional UUID                                                                |
+ * | `language`   | optional language tag: as on `/ingest` (the request's Accept-Language is the backend's, not read) |
  * | `dnt`        | optional boolean: true → accepted and not stored                             |
  * | `id`         | optional idempotency key (batch), 1–128 bytes                                |
  *
@@ -80,6 +81,7 @@ export function validateServerItem(kind: EventKind, raw: unknown, now: number, b
     name: r.name,
     props: r.props ?? r.properties,
     session_id: r.session_id,
+    language: r.language,
   }
   const checked = validatePayload(kind, browserShape)
   if (!checked.ok) issues.push(...checked.fields)

@@ -145,6 +145,7 @@ export const statsResponseSchema = z.object({
     browsers: list('Browsers by visits'),
     os: list('Operating systems by visits'),
     devices: list('Devices by visits'),
+    languages: list('Languages by visits: the primary subtag of the visitor\'s language tag, lower-cased (pt-BR → pt)'),
   }),
   goals: z.array(goalStatsSchema).nullable().describe('Per goal, in the order given; null under a path filter'),
   any_goal: anyGoalSchema.nullable().describe('All goals together; null under a path filter'),

@@ -1,17 +1,18 @@
 /**
  * The stored form of a block of raw events (./events.ts): a compact binary encoding, written by the drain
  * and read by the recount. Format 2 was a msgpack object `{ v: 2, t0, e: [tuple, …] }` (src/event/stored.ts
- * `fromTuple`); blocks written before format 3 stay as they are and are still read.
+ * `fromTuple`); blocks written before format 4 stay as they are and are still read.
  *
- * Format 3 (the value is the bytes below; the `events` database's msgpack wraps them as one `bin`). The
+ * Format 4 (the value is the bytes below; the `events` database's msgpack wraps them as one `bin`). The
  * fields are those of src/event/fields.ts `STORED_FIELDS`, in its order (test/event-block.test.ts checks
  * this hand-written codec against the table, field by field):
  *
  * ```
- *  u8 3 · varint t0 · varint count · count × event
+ *  u8 4 · varint t0 · varint count · count × event
  *  event:  zigzag dt · u8 kind · varint nameId · varint pathId · str query · str referrer
  *          · varint props (0: none, n + 1: n props, each: str key · u8 type (0 str · 1 f64 LE · 2 true · 3 false))
- *          · varint sessionNo · 8 bytes visitor · 12 × varint id (hostId … utmContentId)
+ *          · varint sessionNo · 8 bytes visitor · 13 × varint id (hostId … utmContentId, languageId)
+ *  format 3: the same without languageId (read as 0: no language)
  *  varint: unsigned LEB128 (up to 2^53) · zigzag: signed as varint
  *  str:    varint h — h even: UTF-8 of h / 2 bytes follows; h odd: the block's string number (h - 1) / 2.
  *          Every inline string of 1 to 512 bytes gets the next number, in order, so repeats within a block
@@ -26,10 +27,12 @@
 import type { Props, StoredEvent } from '../event/stored.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-export const EVENT_BLOCK_FORMAT = 3
+export const EVENT_BLOCK_FORMAT = 4
+/** Format 3: format 4 without `languageId`. */
+const FORMAT_3 = 3
 
-/** The varint ids after the visitor: hostId … utmContentId. */
-const IDS = 12
+/** The varint ids after the visitor: hostId … languageId (13; format 3: 12). */
+const IDS = 13
 const VISITOR_BYTES = 8
 
 export interface DecodedBlock {
@@ -151,11 +154,12 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
     varint(e.utmCampaignId)
     varint(e.utmTermId)
     varint(e.utmContentId)
+    varint(e.languageId)
   }
   return Buffer.from(out.subarray(0, pos))
 }
 
-/** Decodes a format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
+/** Decodes a format-4 or format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
 export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const end = b.length
@@ -191,7 +195,9 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
     return s
   }
   need(1)
-  if (b[at++] !== EVENT_BLOCK_FORMAT) throw new EventBlockError(`event block: format ${b[0]}, expected ${EVENT_BLOCK_FORMAT}`)
+  const format = b[at++]
+  if (format !== EVENT_BLOCK_FORMAT && format !== FORMAT_3) throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} or ${EVENT_BLOCK_FORMAT}`)
+  const hasLanguage = format === EVENT_BLOCK_FORMAT
   const t0 = uint()
   const count = uint()
   const e: StoredEvent[] = []
@@ -250,6 +256,7 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
       utmCampaignId: uint(),
       utmTermId: uint(),
       utmContentId: uint(),
+      languageId: hasLanguage ? uint() : 0,
     })
   }
   if (at !== end) throw new EventBlockError('event block: bytes after the last event')
