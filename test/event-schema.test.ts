@@ -12,6 +12,11 @@ import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { StringKind } from '../src/store/strings.js'
 import { DIM_KIND, Metric } from '../src/store/rollups.js'
 import { statsResponseSchema } from '../src/query/schemas.js'
+import { RollupDeltas } from '../src/store/rollups.js'
+import { UniqueDeltas } from '../src/store/uniques.js'
+import { countStoredEvent } from '../src/drain/count.js'
+import { advanceSession } from '../src/sessions/session.js'
+import { fromTuple } from '../src/event/index.js'
 
 const payloadFields = PAYLOAD_FIELDS as readonly PayloadField[]
 const storedFields = STORED_FIELDS as readonly StoredField[]
@@ -83,6 +88,27 @@ describe('the stored fields against the store', () => {
       }
     }
     expect(SESSION_FIELDS.map((f) => f.key)).toEqual(storedFields.filter((f) => f.session).map((f) => f.key))
+  })
+
+  test('the drain and the recount count each visit attribute of the table in its metric, and nothing else of the event\'s ids', () => {
+    const site = { num: 3, timezone: 'UTC' }
+    const ts = Date.UTC(2026, 10, 26, 12)
+    const { state, effects } = advanceSession(undefined, { ts, kind: 0, pathId: 0 }, () => 1)
+    expect(effects.started).toBe(true)
+    // A pageview with no path and no host: only the visit and its attributes are counted by dimension.
+    const counted = (e: ReturnType<typeof fromTuple>) => {
+      const d = new RollupDeltas()
+      countStoredEvent(d, new UniqueDeltas(), site, ts, e, state, effects, () => 0)
+      return new Set([...d.entries()].filter(({ key }) => key[4] !== 0).map(({ key }) => `${key[1]}:${key[4]}`))
+    }
+    const blank = fromTuple([0, 0, 0, 0, '', '', null, 1, new Uint8Array(8)])
+    expect(counted(blank)).toEqual(new Set())
+    const idFields = storedFields.filter((f) => f.codec === 'varint' && f.interned && !['nameId', 'pathId', 'hostId'].includes(f.key))
+    for (const f of idFields) {
+      const metrics = counted({ ...blank, [f.key]: 777 })
+      expect([...metrics], f.key).toEqual(f.session ? [`${Metric[f.session as keyof typeof Metric]}:777`] : [])
+    }
+    expect(idFields.filter((f) => f.session).length).toBe(SESSION_FIELDS.length)
   })
 
   test('each listed visit attribute is a list of the stats answer\'s top', () => {

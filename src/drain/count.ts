@@ -4,16 +4,9 @@
  * @module
  */
 import { Metric, type RollupDeltas, type SiteBuckets } from '../store/rollups.js'
-import { SESSION_FIELDS, type StoredEvent } from '../event/index.js'
+import type { StoredEvent } from '../event/index.js'
 import type { UniqueDeltas } from '../store/uniques.js'
 import type { SessionEffects, SessionState } from '../sessions/session.js'
-
-/** The visit's attribution counters: the stored fields marked `session` in the event table, with their metric. */
-const SESSION_DIMS = SESSION_FIELDS.map((f) => {
-  const metric = Metric[f.session]
-  if (metric === undefined) throw new Error(`src/event/fields.ts: ${f.key} is counted in ${f.session}, not a Metric`)
-  return [f.key, metric] as const
-})
 
 /** The interned id of an (event name, property key, value) breakdown. */
 export type PropIdOf = (nameId: number, key: string, value: string | number | boolean) => number
@@ -56,16 +49,31 @@ export function countStoredEvent(
   const start = session.start
   if (fx.started) {
     d.count(site, Metric.VISITS, start, 0)
-    // Once per visit: a keyed read per attribution field, not per event.
-    for (let i = 0; i < SESSION_DIMS.length; i++) {
-      const [field, metric] = SESSION_DIMS[i]!
-      const dim = e[field]
-      if (dim) d.count(site, metric, start, dim)
-    }
+    countVisitAttributes(d, site, start, e)
   }
   if (fx.bouncesDelta) d.count(site, Metric.BOUNCES, start, 0, fx.bouncesDelta)
   if (fx.durationDeltaMs) d.count(site, Metric.DURATION_MS, start, 0, fx.durationDeltaMs)
   if (fx.entryAdded) d.count(site, Metric.ENTRY_PAGES, start, fx.entryAdded)
   if (fx.exitRemoved) d.count(site, Metric.EXIT_PAGES, start, fx.exitRemoved, -1)
   if (fx.exitAdded) d.count(site, Metric.EXIT_PAGES, start, fx.exitAdded)
+}
+
+/**
+ * The visit's attribution counters: one per stored field marked `session` in src/event/fields.ts, with
+ * its metric (test/event-schema.test.ts checks this list against the table). Written out: reading the
+ * fields by the table's names is a megamorphic keyed load each, ~1 µs per visit in all against ~0.05.
+ */
+function countVisitAttributes(d: RollupDeltas, site: SiteBuckets, start: number, e: StoredEvent): void {
+  if (e.browserId) d.count(site, Metric.BROWSERS, start, e.browserId)
+  if (e.osId) d.count(site, Metric.OS, start, e.osId)
+  if (e.deviceId) d.count(site, Metric.DEVICES, start, e.deviceId)
+  if (e.screenId) d.count(site, Metric.SCREENS, start, e.screenId)
+  if (e.sourceId) d.count(site, Metric.SOURCES, start, e.sourceId)
+  if (e.referrerHostId) d.count(site, Metric.REFERRERS, start, e.referrerHostId)
+  if (e.utmSourceId) d.count(site, Metric.UTM_SOURCE, start, e.utmSourceId)
+  if (e.utmMediumId) d.count(site, Metric.UTM_MEDIUM, start, e.utmMediumId)
+  if (e.utmCampaignId) d.count(site, Metric.UTM_CAMPAIGN, start, e.utmCampaignId)
+  if (e.utmTermId) d.count(site, Metric.UTM_TERM, start, e.utmTermId)
+  if (e.utmContentId) d.count(site, Metric.UTM_CONTENT, start, e.utmContentId)
+  if (e.languageId) d.count(site, Metric.LANGUAGES, start, e.languageId)
 }

@@ -13,8 +13,8 @@
  *    property it becomes, where the ring record carries it, its OpenAPI description — the server
  *    ingestion document is built from it) and, when it is stored, a `STORED_FIELDS` entry at the END
  *    (positions are stored: append only) naming its interned-string namespace and, for a visit
- *    attribute, its `Metric` and `top` list: the drain and the recount then count it (src/drain/count.ts
- *    reads the table). Its property in {@link IngestPayload} (./payload.ts), its limit in ./limits.ts.
+ *    attribute, its `Metric` and `top` list. Its property in {@link IngestPayload} (./payload.ts), its
+ *    limit in ./limits.ts.
  * 2. **The validator**: src/ingest/payload.ts, by hand (a `{ field, message }` issue, answered 400
  *    `invalid_field`); src/ingest/server-payload.ts passes the field of a server item on to it.
  * 3. **The carriers**, hand-written for speed, checked against the table by test/event-schema.test.ts
@@ -22,13 +22,14 @@
  *    event-block codec (src/store/event-block.ts: bump `EVENT_BLOCK_FORMAT`, read the previous format
  *    with the field empty).
  * 4. **The enrichment that fills it**: src/drain/decode.ts derives it from the payload (in the worker,
- *    before the write transaction); src/drain/write-batch.ts interns it into the stored event.
+ *    before the write transaction); src/drain/write-batch.ts interns it into the stored event; a visit
+ *    attribute gets its line in src/drain/count.ts (written out for speed, checked against the table).
  * 5. **The reader that shows it**: its namespace and metric (src/store/strings.ts `StringKind`,
  *    src/store/rollups.ts `Metric` and `DIM_KIND`: numbers are stored, never renumber) and its list in
  *    the stats answer (src/query/stats.ts, src/query/schemas.ts).
  *
  * Then the tracker (tracker/index.ts) sends it and the README's field table documents it. `language`
- * was added this way (issue 15's proof): 13 files of src/ (8 of them one or two lines; 2 more to store
+ * was added this way (issue 15's proof): 14 files of src/ (9 of them one or two lines; 2 more to store
  * HitKeep's `lang` too), 2 of tracker/, the README.
  * @module
  */
