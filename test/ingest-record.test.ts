@@ -1,5 +1,5 @@
 /**
- * The ring record of an accepted event (src/ingest/record.ts): what the HTTP thread validated is what
+ * The ring record of an accepted event (src/event/record.ts): what the HTTP thread validated is what
  * the drain worker reads, field for field, through a real ring.
  */
 import { describe, expect, test } from 'vitest'

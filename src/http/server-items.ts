@@ -22,7 +22,7 @@ import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import type { ServerIngestContext } from './server-ingest-route.js'
 
-/** Why the server routes drop an item (a subset of src/ingest/drops.ts), as listed in the OpenAPI document. */
+/** Why the server routes drop an item (a subset of src/event/drops.ts), as listed in the OpenAPI document. */
 export const SERVER_DROP_REASONS = ['dnt', 'excluded_ip', 'hostname_not_allowed', 'spam_referrer'] as const satisfies readonly DropReasonName[]
 export type ServerDropReason = (typeof SERVER_DROP_REASONS)[number]
 

@@ -178,7 +178,7 @@ export const dropsResponseSchema = z.object({
         reason: z
           .string()
           .describe(
-            `The stored reason (src/ingest/drops.ts): one of ${reasonCodes}. A site has only those decided for one of its events; \`unknown_site_origin\`, \`site_deleted\` and \`invalid_record\` have no site and are counted in /metrics only.`,
+            `The stored reason (src/event/drops.ts): one of ${reasonCodes}. A site has only those decided for one of its events; \`unknown_site_origin\`, \`site_deleted\` and \`invalid_record\` have no site and are counted in /metrics only.`,
           ),
         count: z.number().int(),
       }),
