@@ -6,7 +6,14 @@
 import { describe, expect, test } from 'vitest'
 import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
 import { decodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from '../src/event/record.js'
-import { PAYLOAD_FIELDS, STORED_FIELDS, SESSION_FIELDS, LISTED_FIELDS, type PayloadField, type StoredField } from '../src/event/index.js'
+import {
+  PAYLOAD_FIELDS,
+  STORED_FIELDS,
+  SESSION_FIELDS,
+  LISTED_FIELDS,
+  type PayloadField,
+  type StoredField,
+} from '../src/event/index.js'
 import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { StringKind } from '../src/store/strings.js'
@@ -69,7 +76,10 @@ describe('the ring record against the event table', () => {
   })
 
   test('a field the table says is not carried does not come back', () => {
-    const sent = { ...facts, payload: { ...facts.payload, siteId: '6f1c1b8e-4f0a-4b7e-9a57-1c9a5e0b7d11', webdriver: true } }
+    const sent = {
+      ...facts,
+      payload: { ...facts.payload, siteId: '6f1c1b8e-4f0a-4b7e-9a57-1c9a5e0b7d11', webdriver: true },
+    }
     const back = throughRing(sent)
     const notCarried = payloadFields.filter((f) => f.ring.startsWith('not carried') && f.to !== undefined)
     expect(notCarried.map((f) => f.json)).toEqual(['site_id', 'webdriver'])
@@ -90,7 +100,7 @@ describe('the stored fields against the store', () => {
     expect(SESSION_FIELDS.map((f) => f.key)).toEqual(storedFields.filter((f) => f.session).map((f) => f.key))
   })
 
-  test('the drain and the recount count each visit attribute of the table in its metric, and nothing else of the event\'s ids', () => {
+  test("drain and recount count each visit attribute of the table in its metric, no other of the event's ids", () => {
     const site = { num: 3, timezone: 'UTC' }
     const ts = Date.UTC(2026, 10, 26, 12)
     const { state, effects } = advanceSession(undefined, { ts, kind: 0, pathId: 0 }, () => 1)
@@ -103,7 +113,9 @@ describe('the stored fields against the store', () => {
     }
     const blank = fromTuple([0, 0, 0, 0, '', '', null, 1, new Uint8Array(8)])
     expect(counted(blank)).toEqual(new Set())
-    const idFields = storedFields.filter((f) => f.codec === 'varint' && f.interned && !['nameId', 'pathId', 'hostId'].includes(f.key))
+    const idFields = storedFields.filter(
+      (f) => f.codec === 'varint' && f.interned && !['nameId', 'pathId', 'hostId'].includes(f.key),
+    )
     for (const f of idFields) {
       const metrics = counted({ ...blank, [f.key]: 777 })
       expect([...metrics], f.key).toEqual(f.session ? [`${Metric[f.session as keyof typeof Metric]}:777`] : [])
@@ -111,7 +123,7 @@ describe('the stored fields against the store', () => {
     expect(idFields.filter((f) => f.session).length).toBe(SESSION_FIELDS.length)
   })
 
-  test('each listed visit attribute is a list of the stats answer\'s top', () => {
+  test("each listed visit attribute is a list of the stats answer's top", () => {
     const top = Object.keys(statsResponseSchema.shape.top.shape)
     for (const f of LISTED_FIELDS) expect(top, f.key).toContain(f.list)
   })

@@ -5,7 +5,15 @@
  * `top.languages` of the stats answer.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { call, createApiClient, createSite, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createApiClient,
+  createSite,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import { send, type Answer } from './helpers/http.js'
 import { waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
@@ -28,7 +36,12 @@ afterAll(async () => api?.stop())
 
 /** A browser's beacon (as hk.js sends it), from a new visitor each time. */
 function beacon(path: '/ingest' | '/ingest/event', body: Record<string, unknown>): Promise<Answer> {
-  const headers = { 'Content-Type': 'text/plain', 'User-Agent': CHROME, Origin: 'https://lang.example', 'X-Forwarded-For': `198.51.100.${++ipNo}` }
+  const headers = {
+    'Content-Type': 'text/plain',
+    'User-Agent': CHROME,
+    Origin: 'https://lang.example',
+    'X-Forwarded-For': `198.51.100.${++ipNo}`,
+  }
   return send(`${api.url}${path}`, { body: JSON.stringify(body), headers })
 }
 
@@ -46,14 +59,23 @@ function expectRefused(a: Answer, field: string): void {
   expect(a.json().fields.map((f: { field: string }) => f.field)).toEqual([field])
 }
 
-test('languages sent by hk.js, by a backend and by HitKeep\'s tracker are counted by visit, by primary subtag, in top.languages', async () => {
+test("languages from hk.js, a backend and HitKeep's tracker: counted by visit and primary subtag", async () => {
   const sent: Answer[] = [
     await beacon('/ingest', { url: 'https://lang.example/', language: 'pt-BR' }),
     await beacon('/ingest', { url: 'https://lang.example/', language: 'PT-pt' }),
     await beacon('/ingest', { url: 'https://lang.example/a', language: 'en-US' }),
     // A second event of a visit does not count the visit again.
-    await beacon('/ingest', { url: 'https://lang.example/', language: 'de', session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10' }),
-    await beacon('/ingest/event', { url: 'https://lang.example/', name: 'signup', language: 'de-AT', session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10' }),
+    await beacon('/ingest', {
+      url: 'https://lang.example/',
+      language: 'de',
+      session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10',
+    }),
+    await beacon('/ingest/event', {
+      url: 'https://lang.example/',
+      name: 'signup',
+      language: 'de-AT',
+      session_id: '0b3f2f5e-8a1c-4c63-9d2a-4c1b8f3e7a10',
+    }),
     // No language (absent, null, empty): counted as a visit, not as a language.
     await beacon('/ingest', { url: 'https://lang.example/' }),
     await beacon('/ingest', { url: 'https://lang.example/', language: null }),
@@ -83,11 +105,14 @@ test('languages sent by hk.js, by a backend and by HitKeep\'s tracker are counte
   expect(top.languages[0]).toEqual({ name: 'pt', value: 3 })
 })
 
-test('a language that is no language tag is refused with invalid_field naming it; 35 characters are accepted, 36 are not', async () => {
+test('a language that is no language tag is refused (invalid_field naming it); 35 characters pass', async () => {
   expectRefused(await beacon('/ingest', { url: 'https://lang.example/', language: 'en US; drop table' }), 'language')
   expectRefused(await beacon('/ingest', { url: 'https://lang.example/', language: 5 }), 'language')
   expectRefused(await beacon('/ingest', { url: 'https://lang.example/', language: 'a'.repeat(36) }), 'language')
   expect((await beacon('/ingest', { url: 'https://lang.example/', language: 'a'.repeat(35) })).status).toBe(202)
-  expectRefused(await call(api.url, 'POST', '/api/ingest/server/pageview', { token }, serverItem({ language: 'en/US' })), 'language')
+  expectRefused(
+    await call(api.url, 'POST', '/api/ingest/server/pageview', { token }, serverItem({ language: 'en/US' })),
+    'language',
+  )
   expectRefused(await beacon('/ingest', { path: '/hk', lang: 'en US' }), 'lang')
 })

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod'
 import { Limits } from '../event/limits.js'
-import { PAYLOAD_FIELDS, RFC3339, type PayloadField } from '../event/fields.js'
+import { LANGUAGE_TAG, PAYLOAD_FIELDS, RFC3339, type PayloadField } from '../event/fields.js'
 import { SERVER_DROP_REASONS } from '../http/server-items.js'
 
 type Json = Record<string, unknown>
@@ -35,6 +35,8 @@ function typeOf(f: PayloadField): z.ZodType {
       return z.record(z.string().max(Limits.propKeyBytes), propValue).meta({ maxProperties: Limits.propsKeys })
     case 'name':
       return z.string().trim().min(f.min ?? 1).max(f.max ?? Infinity)
+    case 'language':
+      return z.string().regex(LANGUAGE_TAG).max(f.max ?? Infinity)
     default: {
       let s = z.string()
       if (f.min !== undefined) s = s.min(f.min)

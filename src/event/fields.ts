@@ -14,7 +14,10 @@
  */
 import { Limits } from './limits.js'
 
-/** The bodies a payload field is read from: `browser` (`POST /ingest`, `/ingest/event`), `server` (`/api/ingest/server/*`, batch items). */
+/**
+ * The bodies a payload field is read from: `browser` (`POST /ingest`, `/ingest/event`), `server`
+ * (`/api/ingest/server/*`, batch items).
+ */
 export type Body = 'browser' | 'server'
 
 export interface PayloadField {
@@ -28,7 +31,7 @@ export interface PayloadField {
   readonly eventsOnly?: boolean
   readonly min?: number
   readonly max?: number
-  /** The property it becomes: of the validated payload (`payload.*`, ./payload.ts) or of the ring record (./record.ts). */
+  /** The property it becomes: of the validated payload (`payload.*`, ./payload.ts) or of the ring record. */
   readonly to?: string
   /** Where the ring record (./record.ts) carries it, or what becomes of it on the HTTP thread. */
   readonly ring: string
@@ -38,12 +41,19 @@ export interface PayloadField {
 
 /** RFC 3339, as src/ingest/server-payload.ts checks it (a space for the `T` is allowed, as RFC 3339 permits). */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
-/** A language tag as browsers send it (BCP 47: letters, digits and `-`; `_` as some systems write it), ≤ 35 characters. */
+/** A language tag as browsers send it (BCP 47: letters, digits, `-`; `_` as some systems write it), ≤ 35. */
 export const LANGUAGE_TAG = /^[A-Za-z0-9_-]{0,35}$/
 
 /** The fields of the ingest bodies, in the order the OpenAPI document lists them. */
 export const PAYLOAD_FIELDS = [
-  { json: 'site_id', bodies: ['browser'], type: 'uuid', to: 'payload.siteId', ring: 'not carried: it selects the site (header siteNum)', doc: 'The site id; without it, the Origin selects the site' },
+  {
+    json: 'site_id',
+    bodies: ['browser'],
+    type: 'uuid',
+    to: 'payload.siteId',
+    ring: 'not carried: it selects the site (header siteNum)',
+    doc: 'The site id; without it, the Origin selects the site',
+  },
   {
     json: 'url',
     bodies: ['browser', 'server'],
@@ -52,7 +62,9 @@ export const PAYLOAD_FIELDS = [
     max: Limits.urlBytes,
     to: 'payload.url',
     ring: 'str url',
-    doc: `Absolute http(s) URL of the page, at most ${Limits.urlBytes} bytes; its host (lower-case, without www.) selects the site`,
+    doc:
+      `Absolute http(s) URL of the page, at most ${Limits.urlBytes} bytes; ` +
+      `its host (lower-case, without www.) selects the site`,
   },
   {
     json: 'timestamp',
@@ -61,7 +73,9 @@ export const PAYLOAD_FIELDS = [
     required: 'always',
     to: 'receivedAt',
     ring: 'header receivedAt',
-    doc: `When the event happened (RFC 3339); at most ${Limits.futureMs / 60_000} minutes ahead, not older than -backfill-window (default 7 days)`,
+    doc:
+      `When the event happened (RFC 3339); ` +
+      `at most ${Limits.futureMs / 60_000} minutes ahead, not older than -backfill-window (default 7 days)`,
   },
   {
     json: 'visitor_ip',
@@ -71,7 +85,9 @@ export const PAYLOAD_FIELDS = [
     min: 1,
     to: 'ip',
     ring: 'header ip (never stored)',
-    doc: "The visitor's IPv4 or IPv6 address (not your server's): used for the visitor hash and the site's excluded IPs, never stored",
+    doc:
+      "The visitor's IPv4 or IPv6 address (not your server's): " +
+      "used for the visitor hash and the site's excluded IPs, never stored",
   },
   {
     json: 'user_agent',
@@ -81,7 +97,9 @@ export const PAYLOAD_FIELDS = [
     min: 1,
     to: 'userAgent',
     ring: 'header ua (never stored)',
-    doc: `The visitor's User-Agent, not empty (cut beyond ${Limits.userAgentBytes} bytes, never stored); library User-Agents are not taken for bots`,
+    doc:
+      `The visitor's User-Agent, not empty (cut beyond ${Limits.userAgentBytes} bytes, never stored); ` +
+      `library User-Agents are not taken for bots`,
   },
   {
     json: 'referrer',
@@ -106,15 +124,28 @@ export const PAYLOAD_FIELDS = [
     max: Limits.languageChars,
     to: 'payload.language',
     ring: 'flag 8: str language',
-    doc: `The visitor's language tag, such as pt-BR (at most ${Limits.languageChars} letters, digits, - or _); its primary subtag, lower-cased (pt), is stored as the visit's language`,
+    doc:
+      `The visitor's language tag, such as pt-BR (at most ${Limits.languageChars} letters, digits, - or _); ` +
+      `its primary subtag, lower-cased (pt), is stored as the visit's language`,
   },
-  { json: 'screen_width', bodies: ['browser'], type: 'whole', min: 0, max: 100_000, to: 'payload.screenWidth', ring: 'flag 2: u32 screen width', doc: 'The screen width in CSS pixels (its class is stored)' },
+  {
+    json: 'screen_width',
+    bodies: ['browser'],
+    type: 'whole',
+    min: 0,
+    max: 100_000,
+    to: 'payload.screenWidth',
+    ring: 'flag 2: u32 screen width',
+    doc: 'The screen width in CSS pixels (its class is stored)',
+  },
   {
     json: 'dnt',
     bodies: ['server'],
     type: 'boolean',
     ring: 'not carried: true drops the item on the HTTP thread',
-    doc: "true: the visitor asked not to be tracked → 202 with X-Hitring-Drop: dnt, counted in the site's dropped figures, nothing stored",
+    doc:
+      'true: the visitor asked not to be tracked → 202 with X-Hitring-Drop: ' +
+      "dnt, counted in the site's dropped figures, nothing stored",
   },
   {
     json: 'id',
@@ -124,7 +155,9 @@ export const PAYLOAD_FIELDS = [
     max: Limits.idempotencyKeyBytes,
     to: 'idempotencyKey',
     ring: 'flag 4: str idempotency key',
-    doc: `Idempotency key of 1 to ${Limits.idempotencyKeyBytes} bytes: an item whose id was accepted (stored or dropped) for the site in the last 24 hours is a duplicate, not counted again`,
+    doc:
+      `Idempotency key of 1 to ${Limits.idempotencyKeyBytes} bytes: an item whose id was accepted (stored or ` +
+      `dropped) for the site in the last 24 hours is a duplicate, not counted again`,
   },
   {
     json: 'name',
@@ -145,10 +178,27 @@ export const PAYLOAD_FIELDS = [
     eventsOnly: true,
     to: 'payload.props',
     ring: 'u8 count, then key · type · value',
-    doc: `Event properties: at most ${Limits.propsKeys} keys of ≤ ${Limits.propKeyBytes} bytes; values strings of ≤ ${Limits.propValueBytes} bytes, numbers or booleans`,
+    doc:
+      `Event properties: at most ${Limits.propsKeys} keys of ≤ ${Limits.propKeyBytes} bytes; ` +
+      `values strings of ≤ ${Limits.propValueBytes} bytes, numbers or booleans`,
   },
-  { json: 'properties', bodies: ['server'], type: 'props', eventsOnly: true, to: 'payload.props', ring: 'as props', doc: "HitKeep's name for props (used when props is absent)" },
-  { json: 'webdriver', bodies: ['browser'], type: 'boolean', to: 'payload.webdriver', ring: 'not carried: read by the drop filters', doc: 'true from hk.js in an automated browser it may count' },
+  {
+    json: 'properties',
+    bodies: ['server'],
+    type: 'props',
+    eventsOnly: true,
+    to: 'payload.props',
+    ring: 'as props',
+    doc: "HitKeep's name for props (used when props is absent)",
+  },
+  {
+    json: 'webdriver',
+    bodies: ['browser'],
+    type: 'boolean',
+    to: 'payload.webdriver',
+    ring: 'not carried: read by the drop filters',
+    doc: 'true from hk.js in an automated browser it may count',
+  },
 ] as const satisfies readonly PayloadField[]
 
 /** How a stored field is written in an event block (src/store/event-block.ts). */
@@ -176,24 +226,99 @@ export const STORED_FIELDS = [
   { key: 'kind', codec: 'kind', since: 2, from: 'the route: 0 pageview, 1 custom event' },
   { key: 'nameId', codec: 'varint', since: 2, from: 'name (0 for pageviews)', interned: 'EVENT_NAME' },
   { key: 'pathId', codec: 'varint', since: 2, from: 'url: its path', interned: 'PATH' },
-  { key: 'query', codec: 'str', since: 2, from: "url: its query string, to re-derive attribution" },
+  { key: 'query', codec: 'str', since: 2, from: 'url: its query string, to re-derive attribution' },
   { key: 'referrer', codec: 'str', since: 2, from: 'referrer' },
   { key: 'props', codec: 'props', since: 2, from: 'props' },
   { key: 'sessionNo', codec: 'varint', since: 2, from: 'the session the drain keeps (session_id or the visitor hash)' },
-  { key: 'visitor', codec: 'visitor', since: 2, from: 'the first 8 bytes of the daily-salted visitor hash (IP, User-Agent)' },
+  {
+    key: 'visitor',
+    codec: 'visitor',
+    since: 2,
+    from: 'the first 8 bytes of the daily-salted visitor hash (IP, User-Agent)',
+  },
   { key: 'hostId', codec: 'varint', since: 2, from: 'url: its hostname', interned: 'HOSTNAME' },
-  { key: 'browserId', codec: 'varint', since: 2, from: 'the User-Agent', interned: 'BROWSER', session: 'BROWSERS', list: 'browsers' },
+  {
+    key: 'browserId',
+    codec: 'varint',
+    since: 2,
+    from: 'the User-Agent',
+    interned: 'BROWSER',
+    session: 'BROWSERS',
+    list: 'browsers',
+  },
   { key: 'osId', codec: 'varint', since: 2, from: 'the User-Agent', interned: 'OS', session: 'OS', list: 'os' },
-  { key: 'deviceId', codec: 'varint', since: 2, from: 'the User-Agent', interned: 'DEVICE', session: 'DEVICES', list: 'devices' },
-  { key: 'screenId', codec: 'varint', since: 2, from: 'screen_width: its class', interned: 'SCREEN', session: 'SCREENS' },
-  { key: 'sourceId', codec: 'varint', since: 2, from: 'url (ref, utm_source) and referrer', interned: 'SOURCE', session: 'SOURCES', list: 'sources' },
-  { key: 'referrerHostId', codec: 'varint', since: 2, from: 'referrer: its host', interned: 'REFERRER_HOST', session: 'REFERRERS' },
-  { key: 'utmSourceId', codec: 'varint', since: 2, from: 'url: utm_source', interned: 'UTM', session: 'UTM_SOURCE', list: 'utm_source' },
-  { key: 'utmMediumId', codec: 'varint', since: 2, from: 'url: utm_medium', interned: 'UTM', session: 'UTM_MEDIUM', list: 'utm_medium' },
-  { key: 'utmCampaignId', codec: 'varint', since: 2, from: 'url: utm_campaign', interned: 'UTM', session: 'UTM_CAMPAIGN', list: 'utm_campaign' },
+  {
+    key: 'deviceId',
+    codec: 'varint',
+    since: 2,
+    from: 'the User-Agent',
+    interned: 'DEVICE',
+    session: 'DEVICES',
+    list: 'devices',
+  },
+  {
+    key: 'screenId',
+    codec: 'varint',
+    since: 2,
+    from: 'screen_width: its class',
+    interned: 'SCREEN',
+    session: 'SCREENS',
+  },
+  {
+    key: 'sourceId',
+    codec: 'varint',
+    since: 2,
+    from: 'url (ref, utm_source) and referrer',
+    interned: 'SOURCE',
+    session: 'SOURCES',
+    list: 'sources',
+  },
+  {
+    key: 'referrerHostId',
+    codec: 'varint',
+    since: 2,
+    from: 'referrer: its host',
+    interned: 'REFERRER_HOST',
+    session: 'REFERRERS',
+  },
+  {
+    key: 'utmSourceId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_source',
+    interned: 'UTM',
+    session: 'UTM_SOURCE',
+    list: 'utm_source',
+  },
+  {
+    key: 'utmMediumId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_medium',
+    interned: 'UTM',
+    session: 'UTM_MEDIUM',
+    list: 'utm_medium',
+  },
+  {
+    key: 'utmCampaignId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_campaign',
+    interned: 'UTM',
+    session: 'UTM_CAMPAIGN',
+    list: 'utm_campaign',
+  },
   { key: 'utmTermId', codec: 'varint', since: 2, from: 'url: utm_term', interned: 'UTM', session: 'UTM_TERM' },
   { key: 'utmContentId', codec: 'varint', since: 2, from: 'url: utm_content', interned: 'UTM', session: 'UTM_CONTENT' },
-  { key: 'languageId', codec: 'varint', since: 4, from: 'language: its primary subtag, lower-cased (pt-BR → pt)', interned: 'LANGUAGE', session: 'LANGUAGES', list: 'languages' },
+  {
+    key: 'languageId',
+    codec: 'varint',
+    since: 4,
+    from: 'language: its primary subtag, lower-cased (pt-BR → pt)',
+    interned: 'LANGUAGE',
+    session: 'LANGUAGES',
+    list: 'languages',
+  },
 ] as const satisfies readonly StoredField[]
 
 type Stored = (typeof STORED_FIELDS)[number]

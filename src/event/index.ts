@@ -33,7 +33,15 @@
  * HitKeep's `lang` too), 2 of tracker/, the README.
  * @module
  */
-export { PAYLOAD_FIELDS, STORED_FIELDS, SESSION_FIELDS, LISTED_FIELDS, RFC3339, type PayloadField, type StoredField } from './fields.js'
+export {
+  PAYLOAD_FIELDS,
+  STORED_FIELDS,
+  SESSION_FIELDS,
+  LISTED_FIELDS,
+  RFC3339,
+  type PayloadField,
+  type StoredField,
+} from './fields.js'
 export { EventKind, type IngestPayload, type PropValue } from './payload.js'
 export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredKey } from './stored.js'
 export { Limits } from './limits.js'

@@ -34,7 +34,7 @@ import { EventKind, type IngestPayload, type PropValue } from './payload.js'
 import { Limits } from './limits.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-/** Type 1 carried the raw JSON body (parsed again by the worker); rings live in memory only, so no reader is kept for it. */
+/** Type 1 carried the raw JSON body (parsed again by the worker); rings live in memory only: no reader is kept. */
 export const RECORD_TYPE_INGEST_V2 = 3
 /** An event the HTTP thread acknowledged but dropped (bot, spam…): counted per site and reason. */
 export const RECORD_TYPE_DROP_V1 = 2
@@ -151,16 +151,23 @@ const views = new WeakMap<ArrayBufferLike, Buffer>()
 /** A Buffer over the same memory as `bytes` (a ring's data region), made once per ring. */
 function bufferOf(bytes: Uint8Array): Buffer {
   let buf = views.get(bytes.buffer)
-  if (!buf || buf.byteOffset !== bytes.byteOffset || buf.length !== bytes.length) views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
+  if (!buf || buf.byteOffset !== bytes.byteOffset || buf.length !== bytes.length)
+    views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
   return buf
 }
 
 /** Decodes a record a worker finds in its segment. Throws on a length that runs past `length`. */
-export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: number, length: number): IngestRecordFacts {
+export function decodeIngestRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+): IngestRecordFacts {
   const ipLength = view.getUint8(offset + 13)
   const uaLength = view.getUint16(offset + 14, true)
   const fieldsLength = view.getUint32(offset + 16, true)
-  if (RECORD_HEADER_BYTES + ipLength + uaLength + fieldsLength > length) throw new Error('corrupt ingest record: lengths exceed the record')
+  if (RECORD_HEADER_BYTES + ipLength + uaLength + fieldsLength > length)
+    throw new Error('corrupt ingest record: lengths exceed the record')
   const ipAt = offset + RECORD_HEADER_BYTES
   const uaAt = ipAt + ipLength
   const fieldsAt = uaAt + uaLength
@@ -218,7 +225,18 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     kind,
     ip: bytes.slice(ipAt, uaAt),
     userAgent: b.toString('utf8', uaAt, fieldsAt),
-    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth, language, webdriver: false },
+    payload: {
+      kind,
+      siteId: undefined,
+      name: kind === EventKind.Custom ? name : 'pageview',
+      url,
+      referrer,
+      props,
+      sessionId,
+      screenWidth,
+      language,
+      webdriver: false,
+    },
     idempotencyKey,
   }
 }
@@ -233,7 +251,15 @@ export function dropRecordBytes(idempotencyKey?: string): number {
   return idempotencyKey === undefined ? DROP_RECORD_BYTES : DROP_RECORD_BYTES + 1 + Buffer.byteLength(idempotencyKey)
 }
 
-export function encodeDropRecord(bytes: Uint8Array, view: DataView, offset: number, receivedAt: number, siteNum: number, reason: number, idempotencyKey?: string): void {
+export function encodeDropRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  receivedAt: number,
+  siteNum: number,
+  reason: number,
+  idempotencyKey?: string,
+): void {
   view.setFloat64(offset, receivedAt, true)
   view.setUint32(offset + 8, siteNum, true)
   view.setUint8(offset + 12, reason)
@@ -257,5 +283,10 @@ export function decodeDropRecord(
     const at = offset + DROP_RECORD_BYTES + 1
     idempotencyKey = bufferOf(bytes).toString('utf8', at, at + n)
   }
-  return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12), idempotencyKey }
+  return {
+    receivedAt: view.getFloat64(offset, true),
+    siteNum: view.getUint32(offset + 8, true),
+    reason: view.getUint8(offset + 12),
+    idempotencyKey,
+  }
 }
