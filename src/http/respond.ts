@@ -10,7 +10,7 @@ import type { HttpRequest, HttpResponse } from '../native/uws.js'
 import { nativeString } from '../native/native-string.js'
 import type { HttpError } from './errors.js'
 import { endAnswer } from './head.js'
-import { echoesOrigin } from './origin.js'
+import { echoesOrigin } from '../net/origin.js'
 import { writeSecurityHeaders } from './security-headers.js'
 
 const STATUS_TEXT: Record<number, string> = {

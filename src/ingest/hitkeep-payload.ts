@@ -35,7 +35,7 @@
  * @module
  */
 import type { FieldIssue } from '../http/errors.js'
-import { isPlausibleOrigin } from '../http/origin.js'
+import { isPlausibleOrigin } from '../net/origin.js'
 import { Limits } from '../event/limits.js'
 import { LANGUAGE_TAG } from '../event/fields.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
@@ -68,7 +68,7 @@ export function isHitKeepPayload(isEvent: boolean, b: Record<string, unknown>): 
 /** The page's origin, `scheme://host[:port]` of an http(s) page, or an issue. */
 function pageOrigin(origin: string, issues: FieldIssue[]): string | null {
   if (origin === '') issues.push({ field: 'Origin', message: "is required: HitKeep's tracker payloads take the site and the page URL from the Origin header" })
-  // Shaped like an origin (src/http/origin.ts) and parsed as a URL, so a URL that fails later is the path's fault.
+  // Shaped like an origin (src/net/origin.ts) and parsed as a URL, so a URL that fails later is the path's fault.
   else if (!isPlausibleOrigin(origin) || !isHttpUrl(origin)) issues.push({ field: 'Origin', message: 'must be the origin of an http or https page' })
   else return origin
   return null

@@ -1,5 +1,5 @@
 /**
- * Which `Origin` values the ingest routes echo into `Access-Control-Allow-Origin` (./respond.ts). An
+ * Which `Origin` values the ingest routes echo into `Access-Control-Allow-Origin` (src/http/respond.ts). An
  * origin is `scheme://host[:port]` (RFC 6454 §6.2), or `null` for an opaque one (a `file:` page, a
  * sandboxed frame: RFC 6454 §7.1). Anything else — a path, a list, spaces or control bytes, a host
  * longer than any domain (253 characters) — comes from no browser, and echoing it only helps it harm:
