@@ -1,5 +1,5 @@
 /**
- * What deciding whether to echo an `Origin` (src/http/origin.ts) costs every browser ingest answer, next
+ * What deciding whether to echo an `Origin` (src/net/origin.ts) costs every browser ingest answer, next
  * to what writeCors did before (echo anything but ''), and to a character scan of the same rule — side
  * by side in one run. Each origin is a fresh string made from bytes, as uWS hands a header over
  * (`getHeader` / `req.forEach` build a new string per call); making it is in every variant, so the

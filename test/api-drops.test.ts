@@ -22,7 +22,7 @@ import {
   type ApiServer,
 } from './helpers/api.js'
 import { siteDrops } from '../src/query/index.js'
-import { DropReason } from '../src/ingest/drops.js'
+import { DropReason } from '../src/event/drops.js'
 import { getSite } from '../src/store/sites.js'
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'

@@ -1,6 +1,6 @@
 /**
  * The ingest routes echo an `Origin` only when it has the shape of one — `scheme://host[:port]`, a host of
- * at most 253 characters, or `null` (src/http/origin.ts). Anything else is answered without CORS headers,
+ * at most 253 characters, or `null` (src/net/origin.ts). Anything else is answered without CORS headers,
  * and the request is processed as before.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'

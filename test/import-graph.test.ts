@@ -2,10 +2,6 @@
  * The import graph of src/ and workers/ has no file-level circle, and no import runs back up the layer
  * order below (issue 15) — except the one listed in ALLOWED_UPWARD, with its reason. A folder missing from
  * LAYERS fails too: a new folder is placed in the order before it is used.
- *
- * KNOWN_UNTIL_MERGE lists the circles and upward imports that other branches of issue 15 remove (their
- * areas), so that this branch passes on its own. It must hold exactly what is still present: an entry
- * that is gone fails the test, so the list empties as the branches land.
  */
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
@@ -30,17 +26,9 @@ const LAYERS = [
 /** At most one import may run back up, with its reason: `from → to`. */
 const ALLOWED_UPWARD: ReadonlyArray<{ edge: string; reason: string }> = []
 
-/** Circles (their files, `a ↔ b`) and upward imports (`from → to`) that other issue-15 branches remove. */
-const KNOWN_UNTIL_MERGE: readonly string[] = [
-  // A (event-schema): store/events and store/event-block.
-  'src/store/event-block.ts ↔ src/store/events.ts',
-]
-
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { graph, unresolved } = readImportGraph(root, ['src', 'workers'])
 const found = findCircles(graph)
-/** A circle by its files (`a ↔ b ↔ …`, sorted), so that one growing by a file is a new circle. */
-const circles = found.map((c) => c.files.join(' ↔ '))
 const { upward, undeclared } = upwardImports(graph, LAYERS)
 
 describe('the checker', () => {
@@ -105,20 +93,14 @@ describe('src/ and workers/', () => {
     expect(undeclared).toEqual([])
   })
 
-  test('no file-level import circle (beyond those other branches remove)', () => {
+  test('no file-level import circle', () => {
     // Shown as a cycle through each set: `a → b → a`.
-    const unknown = found.filter((_, i) => !KNOWN_UNTIL_MERGE.includes(circles[i]!))
-    expect(unknown.map((c) => c.cycle.join(' → '))).toEqual([])
+    expect(found.map((c) => c.cycle.join(' → '))).toEqual([])
   })
 
-  test('no import runs back up a layer, but the one allowed (and those other branches remove)', () => {
+  test('no import runs back up a layer, but the one allowed', () => {
     expect(ALLOWED_UPWARD.length).toBeLessThanOrEqual(1)
     const allowed = ALLOWED_UPWARD.map((a) => a.edge)
-    expect(upward.filter((e) => !allowed.includes(e) && !KNOWN_UNTIL_MERGE.includes(e))).toEqual([])
-  })
-
-  test('KNOWN_UNTIL_MERGE holds exactly what is still present', () => {
-    const present = new Set([...circles, ...upward])
-    expect(KNOWN_UNTIL_MERGE.filter((k) => !present.has(k))).toEqual([])
+    expect(upward.filter((e) => !allowed.includes(e))).toEqual([])
   })
 })

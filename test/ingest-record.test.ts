@@ -1,18 +1,13 @@
 /**
- * The ring record of an accepted event (src/ingest/record.ts): what the HTTP thread validated is what
+ * The ring record of an accepted event (src/event/record.ts): what the HTTP thread validated is what
  * the drain worker reads, field for field, through a real ring.
  */
 import { describe, expect, test } from 'vitest'
 import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
-import {
-  decodeIngestRecord,
-  encodeIngestRecord,
-  RECORD_TYPE_INGEST_V2,
-  type IngestRecordFacts,
-} from '../src/ingest/record.js'
+import { decodeIngestRecord, encodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from '../src/event/record.js'
 import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { EventKind, validPayload } from '../src/ingest/payload.js'
-import { Limits } from '../src/ingest/limits.js'
+import { Limits } from '../src/event/limits.js'
 
 function roundTrip(facts: IngestRecordFacts) {
   const sab = createRing(1 << 20)

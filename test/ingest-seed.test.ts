@@ -50,7 +50,7 @@ describe('the seed curl example', () => {
       const [{ siteNum: num, block }] = [...allBlocks(store)]
       siteNum = num
       expect(block.e).toHaveLength(1)
-      const [dt, kind, nameId, pathId, query, referrer, props] = block.e[0]!
+      const { dt, kind, nameId, pathId, query, referrer, props } = block.e[0]!
       expect(kind).toBe(1)
       expect(stringOf(store, StringKind.EVENT_NAME, nameId)).toBe('purchase')
       expect(stringOf(store, StringKind.PATH, pathId)).toBe('/checkout/success')
@@ -93,13 +93,11 @@ describe('the seed curl example', () => {
     }
     await waitFor(() => storedEventCount(dir.path) === before + 3, 1000, 'three pageviews in LMDB')
     withStore(dir.path, (store) => {
-      const pageviews = [...allBlocks(store)].flatMap(({ block }) =>
-        block.e.filter((e) => e[1] === 0).map((e) => ({ ...e, t: block.t0 + e[0] })),
-      )
-      expect(pageviews.map((e) => stringOf(store, StringKind.PATH, e[3]))).toEqual(['/pricing', '/pricing', '/about'])
-      expect(pageviews.map((e) => e[4])).toEqual(['utm_source=news', '', ''])
+      const pageviews = [...allBlocks(store)].flatMap(({ block }) => block.e.filter((e) => e.kind === 0).map((e) => ({ ...e, t: block.t0 + e.dt })))
+      expect(pageviews.map((e) => stringOf(store, StringKind.PATH, e.pathId))).toEqual(['/pricing', '/pricing', '/about'])
+      expect(pageviews.map((e) => e.query)).toEqual(['utm_source=news', '', ''])
       const day = localBuckets('UTC', pageviews[0]!.t).day
-      const pricing = pageviews[0]![3]
+      const pricing = pageviews[0]!.pathId
       expect(store.rollups.get([siteNum, Metric.PAGEVIEWS, Granularity.DAY, day, 0])).toBe(3)
       expect(store.rollups.get([siteNum, Metric.PAGEVIEWS, Granularity.DAY, day, pricing])).toBe(2)
       expect(recount(store).mismatches).toEqual([])

@@ -134,7 +134,8 @@ test('instants: from inclusive, to exclusive, exact to the quarter-hour', () => 
   // Session lists are kept per site day: cut inside a day they are withheld, and say so.
   expect(s.top.entry_pages).toBeNull()
   expect(s.unavailable.every((u) => u.code === 'partial_day')).toBe(true)
-  expect(s.unavailable).toHaveLength(9)
+  // The ten session lists: entry and exit pages, sources, three UTM tags, browsers, OS, devices, languages.
+  expect(s.unavailable).toHaveLength(10)
 })
 
 test('dates include the whole last day; an instant range on midnights equals the date range', () => {

@@ -59,12 +59,12 @@ test('an event with an editor token is accepted and stored at its own timestamp,
   expect(p.status, p.text).toBe(202)
   await waitFor(() => storedEventCount(api.dataPath) === 2, 2000, 'two events')
   withStore(api.dataPath, (store) => {
-    const events = [...allBlocks(store)].flatMap(({ block }) => block.e.map((e) => ({ ts: block.t0 + e[0], e })))
-    const purchase = events.find((x) => x.e[1] === 1)!
+    const events = [...allBlocks(store)].flatMap(({ block }) => block.e.map((e) => ({ ts: block.t0 + e.dt, e })))
+    const purchase = events.find((x) => x.e.kind === 1)!
     expect(purchase.ts).toBe(Date.parse(at))
-    expect(stringOf(store, StringKind.EVENT_NAME, purchase.e[2])).toBe('purchase')
-    expect(purchase.e[6]).toEqual({ plan: 'pro', amount: 49 })
-    expect(purchase.e[4]).toBe('utm_source=mail')
+    expect(stringOf(store, StringKind.EVENT_NAME, purchase.e.nameId)).toBe('purchase')
+    expect(purchase.e.props).toEqual({ plan: 'pro', amount: 49 })
+    expect(purchase.e.query).toBe('utm_source=mail')
   })
 })
 

@@ -56,15 +56,7 @@ beforeAll(async () => {
 interface Sent {
   via: 'beacon' | 'fetch'
   url: string
-  body: {
-    url: string
-    referrer: string
-    name?: string
-    props?: Props
-    screen_width?: number
-    session_id?: string
-    webdriver?: boolean
-  }
+  body: { url: string; referrer: string; name?: string; props?: Props; screen_width?: number; session_id?: string; webdriver?: boolean; language?: string }
 }
 
 /** Records every beacon and keepalive fetch, synchronously, before it leaves the page. */
@@ -122,19 +114,19 @@ interface Landed {
 function landed(): Landed[] {
   return withStore(dataPath, (store) =>
     [...allBlocks(store)]
-      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e[0] })))
+      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e.dt })))
       .sort((a, b) => a.t - b.t)
       .map(({ e }) => ({
-        kind: e[1],
-        name: e[1] === 0 ? 'pageview' : stringOf(store, StringKind.EVENT_NAME, e[2])!,
-        path: stringOf(store, StringKind.PATH, e[3])!,
-        query: e[4],
-        referrer: e[5],
-        props: e[6],
-        session: e[7],
-        utmSource: stringOf(store, StringKind.UTM, e[16]) ?? '',
-        utmCampaign: stringOf(store, StringKind.UTM, e[18]) ?? '',
-        screen: stringOf(store, StringKind.SCREEN, e[13]) ?? '',
+        kind: e.kind,
+        name: e.kind === 0 ? 'pageview' : stringOf(store, StringKind.EVENT_NAME, e.nameId)!,
+        path: stringOf(store, StringKind.PATH, e.pathId)!,
+        query: e.query,
+        referrer: e.referrer,
+        props: e.props,
+        session: e.sessionNo,
+        utmSource: stringOf(store, StringKind.UTM, e.utmSourceId) ?? '',
+        utmCampaign: stringOf(store, StringKind.UTM, e.utmCampaignId) ?? '',
+        screen: stringOf(store, StringKind.SCREEN, e.screenId) ?? '',
       })),
   )
 }
@@ -166,7 +158,9 @@ describe('pageviews', () => {
     expect(beacon!.body.session_id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/)
     // Playwright's browser is automated, counted here by data-allow-webdriver: hk.js says so.
     expect(beacon!.body.webdriver).toBe(true)
-    expect(Object.keys(beacon!.body).sort()).toEqual(['referrer', 'screen_width', 'session_id', 'url', 'webdriver'])
+    // navigator.language: the browser's UI language tag (the engine stores its primary subtag).
+    expect(beacon!.body.language).toMatch(/^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$/)
+    expect(Object.keys(beacon!.body).sort()).toEqual(['language', 'referrer', 'screen_width', 'session_id', 'url', 'webdriver'])
 
     const [pv] = await waitLanded((e) => e.path === '/landing.html', 1, 'the landing pageview in LMDB')
     expect(pv).toMatchObject({

@@ -22,11 +22,10 @@ const hk: Hk = (w.hk = w.hk || ({} as Hk))
 // A second copy of the script on the page finds the flag and does nothing: one pageview, one set of listeners.
 if (!hk._loaded) {
   hk._loaded = 1
-  const queued = hk.q || []
   // Calls that arrive while blocked are dropped, and never throw. (An error in start() is not swallowed:
   // it cannot break the page's own scripts, and a site owner should see it in the console.)
   hk.event = () => {}
-  start(queued)
+  start(hk.q || [])
 }
 
 function start(queued: Iterable<unknown>[]): void {
@@ -62,6 +61,8 @@ function start(queued: Iterable<unknown>[]): void {
       // Set only with data-allow-webdriver (an automated browser sends nothing otherwise): the engine
       // then counts the visit despite a headless User-Agent, under its own /metrics label.
       webdriver: nav.webdriver || undefined,
+      // The engine stores its primary subtag (pt-BR → pt) as the visit's language.
+      language: nav.language,
       ...fields,
     })
     // A text/plain beacon needs no CORS preflight and survives the page being closed. No fetch fallback

@@ -3,70 +3,63 @@
  * `POST /api/ingest/batch`. These routes are served on the HTTP thread by src/http/server-ingest-route.ts,
  * not by the /api router, and validated by hand for speed (src/ingest/server-payload.ts, like the browser
  * payload — see src/ingest/payload.ts for why not zod). The zod schemas here only document that
- * validation, from the same limits; test/api-openapi.test.ts sends the documented examples to a real
+ * validation: they are built from the event's field table (src/event/fields.ts: type, limits,
+ * description of each field the server bodies take); test/api-openapi.test.ts sends the documented examples to a real
  * server and checks that every documented required field and limit is exactly what it enforces.
  * @module
  */
 import { z } from 'zod'
-import { Limits, IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS } from '../ingest/index.js'
+import { Limits, LANGUAGE_TAG, PAYLOAD_FIELDS, RFC3339, type PayloadField } from '../event/index.js'
 import { SERVER_DROP_REASONS } from '../http/server-items.js'
 
 type Json = Record<string, unknown>
 export type ToJsonSchema = (schema: z.ZodType, io: 'input' | 'output') => Json
 
-/** The pattern src/ingest/server-payload.ts checks (RFC 3339; a space for the `T` is allowed, as RFC 3339 permits). */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
-
 const propValue = z.union([z.string().max(Limits.propValueBytes), z.number(), z.boolean()])
-const props = z
-  .record(z.string().max(Limits.propKeyBytes), propValue)
-  .meta({ maxProperties: Limits.propsKeys })
-  .nullable()
-  .optional()
 
-const pageview = z.object({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(Limits.urlBytes)
-    .describe(`Absolute http(s) URL of the page, at most ${Limits.urlBytes} bytes; its host (lower-case, without www.) selects the site`),
-  timestamp: z
-    .string()
-    .regex(RFC3339)
-    .meta({ format: 'date-time' })
-    .describe(`When the event happened (RFC 3339); at most ${MAX_FUTURE_MS / 60_000} minutes ahead, not older than -backfill-window (default 7 days)`),
-  visitor_ip: z
-    .string()
-    .min(1)
-    .describe("The visitor's IPv4 or IPv6 address (not your server's): used for the visitor hash and the site's excluded IPs, never stored"),
-  user_agent: z
-    .string()
-    .trim()
-    .min(1)
-    .describe(`The visitor's User-Agent, not empty (cut beyond ${Limits.userAgentBytes} bytes, never stored); library User-Agents are not taken for bots`),
-  referrer: z.string().nullable().optional().describe(`The page's referrer, cut (not refused) beyond ${Limits.referrerBytes} bytes`),
-  session_id: z.guid().nullable().optional().describe('Groups the events of one visit (a UUID); without it, the visitor hash does'),
-  dnt: z
-    .boolean()
-    .nullable()
-    .optional()
-    .describe("true: the visitor asked not to be tracked → 202 with X-Hitring-Drop: dnt, counted in the site's dropped figures, nothing stored"),
-  id: z
-    .string()
-    .min(1)
-    .max(IDEMPOTENCY_KEY_BYTES)
-    .nullable()
-    .optional()
-    .describe(`Idempotency key of 1 to ${IDEMPOTENCY_KEY_BYTES} bytes: an item whose id was accepted (stored or dropped) for the site in the last 24 hours is a duplicate, not counted again`),
-})
-const eventName = z.string().trim().min(1).max(Limits.nameChars).describe(`The event name, 1 to ${Limits.nameChars} characters once trimmed`)
-const event = pageview.extend({
-  name: eventName,
-  props: props.describe(`Event properties: at most ${Limits.propsKeys} keys of ≤ ${Limits.propKeyBytes} bytes; values strings of ≤ ${Limits.propValueBytes} bytes, numbers or booleans`),
-  properties: props.describe('HitKeep\'s name for props (used when props is absent)'),
-})
+/** The zod schema that documents one field of the table (src/event/fields.ts), without its description. */
+function typeOf(f: PayloadField): z.ZodType {
+  switch (f.type) {
+    case 'url':
+      return z.url({ protocol: /^https?$/ }).max(f.max ?? Infinity)
+    case 'date-time':
+      return z.string().regex(RFC3339).meta({ format: 'date-time' })
+    case 'uuid':
+      return z.guid()
+    case 'boolean':
+      return z.boolean()
+    case 'whole':
+      return z.number().int().min(f.min ?? 0).max(f.max ?? Infinity)
+    case 'props':
+      return z.record(z.string().max(Limits.propKeyBytes), propValue).meta({ maxProperties: Limits.propsKeys })
+    case 'name':
+      return z.string().trim().min(f.min ?? 1).max(f.max ?? Infinity)
+    case 'language':
+      return z.string().regex(LANGUAGE_TAG).max(f.max ?? Infinity)
+    default: {
+      let s = z.string()
+      if (f.min !== undefined) s = s.min(f.min)
+      if (f.max !== undefined) s = s.max(f.max)
+      return s
+    }
+  }
+}
+
+/** The field as a server item documents it: required ones as they are, optional ones also null. */
+function fieldSchema(f: PayloadField): z.ZodType {
+  const t = typeOf(f)
+  return (f.required === undefined ? t.nullable().optional() : t).describe(f.doc)
+}
+
+const SERVER_FIELDS = (PAYLOAD_FIELDS as readonly PayloadField[]).filter((f) => f.bodies.includes('server'))
+const shapeOf = (fields: readonly PayloadField[]) => Object.fromEntries(fields.map((f) => [f.json, fieldSchema(f)]))
+
+const pageview = z.object(shapeOf(SERVER_FIELDS.filter((f) => !f.eventsOnly)))
+const event = z.object(shapeOf(SERVER_FIELDS))
+const eventName = fieldSchema(SERVER_FIELDS.find((f) => f.json === 'name')!)
 const batchItem = event.extend({
   type: z.enum(['event', 'pageview']).optional().describe('Without it, an item with a name is an event and one without is a pageview'),
-  name: eventName.optional().describe('Required for events'),
+  name: (eventName as z.ZodString).optional().describe('Required for events'),
 })
 
 export const serverPageviewSchema = pageview.describe('A pageview sent by your backend. Unknown fields are ignored.')

@@ -1,6 +1,6 @@
 /**
  * UTF-8 without allocating: the length of a string's encoding, and writing it into a buffer. Shared by
- * the ring record (src/ingest/record.ts, on the HTTP thread), the event block (src/store/event-block.ts,
+ * the ring record (src/event/record.ts, on the HTTP thread), the event block (src/store/event-block.ts,
  * in the drain) and the bounds checks of validation and interning.
  * @module
  */

@@ -6,7 +6,7 @@
 import { fmtInt } from './format.js'
 import type { DropsResponse } from './types.js'
 
-/** Reason code (src/ingest/drops.ts) → [one, many]; an unknown code is shown as it is. */
+/** Reason code (src/event/drops.ts) → [one, many]; an unknown code is shown as it is. */
 const LABELS: Record<string, [string, string]> = {
   bot: ['bot', 'bots'],
   prefetch: ['prefetch', 'prefetches'],

@@ -6,8 +6,7 @@
  * @module
  */
 import {
-  allBlocks, type StoredEvent, type Store, RollupDeltas, UniqueDeltas, getSiteByNum, lookupStringId, propDimText,
-  StringKind,
+  allBlocks, type Store, RollupDeltas, UniqueDeltas, getSiteByNum, lookupStringId, propDimText, StringKind,
 } from '../store/index.js'
 import { advanceSession, type SessionState } from '../sessions/session.js'
 import { countStoredEvent } from './count.js'
@@ -35,11 +34,11 @@ export function replayEvents(store: Store, siteNum?: number): Replay {
     const site = { num, timezone }
     for (const e of block.e) {
       events++
-      const ts = block.t0 + e[0]
-      const sessionId = `${num}:${e[7]}`
-      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e[1], pathId: e[3] }, () => e[7])
+      const ts = block.t0 + e.dt
+      const sessionId = `${num}:${e.sessionNo}`
+      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e.kind, pathId: e.pathId }, () => e.sessionNo)
       sessions.set(sessionId, state)
-      countStoredEvent(deltas, uniques, site, ts, e as StoredEvent, state, effects, propId)
+      countStoredEvent(deltas, uniques, site, ts, e, state, effects, propId)
     }
   }
   return { deltas, uniques, events }

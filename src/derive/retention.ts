@@ -10,7 +10,7 @@
 import type { Store } from '../store/index.js'
 import { existingSalt, newSaltInTransaction } from '../identity/salts.js'
 import { pruneLogInTransaction } from '../sessions/log.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/index.js'
+import { Limits } from '../event/index.js'
 
 /**
  * The salt of UTC day `day`; the day's first call (in a write transaction) creates it and runs
@@ -27,13 +27,13 @@ export function daySaltInTransaction(store: Store, day: number): Buffer {
 
 /**
  * Retention at the start of `day`: logged sessions of salt days before yesterday, and idempotency keys
- * accepted more than {@link IDEMPOTENCY_WINDOW_MS} ago. Call inside a write transaction.
+ * accepted more than `Limits.idempotencyWindowMs` ago. Call inside a write transaction.
  */
 export function pruneExpiredInTransaction(store: Store, day: number): void {
   // Logged sessions of older salt days (the shared-memory tables forget them at their next sweep).
   pruneLogInTransaction(store, day - 1)
   // Once a day is also when idempotency keys older than their 24-hour window are forgotten.
-  const cutoff = Date.now() - IDEMPOTENCY_WINDOW_MS
+  const cutoff = Date.now() - Limits.idempotencyWindowMs
   for (const { key, value } of store.idempotency.getRange({})) {
     if ((value as number) < cutoff) store.idempotency.remove(key)
   }

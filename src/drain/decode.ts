@@ -1,6 +1,6 @@
 /**
  * Turns a ring segment into items to store: read the validated fields the HTTP thread wrote
- * (src/ingest/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the
+ * (src/event/record.ts), derive the page, referrer and User-Agent classes. All of this runs in the
  * worker BEFORE the write transaction, so the transaction only interns, counts and puts.
  * @module
  */
@@ -8,7 +8,7 @@ import type { RingReader } from '../ring/index.js'
 import {
   decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2, type IngestPayload, DropReason,
   dropReasonName,
-} from '../ingest/index.js'
+} from '../event/index.js'
 import type { SiteRecord } from '../store/index.js'
 import { classifyReferrer, classifyUserAgent, parsePageUrl, screenClass } from '../enrich/index.js'
 
@@ -32,6 +32,8 @@ export interface EventItem {
   os: string
   device: string
   screen: string
+  /** The primary subtag of the payload's language tag, lower-cased (`pt-BR` → `pt`); '' when none. */
+  language: string
   /** A server-side item's idempotency key (checked again inside the transaction). */
   idempotencyKey: string | undefined
   /** The visitor id, when it could be worked out before the write transaction (src/drain/segment.ts). */
@@ -105,6 +107,7 @@ export function decodeSegment(
         os: ua.os,
         device: ua.device,
         screen: screenClass(p.screenWidth),
+        language: primaryLanguage(p.language),
         idempotencyKey: r.idempotencyKey,
       })
     } catch {
@@ -123,6 +126,23 @@ export interface ParseCache {
 
 export function newParseCache(): ParseCache {
   return { pages: new Map(), referrers: new Map() }
+}
+
+/**
+ * `pt-BR` → `pt`, `zh_Hant_TW` → `zh`: the tag's first subtag, lower-cased (src/event/fields.ts). By hand,
+ * lower-casing only when needed: ~20-40 ns a tag against ~50-150 for `search` + `toLowerCase` (micro-benchmark).
+ */
+function primaryLanguage(tag: string | undefined): string {
+  if (!tag) return ''
+  let end = 0
+  let lower = true
+  for (; end < tag.length; end++) {
+    const c = tag.charCodeAt(end)
+    if (c === 45 || c === 95) break // - _
+    if (c >= 65 && c <= 90) lower = false // A-Z
+  }
+  const subtag = end === tag.length ? tag : tag.slice(0, end)
+  return lower ? subtag : subtag.toLowerCase()
 }
 
 function queryOf(url: string): string {

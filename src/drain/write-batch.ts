@@ -4,9 +4,10 @@
  * @module
  */
 import {
-  type Store, reserveSequence, blockKey, type EventBlock, type StoredEvent, encodeEventBlock, Metric, RollupDeltas,
+  type Store, reserveSequence, blockKey, type EventBlock, encodeEventBlock, Metric, RollupDeltas,
   type SiteBuckets, getSiteByNum, type SiteRecord, UniqueDeltas, propDimText, StringKind, type Interner, DAY_MS,
 } from '../store/index.js'
+import { Limits, type StoredEvent } from '../event/index.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { daySaltInTransaction } from '../derive/retention.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
@@ -15,7 +16,6 @@ import type { SessionTable } from '../sessions/table.js'
 import type { LogPosition, SessionTableKey } from '../sessions/layout.js'
 import { clientSessionKey, visitorSessionKey } from '../sessions/key.js'
 import { logBatchInTransaction } from '../sessions/log.js'
-import { IDEMPOTENCY_WINDOW_MS } from '../ingest/index.js'
 import { countStoredEvent } from '../derive/count.js'
 import type { EventItem, Item } from './decode.js'
 
@@ -84,7 +84,7 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     // The HTTP thread already refused known keys; this closes the last race (and survives restarts).
     const key: [number, string] = [site.num, idempotencyKey]
     const at = store.idempotency.get(key)
-    if (at !== undefined && Date.now() - at < IDEMPOTENCY_WINDOW_MS) {
+    if (at !== undefined && Date.now() - at < Limits.idempotencyWindowMs) {
       duplicates++
       return true
     }
@@ -112,36 +112,38 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
       current = continueYesterdays(store, table, visitors, item, day - 1)
     }
-    const stateEvent: StoredEvent = [
-      0,
-      item.payload.kind,
-      item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
-      id(StringKind.PATH, item.path),
-      item.query,
-      item.payload.referrer,
-      item.payload.props,
-      0,
-      Buffer.from(visitor.subarray(0, 8)),
-      id(StringKind.HOSTNAME, item.hostname),
-      id(StringKind.BROWSER, item.browser),
-      id(StringKind.OS, item.os),
-      id(StringKind.DEVICE, item.device),
-      id(StringKind.SCREEN, item.screen),
-      id(StringKind.SOURCE, item.source),
-      id(StringKind.REFERRER_HOST, item.referrerHost),
-      id(StringKind.UTM, item.utm.source),
-      id(StringKind.UTM, item.utm.medium),
-      id(StringKind.UTM, item.utm.campaign),
-      id(StringKind.UTM, item.utm.term),
-      id(StringKind.UTM, item.utm.content),
-    ]
-    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent[3] }, newSessionNo)
+    // In the order of src/event/fields.ts (STORED_FIELDS), as the block decoder builds them: one shape.
+    const stateEvent: StoredEvent = {
+      dt: 0,
+      kind: item.payload.kind,
+      nameId: item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
+      pathId: id(StringKind.PATH, item.path),
+      query: item.query,
+      referrer: item.payload.referrer,
+      props: item.payload.props,
+      sessionNo: 0,
+      visitor: Buffer.from(visitor.subarray(0, 8)),
+      hostId: id(StringKind.HOSTNAME, item.hostname),
+      browserId: id(StringKind.BROWSER, item.browser),
+      osId: id(StringKind.OS, item.os),
+      deviceId: id(StringKind.DEVICE, item.device),
+      screenId: id(StringKind.SCREEN, item.screen),
+      sourceId: id(StringKind.SOURCE, item.source),
+      referrerHostId: id(StringKind.REFERRER_HOST, item.referrerHost),
+      utmSourceId: id(StringKind.UTM, item.utm.source),
+      utmMediumId: id(StringKind.UTM, item.utm.medium),
+      utmCampaignId: id(StringKind.UTM, item.utm.campaign),
+      utmTermId: id(StringKind.UTM, item.utm.term),
+      utmContentId: id(StringKind.UTM, item.utm.content),
+      languageId: id(StringKind.LANGUAGE, item.language),
+    }
+    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId }, newSessionNo)
     if (!table.write(key, state, slot)) untracked++
-    stateEvent[7] = state.no
+    stateEvent.sessionNo = state.no
 
     let block = blocks.get(item.site.num)
     if (!block) blocks.set(item.site.num, (block = { t0: item.ts, e: [] }))
-    stateEvent[0] = item.ts - block.t0
+    stateEvent.dt = item.ts - block.t0
     block.e.push(stateEvent)
     countStoredEvent(deltas, uniques, buckets, item.ts, stateEvent, state, effects, propId)
     const fingerprint = visitor.readUInt32BE(0)

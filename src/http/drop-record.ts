@@ -10,7 +10,7 @@ import type { RingWriter } from '../ring/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
 import {
   dropRecordBytes, encodeDropRecord, RECORD_TYPE_DROP_V1, DropReason, type DropReasonName,
-} from '../ingest/index.js'
+} from '../event/index.js'
 
 /**
  * Counts one drop in /metrics and, when `ring` is given (the site is known), puts its drop record in

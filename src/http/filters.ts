@@ -17,7 +17,8 @@
  * route (./drop-record.ts).
  * @module
  */
-import type { DropReasonName, IngestPayload } from '../ingest/index.js'
+import type { DropReasonName } from '../event/index.js'
+import type { IngestPayload } from '../ingest/index.js'
 import { type KnownSite, hostnameAllowed, siteHostFromOrigin } from '../store/index.js'
 import { isBotUserAgentCached, isBotUserAgentIgnoringHeadless, isPrefetch, isSpamReferrer } from '../enrich/index.js'
 

@@ -6,17 +6,12 @@
  * @module
  */
 import { hash } from 'node:crypto'
+import { Limits } from '../event/index.js'
 
 export const VISITOR_ID_BYTES = 16
-/**
- * User-Agents longer than this are cut before they enter the ring (they are never stored): ingest's
- * `Limits.userAgentBytes` (src/ingest/limits.ts) is this, declared here because the hash's scratch
- * buffer is sized by it and identity sits below ingest.
- */
-export const USER_AGENT_BYTES = 1024
 
 // One scratch buffer per thread: salt (32) · site (4) · IP length (1) · reserved (1) · IP (≤ 16) · UA.
-const scratch = Buffer.allocUnsafe(32 + 6 + 16 + USER_AGENT_BYTES * 3)
+const scratch = Buffer.allocUnsafe(32 + 6 + 16 + Limits.userAgentBytes * 3)
 
 /**
  * SHA-256 over salt · site · IP · UA, cut to 128 bits. The IP is length-prefixed so that no two

@@ -4,7 +4,7 @@
  * @module
  */
 import type { RingWriter } from '../ring/index.js'
-import { encodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from './record.js'
+import { encodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from '../event/record.js'
 
 /** Publishes the event and returns the ring position after it, or -1 when the lane is full (nothing written). */
 export function enqueueEvent(ring: RingWriter, facts: IngestRecordFacts): number {

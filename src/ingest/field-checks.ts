@@ -5,10 +5,10 @@
  * @module
  */
 import type { FieldIssue } from '../errors/index.js'
-import { Limits } from './limits.js'
+import { Limits, type PropValue } from '../event/index.js'
 import { utf8Length } from '../bytes/utf8.js'
 
-export type PropValue = string | number | boolean
+export type { PropValue }
 
 /** A string of n UTF-16 units is n to 3n bytes of UTF-8: most checks need no counting. */
 export function withinBytes(s: string, limit: number): boolean {
@@ -88,6 +88,9 @@ export function checkProps(value: unknown, issues: FieldIssue[], field: string):
   if (keys > Limits.propsKeys) issues.unshift({ field, message: `must have at most ${Limits.propsKeys} keys (has ${keys})` })
   return keys === 0 ? null : (props as Record<string, PropValue>)
 }
+
+/** The message of a refused language tag, in both payload formats (HitKeep's field is `lang`). */
+export const LANGUAGE_MESSAGE = 'must be a language tag such as en-US (at most 35 letters, digits, - or _)'
 
 /** An absent or null UUID field is undefined; anything else must be a UUID. */
 export function optionalUuid(value: unknown, field: string, what: string, issues: FieldIssue[]): string | undefined {

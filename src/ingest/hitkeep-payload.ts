@@ -18,7 +18,7 @@
  * | `referrer` / `r` | the referrer | string or null, cut beyond 2,000 bytes |
  * | `sc_w` | the screen width (its class is stored) | whole number 0–100,000 or null |
  * | `vp_w`, `vp_h`, `sc_h` | checked, not stored | whole number 0–100,000 or null |
- * | `lang` | checked, not stored (hitring has no language dimension yet) | string or null, at most 35 letters, digits, `-`, `_` |
+ * | `lang` | the language (its primary subtag is stored, as hitring's `language`) | string or null, at most 35 letters, digits, `-`, `_` |
  * | `session_id` / `sid` | the session id | UUID or null; the nil UUID counts as none |
  * | `n` | the event name | events; string, trimmed, 1–120 characters |
  * | `p` | the props | hitring's props rules, named `p.<key>` |
@@ -36,9 +36,9 @@
  */
 import type { FieldIssue } from '../errors/index.js'
 import { isPlausibleOrigin } from '../net/origin.js'
-import { Limits } from './limits.js'
+import { Limits, LANGUAGE_TAG } from '../event/index.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
-import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
+import { checkProps, cut, isHttpUrl, LANGUAGE_MESSAGE, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
 
 /** What a HitKeep body gives of hitring's normalised payload (./payload.ts adds the kind). */
 export interface HitKeepFields {
@@ -48,12 +48,11 @@ export interface HitKeepFields {
   props: Record<string, PropValue> | null
   sessionId: string | undefined
   screenWidth: number | undefined
+  language: string | undefined
 }
 
 /** The characters a query value keeps as they are (RFC 3986 §2.3). */
 const UNRESERVED = /^[\w.~-]*$/
-/** RFC 5646 §4.4.1: a language tag of up to 35 characters must be supported; navigator.language is far shorter. */
-const LANGUAGE = /^[A-Za-z0-9_-]{0,35}$/
 /** HitKeep stores a missing session id as the nil UUID (its Go decoder's zero value), so a client may send it for none. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 
@@ -170,6 +169,7 @@ export function readHitKeepPayload(isEvent: boolean, b: Record<string, unknown>,
       props: checkProps(b.p, issues, 'p'),
       sessionId: sessionOf(b.sid, 'sid', issues),
       screenWidth: undefined,
+      language: undefined,
     }
   }
   const url = pageUrl(site, b, issues)
@@ -177,8 +177,9 @@ export function readHitKeepPayload(isEvent: boolean, b: Record<string, unknown>,
   optionalPixels(b.vp_h, 'vp_h', issues)
   optionalPixels(b.sc_h, 'sc_h', issues)
   const lang = b.lang
-  if (lang !== undefined && lang !== null && !(typeof lang === 'string' && LANGUAGE.test(lang))) {
-    issues.push({ field: 'lang', message: 'must be a language tag such as en-US (at most 35 letters, digits, - or _)' })
+  const language = typeof lang === 'string' && LANGUAGE_TAG.test(lang) ? lang : undefined
+  if (lang !== undefined && lang !== null && language === undefined) {
+    issues.push({ field: 'lang', message: LANGUAGE_MESSAGE })
   }
   return {
     name: 'pageview',
@@ -187,5 +188,6 @@ export function readHitKeepPayload(isEvent: boolean, b: Record<string, unknown>,
     props: null,
     sessionId: sessionOf(b.session_id, 'session_id', issues),
     screenWidth: optionalPixels(b.sc_w, 'sc_w', issues),
+    language: language || undefined,
   }
 }

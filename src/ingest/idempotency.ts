@@ -12,9 +12,9 @@
  */
 import { ringDistance } from '../ring/index.js'
 import type { Store } from '../store/index.js'
+import { Limits } from '../event/index.js'
 
-export const IDEMPOTENCY_WINDOW_MS = 24 * 60 * 60 * 1000
-
+/** Kept for the importers below the ingest layer to move to `Limits.idempotencyWindowMs` (src/event/limits.ts). */
 export class IdempotencyIndex {
   readonly #pending = new Map<string, true>()
   readonly #byLane: Array<Array<{ key: string; position: number }>>
@@ -30,7 +30,7 @@ export class IdempotencyIndex {
   isDuplicate(siteNum: number, id: string): boolean {
     if (this.#pending.has(`${siteNum}\n${id}`)) return true
     const at = this.store.idempotency.get([siteNum, id]) as number | undefined
-    return at !== undefined && this.now() - at < IDEMPOTENCY_WINDOW_MS
+    return at !== undefined && this.now() - at < Limits.idempotencyWindowMs
   }
 
   /** An item with this key was put in `lane`; its record ends before ring `position`. */

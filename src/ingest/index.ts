@@ -25,14 +25,6 @@
  * @module
  */
 export { EventKind, validatePayload, type IngestPayload, type ValidationResult } from './payload.js'
-export {
-  IDEMPOTENCY_KEY_BYTES, MAX_FUTURE_MS, validateServerItem, type ServerItem, type ServerItemResult,
-} from './server-payload.js'
-export { Limits } from './limits.js'
-export { DropReason, dropReasonName, type DropReasonName } from './drops.js'
-export {
-  decodeDropRecord, decodeIngestRecord, dropRecordBytes, encodeDropRecord, encodeIngestRecord, RECORD_TYPE_DROP_V1,
-  RECORD_TYPE_INGEST_V2, type DecodedIngestRecord, type IngestRecordFacts,
-} from './record.js'
+export { validateServerItem, type ServerItem, type ServerItemResult } from './server-payload.js'
 export { enqueueEvent } from './enqueue.js'
-export { IDEMPOTENCY_WINDOW_MS, IdempotencyIndex } from './idempotency.js'
+export { IdempotencyIndex } from './idempotency.js'

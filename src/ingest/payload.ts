@@ -17,6 +17,7 @@
  * | `props`        | optional object or null; ≤ 30 keys of ≤ 300 bytes; values string ≤ 2,000 bytes, number or boolean |
  * | `session_id`   | optional; a UUID (hk.js, per tab)                                        |
  * | `screen_width` | optional; a whole number from 0 to 100,000 (hk.js)                       |
+ * | `language`     | optional string or null; a language tag, ≤ 35 letters, digits, `-`, `_` (hk.js) |
  * | `webdriver`    | optional; `true` from hk.js in an automated browser it may count          |
  *
  * Unknown fields are ignored. HitKeep's tracker payloads, which have no `url`, are read by
@@ -24,35 +25,13 @@
  * @module
  */
 import type { FieldIssue } from '../errors/index.js'
-import { checkProps, cut, isHttpUrl, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
-import { Limits } from './limits.js'
+import { checkProps, cut, isHttpUrl, LANGUAGE_MESSAGE, optionalUuid, withinBytes } from './field-checks.js'
+import { EventKind, type IngestPayload, LANGUAGE_TAG, Limits } from '../event/index.js'
 import { isHitKeepPayload, readHitKeepPayload } from './hitkeep-payload.js'
 
 export { isPlainHttpUrl } from './field-checks.js'
-export type { PropValue } from './field-checks.js'
-
-export const enum EventKind {
-  Pageview = 0,
-  Custom = 1,
-}
-
-/** A validated, normalised ingest payload. */
-export interface IngestPayload {
-  kind: EventKind
-  siteId: string | undefined
-  /** Event name; `pageview` for pageviews. */
-  name: string
-  url: string
-  referrer: string
-  props: Record<string, PropValue> | null
-  sessionId: string | undefined
-  screenWidth: number | undefined
-  /**
-   * Sent by hk.js in an automated browser allowed by `data-allow-webdriver="true"`: the HTTP thread then
-   * skips only the headless-User-Agent bot rule (src/http/filters.ts). Not carried in the ring record.
-   */
-  webdriver: boolean
-}
+// What this module's validation produces is defined with the event's fields (src/event/).
+export { EventKind, type IngestPayload, type PropValue } from '../event/payload.js'
 
 export type ValidationResult = { ok: true; value: IngestPayload } | { ok: false; fields: FieldIssue[] }
 
@@ -72,8 +51,8 @@ export function validatePayload(kind: EventKind, body: unknown, origin = ''): Va
   if (url === undefined && isHitKeepPayload(kind === EventKind.Custom, b)) {
     const hk = readHitKeepPayload(kind === EventKind.Custom, b, origin, issues)
     if (issues.length > 0) return { ok: false, fields: issues }
-    const { name, referrer, props, sessionId, screenWidth } = hk
-    return { ok: true, value: { kind, siteId: undefined, name, url: hk.url, referrer, props, sessionId, screenWidth, webdriver: false } }
+    const { name, referrer, props, sessionId, screenWidth, language } = hk
+    return { ok: true, value: { kind, siteId: undefined, name, url: hk.url, referrer, props, sessionId, screenWidth, language, webdriver: false } }
   }
   // Our format's checks stay inline: the helpers HitKeep's reader calls (optionalReferrer, eventName…)
   // cost this path ~8-10 ns of its ~165 (side-by-side run of the two versions, 300 interleaved rounds).
@@ -90,6 +69,10 @@ export function validatePayload(kind: EventKind, body: unknown, origin = ''): Va
   const sw = b.screen_width
   if (sw !== undefined && sw !== null && !(Number.isInteger(sw) && (sw as number) >= 0 && (sw as number) <= 100_000)) {
     issues.push({ field: 'screen_width', message: 'must be a whole number from 0 to 100000' })
+  }
+  const language = b.language
+  if (language !== undefined && language !== null && !(typeof language === 'string' && LANGUAGE_TAG.test(language))) {
+    issues.push({ field: 'language', message: LANGUAGE_MESSAGE })
   }
 
   let name = 'pageview'
@@ -113,6 +96,8 @@ export function validatePayload(kind: EventKind, body: unknown, origin = ''): Va
       props,
       sessionId,
       screenWidth: typeof sw === 'number' ? sw : undefined,
+      // '' (an empty tag) is no language.
+      language: typeof language === 'string' && language !== '' ? language : undefined,
       // hk.js sets it only in an automated browser it was allowed to count (data-allow-webdriver).
       webdriver: b.webdriver === true,
     },

@@ -13,9 +13,11 @@
  * | `name`       | events only: as on `/ingest/event`                                           |
  * | `props`      | events only (also accepted as HitKeep's `properties`): as on `/ingest/event` |
  * | `session_id` | optional UUID                                                                |
+ * | `language`   | optional language tag: as on `/ingest` (the request's Accept-Language is the backend's, not read) |
  * | `dnt`        | optional boolean: true → accepted and not stored                             |
  * | `id`         | optional idempotency key (batch), 1–128 bytes                                |
  *
+ * The fields, their limits and their OpenAPI descriptions are listed once, in src/event/fields.ts.
  * Once checked, an item is the same validated payload as a browser event's (plus its time, visitor
  * and idempotency key), so server events go through exactly the same ring record and storage path.
  * @module
@@ -24,11 +26,11 @@ import type { FieldIssue } from '../errors/index.js'
 import { parseIp } from '../net/ip.js'
 import { EventKind, validatePayload, type IngestPayload } from './payload.js'
 import { utf8Length } from '../bytes/utf8.js'
+import { Limits } from '../event/limits.js'
+import { RFC3339 } from '../event/fields.js'
 
-export const MAX_FUTURE_MS = 5 * 60 * 1000
-export const IDEMPOTENCY_KEY_BYTES = 128
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+const MAX_FUTURE_MS = Limits.futureMs
+const IDEMPOTENCY_KEY_BYTES = Limits.idempotencyKeyBytes
 
 export interface ServerItem {
   payload: IngestPayload
@@ -79,6 +81,7 @@ export function validateServerItem(kind: EventKind, raw: unknown, now: number, b
     name: r.name,
     props: r.props ?? r.properties,
     session_id: r.session_id,
+    language: r.language,
   }
   const checked = validatePayload(kind, browserShape)
   if (!checked.ok) issues.push(...checked.fields)

@@ -5,7 +5,7 @@
  * @module
  */
 import { RingReader } from '../ring/index.js'
-import { RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../ingest/index.js'
+import { RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2 } from '../event/index.js'
 
 export interface Unstored {
   /** Events accepted into a ring (answered 202, or parked for a durable answer) and not committed. */

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod'
-import { DropReason } from '../ingest/index.js'
+import { DropReason } from '../event/index.js'
 
 const from = z
   .string()
@@ -145,6 +145,7 @@ export const statsResponseSchema = z.object({
     browsers: list('Browsers by visits'),
     os: list('Operating systems by visits'),
     devices: list('Devices by visits'),
+    languages: list('Languages by visits: the primary subtag of the visitor\'s language tag, lower-cased (pt-BR → pt)'),
   }),
   goals: z.array(goalStatsSchema).nullable().describe('Per goal, in the order given; null under a path filter'),
   any_goal: anyGoalSchema.nullable().describe('All goals together; null under a path filter'),
@@ -177,7 +178,7 @@ export const dropsResponseSchema = z.object({
         reason: z
           .string()
           .describe(
-            `The stored reason (src/ingest/drops.ts): one of ${reasonCodes}. A site has only those decided for one of its events; \`unknown_site_origin\`, \`site_deleted\` and \`invalid_record\` have no site and are counted in /metrics only.`,
+            `The stored reason (src/event/drops.ts): one of ${reasonCodes}. A site has only those decided for one of its events; \`unknown_site_origin\`, \`site_deleted\` and \`invalid_record\` have no site and are counted in /metrics only.`,
           ),
         count: z.number().int(),
       }),

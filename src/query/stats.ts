@@ -8,7 +8,7 @@
  * - under `filter=path:<p>` only visitors, pageviews, the chart and the pages list can be restricted
  *   to the page (the rollups keep no visits, bounces, sources… per page);
  * - for a range cut inside a site-local day (instants off the site's midnights, or another `tz`), the
- *   session lists (entry/exit pages, sources, UTM, browsers, OS, devices) are null while the store
+ *   session lists (entry/exit pages, sources, UTM, browsers, OS, devices, languages) are null while the store
  *   keeps their breakdowns per day only (src/store/rollups.ts `hasQ15Breakdown`); pages, events,
  *   goals, KPIs and the chart are exact for any range.
  * @module
@@ -36,6 +36,7 @@ const SESSION_LISTS = [
   ['browsers', Metric.BROWSERS],
   ['os', Metric.OS],
   ['devices', Metric.DEVICES],
+  ['languages', Metric.LANGUAGES],
 ] as const
 
 type Unavailable = StatsResponse['unavailable'][number]

@@ -1,15 +1,18 @@
 /**
  * The stored form of a block of raw events (./events.ts): a compact binary encoding, written by the drain
- * and read by the recount. Format 2 was a msgpack object `{ v: 2, t0, e: [StoredEvent, …] }`; blocks
- * written before format 3 stay as they are and are still read.
+ * and read by the recount. Format 2 was a msgpack object `{ v: 2, t0, e: [tuple, …] }` (src/event/stored.ts
+ * `fromTuple`); blocks written before format 4 stay as they are and are still read.
  *
- * Format 3 (the value is the bytes below; the `events` database's msgpack wraps them as one `bin`):
+ * Format 4 (the value is the bytes below; the `events` database's msgpack wraps them as one `bin`). The
+ * fields are those of src/event/fields.ts `STORED_FIELDS`, in its order (test/event-block.test.ts checks
+ * this hand-written codec against the table, field by field):
  *
  * ```
- *  u8 3 · varint t0 · varint count · count × event
+ *  u8 4 · varint t0 · varint count · count × event
  *  event:  zigzag dt · u8 kind · varint nameId · varint pathId · str query · str referrer
  *          · varint props (0: none, n + 1: n props, each: str key · u8 type (0 str · 1 f64 LE · 2 true · 3 false))
- *          · varint sessionNo · 8 bytes visitor · 12 × varint id (hostId … utmContentId, StoredEvent order)
+ *          · varint sessionNo · 8 bytes visitor · 13 × varint id (hostId … utmContentId, languageId)
+ *  format 3: the same without languageId (read as 0: no language)
  *  varint: unsigned LEB128 (up to 2^53) · zigzag: signed as varint
  *  str:    varint h — h even: UTF-8 of h / 2 bytes follows; h odd: the block's string number (h - 1) / 2.
  *          Every inline string of 1 to 512 bytes gets the next number, in order, so repeats within a block
@@ -21,14 +24,15 @@
  * strings are numbered (lmdb-js's msgpack only shares an object's keys, as a record structure).
  * @module
  */
-import type { Props, StoredEvent } from './events.js'
+import type { Props, StoredEvent } from '../event/stored.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-export const EVENT_BLOCK_FORMAT = 3
+export const EVENT_BLOCK_FORMAT = 4
+/** Format 3: format 4 without `languageId`. */
+const FORMAT_3 = 3
 
-/** The ids after the visitor: hostId (e[9]) … utmContentId (e[20]). */
-const FIRST_ID = 9
-const LAST_ID = 20
+/** The varint ids after the visitor: hostId … languageId (13; format 3: 12). */
+const IDS = 13
 const VISITOR_BYTES = 8
 
 export interface DecodedBlock {
@@ -95,7 +99,7 @@ function inline(s: string): number {
   return bytes
 }
 
-/** Encodes events whose times are `t0 + e[0]`, whole milliseconds (src/drain/decode.ts). Returns a new Buffer. */
+/** Encodes events whose times are `t0 + e.dt`, whole milliseconds (src/drain/decode.ts). Returns a new Buffer. */
 export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Buffer {
   pos = 0
   numbers.clear()
@@ -105,15 +109,15 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
   varint(events.length)
   for (const e of events) {
     room(1 + 4 * 8) // dt, kind, nameId, pathId: each varint ≤ 8 bytes
-    const dt = e[0]
+    const dt = e.dt
     varint(dt >= 0 ? dt * 2 : -dt * 2 - 1)
-    out[pos++] = e[1]
-    varint(e[2])
-    varint(e[3])
-    str(e[4])
-    str(e[5])
+    out[pos++] = e.kind
+    varint(e.nameId)
+    varint(e.pathId)
+    str(e.query)
+    str(e.referrer)
     room(8)
-    const props = e[6]
+    const props = e.props
     if (props === null) out[pos++] = 0
     else {
       const keys = Object.keys(props)
@@ -132,18 +136,30 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
         } else out[pos++] = v ? 2 : 3
       }
     }
-    room(8 + VISITOR_BYTES + 8 * (LAST_ID - FIRST_ID + 1))
-    varint(e[7])
-    const visitor = e[8]
+    room(8 + VISITOR_BYTES + 8 * IDS)
+    varint(e.sessionNo)
+    const visitor = e.visitor
     if (visitor.length !== VISITOR_BYTES) throw new EventBlockError(`visitor of ${visitor.length} bytes, expected ${VISITOR_BYTES}`)
     out.set(visitor, pos)
     pos += VISITOR_BYTES
-    for (let i = FIRST_ID; i <= LAST_ID; i++) varint(e[i] as number)
+    varint(e.hostId)
+    varint(e.browserId)
+    varint(e.osId)
+    varint(e.deviceId)
+    varint(e.screenId)
+    varint(e.sourceId)
+    varint(e.referrerHostId)
+    varint(e.utmSourceId)
+    varint(e.utmMediumId)
+    varint(e.utmCampaignId)
+    varint(e.utmTermId)
+    varint(e.utmContentId)
+    varint(e.languageId)
   }
   return Buffer.from(out.subarray(0, pos))
 }
 
-/** Decodes a format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
+/** Decodes a format-4 or format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
 export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const end = b.length
@@ -179,7 +195,9 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
     return s
   }
   need(1)
-  if (b[at++] !== EVENT_BLOCK_FORMAT) throw new EventBlockError(`event block: format ${b[0]}, expected ${EVENT_BLOCK_FORMAT}`)
+  const format = b[at++]
+  if (format !== EVENT_BLOCK_FORMAT && format !== FORMAT_3) throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} or ${EVENT_BLOCK_FORMAT}`)
+  const hasLanguage = format === EVENT_BLOCK_FORMAT
   const t0 = uint()
   const count = uint()
   const e: StoredEvent[] = []
@@ -187,7 +205,7 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
     const z = uint()
     const dt = z % 2 === 0 ? z / 2 : -(z + 1) / 2
     need(1)
-    const kind = b[at++]!
+    const kind = b[at++] as 0 | 1
     if (kind !== 0 && kind !== 1) throw new EventBlockError(`event block: kind ${kind}`)
     const nameId = uint()
     const pathId = uint()
@@ -215,9 +233,31 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
     // A copy: `bytes` may be a view of lmdb-js's reused read buffer.
     const visitor = Buffer.from(b.subarray(at, at + VISITOR_BYTES))
     at += VISITOR_BYTES
-    const event = [dt, kind, nameId, pathId, query, referrer, props, sessionNo, visitor] as unknown as StoredEvent
-    for (let i = FIRST_ID; i <= LAST_ID; i++) event[i] = uint()
-    e.push(event)
+    // In the table's order, so every event read shares one object shape.
+    e.push({
+      dt,
+      kind,
+      nameId,
+      pathId,
+      query,
+      referrer,
+      props,
+      sessionNo,
+      visitor,
+      hostId: uint(),
+      browserId: uint(),
+      osId: uint(),
+      deviceId: uint(),
+      screenId: uint(),
+      sourceId: uint(),
+      referrerHostId: uint(),
+      utmSourceId: uint(),
+      utmMediumId: uint(),
+      utmCampaignId: uint(),
+      utmTermId: uint(),
+      utmContentId: uint(),
+      languageId: hasLanguage ? uint() : 0,
+    })
   }
   if (at !== end) throw new EventBlockError('event block: bytes after the last event')
   return { t0, e }

@@ -8,42 +8,18 @@
  * out inside the commit, so it also orders blocks as they were committed.
  *
  * Value: the block's bytes (./event-block.ts; blocks written before that format are msgpack objects
- * `{ v: 2, t0, e: [StoredEvent, …] }` and are read as well). A stored event holds no IP and no
- * User-Agent: only the session number, 8 bytes of the daily-salted visitor hash, and interned ids of
- * what was derived.
+ * `{ v: 2, t0, e: [tuple, …] }`, read as well: src/event/stored.ts `fromTuple`). A stored event
+ * (src/event/stored.ts) holds no IP and no User-Agent: only the session number, 8 bytes of the
+ * daily-salted visitor hash, and interned ids of what was derived.
  * @module
  */
 import type { Store } from './open.js'
 import { decodeEventBlock, type DecodedBlock } from './event-block.js'
+import { fromTuple } from '../event/stored.js'
 
-export type Props = Record<string, string | number | boolean>
+export type { Props, StoredEvent } from '../event/stored.js'
 
-/** One raw event. Positions are part of the stored format: append only. */
-export type StoredEvent = [
-  dt: number, // ms after the block's t0
-  kind: 0 | 1, // 0 pageview, 1 custom event
-  nameId: number, // interned event name (0 for pageviews)
-  pathId: number,
-  query: string, // the page URL's query string, for re-deriving attribution
-  referrer: string,
-  props: Props | null,
-  sessionNo: number,
-  visitor: Uint8Array, // first 8 bytes of the visitor id
-  hostId: number,
-  browserId: number,
-  osId: number,
-  deviceId: number,
-  screenId: number,
-  sourceId: number,
-  referrerHostId: number,
-  utmSourceId: number,
-  utmMediumId: number,
-  utmCampaignId: number,
-  utmTermId: number,
-  utmContentId: number,
-]
-
-/** A block as read back: its events' times are `t0 + e[0]`. */
+/** A block as read back: its events' times are `t0 + e.dt`. */
 export type EventBlock = DecodedBlock
 
 export function blockKey(siteNum: number, t0: number, seq: number): Buffer {
@@ -66,10 +42,14 @@ export function seqOfBlockKey(key: Buffer): number {
 export function* allBlocks(store: Store, siteNum?: number): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
   const range = siteNum === undefined ? {} : { start: blockKey(siteNum, 0, 0), end: blockKey(siteNum + 1, 0, 0) }
   for (const { key, value } of store.events.getRange(range)) {
-    // Format 2 blocks (msgpack objects) were written before the binary format.
-    const block = value instanceof Uint8Array ? decodeEventBlock(value) : (value as EventBlock)
+    // Format 2 blocks (msgpack objects of tuples) were written before the binary format.
+    const block = value instanceof Uint8Array ? decodeEventBlock(value) : fromFormat2(value as { t0: number; e: unknown[][] })
     yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block }
   }
+}
+
+function fromFormat2(value: { t0: number; e: unknown[][] }): EventBlock {
+  return { t0: value.t0, e: value.e.map(fromTuple) }
 }
 
 /** The number of raw events stored (a scan: for tests and `hitring verify`, never for dashboards). */

@@ -42,7 +42,7 @@ export {
   setSiteFilters, SiteError, siteHostFromOrigin, type SiteRecord,
 } from './sites.js'
 export { SiteDirectory, type KnownSite } from './site-directory.js'
-export { allBlocks, blockKey, countEvents, type EventBlock, type Props, type StoredEvent } from './events.js'
+export { allBlocks, blockKey, countEvents, type EventBlock } from './events.js'
 export { encodeEventBlock } from './event-block.js'
 export {
   commitFaultOf, isLmdbCommitRejection, StorageFaultError, storageFaultOf, StoreGoneError, type StorageFault,

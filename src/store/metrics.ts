@@ -30,6 +30,7 @@ export const Metric = {
   HOSTNAMES: 19, // pageviews by hostname
   DROPPED: 20, // events acknowledged but not stored, by reason
   PROPS: 21, // custom events by (event name, property key, value)
+  LANGUAGES: 22, // visits by language (primary subtag)
 } as const
 
 /**
@@ -63,6 +64,7 @@ export const DIM_KIND: Record<number, number> = {
   [Metric.HOSTNAMES]: StringKind.HOSTNAME,
   [Metric.DROPPED]: StringKind.DROP_REASON,
   [Metric.PROPS]: StringKind.PROP,
+  [Metric.LANGUAGES]: StringKind.LANGUAGE,
 }
 
 export type RollupKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]

@@ -27,6 +27,8 @@ export const StringKind = {
   DROP_REASON: 11,
   /** `<event name id>\u0001<key>\u0001<value>`: see {@link propDimText}. */
   PROP: 12,
+  /** A visit's language: the primary subtag of its language tag, lower-cased (`pt`). */
+  LANGUAGE: 13,
 } as const
 
 /** The text interned for one (event name, property key, value) breakdown. */

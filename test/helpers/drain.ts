@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { Piscina } from 'piscina'
 import { createRing, RingWriter } from '../../src/ring/index.js'
-import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../../src/ingest/record.js'
+import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../../src/event/record.js'
 import { EventKind, validPayload } from '../../src/ingest/payload.js'
 import { DrainScheduler } from '../../src/pipeline/scheduler.js'
 import type { DrainResult } from '../../src/drain/protocol.js'

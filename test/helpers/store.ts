@@ -19,7 +19,7 @@ export const storedEventCount = (dataPath: string) => withStore(dataPath, countE
 export function storedPropValues(dataPath: string, key: string): Array<string | number | boolean> {
   return withStore(dataPath, (store) => {
     const values: Array<string | number | boolean> = []
-    for (const { block } of allBlocks(store)) for (const e of block.e) if (e[6] && key in e[6]) values.push(e[6][key]!)
+    for (const { block } of allBlocks(store)) for (const e of block.e) if (e.props && key in e.props) values.push(e.props[key]!)
     return values
   })
 }
@@ -48,22 +48,22 @@ export function storedEvents(dataPath: string): StoredRow[] {
   return withStore(dataPath, (store) => {
     const str = (kind: number, id: number) => stringOf(store, kind, id) ?? ''
     return [...allBlocks(store)]
-      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e[0] })))
+      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e.dt })))
       .sort((a, b) => a.t - b.t)
       .map(({ e }) => ({
-        kind: e[1],
-        name: e[1] === 0 ? 'pageview' : str(StringKind.EVENT_NAME, e[2]),
-        path: str(StringKind.PATH, e[3]),
-        query: e[4],
-        referrer: e[5],
-        props: e[6],
-        session: e[7],
-        source: str(StringKind.SOURCE, e[14]),
-        referrerHost: str(StringKind.REFERRER_HOST, e[15]),
-        utmSource: str(StringKind.UTM, e[16]),
-        utmMedium: str(StringKind.UTM, e[17]),
-        utmCampaign: str(StringKind.UTM, e[18]),
-        screen: str(StringKind.SCREEN, e[13]),
+        kind: e.kind,
+        name: e.kind === 0 ? 'pageview' : str(StringKind.EVENT_NAME, e.nameId),
+        path: str(StringKind.PATH, e.pathId),
+        query: e.query,
+        referrer: e.referrer,
+        props: e.props,
+        session: e.sessionNo,
+        source: str(StringKind.SOURCE, e.sourceId),
+        referrerHost: str(StringKind.REFERRER_HOST, e.referrerHostId),
+        utmSource: str(StringKind.UTM, e.utmSourceId),
+        utmMedium: str(StringKind.UTM, e.utmMediumId),
+        utmCampaign: str(StringKind.UTM, e.utmCampaignId),
+        screen: str(StringKind.SCREEN, e.screenId),
       }))
   })
 }

@@ -9,7 +9,7 @@ import type { Rng } from '../rng.js'
 import { toBuf, type Bytes } from '../wire.js'
 import { baseHeaders, hostileBody, oddHeaderValue, oddQuery, type GenContext } from './common.js'
 
-/** The ingest body limit (src/ingest/limits.ts). */
+/** The ingest body limit (src/event/limits.ts). */
 export const INGEST_LIMIT = 64 * 1024
 
 /** The seed's event (or pageview); without `site_id` the site comes from the Origin header, as hk.js relies on. */

@@ -1,5 +1,7 @@
 /**
  * The ring record of one accepted ingest request, written by the HTTP thread and read by a drain worker.
+ * Its fields are the ingest payload's (./payload.ts; ./fields.ts `PAYLOAD_FIELDS` says where each goes);
+ * test/event-schema.test.ts checks that every payload field the table says is carried comes back.
  *
  * The HTTP thread has parsed and validated the body; it writes the validated, normalised fields (not
  * the JSON) and the request facts a worker cannot know, so the worker reads fields instead of parsing
@@ -19,9 +21,9 @@
  *  20              ip    client IP bytes (normalised: IPv4 as 4 bytes)
  *  20+ip           ua    User-Agent bytes
  *  20+ip+ua        fields:
- *                    u8 flags: 1 session id · 2 screen width · 4 idempotency key
+ *                    u8 flags: 1 session id · 2 screen width · 4 idempotency key · 8 language
  *                    str name (empty for pageviews) · str url · str referrer
- *                    [str session id] [u32 screen width] [str idempotency key]
+ *                    [str session id] [u32 screen width] [str idempotency key] [str language]
  *                    u8 props count, then per prop: str key · u8 type (0 string + str, 1 number + f64,
  *                    2 true, 3 false)
  *                  str = u16 byte length + UTF-8 bytes; every number little-endian
@@ -32,7 +34,7 @@ import { EventKind, type IngestPayload, type PropValue } from './payload.js'
 import { Limits } from './limits.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-/** Type 1 carried the raw JSON body (parsed again by the worker); rings live in memory only, so no reader is kept for it. */
+/** Type 1 carried the raw JSON body (parsed again by the worker); rings live in memory only: no reader is kept. */
 export const RECORD_TYPE_INGEST_V2 = 3
 /** An event the HTTP thread acknowledged but dropped (bot, spam…): counted per site and reason. */
 export const RECORD_TYPE_DROP_V1 = 2
@@ -42,16 +44,18 @@ export const DROP_RECORD_BYTES = 13
 const FLAG_SESSION = 1
 const FLAG_SCREEN = 2
 const FLAG_IDEMPOTENCY = 4
+const FLAG_LANGUAGE = 8
 
+/** What one ingest record carries: written by {@link encodeIngestRecord}, read back by {@link decodeIngestRecord}. */
 export interface IngestRecordFacts {
   receivedAt: number
   siteNum: number
   kind: EventKind
   ip: Uint8Array
   userAgent: string
-  /** Validated by `validatePayload` (./payload.ts). */
+  /** Validated by `validatePayload` (src/ingest/payload.ts). */
   payload: IngestPayload
-  /** A server item's idempotency key. */
+  /** A server item's idempotency key (always present, maybe undefined, once decoded). */
   idempotencyKey?: string | undefined
 }
 
@@ -114,6 +118,10 @@ export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
     flags |= FLAG_IDEMPOTENCY
     str(facts.idempotencyKey)
   }
+  if (p.language !== undefined) {
+    flags |= FLAG_LANGUAGE
+    str(p.language)
+  }
   scratch[fieldsAt] = flags
   const countAt = pos++
   let count = 0
@@ -137,32 +145,29 @@ export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
   return scratchBytes.subarray(0, pos)
 }
 
-export interface DecodedIngestRecord {
-  receivedAt: number
-  siteNum: number
-  kind: EventKind
-  ip: Uint8Array
-  userAgent: string
-  payload: IngestPayload
-  idempotencyKey: string | undefined
-}
-
 // Buffer views of the rings' shared memory, for fast UTF-8 slices.
 const views = new WeakMap<ArrayBufferLike, Buffer>()
 
 /** A Buffer over the same memory as `bytes` (a ring's data region), made once per ring. */
 function bufferOf(bytes: Uint8Array): Buffer {
   let buf = views.get(bytes.buffer)
-  if (!buf || buf.byteOffset !== bytes.byteOffset || buf.length !== bytes.length) views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
+  if (!buf || buf.byteOffset !== bytes.byteOffset || buf.length !== bytes.length)
+    views.set(bytes.buffer, (buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)))
   return buf
 }
 
 /** Decodes a record a worker finds in its segment. Throws on a length that runs past `length`. */
-export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: number, length: number): DecodedIngestRecord {
+export function decodeIngestRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  length: number,
+): IngestRecordFacts {
   const ipLength = view.getUint8(offset + 13)
   const uaLength = view.getUint16(offset + 14, true)
   const fieldsLength = view.getUint32(offset + 16, true)
-  if (RECORD_HEADER_BYTES + ipLength + uaLength + fieldsLength > length) throw new Error('corrupt ingest record: lengths exceed the record')
+  if (RECORD_HEADER_BYTES + ipLength + uaLength + fieldsLength > length)
+    throw new Error('corrupt ingest record: lengths exceed the record')
   const ipAt = offset + RECORD_HEADER_BYTES
   const uaAt = ipAt + ipLength
   const fieldsAt = uaAt + uaLength
@@ -195,6 +200,7 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     at += 4
   }
   const idempotencyKey = flags & FLAG_IDEMPOTENCY ? text() : undefined
+  const language = flags & FLAG_LANGUAGE ? text() : undefined
   need(1)
   const count = b[at++]!
   let props: Record<string, PropValue> | null = null
@@ -219,7 +225,18 @@ export function decodeIngestRecord(bytes: Uint8Array, view: DataView, offset: nu
     kind,
     ip: bytes.slice(ipAt, uaAt),
     userAgent: b.toString('utf8', uaAt, fieldsAt),
-    payload: { kind, siteId: undefined, name: kind === EventKind.Custom ? name : 'pageview', url, referrer, props, sessionId, screenWidth, webdriver: false },
+    payload: {
+      kind,
+      siteId: undefined,
+      name: kind === EventKind.Custom ? name : 'pageview',
+      url,
+      referrer,
+      props,
+      sessionId,
+      screenWidth,
+      language,
+      webdriver: false,
+    },
     idempotencyKey,
   }
 }
@@ -234,7 +251,15 @@ export function dropRecordBytes(idempotencyKey?: string): number {
   return idempotencyKey === undefined ? DROP_RECORD_BYTES : DROP_RECORD_BYTES + 1 + Buffer.byteLength(idempotencyKey)
 }
 
-export function encodeDropRecord(bytes: Uint8Array, view: DataView, offset: number, receivedAt: number, siteNum: number, reason: number, idempotencyKey?: string): void {
+export function encodeDropRecord(
+  bytes: Uint8Array,
+  view: DataView,
+  offset: number,
+  receivedAt: number,
+  siteNum: number,
+  reason: number,
+  idempotencyKey?: string,
+): void {
   view.setFloat64(offset, receivedAt, true)
   view.setUint32(offset + 8, siteNum, true)
   view.setUint8(offset + 12, reason)
@@ -258,5 +283,10 @@ export function decodeDropRecord(
     const at = offset + DROP_RECORD_BYTES + 1
     idempotencyKey = bufferOf(bytes).toString('utf8', at, at + n)
   }
-  return { receivedAt: view.getFloat64(offset, true), siteNum: view.getUint32(offset + 8, true), reason: view.getUint8(offset + 12), idempotencyKey }
+  return {
+    receivedAt: view.getFloat64(offset, true),
+    siteNum: view.getUint32(offset + 8, true),
+    reason: view.getUint8(offset + 12),
+    idempotencyKey,
+  }
 }

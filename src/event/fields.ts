@@ -1,0 +1,330 @@
+/**
+ * THE field table of an event, in two halves read together: what comes in (the JSON fields of the
+ * ingest bodies: type, limits, where the ring record carries each, how the OpenAPI document describes
+ * it) and what is stored (the fields of a raw event, in the event-block codec's order, each naming the
+ * payload field it is derived from, its interned-string namespace and, for a visit attribute, its
+ * rollup and top list). See ./index.ts for how to add a field.
+ *
+ * Derived from it: the {@link StoredEvent} type (./stored.ts), the reading of format-2 blocks (a field's
+ * position in those msgpack tuples is its index here) and the OpenAPI schemas of server ingestion
+ * (src/api/server-ingest-docs.ts). Checked against it by tests: the hand-written ring record and the
+ * visit attributes the drain and the recount count (src/drain/count.ts; test/event-schema.test.ts), the
+ * event-block codec's field order (test/event-block.test.ts), the interning namespaces and rollups.
+ * @module
+ */
+import { Limits } from './limits.js'
+
+/**
+ * The bodies a payload field is read from: `browser` (`POST /ingest`, `/ingest/event`), `server`
+ * (`/api/ingest/server/*`, batch items).
+ */
+export type Body = 'browser' | 'server'
+
+export interface PayloadField {
+  /** The JSON key. */
+  readonly json: string
+  readonly bodies: readonly Body[]
+  readonly type: 'url' | 'string' | 'name' | 'uuid' | 'whole' | 'props' | 'boolean' | 'date-time' | 'ip' | 'language'
+  /** Required on every body of `bodies` (`always`), on custom events only (`events`), or optional (absent). */
+  readonly required?: 'always' | 'events'
+  /** Documented and read on server items for custom events only. */
+  readonly eventsOnly?: boolean
+  readonly min?: number
+  readonly max?: number
+  /** The property it becomes: of the validated payload (`payload.*`, ./payload.ts) or of the ring record. */
+  readonly to?: string
+  /** Where the ring record (./record.ts) carries it, or what becomes of it on the HTTP thread. */
+  readonly ring: string
+  /** Its OpenAPI description (src/api/server-ingest-docs.ts). */
+  readonly doc: string
+}
+
+/** RFC 3339, as src/ingest/server-payload.ts checks it (a space for the `T` is allowed, as RFC 3339 permits). */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/
+/** A language tag as browsers send it (BCP 47: letters, digits, `-`; `_` as some systems write it), ≤ 35. */
+export const LANGUAGE_TAG = /^[A-Za-z0-9_-]{0,35}$/
+
+/** The fields of the ingest bodies, in the order the OpenAPI document lists them. */
+export const PAYLOAD_FIELDS = [
+  {
+    json: 'site_id',
+    bodies: ['browser'],
+    type: 'uuid',
+    to: 'payload.siteId',
+    ring: 'not carried: it selects the site (header siteNum)',
+    doc: 'The site id; without it, the Origin selects the site',
+  },
+  {
+    json: 'url',
+    bodies: ['browser', 'server'],
+    type: 'url',
+    required: 'always',
+    max: Limits.urlBytes,
+    to: 'payload.url',
+    ring: 'str url',
+    doc:
+      `Absolute http(s) URL of the page, at most ${Limits.urlBytes} bytes; ` +
+      `its host (lower-case, without www.) selects the site`,
+  },
+  {
+    json: 'timestamp',
+    bodies: ['server'],
+    type: 'date-time',
+    required: 'always',
+    to: 'receivedAt',
+    ring: 'header receivedAt',
+    doc:
+      `When the event happened (RFC 3339); ` +
+      `at most ${Limits.futureMs / 60_000} minutes ahead, not older than -backfill-window (default 7 days)`,
+  },
+  {
+    json: 'visitor_ip',
+    bodies: ['server'],
+    type: 'ip',
+    required: 'always',
+    min: 1,
+    to: 'ip',
+    ring: 'header ip (never stored)',
+    doc:
+      "The visitor's IPv4 or IPv6 address (not your server's): " +
+      "used for the visitor hash and the site's excluded IPs, never stored",
+  },
+  {
+    json: 'user_agent',
+    bodies: ['server'],
+    type: 'string',
+    required: 'always',
+    min: 1,
+    to: 'userAgent',
+    ring: 'header ua (never stored)',
+    doc:
+      `The visitor's User-Agent, not empty (cut beyond ${Limits.userAgentBytes} bytes, never stored); ` +
+      `library User-Agents are not taken for bots`,
+  },
+  {
+    json: 'referrer',
+    bodies: ['browser', 'server'],
+    type: 'string',
+    to: 'payload.referrer',
+    ring: 'str referrer',
+    doc: `The page's referrer, cut (not refused) beyond ${Limits.referrerBytes} bytes`,
+  },
+  {
+    json: 'session_id',
+    bodies: ['browser', 'server'],
+    type: 'uuid',
+    to: 'payload.sessionId',
+    ring: 'flag 1: str session id',
+    doc: 'Groups the events of one visit (a UUID); without it, the visitor hash does',
+  },
+  {
+    json: 'language',
+    bodies: ['browser', 'server'],
+    type: 'language',
+    max: Limits.languageChars,
+    to: 'payload.language',
+    ring: 'flag 8: str language',
+    doc:
+      `The visitor's language tag, such as pt-BR (at most ${Limits.languageChars} letters, digits, - or _); ` +
+      `its primary subtag, lower-cased (pt), is stored as the visit's language`,
+  },
+  {
+    json: 'screen_width',
+    bodies: ['browser'],
+    type: 'whole',
+    min: 0,
+    max: 100_000,
+    to: 'payload.screenWidth',
+    ring: 'flag 2: u32 screen width',
+    doc: 'The screen width in CSS pixels (its class is stored)',
+  },
+  {
+    json: 'dnt',
+    bodies: ['server'],
+    type: 'boolean',
+    ring: 'not carried: true drops the item on the HTTP thread',
+    doc:
+      'true: the visitor asked not to be tracked → 202 with X-Hitring-Drop: ' +
+      "dnt, counted in the site's dropped figures, nothing stored",
+  },
+  {
+    json: 'id',
+    bodies: ['server'],
+    type: 'string',
+    min: 1,
+    max: Limits.idempotencyKeyBytes,
+    to: 'idempotencyKey',
+    ring: 'flag 4: str idempotency key',
+    doc:
+      `Idempotency key of 1 to ${Limits.idempotencyKeyBytes} bytes: an item whose id was accepted (stored or ` +
+      `dropped) for the site in the last 24 hours is a duplicate, not counted again`,
+  },
+  {
+    json: 'name',
+    bodies: ['browser', 'server'],
+    type: 'name',
+    required: 'events',
+    eventsOnly: true,
+    min: 1,
+    max: Limits.nameChars,
+    to: 'payload.name',
+    ring: 'str name (empty for pageviews)',
+    doc: `The event name, 1 to ${Limits.nameChars} characters once trimmed`,
+  },
+  {
+    json: 'props',
+    bodies: ['browser', 'server'],
+    type: 'props',
+    eventsOnly: true,
+    to: 'payload.props',
+    ring: 'u8 count, then key · type · value',
+    doc:
+      `Event properties: at most ${Limits.propsKeys} keys of ≤ ${Limits.propKeyBytes} bytes; ` +
+      `values strings of ≤ ${Limits.propValueBytes} bytes, numbers or booleans`,
+  },
+  {
+    json: 'properties',
+    bodies: ['server'],
+    type: 'props',
+    eventsOnly: true,
+    to: 'payload.props',
+    ring: 'as props',
+    doc: "HitKeep's name for props (used when props is absent)",
+  },
+  {
+    json: 'webdriver',
+    bodies: ['browser'],
+    type: 'boolean',
+    to: 'payload.webdriver',
+    ring: 'not carried: read by the drop filters',
+    doc: 'true from hk.js in an automated browser it may count',
+  },
+] as const satisfies readonly PayloadField[]
+
+/** How a stored field is written in an event block (src/store/event-block.ts). */
+export type StoredCodec = 'zigzag' | 'kind' | 'varint' | 'str' | 'props' | 'visitor'
+
+export interface StoredField {
+  /** The property of {@link StoredEvent}. */
+  readonly key: string
+  readonly codec: StoredCodec
+  /** The first block format holding it. Format 2 (msgpack tuples) holds the first 21 fields, by position. */
+  readonly since: 2 | 4
+  /** What it is derived from: a payload field's JSON key, or what the drain works out. */
+  readonly from: string
+  /** For an interned id: its namespace, a `StringKind` name (src/store/strings.ts). */
+  readonly interned?: string
+  /** For a visit attribute: the `Metric` (src/store/rollups.ts) counting visits by it at the visit's start. */
+  readonly session?: string
+  /** The stats answer's list of it (`top.<list>`, GET /api/sites/{id}/stats), if shown. */
+  readonly list?: string
+}
+
+/** The fields of a stored event, in the event-block codec's order. Append only: positions are stored. */
+export const STORED_FIELDS = [
+  { key: 'dt', codec: 'zigzag', since: 2, from: 'receivedAt: ms after the block t0' },
+  { key: 'kind', codec: 'kind', since: 2, from: 'the route: 0 pageview, 1 custom event' },
+  { key: 'nameId', codec: 'varint', since: 2, from: 'name (0 for pageviews)', interned: 'EVENT_NAME' },
+  { key: 'pathId', codec: 'varint', since: 2, from: 'url: its path', interned: 'PATH' },
+  { key: 'query', codec: 'str', since: 2, from: 'url: its query string, to re-derive attribution' },
+  { key: 'referrer', codec: 'str', since: 2, from: 'referrer' },
+  { key: 'props', codec: 'props', since: 2, from: 'props' },
+  { key: 'sessionNo', codec: 'varint', since: 2, from: 'the session the drain keeps (session_id or the visitor hash)' },
+  {
+    key: 'visitor',
+    codec: 'visitor',
+    since: 2,
+    from: 'the first 8 bytes of the daily-salted visitor hash (IP, User-Agent)',
+  },
+  { key: 'hostId', codec: 'varint', since: 2, from: 'url: its hostname', interned: 'HOSTNAME' },
+  {
+    key: 'browserId',
+    codec: 'varint',
+    since: 2,
+    from: 'the User-Agent',
+    interned: 'BROWSER',
+    session: 'BROWSERS',
+    list: 'browsers',
+  },
+  { key: 'osId', codec: 'varint', since: 2, from: 'the User-Agent', interned: 'OS', session: 'OS', list: 'os' },
+  {
+    key: 'deviceId',
+    codec: 'varint',
+    since: 2,
+    from: 'the User-Agent',
+    interned: 'DEVICE',
+    session: 'DEVICES',
+    list: 'devices',
+  },
+  {
+    key: 'screenId',
+    codec: 'varint',
+    since: 2,
+    from: 'screen_width: its class',
+    interned: 'SCREEN',
+    session: 'SCREENS',
+  },
+  {
+    key: 'sourceId',
+    codec: 'varint',
+    since: 2,
+    from: 'url (ref, utm_source) and referrer',
+    interned: 'SOURCE',
+    session: 'SOURCES',
+    list: 'sources',
+  },
+  {
+    key: 'referrerHostId',
+    codec: 'varint',
+    since: 2,
+    from: 'referrer: its host',
+    interned: 'REFERRER_HOST',
+    session: 'REFERRERS',
+  },
+  {
+    key: 'utmSourceId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_source',
+    interned: 'UTM',
+    session: 'UTM_SOURCE',
+    list: 'utm_source',
+  },
+  {
+    key: 'utmMediumId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_medium',
+    interned: 'UTM',
+    session: 'UTM_MEDIUM',
+    list: 'utm_medium',
+  },
+  {
+    key: 'utmCampaignId',
+    codec: 'varint',
+    since: 2,
+    from: 'url: utm_campaign',
+    interned: 'UTM',
+    session: 'UTM_CAMPAIGN',
+    list: 'utm_campaign',
+  },
+  { key: 'utmTermId', codec: 'varint', since: 2, from: 'url: utm_term', interned: 'UTM', session: 'UTM_TERM' },
+  { key: 'utmContentId', codec: 'varint', since: 2, from: 'url: utm_content', interned: 'UTM', session: 'UTM_CONTENT' },
+  {
+    key: 'languageId',
+    codec: 'varint',
+    since: 4,
+    from: 'language: its primary subtag, lower-cased (pt-BR → pt)',
+    interned: 'LANGUAGE',
+    session: 'LANGUAGES',
+    list: 'languages',
+  },
+] as const satisfies readonly StoredField[]
+
+type Stored = (typeof STORED_FIELDS)[number]
+/** The stored fields that are visit attributes (counted once per visit, at its start). */
+export type SessionField = Extract<Stored, { session: string }>
+export const SESSION_FIELDS = STORED_FIELDS.filter((f): f is SessionField => 'session' in f)
+/** The visit attributes the stats answer lists, as `top.<list>`. */
+export type ListedField = Extract<Stored, { list: string }>
+export const LISTED_FIELDS = STORED_FIELDS.filter((f): f is ListedField => 'list' in f)
