@@ -71,7 +71,7 @@ function stepHalves(s: Slots, i: number): number {
   if (Number(cur) !== tat) return 2
   return Atomics.compareExchange(s.i64, i, cur, BigInt(next)) === cur ? 0 : 2
 }
-/** Alternative (design-research A5 sketch): int32 µs relative to an epoch, compared mod 2^32. Wraps
+/** Alternative (a sketch from the limiter's design): int32 µs relative to an epoch, compared mod 2^32. Wraps
  *  after 36 min idle and cannot hold a 0.01/s rate's 100 s steps next to 1 µs ones: shown for cost. */
 function stepInt32Wrapping(s: Slots, i: number): number {
   const n = (nowNs / 1000) | 0

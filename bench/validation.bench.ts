@@ -31,7 +31,7 @@ const hkPageview = Buffer.from(
     session_id: '0f8e3c1a-5b7d-4e2f-9a6c-3d1b2e4f5a6b',
   }),
 )
-// What HitKeep's tracker sends (shared/reference/hitkeep-spec.md §5.4, §5.5), with the page's Origin.
+// What HitKeep's tracker sends (as test/fixtures/hitkeep/page.html does), with the page's Origin.
 const ORIGIN = 'https://example.com'
 const hitkeepPageview = Buffer.from(
   JSON.stringify({

@@ -76,9 +76,21 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const ringBuffers = Array.from({ length: LANES }, () => createRing(laneBytes))
   const rings = ringBuffers.map((sab) => new RingWriter(sab))
   const limiterTable = createLimiterTable()
-  const limiter = new RateLimiter(limiterTable, { rate: config.ingestRate, burst: config.ingestBurst }, { limiterId: INGEST_LIMITER })
-  const apiLimiter = new RateLimiter(limiterTable, { rate: config.apiRate, burst: config.apiBurst }, { limiterId: API_LIMITER })
-  const authLimiter = new RateLimiter(limiterTable, { rate: config.authRate, burst: config.authBurst }, { limiterId: AUTH_LIMITER })
+  const limiter = new RateLimiter(
+    limiterTable,
+    { rate: config.ingestRate, burst: config.ingestBurst },
+    { limiterId: INGEST_LIMITER },
+  )
+  const apiLimiter = new RateLimiter(
+    limiterTable,
+    { rate: config.apiRate, burst: config.apiBurst },
+    { limiterId: API_LIMITER },
+  )
+  const authLimiter = new RateLimiter(
+    limiterTable,
+    { rate: config.authRate, burst: config.authBurst },
+    { limiterId: AUTH_LIMITER },
+  )
   const tokenLimiter = new RateLimiter(
     limiterTable,
     { rate: config.serverIngestRate, burst: config.serverIngestBurst },
@@ -121,37 +133,44 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   let lastDrainError: string | null = null
   // At most one drain task per worker (the second slot of each worker is left to admin writes), and
   // only one at all while the rings keep up: fewer, larger commits (src/pipeline/scheduler.ts `#limit`).
-  const scheduler = new DrainScheduler(pool, rings, config.workers, {
-    onDrained(r) {
-      if (lastDrainError !== null) logger.info('drain recovered: the failing segments are stored')
-      lastDrainError = null
-      if (r.fault) health.report(r.fault, 'flush')
-      else health.committed()
-      metrics.stored.inc(undefined, r.stored)
-      metrics.drainTasks.inc()
-      metrics.batchSize.observe(r.segments.reduce((n, s) => n + s.records, 0))
-      metrics.commitMs.observe(r.commitMs)
-      if (r.untrackedSessions > 0) metrics.untrackedSessions.inc(undefined, r.untrackedSessions)
-      for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
-      realtime.onDrained(r)
-      for (const { lane, to, openSessions: open } of r.segments) {
-        openSessions[lane] = open
-        idempotency.drained(lane, to)
-        acks.drained(lane, to, r.flushed)
-      }
+  const scheduler = new DrainScheduler(
+    pool,
+    rings,
+    config.workers,
+    {
+      onDrained(r) {
+        if (lastDrainError !== null) logger.info('drain recovered: the failing segments are stored')
+        lastDrainError = null
+        if (r.fault) health.report(r.fault, 'flush')
+        else health.committed()
+        metrics.stored.inc(undefined, r.stored)
+        metrics.drainTasks.inc()
+        metrics.batchSize.observe(r.segments.reduce((n, s) => n + s.records, 0))
+        metrics.commitMs.observe(r.commitMs)
+        if (r.untrackedSessions > 0) metrics.untrackedSessions.inc(undefined, r.untrackedSessions)
+        for (const [reason, n] of Object.entries(r.dropped)) metrics.dropped.inc({ reason }, n)
+        realtime.onDrained(r)
+        for (const { lane, to, openSessions: open } of r.segments) {
+          openSessions[lane] = open
+          idempotency.drained(lane, to)
+          acks.drained(lane, to, r.flushed)
+        }
+      },
+      onFault(fault: StorageFault) {
+        metrics.drainFailures.inc()
+        health.report(fault, 'drain')
+      },
+      onFailure(lane, error, attempt) {
+        const message = (error as Error)?.message ?? String(error)
+        metrics.drainFailures.inc()
+        // One line per change, not per retry: a failing lane is retried every few seconds.
+        if (message !== lastDrainError)
+          logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
+        lastDrainError = message
+      },
     },
-    onFault(fault: StorageFault) {
-      metrics.drainFailures.inc()
-      health.report(fault, 'drain')
-    },
-    onFailure(lane, error, attempt) {
-      const message = (error as Error)?.message ?? String(error)
-      metrics.drainFailures.inc()
-      // One line per change, not per retry: a failing lane is retried every few seconds.
-      if (message !== lastDrainError) logger.error({ lane, attempt, err: error }, 'drain task failed; the segment stays in the ring and is retried')
-      lastDrainError = message
-    },
-  }, (lane) => acks.waiting(lane))
+    (lane) => acks.waiting(lane),
+  )
 
   metrics.registry.gauge('hitring_ring_used_bytes', 'Bytes waiting in each ring lane (drain lag)', () =>
     rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.used() })),
@@ -165,12 +184,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   metrics.registry.gauge('hitring_ring_full_total', 'Records refused because a ring lane was full (answered 503)', () =>
     rings.map((r, i) => ({ labels: { lane: String(i) }, value: r.stats().fullRejections })),
   )
-  metrics.registry.gauge('hitring_sessions_open', 'Open sessions in each lane\'s table, as of its last batch', () =>
+  metrics.registry.gauge('hitring_sessions_open', "Open sessions in each lane's table, as of its last batch", () =>
     openSessions.map((value, i) => ({ labels: { lane: String(i) }, value })),
   )
-  metrics.registry.gauge('hitring_store_writable', 'Whether the store takes writes (0: degraded, ingest refused with 503 storage_unavailable)', () => [
-    { value: health.writable ? 1 : 0 },
-  ])
+  metrics.registry.gauge(
+    'hitring_store_writable',
+    'Whether the store takes writes (0: degraded, ingest refused with 503 storage_unavailable)',
+    () => [{ value: health.writable ? 1 : 0 }],
+  )
   metrics.registry.gauge('hitring_drain_in_flight', 'Drain tasks running now', () => [{ value: scheduler.inFlight }])
   metrics.registry.gauge('hitring_limiter_table', 'Rate-limiter table events', () =>
     Object.entries(limiter.stats()).map(([event, value]) => ({ labels: { event }, value })),
@@ -259,7 +280,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       watch.stop()
       // A store that is gone can take nothing more: no point waiting for the timeout.
       let drained = health.lost ? false : await scheduler.drainAll(config.shutdownTimeoutMs)
-      let reason: string | null = drained ? null : (health.fault?.message ?? `the rings could not be drained within ${config.shutdownTimeoutMs} ms`)
+      let reason: string | null = drained
+        ? null
+        : (health.fault?.message ?? `the rings could not be drained within ${config.shutdownTimeoutMs} ms`)
       const pendingBytes = rings.reduce((n, r) => n + r.used(), 0)
       scheduler.stop()
       // Committed transactions are in the OS page cache; make them durable before saying goodbye.
@@ -278,7 +301,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       }
       // Counted before the pool closes (no task runs on the rings any more): what the log line reports.
       const unstored = drained ? { events: 0, drops: 0 } : countUnstored(ringBuffers)
-      const notStoredRequests = drained ? 0 : acks.failAll() // durable requests hear "not stored" (503), never a false 202
+      // Durable requests hear "not stored" (503), never a false 202.
+      const notStoredRequests = drained ? 0 : acks.failAll()
       await pool.close({ force: !drained })
       // Force-closes keep-alive connections; present in this uWS build, missing from its typings.
       ;(app as unknown as { close(): void }).close()

@@ -152,8 +152,26 @@ test('server-side ingestion: POST with JSON (NDJSON for batch), X-Hitring-Ack, t
   const event = doc.paths['/api/ingest/server/event'].post
   const body = event.requestBody.content['application/json'].schema
   expect(body.required).toEqual(['url', 'timestamp', 'visitor_ip', 'user_agent', 'name'])
-  expect(Object.keys(body.properties)).toEqual(['url', 'timestamp', 'visitor_ip', 'user_agent', 'referrer', 'session_id', 'language', 'dnt', 'id', 'name', 'props', 'properties'])
-  expect(event.responses['202'].headers['X-Hitring-Drop'].schema.enum).toEqual(['dnt', 'excluded_ip', 'hostname_not_allowed', 'spam_referrer'])
+  expect(Object.keys(body.properties)).toEqual([
+    'url',
+    'timestamp',
+    'visitor_ip',
+    'user_agent',
+    'referrer',
+    'session_id',
+    'language',
+    'dnt',
+    'id',
+    'name',
+    'props',
+    'properties',
+  ])
+  expect(event.responses['202'].headers['X-Hitring-Drop'].schema.enum).toEqual([
+    'dnt',
+    'excluded_ip',
+    'hostname_not_allowed',
+    'spam_referrer',
+  ])
   const pageview = doc.paths['/api/ingest/server/pageview'].post.requestBody.content['application/json'].schema
   expect(pageview.required).toEqual(['url', 'timestamp', 'visitor_ip', 'user_agent'])
   expect(pageview.properties.name).toBeUndefined()

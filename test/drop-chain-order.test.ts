@@ -11,7 +11,8 @@ import { addSite, CLI, startServer, tempDataDir, type ServerProcess } from './he
 import { send } from './helpers/http.js'
 
 const CHROME =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 ' +
+  'Safari/537.36'
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 const dir = tempDataDir()
 let server: ServerProcess
@@ -78,7 +79,7 @@ test.each([
   expect(a.headers['x-hitring-drop']).toBe(reason)
 })
 
-test('a server item the chain lets through is stored, even with a crawler\'s User-Agent', async () => {
+test("a server item the chain lets through is stored, even with a crawler's User-Agent", async () => {
   const timestamp = new Date(Date.now() - 60_000).toISOString()
   const item = { timestamp, user_agent: GOOGLEBOT, visitor_ip: ALLOWED_IP, url: 'https://open.example/pricing' }
   const prefetch = { 'Sec-Purpose': 'prefetch' }

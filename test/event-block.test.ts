@@ -70,7 +70,15 @@ function randomEvent(r: () => number): StoredEvent {
   // Every field of the table: ids random, the others as their codec holds them.
   const e: Record<string, unknown> = {}
   for (const f of STORED_FIELDS as readonly StoredField[]) e[f.key] = f.codec === 'varint' ? id() : null
-  Object.assign(e, { dt, kind: r() < 0.5 ? 0 : 1, query: randomText(r, true), referrer: randomText(r, true), props, sessionNo: Math.floor(r() * 2 ** 45), visitor })
+  Object.assign(e, {
+    dt,
+    kind: r() < 0.5 ? 0 : 1,
+    query: randomText(r, true),
+    referrer: randomText(r, true),
+    props,
+    sessionNo: Math.floor(r() * 2 ** 45),
+    visitor,
+  })
   return e as StoredEvent
 }
 
@@ -162,7 +170,9 @@ describe('event block format 4', () => {
     const { pack } = await import('msgpackr')
     const r = rng(11)
     const events = Array.from({ length: 500 }, () => randomEvent(r))
-    expect(encodeEventBlock(1_700_000_000_000, events).length).toBeLessThan(pack({ v: 2, t0: 1_700_000_000_000, e: events.map((e) => toTuple(e)) }).length)
+    expect(encodeEventBlock(1_700_000_000_000, events).length).toBeLessThan(
+      pack({ v: 2, t0: 1_700_000_000_000, e: events.map((e) => toTuple(e)) }).length,
+    )
   })
 })
 
@@ -218,7 +228,9 @@ function readByTable(bytes: Uint8Array): { format: number; t0: number; e: Array<
   const format = b[at++]!
   const t0 = uint()
   const count = uint()
-  const e = Array.from({ length: count }, () => Object.fromEntries((STORED_FIELDS as readonly StoredField[]).map((f) => [f.key, read[f.codec]()])))
+  const e = Array.from({ length: count }, () =>
+    Object.fromEntries((STORED_FIELDS as readonly StoredField[]).map((f) => [f.key, read[f.codec]()])),
+  )
   expect(at).toBe(b.length)
   return { format, t0, e }
 }
@@ -227,13 +239,35 @@ describe('the event-block codec against the event table', () => {
   it('reads format-3 blocks (written before languageId) with every field as written and no language', () => {
     // Two events encoded by the format-3 encoder (commit 3529b6d): a pageview, then an event with props.
     const format3 = Buffer.from(
-      '0380c6c0f7ab3302000000071e75746d5f736f757263653d6e6577732868747470733a2f2f7265662e6578616d706c652f002a01020304050607080102030405060708090a0b0cd00f01050801030408706c616e000670726f0a73656174730100000000000008400a747269616c022a01020304050607080102030405060708090a0b0c',
+      '0380c6c0f7ab3302000000071e75746d5f736f757263653d6e6577732868747470733a2f2f7265662e6578616d706c652f00' +
+        '2a01020304050607080102030405060708090a0b0cd00f01050801030408706c616e000670726f0a73656174730100000000' +
+        '000008400a747269616c022a01020304050607080102030405060708090a0b0c',
       'hex',
     )
     const block = decodeEventBlock(format3)
     expect(block.t0).toBe(1_764_140_000_000)
-    const ids = { hostId: 1, browserId: 2, osId: 3, deviceId: 4, screenId: 5, sourceId: 6, referrerHostId: 7, utmSourceId: 8, utmMediumId: 9, utmCampaignId: 10, utmTermId: 11, utmContentId: 12 }
-    const common = { query: 'utm_source=news', referrer: 'https://ref.example/', sessionNo: 42, visitor: [1, 2, 3, 4, 5, 6, 7, 8], ...ids, languageId: 0 }
+    const ids = {
+      hostId: 1,
+      browserId: 2,
+      osId: 3,
+      deviceId: 4,
+      screenId: 5,
+      sourceId: 6,
+      referrerHostId: 7,
+      utmSourceId: 8,
+      utmMediumId: 9,
+      utmCampaignId: 10,
+      utmTermId: 11,
+      utmContentId: 12,
+    }
+    const common = {
+      query: 'utm_source=news',
+      referrer: 'https://ref.example/',
+      sessionNo: 42,
+      visitor: [1, 2, 3, 4, 5, 6, 7, 8],
+      ...ids,
+      languageId: 0,
+    }
     expect(block.e.map(plain)).toEqual([
       { dt: 0, kind: 0, nameId: 0, pathId: 7, props: null, ...common },
       { dt: 1000, kind: 1, nameId: 5, pathId: 8, props: { plan: 'pro', seats: 3, trial: true }, ...common },
@@ -241,7 +275,7 @@ describe('the event-block codec against the event table', () => {
     for (const e of block.e) expect(Object.keys(e)).toEqual(STORED_FIELDS.map((f) => f.key))
   })
 
-  it('writes every field of the table, in its order, with its codec; reads back objects of the table\'s keys in order', () => {
+  it('writes each field of the table in order, with its codec; reads back objects with its keys, in order', () => {
     const r = rng(13)
     const events = Array.from({ length: 300 }, () => randomEvent(r))
     const bytes = encodeEventBlock(1_700_000_000_000, events)
@@ -268,7 +302,7 @@ describe('event blocks in the store', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hitring-blocks-'))
   afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
-  it('the drain writes the binary format; blocks of format 2 already on disk are still read and recounted', async () => {
+  it('the drain writes the binary format; format-2 blocks already on disk are still read and recounted', async () => {
     const dataPath = join(tmp, 'data')
     const setup = openStore({ path: dataPath })
     const site = createSite(setup, 'example.com')
@@ -296,7 +330,9 @@ describe('event blocks in the store', () => {
       const raw = [...store.events.getRange({})].map(({ value }) => value)
       expect(raw.length).toBeGreaterThan(0)
       for (const value of raw) expect(value).toBeInstanceOf(Uint8Array)
-      const drained = [...allBlocks(store)].flatMap(({ block }) => block.e.map((e) => ({ t: block.t0 + e.dt, path: e.pathId, props: e.props })))
+      const drained = [...allBlocks(store)].flatMap(({ block }) =>
+        block.e.map((e) => ({ t: block.t0 + e.dt, path: e.pathId, props: e.props })),
+      )
       expect(drained.map((e) => e.t).sort()).toEqual(events.map((e) => e.ts).sort())
       expect(drained.filter((e) => e.props !== null)).toHaveLength(20)
 

@@ -1,5 +1,5 @@
 /**
- * HitKeep's tracker payloads over HTTP (shared/reference/hitkeep-spec.md §1.2, §1.3, §5.4, §5.5):
+ * HitKeep's tracker payloads over HTTP (HitKeep 2.8.1's tracker, github.com/PascaleBeier/hitkeep):
  * `POST /ingest` `{path, referrer, ua, vp_w, …, session_id, page_id, tsrc, tv}` and `POST /ingest/event`
  * `{n, p, r, sid, tsrc, tv}`, the site from the `Origin`, are stored and counted like hitring's own
  * bodies, the page URL rebuilt from the Origin and `path`; HitKeep's quirks are fixed rather than copied,

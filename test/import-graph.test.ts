@@ -6,7 +6,11 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import {
-  findCircles, importSpecifiers, readImportGraph, upwardImports, type ImportGraph,
+  findCircles,
+  importSpecifiers,
+  readImportGraph,
+  upwardImports,
+  type ImportGraph,
 } from './helpers/import-graph.js'
 
 /** Bottom → top; an import may go to its own layer or lower (ISSUE15's target layering). */
@@ -40,8 +44,8 @@ describe('the checker', () => {
       "export { c } from './c/index.js'",
       "export * from './d.js'",
       "import { readFileSync } from 'node:fs'",
-      '/** @example import { x } from \'./in-a-comment.js\' */',
-      "const s = \"import { y } from './in-a-string.js'\"",
+      "/** @example import { x } from './in-a-comment.js' */",
+      'const s = "import { y } from \'./in-a-string.js\'"',
       'export const z = 1',
     ].join('\n')
     expect(importSpecifiers(source)).toEqual(['./a.js', '../b/b.js', './side-effect.js', './c/index.js', './d.js'])

@@ -4,7 +4,12 @@
  */
 import { describe, expect, test } from 'vitest'
 import { createRing, RingReader, RingWriter } from '../src/ring/index.js'
-import { decodeIngestRecord, encodeIngestRecord, RECORD_TYPE_INGEST_V2, type IngestRecordFacts } from '../src/event/record.js'
+import {
+  decodeIngestRecord,
+  encodeIngestRecord,
+  RECORD_TYPE_INGEST_V2,
+  type IngestRecordFacts,
+} from '../src/event/record.js'
 import { enqueueEvent } from '../src/ingest/enqueue.js'
 import { EventKind, validPayload } from '../src/ingest/payload.js'
 import { Limits } from '../src/event/limits.js'

@@ -1,5 +1,5 @@
 /**
- * The seed's own flow over real HTTP: the curl body of ../shared/seed/custom-events.txt, verbatim,
+ * The seed's own flow over real HTTP: the curl body of HitKeep's custom-events documentation, verbatim,
  * against the built server, landing in LMDB (raw events and rollups) within a second.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -93,8 +93,14 @@ describe('the seed curl example', () => {
     }
     await waitFor(() => storedEventCount(dir.path) === before + 3, 1000, 'three pageviews in LMDB')
     withStore(dir.path, (store) => {
-      const pageviews = [...allBlocks(store)].flatMap(({ block }) => block.e.filter((e) => e.kind === 0).map((e) => ({ ...e, t: block.t0 + e.dt })))
-      expect(pageviews.map((e) => stringOf(store, StringKind.PATH, e.pathId))).toEqual(['/pricing', '/pricing', '/about'])
+      const pageviews = [...allBlocks(store)].flatMap(({ block }) =>
+        block.e.filter((e) => e.kind === 0).map((e) => ({ ...e, t: block.t0 + e.dt })),
+      )
+      expect(pageviews.map((e) => stringOf(store, StringKind.PATH, e.pathId))).toEqual([
+        '/pricing',
+        '/pricing',
+        '/about',
+      ])
       expect(pageviews.map((e) => e.query)).toEqual(['utm_source=news', '', ''])
       const day = localBuckets('UTC', pageviews[0]!.t).day
       const pricing = pageviews[0]!.pathId

@@ -6,7 +6,13 @@
 import { afterAll, expect, test } from 'vitest'
 import { createSessionTable, SessionTable } from '../src/sessions/table.js'
 import { EPOCH_INDEX, KeyTag, type SessionTableKey } from '../src/sessions/layout.js'
-import { logBatchInTransaction, loggedSessions, pruneLogInTransaction, removeSiteFromLogInTransaction, restoreLane } from '../src/sessions/log.js'
+import {
+  logBatchInTransaction,
+  loggedSessions,
+  pruneLogInTransaction,
+  removeSiteFromLogInTransaction,
+  restoreLane,
+} from '../src/sessions/log.js'
 import { clientSessionKey, visitorSessionKey } from '../src/sessions/key.js'
 import type { SessionState } from '../src/sessions/session.js'
 import { openStore, type Store } from '../src/store/open.js'
@@ -25,7 +31,7 @@ const dirs: Array<ReturnType<typeof tempDataDir>> = []
 const stores: Store[] = []
 afterAll(async () => {
   for (const s of stores) await s.close()
-  dirs.forEach((d) => d.remove())
+  for (const d of dirs) d.remove()
 })
 function freshStore(): Store {
   const dir = tempDataDir()
@@ -35,11 +41,19 @@ function freshStore(): Store {
   return store
 }
 
-const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({ tag: KeyTag.VISITOR, day, site, h0: i * 7919, h1: i })
+const key = (i: number, site = 1, day = 20_000): SessionTableKey => ({
+  tag: KeyTag.VISITOR,
+  day,
+  site,
+  h0: i * 7919,
+  h1: i,
+})
 const state = (no: number, last = 1_000, pv = 1): SessionState => ({ no, start: 500, last, pv, entry: 3, exit: 4 })
 const contents = (t: SessionTable) => {
   const all: string[] = []
-  t.forEach((slot) => all.push(JSON.stringify([t.keyOf(slot), t.read(slot)])))
+  t.forEach((slot) => {
+    all.push(JSON.stringify([t.keyOf(slot), t.read(slot)]))
+  })
   return all.sort()
 }
 
@@ -64,7 +78,7 @@ test('write, find and read; a rolled-back batch restores every slot it touched, 
   expect(t.read(t.find(key(3)))).toEqual(state(3))
 })
 
-test('a full table refuses new sessions (and keeps the old ones); a sweep at the next batch forgets expired ones', () => {
+test('a full table refuses new sessions (keeps the old ones); a sweep at the next batch forgets expired ones', () => {
   const t = new SessionTable(createSessionTable(16))
   t.begin(0, 0)
   let refused = 0
@@ -78,7 +92,7 @@ test('a full table refuses new sessions (and keeps the old ones); a sweep at the
   t.end()
 })
 
-test('a sweep skips nothing that expired: a session back-filled with an old time after a sweep found none is still forgotten', () => {
+test('a sweep skips nothing expired: a session back-filled with an old time after an empty sweep is forgotten', () => {
   const t = new SessionTable(createSessionTable(64))
   t.begin(0, 0)
   for (let i = 1; i <= 50; i++) t.write(key(i), state(i, 10_000), -1) // 78 %: the next batches sweep
@@ -99,7 +113,7 @@ test('a sweep skips nothing that expired: a session back-filled with an old time
   t.end()
 })
 
-test('below the refusal mark, a sweep that would free under 1/64 of the table leaves it as it is, until enough expire', () => {
+test('below the refusal mark, a sweep that would free under 1/64 of the table leaves it, until enough expire', () => {
   const t = new SessionTable(createSessionTable(1024))
   t.begin(0, 0)
   for (let i = 1; i <= 800; i++) t.write(key(i), state(i, i <= 10 ? 100 : i <= 40 ? 3_000 : 10_000), -1) // 78 %
@@ -131,7 +145,7 @@ test('after a sweep rebuilt the table, a failed batch still undoes exactly its o
   for (let i = 101; i <= 200; i++) expect(t.read(t.find(key(i)))).toEqual(state(i, 10_000))
 })
 
-test('the next log sequence number survives every batch whole, beyond 2^21 too (it once shared its bytes with BUSY)', () => {
+test('the next log sequence number survives every batch whole, past 2^21 too (it once shared bytes with BUSY)', () => {
   const store = freshStore()
   expect(createSite(store, 'seq.example').num).toBe(1)
   const t = new SessionTable(createSessionTable(1 << 10))
@@ -148,7 +162,9 @@ test('the next log sequence number survives every batch whole, beyond 2^21 too (
     expect(t.nextLogSeq).toBe(first + b + 1)
     expect(t.loaded).toBe(true)
   }
-  const seqs = [...store.sessionLog.getKeys({})].map((k) => (k as Buffer).readUInt32BE(4) * 2 ** 32 + (k as Buffer).readUInt32BE(8))
+  const seqs = [...store.sessionLog.getKeys({})].map(
+    (k) => (k as Buffer).readUInt32BE(4) * 2 ** 32 + (k as Buffer).readUInt32BE(8),
+  )
   expect(seqs).toEqual([first, first + 1, first + 2])
   const r = new SessionTable(createSessionTable(1 << 10))
   store.env.transactionSync(() => restoreLane(store, r, 1, 4))
@@ -206,7 +222,7 @@ test('the log rebuilds a lane exactly: deltas, then a snapshot that replaces the
   expect(other.size).toBe(0)
 })
 
-test('salt rotation prunes a prefix of old days; deleting a site removes all its logged sessions and nothing else', () => {
+test('salt rotation prunes a prefix of old days; deleting a site removes its logged sessions and nothing else', () => {
   const store = freshStore()
   const t = new SessionTable(createSessionTable(256))
   const batch = (keys: SessionTableKey[]) =>
@@ -230,10 +246,11 @@ test('session keys: visitor ids and salted client session ids never collide with
   const v = visitorSessionKey(5, 1, visitor)
   const c = clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', salt)
   expect(v.tag).not.toBe(c.tag)
-  expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c) // another salt, another key
+  // another salt, another key
+  expect(clientSessionKey(5, 1, '2b1c8c8e-6a43-4d3a-9a0e-5b8f6c1d2e3f', Buffer.alloc(32, 2))).not.toEqual(c)
 })
 
-test('a drain restarted mid-session (new tables, same store) continues every session; rollups equal a recount', async () => {
+test('a drain restarted mid-session (new tables, same store) continues each session; rollups = a recount', async () => {
   const store = freshStore()
   const site = createSite(store, 'restart.example')
   const sab = createRing(1 << 20)
@@ -244,7 +261,14 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
     const from = writer.tail()
     for (let v = 0; v < 200; v++) {
       const payload = validPayload(EventKind.Pageview, { site_id: site.id, url: `https://restart.example${path}` })
-      const record = encodeIngestRecord({ receivedAt: T0 + minute * 60_000 + v, siteNum: site.num, kind: EventKind.Pageview, ip: Uint8Array.of(10, 0, v >> 8, v & 255), userAgent: ua, payload })
+      const record = encodeIngestRecord({
+        receivedAt: T0 + minute * 60_000 + v,
+        siteNum: site.num,
+        kind: EventKind.Pageview,
+        ip: Uint8Array.of(10, 0, v >> 8, v & 255),
+        userAgent: ua,
+        payload,
+      })
       writer.bytes.set(record, writer.reserve(RECORD_TYPE_INGEST_V2, record.length))
     }
     writer.publish()
@@ -253,7 +277,8 @@ test('a drain restarted mid-session (new tables, same store) continues every ses
     expect(r.stored).toBe(200)
   }
   await send(new SegmentDrainer(store, [new RingReader(sab)]), 0, '/')
-  await send(new SegmentDrainer(store, [new RingReader(sab)]), 5, '/pricing') // "restarted": tables rebuilt from the log
+  // "restarted": tables rebuilt from the log
+  await send(new SegmentDrainer(store, [new RingReader(sab)]), 5, '/pricing')
   await send(new SegmentDrainer(store, [new RingReader(sab)]), 10, '/signup')
   store.env.resetReadTxn()
   const day = localBuckets('UTC', T0).day
@@ -273,14 +298,18 @@ test('a server started on a store of an earlier version empties its retired sess
   await old.close()
   const server = await startServer(dir.path)
   try {
-    await waitFor(() => {
-      const s = openStore({ path: dir.path, readOnly: true })
-      try {
-        return s.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' }).getKeysCount() === 0
-      } finally {
-        void s.close()
-      }
-    }, 10_000, 'the retired sessions deleted')
+    await waitFor(
+      () => {
+        const s = openStore({ path: dir.path, readOnly: true })
+        try {
+          return s.env.openDB<Buffer, Key>('sessions_v2', { encoding: 'binary' }).getKeysCount() === 0
+        } finally {
+          void s.close()
+        }
+      },
+      10_000,
+      'the retired sessions deleted',
+    )
     // The log line follows the last, empty step: wait for it rather than race it.
     await waitFor(() => /"removed":25000/.test(server.logs.join('')), 5_000, 'the removal logged')
     expect(server.logs.join('')).toMatch(/"removed":25000/)

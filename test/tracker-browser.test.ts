@@ -56,7 +56,16 @@ beforeAll(async () => {
 interface Sent {
   via: 'beacon' | 'fetch'
   url: string
-  body: { url: string; referrer: string; name?: string; props?: Props; screen_width?: number; session_id?: string; webdriver?: boolean; language?: string }
+  body: {
+    url: string
+    referrer: string
+    name?: string
+    props?: Props
+    screen_width?: number
+    session_id?: string
+    webdriver?: boolean
+    language?: string
+  }
 }
 
 /** Records every beacon and keepalive fetch, synchronously, before it leaves the page. */
@@ -160,7 +169,14 @@ describe('pageviews', () => {
     expect(beacon!.body.webdriver).toBe(true)
     // navigator.language: the browser's UI language tag (the engine stores its primary subtag).
     expect(beacon!.body.language).toMatch(/^[A-Za-z]{2,3}(-[A-Za-z0-9]+)*$/)
-    expect(Object.keys(beacon!.body).sort()).toEqual(['language', 'referrer', 'screen_width', 'session_id', 'url', 'webdriver'])
+    expect(Object.keys(beacon!.body).sort()).toEqual([
+      'language',
+      'referrer',
+      'screen_width',
+      'session_id',
+      'url',
+      'webdriver',
+    ])
 
     const [pv] = await waitLanded((e) => e.path === '/landing.html', 1, 'the landing pageview in LMDB')
     expect(pv).toMatchObject({

@@ -64,7 +64,10 @@ export interface Win {
     doNotTrack?: string | null
     globalPrivacyControl?: boolean
     webdriver?: boolean
-    /** The UI language tag (BCP 47), e.g. pt-BR: https://html.spec.whatwg.org/multipage/system-state.html#dom-navigator-language */
+    /**
+     * The UI language tag (BCP 47), e.g. pt-BR:
+     * https://html.spec.whatwg.org/multipage/system-state.html#dom-navigator-language
+     */
     language?: string
     sendBeacon?(url: string, body: string): boolean
   }

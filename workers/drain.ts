@@ -14,7 +14,12 @@
 import { workerData } from 'node:worker_threads'
 import { RingReader } from '../src/ring/index.js'
 import {
-  openStore, type Store, commitFaultOf, isLmdbCommitRejection, storeGuard, quietLmdbCommitErrors,
+  openStore,
+  type Store,
+  commitFaultOf,
+  isLmdbCommitRejection,
+  storeGuard,
+  quietLmdbCommitErrors,
 } from '../src/store/index.js'
 import { SegmentDrainer, type DrainOutcome, type DrainTask, type DrainWorkerData } from '../src/drain/index.js'
 import { runAdmin, type AdminMessage, type AdminReply } from '../src/admin/run.js'

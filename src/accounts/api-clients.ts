@@ -32,7 +32,12 @@ export interface PublicApiClient {
 }
 
 export function publicClient(store: Store, c: ApiClientRecord): PublicApiClient {
-  return { id: c.id, name: c.name, site_roles: c.site_roles.filter((g) => getSite(store, g.site_id) !== undefined), created_at: c.created_at }
+  return {
+    id: c.id,
+    name: c.name,
+    site_roles: c.site_roles.filter((g) => getSite(store, g.site_id) !== undefined),
+    created_at: c.created_at,
+  }
 }
 
 export function clientOfToken(store: Store, token: string): ApiClientRecord | undefined {

@@ -25,5 +25,9 @@ export function tokenHash(token: string): string {
 
 /** A quick shape check before touching the store: a prefix and 43 base64url characters. */
 export function looksLikeToken(token: string, prefix: string): boolean {
-  return token.length === prefix.length + 43 && token.startsWith(prefix) && /^[A-Za-z0-9_-]+$/.test(token.slice(prefix.length))
+  return (
+    token.length === prefix.length + 43 &&
+    token.startsWith(prefix) &&
+    /^[A-Za-z0-9_-]+$/.test(token.slice(prefix.length))
+  )
 }

@@ -68,11 +68,17 @@ export function instanceOwner(store: Store): UserRecord | undefined {
  * exists (the first-user set-up; checked inside the transaction, so two racing requests cannot both win).
  * The first user becomes instance owner and owner of every existing site.
  */
-export function createUserInTransaction(store: Store, email: string, passwordHash: string, onlyIfFirst: boolean): UserRecord {
+export function createUserInTransaction(
+  store: Store,
+  email: string,
+  passwordHash: string,
+  onlyIfFirst: boolean,
+): UserRecord {
   const first = !hasAnyUser(store)
   if (onlyIfFirst && !first) throw new AccountError('setup_complete', 'The first user exists already; sign in instead')
   const normalised = normaliseEmail(email)
-  if (store.userEmails.get(normalised) !== undefined) throw new AccountError('duplicate_email', `A user with the e-mail ${normalised} exists already`)
+  if (store.userEmails.get(normalised) !== undefined)
+    throw new AccountError('duplicate_email', `A user with the e-mail ${normalised} exists already`)
   const user: UserRecord = {
     id: randomUUID(),
     email: normalised,

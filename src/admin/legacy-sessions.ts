@@ -7,7 +7,9 @@
 import type { Logger } from '../ops/logger.js'
 import type { AdminWrite } from './writer.js'
 
-/** Empties the visitor-session databases of earlier versions, 10,000 entries per transaction (one-off after an upgrade). */
+/**
+ * Empties the visitor-session databases of earlier versions, 10,000 entries per transaction (one-off after an upgrade).
+ */
 export async function clearLegacySessions(write: AdminWrite, logger: Logger): Promise<void> {
   try {
     let removed = 0

@@ -6,15 +6,49 @@
  * @module
  */
 import {
-  type Store, createSite, getSite, setSiteFilters, type SiteRecord, packClosedBuckets, type PackProgress,
+  type Store,
+  createSite,
+  getSite,
+  setSiteFilters,
+  type SiteRecord,
+  packClosedBuckets,
+  type PackProgress,
 } from '../store/index.js'
 import { rebuildSiteRollups } from '../derive/rebuild.js'
 import { refuse } from '../errors/index.js'
-import { createUserInTransaction, hasAnyUser, normaliseEmail, publicUser, userByEmail, type PublicUser } from '../accounts/users.js'
-import { deleteSetupTokenInTransaction, issueSetupTokenInTransaction, setupTokenHashMatches } from '../accounts/setup-token.js'
-import { putSessionInTransaction, pruneSessionsInTransaction, removeSessionInTransaction, type LoginSession } from '../accounts/login-sessions.js'
-import { putClientInTransaction, publicClient, removeClientInTransaction, type ApiClientRecord, type PublicApiClient } from '../accounts/api-clients.js'
-import { grantInTransaction, ownerCount, revokeInTransaction, roleOf, type SiteMember } from '../accounts/memberships.js'
+import {
+  createUserInTransaction,
+  hasAnyUser,
+  normaliseEmail,
+  publicUser,
+  userByEmail,
+  type PublicUser,
+} from '../accounts/users.js'
+import {
+  deleteSetupTokenInTransaction,
+  issueSetupTokenInTransaction,
+  setupTokenHashMatches,
+} from '../accounts/setup-token.js'
+import {
+  putSessionInTransaction,
+  pruneSessionsInTransaction,
+  removeSessionInTransaction,
+  type LoginSession,
+} from '../accounts/login-sessions.js'
+import {
+  putClientInTransaction,
+  publicClient,
+  removeClientInTransaction,
+  type ApiClientRecord,
+  type PublicApiClient,
+} from '../accounts/api-clients.js'
+import {
+  grantInTransaction,
+  ownerCount,
+  revokeInTransaction,
+  roleOf,
+  type SiteMember,
+} from '../accounts/memberships.js'
 import { roleAtLeast, type Role } from '../accounts/roles.js'
 import { createGoalInTransaction, deleteGoalInTransaction } from '../goals/store.js'
 import type { Goal } from '../goals/goal.js'
@@ -61,7 +95,10 @@ export const adminOps = {
    * here — `hitring setup-url` may have replaced it since the HTTP thread looked — and deleted with the
    * user's creation, so it works once.
    */
-  initialUser(store: Store, a: { email: string; passwordHash: string; setupTokenHash: string; login: NewSession }): PublicUser {
+  initialUser(
+    store: Store,
+    a: { email: string; passwordHash: string; setupTokenHash: string; login: NewSession },
+  ): PublicUser {
     if (hasAnyUser(store)) throw refuse('setup_complete')
     if (!setupTokenHashMatches(store, a.setupTokenHash)) throw refuse('invalid_setup_token', false)
     const user = createUserInTransaction(store, a.email, a.passwordHash, true)
@@ -126,7 +163,10 @@ export const adminOps = {
   },
 
   /** Adds `add` to and removes `remove` from the site's lists (entries already normalised by the caller). */
-  changeExclusions(store: Store, a: { siteId: string; add?: Partial<Exclusions>; remove?: Partial<Exclusions> }): Exclusions {
+  changeExclusions(
+    store: Store,
+    a: { siteId: string; add?: Partial<Exclusions>; remove?: Partial<Exclusions> },
+  ): Exclusions {
     const site = siteOrRefuse(store, a.siteId)
     const change = (current: string[] | undefined, add: string[] = [], remove: string[] = []) => {
       const gone = new Set(remove)
@@ -138,7 +178,8 @@ export const adminOps = {
     }
     for (const [field, list] of Object.entries(lists)) {
       // Checked on every ingest request: keep the lists small.
-      if (list.length > MAX_EXCLUSIONS) throw refuse('invalid_field', [{ field, message: `at most ${MAX_EXCLUSIONS} entries per site` }])
+      if (list.length > MAX_EXCLUSIONS)
+        throw refuse('invalid_field', [{ field, message: `at most ${MAX_EXCLUSIONS} entries per site` }])
     }
     const next = setSiteFilters(store, site.id, lists)
     return { excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }
@@ -164,7 +205,10 @@ export const adminOps = {
    * Shares a site (owner): gives the existing user with `email` a role, or changes the role they hold.
    * The last owner cannot be demoted; that check and the caller's role are read in this transaction.
    */
-  setMember(store: Store, a: { siteId: string; actorId: string; email: string; role: Role }): { member: SiteMember; created: boolean } {
+  setMember(
+    store: Store,
+    a: { siteId: string; actorId: string; email: string; role: Role },
+  ): { member: SiteMember; created: boolean } {
     siteOrRefuse(store, a.siteId)
     requireRole(store, a.actorId, a.siteId, 'owner')
     const user = userByEmail(store, a.email)
@@ -185,7 +229,7 @@ export const adminOps = {
     revokeInTransaction(store, a.userId, a.siteId)
     return { ok: true }
   },
-} satisfies Record<string, (store: Store, args: any) => unknown>
+} satisfies Record<string, (store: Store, args: never) => unknown>
 
 export type AdminOps = typeof adminOps
 export type AdminOpName = keyof AdminOps

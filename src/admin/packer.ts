@@ -17,7 +17,12 @@ export interface Packer {
   stop(): void
 }
 
-export function startPacker(write: AdminWrite, logger: Logger, now: () => number, intervalMs = PACK_INTERVAL_MS): Packer {
+export function startPacker(
+  write: AdminWrite,
+  logger: Logger,
+  now: () => number,
+  intervalMs = PACK_INTERVAL_MS,
+): Packer {
   let stopped = false
   let running: Promise<void> | undefined
   const run = (): Promise<void> =>

@@ -14,8 +14,11 @@ export function refusalOf(err: unknown): Refusal | null {
   // The store's own refusals, for the cases an op did not check first.
   if (err instanceof SiteError) {
     if (err.code === 'duplicate_domain') return refuse('duplicate_domain', 'this domain')
-    return refuse('invalid_field', [{ field: err.code === 'invalid_timezone' ? 'timezone' : 'domain', message: err.message }])
+    return refuse('invalid_field', [
+      { field: err.code === 'invalid_timezone' ? 'timezone' : 'domain', message: err.message },
+    ])
   }
-  if (err instanceof AccountError) return err.code === 'setup_complete' ? refuse('setup_complete') : refuse('duplicate_email', 'this address')
+  if (err instanceof AccountError)
+    return err.code === 'setup_complete' ? refuse('setup_complete') : refuse('duplicate_email', 'this address')
   return null
 }

@@ -24,7 +24,8 @@ export type AdminReply = { ok: true; value: unknown } | { ok: false; error: Refu
  */
 export function runAdmin(store: () => Store, message: AdminMessage, guard: StoreGuard | null = null): AdminReply {
   const op = adminOps[message.op] as ((store: Store, args: unknown) => unknown) | undefined
-  if (typeof op !== 'function' || !Object.hasOwn(adminOps, message.op)) throw new Error(`unknown admin op ${JSON.stringify(message.op)}`)
+  if (typeof op !== 'function' || !Object.hasOwn(adminOps, message.op))
+    throw new Error(`unknown admin op ${JSON.stringify(message.op)}`)
   try {
     const before = guard?.check()
     if (before) throw new StorageFaultError(before)

@@ -1,7 +1,7 @@
 /**
  * Deleting a site and everything stored about it: the site record and its indexes, rollups, unique
- * visitor sketches (and packed breakdowns), raw event blocks, open sessions, goals and roles. Runs inside the admin op's
- * transaction, so a crash leaves either the whole site or nothing.
+ * visitor sketches (and packed breakdowns), raw event blocks, open sessions, goals and roles. Runs inside the admin
+ * op's transaction, so a crash leaves either the whole site or nothing.
  *
  * Every store keyed by site starts its key with the site number, so each is a range delete. Interned
  * strings are shared by all sites and stay.
@@ -16,7 +16,7 @@ import { deleteSiteGoalsInTransaction } from '../goals/store.js'
 /** Keys are collected in chunks: a big site must not be held in memory all at once. */
 const CHUNK = 10_000
 
-function removeRange(db: Database<any, any>, start: Key, end: Key): number {
+function removeRange(db: Database<unknown, Key>, start: Key, end: Key): number {
   let removed = 0
   for (;;) {
     // Inside the write transaction, reads see our own removals: each pass finds the next chunk.

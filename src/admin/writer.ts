@@ -1,6 +1,6 @@
 /**
  * The main thread's side of admin writes: `write(op, args)` runs the op in a drain worker and resolves
- * with its result, or rejects with the op's {@link Refusal}.
+ * with its result, or rejects with the op's Refusal (src/errors/).
  *
  * While the store cannot write (src/ops/store-health.ts) every write is refused at once with 503
  * `storage_unavailable`; a write that meets a storage fault answers the same and reports the fault.
@@ -11,7 +11,7 @@
  */
 import type { Piscina } from 'piscina'
 import type { Store } from '../store/index.js'
-import { refuse, refusalFrom, type Refusal } from '../errors/index.js'
+import { refuse, refusalFrom } from '../errors/index.js'
 import type { StoreHealth } from '../ops/store-health.js'
 import type { AdminArgs, AdminOpName, AdminResult } from './ops.js'
 import type { AdminMessage, AdminReply } from './run.js'

@@ -47,11 +47,18 @@ export function sessionCredentials(store: Store, cookieHeader: string, now: numb
   if (cookie === '') return { kind: 'none' }
   const session = sessionOfToken(store, cookie, now)
   const user = session && userById(store, session.user_id)
-  return session && user ? { kind: 'ok', principal: { kind: 'session', user, session, tokenHash: tokenHash(cookie) } } : { kind: 'invalid' }
+  return session && user
+    ? { kind: 'ok', principal: { kind: 'session', user, session, tokenHash: tokenHash(cookie) } }
+    : { kind: 'invalid' }
 }
 
 /** The site, if the caller has at least `needed` on it; otherwise throws the 404 or 403. */
-export function siteFor(store: Store, principal: Principal | null, siteId: string, needed: Role): { site: SiteRecord; role: Role } {
+export function siteFor(
+  store: Store,
+  principal: Principal | null,
+  siteId: string,
+  needed: Role,
+): { site: SiteRecord; role: Role } {
   const site = getSite(store, siteId)
   const role = site && principal ? roleOnSite(store, principal, siteId) : undefined
   if (!site || role === undefined) throw refuse('unknown_site', 'id visible to you', siteId)

@@ -70,6 +70,7 @@ export function crossSiteReason(
   }
   const reached = reachedOrigin(headers.host)
   if (reached !== null && sent === reached) return null
-  const where = reached === null ? 'does not match the Host header' : `is not ${reached}, the address this server was reached at`
+  const where =
+    reached === null ? 'does not match the Host header' : `is not ${reached}, the address this server was reached at`
   return `${header} ${shown} ${where} (behind an https proxy, ${SET_PUBLIC_URL})`
 }

@@ -46,7 +46,8 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
       answered = true
       res.cork(() => writeReply(res, reply, close))
     }
-    const fail = (err: Refusal, close = false): void => send({ status: err.status, body: err.body, headers: err.headers }, close)
+    const fail = (err: Refusal, close = false): void =>
+      send({ status: err.status, body: err.body, headers: err.headers }, close)
     const boundary = (err: unknown): void => {
       const known = err instanceof Refusal ? err : null
       if (known === null) deps.logger.error({ err, method: facts.method, path: facts.path }, 'API request failed')
@@ -94,7 +95,11 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
         if (route.access === 'session' && principal.kind !== 'session') return fail(refuse('session_required'))
       }
       if (principal?.kind !== 'token') {
-        const why = crossSiteReason(facts.method, facts, deps.publicUrlConfigured ? (originOf(deps.publicUrl()) ?? '') : null)
+        const why = crossSiteReason(
+          facts.method,
+          facts,
+          deps.publicUrlConfigured ? (originOf(deps.publicUrl()) ?? '') : null,
+        )
         if (why !== null) return fail(refuse('cross_site_request', why))
       }
 
@@ -112,7 +117,8 @@ export function apiHandler(deps: ApiDeps, router: Router, streams: StreamRegistr
       if (route.body === undefined) return dispatch(undefined)
 
       const mediaType = facts.contentType.split(';', 1)[0]!.trim().toLowerCase()
-      if (mediaType !== '' && mediaType !== 'application/json') return fail(refuse('unsupported_media_type', 'json', mediaType), true)
+      if (mediaType !== '' && mediaType !== 'application/json')
+        return fail(refuse('unsupported_media_type', 'json', mediaType), true)
       const declared = facts.contentLength === '' ? 0 : Number(facts.contentLength)
       if (!(declared <= API_BODY_LIMIT)) return fail(refuse('body_too_large', API_BODY_LIMIT), true)
       const validateBody = (json: unknown): void => {

@@ -32,7 +32,9 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Jso
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Invalid input: `invalid_field` (with `field`), `invalid_json`, or a query refusal such as `invalid_range`',
   401: 'No valid credentials (`unauthorized`)',
-  403: 'Too small a role (`forbidden`), a cross-site request (`cross_site_request`) or a token where a sign-in is needed (`session_required`)',
+  403:
+    'Too small a role (`forbidden`), a cross-site request (`cross_site_request`) or a token where a sign-in is ' +
+    'needed (`session_required`)',
   404: 'No such site, goal or client visible to you',
   413: 'Body over 64 KiB',
   415: 'Body not application/json',
@@ -48,22 +50,55 @@ function operation(r: RouteDef): Json {
   if (r.method !== 'GET') errors.add(403)
   const responses: Json = {}
   for (const [status, spec] of Object.entries(r.responses)) {
-    const content = spec.schema ? { content: { [spec.contentType ?? 'application/json']: { schema: jsonSchema(spec.schema, 'output') } } } : {}
-    const headers = spec.headers ? { headers: Object.fromEntries(Object.entries(spec.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }])) } : {}
-    responses[status] = Number(status) >= 400 ? { description: spec.description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description: spec.description, ...headers, ...content }
+    const content = spec.schema
+      ? { content: { [spec.contentType ?? 'application/json']: { schema: jsonSchema(spec.schema, 'output') } } }
+      : {}
+    const headers = spec.headers
+      ? {
+          headers: Object.fromEntries(
+            Object.entries(spec.headers).map(([name, description]) => [
+              name,
+              { description, schema: { type: 'string' } },
+            ]),
+          ),
+        }
+      : {}
+    responses[status] =
+      Number(status) >= 400
+        ? {
+            description: spec.description,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+          }
+        : { description: spec.description, ...headers, ...content }
   }
   for (const status of errors) {
-    responses[status] ??= { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+    responses[status] ??= {
+      description: ERROR_DESCRIPTIONS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    }
   }
   return {
     // get_sites_by_id_goals_by_goal_id: unique, stable, readable.
-    operationId: [r.method.toLowerCase(), ...r.path.split('/').slice(2).map((s) => s.replace(/^:/, 'by_').replace(/-/g, '_'))].join('_'),
+    operationId: [
+      r.method.toLowerCase(),
+      ...r.path
+        .split('/')
+        .slice(2)
+        .map((s) => s.replace(/^:/, 'by_').replace(/-/g, '_')),
+    ].join('_'),
     summary: r.summary,
     tags: [r.tag],
     parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+    ...(r.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+      : {}),
     responses,
-    security: r.access === 'public' ? [] : r.access === 'session' ? [{ sessionCookie: [] }] : [{ sessionCookie: [] }, { bearerToken: [] }, { apiKeyHeader: [] }],
+    security:
+      r.access === 'public'
+        ? []
+        : r.access === 'session'
+          ? [{ sessionCookie: [] }]
+          : [{ sessionCookie: [] }, { bearerToken: [] }, { apiKeyHeader: [] }],
   }
 }
 
@@ -81,7 +116,9 @@ export function openApiDocument(routes: RouteDef[], serverUrl: string): Json {
       title: 'hitring REST API',
       version: '1',
       description:
-        "HitKeep-compatible accounts, sites, goals and read API, and server-side ingestion (tag `ingest`: API client tokens only). Errors are JSON `{code, message, field?, fields?}`. Cookie-authenticated writes must come from the public URL's origin (or carry no Origin/Referer at all).",
+        'HitKeep-compatible accounts, sites, goals and read API, and server-side ingestion (tag `ingest`: API ' +
+        'client tokens only). Errors are JSON `{code, message, field?, fields?}`. Cookie-authenticated writes ' +
+        "must come from the public URL's origin (or carry no Origin/Referer at all).",
     },
     servers: [{ url: serverUrl }],
     paths,

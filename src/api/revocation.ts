@@ -43,7 +43,9 @@ export const TAKES_ACCESS_AWAY = {
   removeMember: true,
 } as const satisfies Record<AdminOpName, boolean>
 
-/** `write`, followed — whether it succeeded or not — by a re-check of the open streams when the op can take access away. */
+/**
+ * `write`, followed — whether it succeeded or not — by a re-check of the open streams when the op can take access away.
+ */
 export function revokingWrites(write: AdminWrite, streams: StreamRegistry): AdminWrite {
   return async (op, args) => {
     try {

@@ -6,8 +6,10 @@
 import type { z } from 'zod'
 import type { RouteDef } from './types.js'
 
-export function route<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType>(
-  def: RouteDef<P, Q, B>,
-): RouteDef {
+export function route<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+>(def: RouteDef<P, Q, B>): RouteDef {
   return def as unknown as RouteDef
 }

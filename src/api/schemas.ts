@@ -11,11 +11,18 @@ import { CATALOGUE, type ErrorCode } from '../errors/index.js'
 export const errorSchema = z
   .object({
     // The catalogue's codes, so the document lists every code a client may meet and cannot drift from it.
-    code: z.enum(Object.keys(CATALOGUE) as [ErrorCode, ...ErrorCode[]]).describe('Stable machine-readable code (README, "Error codes")'),
+    code: z
+      .enum(Object.keys(CATALOGUE) as [ErrorCode, ...ErrorCode[]])
+      .describe('Stable machine-readable code (README, "Error codes")'),
     message: z.string().describe('For a refusal naming a field: `<field>: <what is wrong>`'),
     field: z.string().optional().describe('The first offending field'),
     fields: z
-      .array(z.object({ field: z.string(), message: z.string().describe('What is wrong, without repeating the field\'s name') }))
+      .array(
+        z.object({
+          field: z.string(),
+          message: z.string().describe("What is wrong, without repeating the field's name"),
+        }),
+      )
       .optional(),
   })
   .describe('Every 4xx/5xx answer')
@@ -34,7 +41,7 @@ export const initialUserSchema = credentialsSchema.extend({
     .string()
     .max(200)
     .optional()
-    .describe('The one-time token of the set-up link in the server\'s start-up log, or of `hitring setup-url`'),
+    .describe("The one-time token of the set-up link in the server's start-up log, or of `hitring setup-url`"),
 })
 export const loginSchema = z.object({
   // Any string: a malformed address is just a wrong one (same 401), not a hint.
@@ -73,8 +80,16 @@ export const apiClientBodySchema = z.object({
     })
     .describe('Each at most your own role on the site'),
 })
-export const apiClientSchema = z.object({ id: z.string(), name: z.string(), site_roles: z.array(siteGrant), created_at: z.string() })
-export const apiClientCreatedSchema = z.object({ client: apiClientSchema, token: z.string().describe('Shown once; stored only as a hash') })
+export const apiClientSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  site_roles: z.array(siteGrant),
+  created_at: z.string(),
+})
+export const apiClientCreatedSchema = z.object({
+  client: apiClientSchema,
+  token: z.string().describe('Shown once; stored only as a hash'),
+})
 
 export const siteIdParams = z.object({ id: z.string() })
 export const siteSchema = z.object({
@@ -88,18 +103,25 @@ export const siteBodySchema = z.object({
   domain: z.string().describe('Bare domain, such as example.com: no scheme, path or leading www.'),
   timezone: z.string().optional().describe('IANA zone of the reports; default UTC'),
 })
-export const sitePatchSchema = z.object({ timezone: z.string().describe('IANA zone; day and month figures are rebuilt') })
+export const sitePatchSchema = z.object({
+  timezone: z.string().describe('IANA zone; day and month figures are rebuilt'),
+})
 
 export const exclusionsSchema = z.object({
   excluded_ips: z.array(z.string()).describe('IPs and CIDRs whose events are dropped (X-Hitring-Drop: excluded_ip)'),
-  allowed_hostnames: z.array(z.string()).describe('When not empty, only pages on these hostnames count; *.example.com allows subdomains'),
+  allowed_hostnames: z
+    .array(z.string())
+    .describe('When not empty, only pages on these hostnames count; *.example.com allows subdomains'),
 })
 export const exclusionsChangeSchema = z
   .object({
     excluded_ips: z.array(z.string().max(64)).max(100).optional(),
     allowed_hostnames: z.array(z.string().max(255)).max(100).optional(),
   })
-  .refine((b) => (b.excluded_ips?.length ?? 0) + (b.allowed_hostnames?.length ?? 0) > 0, 'give at least one entry in excluded_ips or allowed_hostnames')
+  .refine(
+    (b) => (b.excluded_ips?.length ?? 0) + (b.allowed_hostnames?.length ?? 0) > 0,
+    'give at least one entry in excluded_ips or allowed_hostnames',
+  )
 
 export const goalSchema = z.object({
   id: z.string(),
@@ -114,11 +136,17 @@ export const goalBodySchema = z
   .object({
     name: z.string().max(120).refine(notBlank, 'must not be empty'),
     type: z.enum(['event', 'path'], { error: 'must be "event" or "path"' }),
-    value: z.string().max(2000).refine(notBlank, 'must not be empty').describe('The event name (exact, case-sensitive) or the page path (exact, or with * wildcards)'),
+    value: z
+      .string()
+      .max(2000)
+      .refine(notBlank, 'must not be empty')
+      .describe('The event name (exact, case-sensitive) or the page path (exact, or with * wildcards)'),
   })
   .superRefine((g, ctx) => {
-    if (g.type === 'event' && g.value.length > 120) ctx.addIssue({ code: 'custom', path: ['value'], message: 'event names are at most 120 characters' })
-    if (g.type === 'path' && !/^[/*]/.test(g.value)) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a path starts with / (or a * wildcard)' })
+    if (g.type === 'event' && g.value.length > 120)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'event names are at most 120 characters' })
+    if (g.type === 'path' && !/^[/*]/.test(g.value))
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a path starts with / (or a * wildcard)' })
   })
 export const goalParams = siteIdParams.extend({ goal_id: z.string() })
 
@@ -130,6 +158,13 @@ export const memberSchema = z.object({
 })
 export const memberBodySchema = z.object({
   // Loose on purpose: any address `hitring user add` accepted must be shareable with.
-  email: z.string().trim().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address').describe('An existing user (hitring user add)'),
-  role: z.enum(ROLES, { error: 'must be "owner", "editor" or "viewer"' }).describe('owner > editor (goals, exclusions) > viewer (reads)'),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'must be an e-mail address')
+    .describe('An existing user (hitring user add)'),
+  role: z
+    .enum(ROLES, { error: 'must be "owner", "editor" or "viewer"' })
+    .describe('owner > editor (goals, exclusions) > viewer (reads)'),
 })

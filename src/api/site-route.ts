@@ -14,6 +14,7 @@ import { route } from './route.js'
 import type { Call, Reply, RouteDef } from './types.js'
 
 /** A site route's call: the caller's site and role on it besides the validated request. */
+// biome-ignore lint/suspicious/noExplicitAny: as Call's: the route's zod schemas give the types; `any` is the default
 export interface SiteCall<P = any, Q = any, B = any> extends Call<P, Q, B> {
   site: SiteRecord
   role: Role

@@ -72,6 +72,7 @@ export class SseStream {
     this.#finish()
   }
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: callers pass `() => res.write(…)` and `() => { … }` alike
   #write(fn: () => boolean | void): boolean {
     if (!this.#open) return false
     let ok = true

@@ -26,7 +26,9 @@ export interface StreamCaps {
   perIp: number
 }
 
-/** Who watches what, from where; `allowed()` renews the read snapshot itself, reads the store afresh and never throws. */
+/**
+ * Who watches what, from where; `allowed()` renews the read snapshot itself, reads the store afresh and never throws.
+ */
 export interface StreamOwner {
   userId: string
   ip: Uint8Array

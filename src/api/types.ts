@@ -41,6 +41,7 @@ export interface ApiDeps {
 export type { Principal }
 
 /** What a handler receives: validated params, query and body, and the caller. */
+// biome-ignore lint/suspicious/noExplicitAny: a route's zod schemas give the types; `any` is the untyped default
 export interface Call<P = any, Q = any, B = any> {
   params: P
   query: Q
@@ -73,7 +74,11 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
 /** Who may call a route: anyone, only a signed-in user (cookie), or a user or an API client. */
 export type Access = 'public' | 'session' | 'any'
 
-export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType, B extends z.ZodType = z.ZodType> {
+export interface RouteDef<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+> {
   method: Method
   /** `/api/sites/:id/goals/:goal_id`: `:name` segments are path parameters. */
   path: string
@@ -86,6 +91,9 @@ export interface RouteDef<P extends z.ZodType = z.ZodType, Q extends z.ZodType =
   query?: Q
   body?: B
   /** For the OpenAPI document: status → description, body schema and headers (name → description). */
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, string> }>
+  responses: Record<
+    number,
+    { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, string> }
+  >
   handle(call: Call<z.output<P>, z.output<Q>, z.output<B>>): Promise<Reply> | Reply
 }

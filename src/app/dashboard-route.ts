@@ -5,7 +5,7 @@
  * | URL | answer | Cache-Control |
  * |---|---|---|
  * | `/`, `/login`, `/setup`, `/sites`, `/sites/*` (GET, HEAD) | the HTML shell | `no-cache` (ETag) |
- * | `/assets/app.<hash>.js`, `/assets/app.<hash>.css` | the bundle, gzip when accepted | `public, max-age=31536000, immutable` |
+ * | `/assets/app.<hash>.{js,css}` | the bundle, gzip when accepted | `public, max-age=31536000, immutable` |
  *
  * Only these paths: every other unknown path keeps its JSON 404 (the ingest and operations contract).
  * The shell carries four facts for the app: the path hitring is served under (from the public URL),
@@ -61,13 +61,26 @@ export function loadDashboard(dir = defaultDashboardDir()): DashboardBuild {
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { themeScriptSha256: string }
   const assets = new Map<string, Asset>()
   for (const name of readdirSync(join(dir, 'assets'))) {
-    const type = name.endsWith('.js') ? 'text/javascript; charset=utf-8' : name.endsWith('.css') ? 'text/css; charset=utf-8' : null
+    const type = name.endsWith('.js')
+      ? 'text/javascript; charset=utf-8'
+      : name.endsWith('.css')
+        ? 'text/css; charset=utf-8'
+        : null
     if (type === null) continue
     const raw = readFileSync(join(dir, 'assets', name))
     const gzip = readFileSync(join(dir, 'assets', `${name}.gz`))
-    assets.set(name, { raw, gzip, etag: `"${createHash('sha256').update(raw).digest('hex').slice(0, 16)}"`, contentType: type })
+    assets.set(name, {
+      raw,
+      gzip,
+      etag: `"${createHash('sha256').update(raw).digest('hex').slice(0, 16)}"`,
+      contentType: type,
+    })
   }
-  return { template: readFileSync(join(dir, 'index.html'), 'utf8'), assets, themeScriptHash: `'sha256-${manifest.themeScriptSha256}'` }
+  return {
+    template: readFileSync(join(dir, 'index.html'), 'utf8'),
+    assets,
+    themeScriptHash: `'sha256-${manifest.themeScriptSha256}'`,
+  }
 }
 
 const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
@@ -85,16 +98,23 @@ export function basePath(publicUrl: string): string {
 function securityHeaders(res: HttpResponse, build: DashboardBuild): void {
   res.writeHeader(
     'Content-Security-Policy',
-    `default-src 'self'; script-src 'self' ${build.themeScriptHash}; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+    `default-src 'self'; script-src 'self' ${build.themeScriptHash}; style-src 'self'; img-src 'self' data:; ` +
+      `connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; ` +
+      `frame-ancestors 'none'`,
   )
   res.writeHeader('X-Frame-Options', 'DENY')
   res.writeHeader('Referrer-Policy', 'same-origin')
   writeOpenerPolicy(res) // only where browsers honour it (src/http/security-headers.ts)
 }
 
-const matches = (ifNoneMatch: string, etag: string) => ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
+const matches = (ifNoneMatch: string, etag: string) =>
+  ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')
 
-export function registerDashboardRoutes(app: Routes, deps: Pick<ApiDeps, 'store' | 'publicUrl' | 'publicUrlConfigured'>, build: DashboardBuild = loadDashboard()): void {
+export function registerDashboardRoutes(
+  app: Routes,
+  deps: Pick<ApiDeps, 'store' | 'publicUrl' | 'publicUrlConfigured'>,
+  build: DashboardBuild = loadDashboard(),
+): void {
   // One rendering per (public URL, set-up state, signed in or not): the first two change at most once
   // in a server's life, so there are at most four.
   const shells = new Map<string, { body: Buffer; etag: string }>()

@@ -10,8 +10,8 @@
  * environment form. npm's own process title hides the original order of the flags, and its variables
  * are in no particular order, so when several flags lost their values the pairing is the first, in the
  * order of `hitring --help`, in which every value is valid for its flag — said to be "likely" when
- * another pairing would be valid too (https://docs.npmjs.com/cli/v10/using-npm/scripts#environment — "npm_config_" variables;
- * https://docs.npmjs.com/cli/v10/commands/npm-run-script — "use -- to pass flags to the script").
+ * another pairing would be valid too (https://docs.npmjs.com/cli/v10/using-npm/scripts#environment — "npm_config_"
+ * variables; https://docs.npmjs.com/cli/v10/commands/npm-run-script — "use -- to pass flags to the script").
  * @module
  */
 import { ConfigError } from '../config/load.js'
@@ -19,7 +19,8 @@ import { OPTIONS, configSchema, type OptionDef } from '../config/options.js'
 
 /** Refuses the arguments past the first `allowed` ones: one line naming the first, and the usage. */
 export function refuseExtraArguments(rest: readonly string[], allowed: number, usage: string): void {
-  if (rest.length > allowed) throw new ConfigError(`unexpected argument ${JSON.stringify(rest[allowed])}: flags start with - (${usage})`)
+  if (rest.length > allowed)
+    throw new ConfigError(`unexpected argument ${JSON.stringify(rest[allowed])}: flags start with - (${usage})`)
 }
 
 /** A flag of ours that npm took as its own setting: its name as typed, and its value when npm kept one. */
@@ -44,7 +45,8 @@ function takenByNpm(env: NodeJS.ProcessEnv): Taken[] {
 }
 
 const validFor = (option: OptionDef, value: string): boolean =>
-  (configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[option.flag]!.safeParse(value).success
+  (configSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>)[option.flag]!.safeParse(value)
+    .success
 
 /** The orders of `items` (at most 6! = 720), the identity first. */
 function* permutations<T>(items: readonly T[]): Generator<T[]> {
@@ -85,12 +87,24 @@ function npmHint(rest: readonly string[], taken: readonly Taken[], env: NodeJS.P
   const alone = taken.filter((t) => t.value === null)
   const paired = alone.length === 0 && rest.length === 0 ? { flags: [], unique: true } : pair(alone, rest)
   if (taken.length === 0 || paired === null) {
-    return `with npm, put the flags after --: ${npmRun} -- -flag value; or use the environment, such as HITKEEP_INGEST_RATE_LIMIT=2 ${npmRun}; see hitring --help`
+    return (
+      `with npm, put the flags after --: ${npmRun} -- -flag value; or use the environment, such as ` +
+      `HITKEEP_INGEST_RATE_LIMIT=2 ${npmRun}; see hitring --help`
+    )
   }
   const flags = [...paired.flags, ...taken.filter((t) => t.value !== null)]
-  const argv = flags.map((t) => (t.option.boolean ? (t.value === 'true' ? `-${t.name}` : `-${t.name}=${t.value}`) : `-${t.name} ${shellWord(t.value!)}`))
+  const argv = flags.map((t) =>
+    t.option.boolean
+      ? t.value === 'true'
+        ? `-${t.name}`
+        : `-${t.name}=${t.value}`
+      : `-${t.name} ${shellWord(t.value!)}`,
+  )
   const envForm = flags.map((t) => `${t.option.env}=${shellWord(t.value!)}`)
-  return `with npm, put them after --: ${paired.unique ? '' : 'likely '}${npmRun} -- ${argv.join(' ')}; or use the environment: ${envForm.join(' ')} ${npmRun}`
+  return (
+    `with npm, put them after --: ${paired.unique ? '' : 'likely '}${npmRun} -- ${argv.join(' ')}; or use ` +
+    `the environment: ${envForm.join(' ')} ${npmRun}`
+  )
 }
 
 /**
@@ -99,7 +113,8 @@ function npmHint(rest: readonly string[], taken: readonly Taken[], env: NodeJS.P
  */
 const startedByNpm = (env: NodeJS.ProcessEnv): boolean => /\bserve\b/.test(env.npm_lifecycle_script ?? '')
 
-const list = (names: string[]): string => (names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`)
+const list = (names: string[]): string =>
+  names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
 
 /**
  * `serve` takes flags only. A left-over argument, or a flag of ours that npm took (`npm start -flag`
@@ -111,5 +126,8 @@ export function refuseServeArguments(rest: readonly string[], env: NodeJS.Proces
   const hint = npmHint(rest, taken, env) ?? 'hitring serve takes only flags; see hitring --help'
   const lost = `npm took ${list(taken.map((t) => `-${t.name}`))} for its own settings`
   if (rest.length === 0) throw new ConfigError(`${lost} (${hint})`)
-  throw new ConfigError(`unexpected argument ${JSON.stringify(rest[0])}: flags start with - (${taken.length > 0 ? `${lost}; ` : ''}${hint})`)
+  throw new ConfigError(
+    `unexpected argument ${JSON.stringify(rest[0])}: flags start with - ` +
+      `(${taken.length > 0 ? `${lost}; ` : ''}${hint})`,
+  )
 }

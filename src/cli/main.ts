@@ -11,8 +11,16 @@ import { ConfigError, helpText, loadConfig } from '../config/load.js'
 import { createLogger, flushLogger } from '../ops/logger.js'
 import { startServer, type CloseOutcome } from '../server.js'
 import {
-  openStore, StoreOpenError, tightenDataDir, lockDataDir, createSite, getSite, getSiteByDomain, listSites,
-  setSiteFilters, SiteError,
+  openStore,
+  StoreOpenError,
+  tightenDataDir,
+  lockDataDir,
+  createSite,
+  getSite,
+  getSiteByDomain,
+  listSites,
+  setSiteFilters,
+  SiteError,
 } from '../store/index.js'
 import { recount } from '../derive/recount.js'
 import { AccountError, createUserInTransaction, instanceOwner, userByEmail } from '../accounts/users.js'
@@ -44,7 +52,9 @@ function takeFlag(args: string[], name: string): boolean {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
 const USER_ADD_USAGE = 'usage: hitring user add --email E (--password-stdin | --password P)'
@@ -72,7 +82,8 @@ function help(): string {
 function shutdownLossLine(o: CloseOutcome): string {
   const parts = [`shutdown: ${o.unstored.events} acknowledged event(s) were NOT stored`]
   if (o.unstored.drops > 0) parts.push(`nor the counts of ${o.unstored.drops} dropped event(s)`)
-  if (o.notStoredRequests > 0) parts.push(`${o.notStoredRequests} durable request(s) among them were answered 503 not_stored`)
+  if (o.notStoredRequests > 0)
+    parts.push(`${o.notStoredRequests} durable request(s) among them were answered 503 not_stored`)
   return `${parts.join('; ')} (${o.reason ?? 'unknown reason'})`
 }
 
@@ -90,7 +101,8 @@ async function serve(argv: string[]): Promise<void> {
       { dataPath: config.dataPath, loose },
       loose.every((l) => l.tightened)
         ? `the store was readable by other users (${list}): now 0700 for the directory, 0600 for its files`
-        : `the store is readable by other users (${list}) and could not be tightened: chmod 700 the directory, 600 its files`,
+        : `the store is readable by other users (${list}) and could not be tightened: chmod 700 the directory, ` +
+            `600 its files`,
     )
   }
   const server = await startServer(config, logger)
@@ -110,11 +122,21 @@ async function serve(argv: string[]): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   logger.info(
-    { port: server.port, dataPath: config.dataPath, workers: config.workers, ringBytes: config.ringBytes, publicUrl: server.publicUrl },
+    {
+      port: server.port,
+      dataPath: config.dataPath,
+      workers: config.workers,
+      ringBytes: config.ringBytes,
+      publicUrl: server.publicUrl,
+    },
     `hitring listening on ${server.publicUrl}`,
   )
   // The only place the set-up token is ever logged: the operator's link to the first account.
-  if (server.setupLink) logger.info({ url: server.setupLink }, `dashboard: ${server.setupLink} (open it to create the first account; it works once)`)
+  if (server.setupLink)
+    logger.info(
+      { url: server.setupLink },
+      `dashboard: ${server.setupLink} (open it to create the first account; it works once)`,
+    )
   else logger.info({ url: `${server.publicUrl}/` }, `dashboard: ${server.publicUrl}/`)
 }
 
@@ -145,7 +167,8 @@ function site(argv: string[]): void {
     if (action === 'add') {
       // The owner: -owner, else the instance owner once one exists (before that, the first user inherits every site).
       const owner = ownerEmail === undefined ? instanceOwner(store) : userByEmail(store, ownerEmail)
-      if (ownerEmail !== undefined && !owner) throw new ConfigError(`no user has the e-mail ${JSON.stringify(ownerEmail)}`)
+      if (ownerEmail !== undefined && !owner)
+        throw new ConfigError(`no user has the e-mail ${JSON.stringify(ownerEmail)}`)
       const s = store.env.transactionSync(() => {
         const created = createSite(store, domain, timezone ?? 'UTC')
         if (owner) grantInTransaction(store, owner.id, created.id, 'owner')
@@ -159,9 +182,20 @@ function site(argv: string[]): void {
     } else if (domain) {
       const site = getSite(store, domain) ?? getSiteByDomain(store, domain.toLowerCase())
       if (!site) throw new SiteError('invalid_domain', `No site ${JSON.stringify(domain)}`)
-      const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean))
-      const next = setSiteFilters(store, site.id, { excluded_ips: list(excludedIps), allowed_hostnames: list(allowedHostnames) })
-      console.log(JSON.stringify({ excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }))
+      const list = (v: string | undefined) =>
+        v === undefined
+          ? undefined
+          : v
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+      const next = setSiteFilters(store, site.id, {
+        excluded_ips: list(excludedIps),
+        allowed_hostnames: list(allowedHostnames),
+      })
+      console.log(
+        JSON.stringify({ excluded_ips: next.excluded_ips ?? [], allowed_hostnames: next.allowed_hostnames ?? [] }),
+      )
     }
   } finally {
     void store.close()
@@ -201,7 +235,9 @@ function verify(argv: string[]): void {
   refuseExtraArguments(rest, 0, 'usage: hitring verify [-data-path DIR]')
   const store = openStore({ path: config.dataPath })
   const report = recount(store)
-  console.log(JSON.stringify({ events: report.events, counters: report.counters, mismatches: report.mismatches.length }))
+  console.log(
+    JSON.stringify({ events: report.events, counters: report.counters, mismatches: report.mismatches.length }),
+  )
   for (const m of report.mismatches.slice(0, 20)) console.error('mismatch', JSON.stringify(m))
   void store.close()
   process.exitCode = report.mismatches.length === 0 ? 0 : 1
@@ -221,7 +257,12 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'verify') verify(args)
     else throw new ConfigError(`unknown command ${JSON.stringify(command)} (see --help)`)
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof SiteError || err instanceof AccountError || err instanceof StoreOpenError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof SiteError ||
+      err instanceof AccountError ||
+      err instanceof StoreOpenError
+    ) {
       console.error(`hitring: ${err.message}`)
       process.exit(2)
     }

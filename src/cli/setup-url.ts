@@ -21,7 +21,10 @@ export async function setupUrl(argv: string[]): Promise<void> {
     // Not created when missing: a link into an empty store that no server reads would only mislead.
     store = openStore({ path: config.dataPath, create: false })
   } catch {
-    throw new ConfigError(`there is no store at ${config.dataPath}: start the server with hitring serve (it prints the set-up link), or pass its -data-path`)
+    throw new ConfigError(
+      `there is no store at ${config.dataPath}: start the server with hitring serve (it prints the set-up link), ` +
+        `or pass its -data-path`,
+    )
   }
   const token = newSetupToken()
   let issued: boolean

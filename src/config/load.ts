@@ -72,10 +72,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 export function helpText(): string {
   const rows = OPTIONS.map((o) => {
     const names = [`-${o.flag}`, ...(('aliases' in o ? o.aliases : []) as string[]).map((a) => `-${a}`)].join(', ')
-    return `  ${names}\n      ${o.help}\n      env ${o.env}; default ${o.default === '' ? '(see above)' : JSON.stringify(o.default)}`
+    return (
+      `  ${names}\n      ${o.help}\n      env ${o.env}; default ` +
+      `${o.default === '' ? '(see above)' : JSON.stringify(o.default)}`
+    )
   })
   return [
-    'hitring — privacy-first web analytics that speaks HitKeep\'s API',
+    "hitring — privacy-first web analytics that speaks HitKeep's API",
     '',
     'Usage:',
     '  hitring serve [flags]             run the server (npm start)',

@@ -48,7 +48,9 @@ export const OPTIONS = [
     flag: 'public-url',
     env: 'HITKEEP_PUBLIC_URL',
     default: '',
-    help: 'public URL of this server, the only origin allowed to sign in and write from a browser (default: http://<listening host>:<port>, localhost for every interface; then each request\'s own address is allowed)',
+    help:
+      'public URL of this server, the only origin allowed to sign in and write from a browser (default: ' +
+      "http://<listening host>:<port>, localhost for every interface; then each request's own address is allowed)",
     key: null, // publicUrl and publicUrlExplicit
     schema: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })]),
   }),
@@ -67,7 +69,10 @@ export const OPTIONS = [
     help: 'comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)',
     key: 'trustedProxies',
     schema: z.string().transform((s, ctx) => {
-      const list = s.split(',').map((x) => x.trim()).filter(Boolean)
+      const list = s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)
       try {
         return new CidrSet(list)
       } catch (err) {
@@ -152,7 +157,9 @@ export const OPTIONS = [
     flag: 'ingest-ack',
     env: 'HITKEEP_INGEST_ACK',
     default: 'fast',
-    help: 'fast: 202 once an event is queued in memory; durable: 202 once it is committed and flushed to disk (per request: X-Hitring-Ack: durable)',
+    help:
+      'fast: 202 once an event is queued in memory; durable: 202 once it is committed and flushed to disk ' +
+      '(per request: X-Hitring-Ack: durable)',
     key: 'ingestAck',
     schema: z.enum(['fast', 'durable'], { error: 'must be fast or durable' }),
   }),
@@ -200,7 +207,10 @@ export const OPTIONS = [
     schema: z
       .string()
       .transform(parseBytes)
-      .refine((n) => Number.isInteger(n) && n >= 1024 && n <= 256 * 1024 * 1024, 'must be a size from 1KiB to 256MiB, such as 5MiB'),
+      .refine(
+        (n) => Number.isInteger(n) && n >= 1024 && n <= 256 * 1024 * 1024,
+        'must be a size from 1KiB to 256MiB, such as 5MiB',
+      ),
   }),
   option({
     flag: 'ring-size',
@@ -211,7 +221,10 @@ export const OPTIONS = [
     schema: z
       .string()
       .transform(parseBytes)
-      .refine((n) => Number.isInteger(n) && n >= 1 << 20 && n <= 2 ** 30 && (n & (n - 1)) === 0, 'must be a power of two from 1MiB to 1GiB'),
+      .refine(
+        (n) => Number.isInteger(n) && n >= 1 << 20 && n <= 2 ** 30 && (n & (n - 1)) === 0,
+        'must be a power of two from 1MiB to 1GiB',
+      ),
   }),
   // Slots of the open-session tables (src/sessions/table.ts).
   option({
@@ -222,7 +235,10 @@ export const OPTIONS = [
     key: 'sessionSlots',
     schema: z.coerce
       .number({ error: 'must be a whole number' })
-      .refine((n) => Number.isInteger(n) && n >= 1024 && n <= 2 ** 26 && (n & (n - 1)) === 0, 'must be a power of two from 1024 to 67108864'),
+      .refine(
+        (n) => Number.isInteger(n) && n >= 1024 && n <= 2 ** 26 && (n & (n - 1)) === 0,
+        'must be a power of two from 1024 to 67108864',
+      ),
   }),
   option({
     flag: 'workers',
@@ -242,14 +258,18 @@ export const OPTIONS = [
     boolean: true,
     help: 'drop events from browsers sending DNT: 1 or Sec-GPC: 1 (hk.js already sends nothing then)',
     key: 'respectDnt',
-    schema: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1'),
+    schema: z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1'),
   }),
   // Caps on open event streams (src/api/streams.ts).
   option({
     flag: 'stream-max-per-user',
     env: 'HITKEEP_STREAM_MAX_PER_USER',
     default: '8',
-    help: 'open Server-Sent-Event streams (GET /api/sites/{id}/stream) per user, over all their sessions and API clients',
+    help:
+      'open Server-Sent-Event streams (GET /api/sites/{id}/stream) per user, over all their sessions and API ' +
+      'clients',
     key: 'streamMaxPerUser',
     schema: wholeNumber(1, 100_000),
   }),
@@ -308,7 +328,8 @@ export type Config = { [O in Extract<Option, { key: string }> as O['key']]: z.ou
  * even where `localhost` resolves to ::1 first).
  */
 export function defaultPublicUrl(host: string, port: number): string {
-  const name = host === '' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
+  const name =
+    host === '' || host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host
   return `http://${name.toLowerCase()}${port === 80 ? '' : `:${port}`}`
 }
 

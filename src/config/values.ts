@@ -24,7 +24,11 @@ export function parseDurationMs(s: string): number {
   return Number(m[1]) * DURATION_UNITS[m[2] ?? 's']!
 }
 
-export const positive = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).finite().positive()
+export const positive = (what: string) =>
+  z.coerce
+    .number({ error: `must be a number (${what})` })
+    .finite()
+    .positive()
 
 /**
  * A whole number in [min, max], with a message that says the range: zod's own `.int().min().max()` under

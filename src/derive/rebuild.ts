@@ -22,7 +22,10 @@ export function rebuildSiteRollups(store: Store, siteNum: number): void {
   const site = getSiteByNum(store, siteNum)
   if (!site) return
   const drops = new RollupDeltas()
-  for (const { key, value } of store.rollups.getRange({ start: [siteNum, Metric.DROPPED, Granularity.Q15], end: [siteNum, Metric.DROPPED, Granularity.Q15 + 1] })) {
+  for (const { key, value } of store.rollups.getRange({
+    start: [siteNum, Metric.DROPPED, Granularity.Q15],
+    end: [siteNum, Metric.DROPPED, Granularity.Q15 + 1],
+  })) {
     const [, , , q, dim] = key as number[]
     drops.count(site, Metric.DROPPED, q! * Q15_MS, dim!, value as number)
   }

@@ -7,7 +7,13 @@
  * @module
  */
 import {
-  type Store, Metric, type RollupKey, readSketch, type DimUniquesKey, type UniquesKey, packedMismatches,
+  type Store,
+  Metric,
+  type RollupKey,
+  readSketch,
+  type DimUniquesKey,
+  type UniquesKey,
+  packedMismatches,
   type PackedKey,
 } from '../store/index.js'
 import { replayEvents } from './replay.js'
@@ -36,7 +42,8 @@ export function recount(store: Store): RecountReport {
   for (const { key, value } of store.rollups.getRange({})) {
     counters++
     const k = key as RollupKey
-    if (k[1] !== Metric.DROPPED && !seen.has(k.join(','))) mismatches.push({ key: k, stored: value as number, recounted: 0 })
+    if (k[1] !== Metric.DROPPED && !seen.has(k.join(',')))
+      mismatches.push({ key: k, stored: value as number, recounted: 0 })
   }
   let sketches = 0
   for (const { key, hll } of uniques.sketches(() => undefined)) {

@@ -6,7 +6,14 @@
  * @module
  */
 import {
-  allBlocks, type Store, RollupDeltas, UniqueDeltas, getSiteByNum, lookupStringId, propDimText, StringKind,
+  allBlocks,
+  type Store,
+  RollupDeltas,
+  UniqueDeltas,
+  getSiteByNum,
+  lookupStringId,
+  propDimText,
+  StringKind,
 } from '../store/index.js'
 import { advanceSession, type SessionState } from '../sessions/session.js'
 import { countStoredEvent } from './count.js'
@@ -36,7 +43,11 @@ export function replayEvents(store: Store, siteNum?: number): Replay {
       events++
       const ts = block.t0 + e.dt
       const sessionId = `${num}:${e.sessionNo}`
-      const { state, effects } = advanceSession(sessions.get(sessionId), { ts, kind: e.kind, pathId: e.pathId }, () => e.sessionNo)
+      const { state, effects } = advanceSession(
+        sessions.get(sessionId),
+        { ts, kind: e.kind, pathId: e.pathId },
+        () => e.sessionNo,
+      )
       sessions.set(sessionId, state)
       countStoredEvent(deltas, uniques, site, ts, e, state, effects, propId)
     }

@@ -6,7 +6,12 @@
  */
 import type { RingReader } from '../ring/index.js'
 import {
-  decodeDropRecord, decodeIngestRecord, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2, type IngestPayload, DropReason,
+  decodeDropRecord,
+  decodeIngestRecord,
+  RECORD_TYPE_DROP_V1,
+  RECORD_TYPE_INGEST_V2,
+  type IngestPayload,
+  DropReason,
   dropReasonName,
 } from '../event/index.js'
 import type { SiteRecord } from '../store/index.js'
@@ -72,7 +77,15 @@ export function decodeSegment(
     if (type === RECORD_TYPE_DROP_V1) {
       const d = decodeDropRecord(ring.bytes, ring.view, offset, length)
       const site = siteOf(d.siteNum)
-      if (site) items.push({ type: 'drop', lane, ts: Math.round(d.receivedAt), site, reason: dropReasonName(d.reason), idempotencyKey: d.idempotencyKey })
+      if (site)
+        items.push({
+          type: 'drop',
+          lane,
+          ts: Math.round(d.receivedAt),
+          site,
+          reason: dropReasonName(d.reason),
+          idempotencyKey: d.idempotencyKey,
+        })
       return
     }
     if (type !== RECORD_TYPE_INGEST_V2) return void drop('invalid_record')

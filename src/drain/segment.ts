@@ -8,7 +8,13 @@
  */
 import type { RingReader } from '../ring/index.js'
 import {
-  type Store, getSiteByNum, type SiteRecord, Interner, commitFaultOf, StorageFaultError, type StorageFault,
+  type Store,
+  getSiteByNum,
+  type SiteRecord,
+  Interner,
+  commitFaultOf,
+  StorageFaultError,
+  type StorageFault,
   type StoreGuard,
 } from '../store/index.js'
 import { decodeSegment, newParseCache, type Item } from './decode.js'
@@ -45,7 +51,8 @@ export class SegmentDrainer {
     private readonly guard: StoreGuard | null = null,
   ) {
     this.#interner = new Interner(store)
-    if (sessionTables.length !== rings.length) throw new Error(`${sessionTables.length} session tables for ${rings.length} lanes`)
+    if (sessionTables.length !== rings.length)
+      throw new Error(`${sessionTables.length} session tables for ${rings.length} lanes`)
     this.#sessions = sessionTables.map((sab) => new SessionTable(sab))
   }
 
@@ -109,7 +116,15 @@ export class SegmentDrainer {
     this.#identify(items)
 
     const started = performance.now()
-    let outcome: BatchOutcome = { stored: 0, duplicates: 0, counters: 0, active: new Float64Array(0), logs: new Map(), untracked: 0, siteDeleted: 0 }
+    let outcome: BatchOutcome = {
+      stored: 0,
+      duplicates: 0,
+      counters: 0,
+      active: new Float64Array(0),
+      logs: new Map(),
+      untracked: 0,
+      siteDeleted: 0,
+    }
     const tables = this.#sessions
     const begun: number[] = []
     try {
@@ -144,7 +159,11 @@ export class SegmentDrainer {
         await this.store.env.flushed
       } catch (err) {
         flushed = false
-        fault = (await commitFaultOf(err, this.guard?.path ?? '')) ?? { code: 'EIO', message: `flushing the store failed: ${(err as Error).message}`, sticky: false }
+        fault = (await commitFaultOf(err, this.guard?.path ?? '')) ?? {
+          code: 'EIO',
+          message: `flushing the store failed: ${(err as Error).message}`,
+          sticky: false,
+        }
       }
     }
     const after = this.guard?.check()
@@ -153,7 +172,16 @@ export class SegmentDrainer {
     if (outcome.duplicates > 0) dropped.duplicate = (dropped.duplicate ?? 0) + outcome.duplicates
     if (outcome.siteDeleted > 0) dropped.site_deleted = (dropped.site_deleted ?? 0) + outcome.siteDeleted
     for (const s of segments) s.openSessions = tables[s.lane]!.size
-    const result: DrainResult = { segments, stored, dropped, counters, commitMs, flushed, active, untrackedSessions: outcome.untracked }
+    const result: DrainResult = {
+      segments,
+      stored,
+      dropped,
+      counters,
+      commitMs,
+      flushed,
+      active,
+      untrackedSessions: outcome.untracked,
+    }
     if (fault) result.fault = fault
     return result
   }

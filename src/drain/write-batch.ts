@@ -4,8 +4,21 @@
  * @module
  */
 import {
-  type Store, reserveSequence, blockKey, type EventBlock, encodeEventBlock, Metric, RollupDeltas,
-  type SiteBuckets, getSiteByNum, type SiteRecord, UniqueDeltas, propDimText, StringKind, type Interner, DAY_MS,
+  type Store,
+  reserveSequence,
+  blockKey,
+  type EventBlock,
+  encodeEventBlock,
+  Metric,
+  RollupDeltas,
+  type SiteBuckets,
+  getSiteByNum,
+  type SiteRecord,
+  UniqueDeltas,
+  propDimText,
+  StringKind,
+  type Interner,
+  DAY_MS,
 } from '../store/index.js'
 import { Limits, type StoredEvent } from '../event/index.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
@@ -40,7 +53,13 @@ export interface BatchOutcome {
   siteDeleted: number
 }
 
-export function writeBatch(store: Store, interner: Interner, items: Item[], sessions: LaneSessions, visitors: VisitorCache): BatchOutcome {
+export function writeBatch(
+  store: Store,
+  interner: Interner,
+  items: Item[],
+  sessions: LaneSessions,
+  visitors: VisitorCache,
+): BatchOutcome {
   const deltas = new RollupDeltas()
   const uniques = new UniqueDeltas()
   const blocks = new Map<number, EventBlock>()
@@ -59,7 +78,8 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
     return nextSession++
   }
   const id = (kind: number, text: string) => interner.idInTransaction(kind, text)
-  const propId = (nameId: number, key: string, value: string | number | boolean) => id(StringKind.PROP, propDimText(nameId, key, value))
+  const propId = (nameId: number, key: string, value: string | number | boolean) =>
+    id(StringKind.PROP, propDimText(nameId, key, value))
   // Buckets follow the site's time zone as committed now, not as cached by the decoder: a zone change
   // and its rebuild commit together, and no batch after it may bucket by the old zone.
   // Read inside the transaction, so exact: a site deleted by an earlier commit (DELETE /api/sites/{id}) is
@@ -99,7 +119,8 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
       continue
     }
     if (item.type === 'drop') {
-      if (!seenBefore(item.site, item.idempotencyKey)) deltas.count(buckets, Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
+      if (!seenBefore(item.site, item.idempotencyKey))
+        deltas.count(buckets, Metric.DROPPED, item.ts, id(StringKind.DROP_REASON, item.reason))
       continue
     }
     if (seenBefore(item.site, item.idempotencyKey)) continue
@@ -137,7 +158,11 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
       utmContentId: id(StringKind.UTM, item.utm.content),
       languageId: id(StringKind.LANGUAGE, item.language),
     }
-    const { state, effects } = advanceSession(current, { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId }, newSessionNo)
+    const { state, effects } = advanceSession(
+      current,
+      { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId },
+      newSessionNo,
+    )
     if (!table.write(key, state, slot)) untracked++
     stateEvent.sessionNo = state.no
 
@@ -158,7 +183,8 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
   if (blocks.size > 0) {
     const seq = reserveSequence(store, 'block_seq', blocks.size)
     let i = 0
-    for (const [siteNum, block] of blocks) store.events.put(blockKey(siteNum, block.t0, seq + i++), encodeEventBlock(block.t0, block.e))
+    for (const [siteNum, block] of blocks)
+      store.events.put(blockKey(siteNum, block.t0, seq + i++), encodeEventBlock(block.t0, block.e))
   }
   if (nextSession >= 0) store.meta.put('session_seq', nextSession)
   const logs = new Map<number, LogPosition>()
@@ -182,7 +208,9 @@ export function writeBatch(store: Store, interner: Interner, items: Item[], sess
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */
 function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, saltOf: (day: number) => Buffer): SessionTableKey {
   const sessionId = item.payload.sessionId
-  return sessionId !== undefined ? clientSessionKey(day, item.site.num, sessionId, saltOf(day)) : visitorSessionKey(day, item.site.num, visitor)
+  return sessionId !== undefined
+    ? clientSessionKey(day, item.site.num, sessionId, saltOf(day))
+    : visitorSessionKey(day, item.site.num, visitor)
 }
 
 /**
@@ -191,13 +219,23 @@ function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, saltOf: (da
  * yesterday's entry is closed here (last seen at time 0: expired for any later event) so that it can
  * never be continued a second time from an outdated state.
  */
-function continueYesterdays(store: Store, table: SessionTable, visitors: VisitorCache, item: EventItem, yesterday: number): SessionState | undefined {
+function continueYesterdays(
+  store: Store,
+  table: SessionTable,
+  visitors: VisitorCache,
+  item: EventItem,
+  yesterday: number,
+): SessionState | undefined {
   const salt = existingSalt(store, yesterday)
   if (!salt) return undefined
   const key =
     item.payload.sessionId !== undefined
       ? clientSessionKey(yesterday, item.site.num, item.payload.sessionId, salt)
-      : visitorSessionKey(yesterday, item.site.num, visitors.get(yesterday, item.site.num, item.ip, item.userAgent, () => salt))
+      : visitorSessionKey(
+          yesterday,
+          item.site.num,
+          visitors.get(yesterday, item.site.num, item.ip, item.userAgent, () => salt),
+        )
   const slot = table.find(key)
   if (slot < 0) return undefined
   const state = table.read(slot)

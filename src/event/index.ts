@@ -48,6 +48,14 @@ export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredK
 export { Limits } from './limits.js'
 export { DropReason, dropReasonName, type DropReasonName } from './drops.js'
 export {
-  decodeDropRecord, decodeIngestRecord, DROP_RECORD_BYTES, dropRecordBytes, encodeDropRecord, encodeIngestRecord,
-  RECORD_HEADER_BYTES, RECORD_TYPE_DROP_V1, RECORD_TYPE_INGEST_V2, type IngestRecordFacts,
+  decodeDropRecord,
+  decodeIngestRecord,
+  DROP_RECORD_BYTES,
+  dropRecordBytes,
+  encodeDropRecord,
+  encodeIngestRecord,
+  RECORD_HEADER_BYTES,
+  RECORD_TYPE_DROP_V1,
+  RECORD_TYPE_INGEST_V2,
+  type IngestRecordFacts,
 } from './record.js'

@@ -6,7 +6,7 @@
  * @module
  */
 
-export const enum EventKind {
+export enum EventKind {
   Pageview = 0,
   Custom = 1,
 }

@@ -17,6 +17,11 @@ export interface Goal {
 /** Whether a path matches a path goal's value: exact, or `*` matching any run of characters. */
 export function pathMatches(pattern: string, path: string): boolean {
   if (!pattern.includes('*')) return pattern === path
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  )
   return re.test(path)
 }

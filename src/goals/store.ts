@@ -15,7 +15,11 @@ export function listGoals(store: Store, siteId: string): Goal[] {
   return [...store.goals.getRange({ start: end, end: start, reverse: true })].map(({ value }) => value as Goal)
 }
 
-export function createGoalInTransaction(store: Store, siteId: string, goal: Pick<Goal, 'name' | 'type' | 'value'>): Goal {
+export function createGoalInTransaction(
+  store: Store,
+  siteId: string,
+  goal: Pick<Goal, 'name' | 'type' | 'value'>,
+): Goal {
   const created: Goal = {
     id: randomUUID(),
     site_id: siteId,

@@ -12,7 +12,12 @@ export type BodyOutcome = { ok: true; body: Buffer } | { ok: false; tooLarge: tr
  * Calls `done` once with the whole body (or the too-large outcome), synchronously inside the uWS
  * onData callback, so the caller may answer without corking. `res.onAborted` must already be attached.
  */
-export function readBody(res: HttpResponse, declaredLength: number, limit: number, done: (outcome: BodyOutcome) => void): void {
+export function readBody(
+  res: HttpResponse,
+  declaredLength: number,
+  limit: number,
+  done: (outcome: BodyOutcome) => void,
+): void {
   let buffer: Buffer | null = null
   let length = 0
   let finished = false

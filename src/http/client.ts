@@ -18,9 +18,10 @@ const X_FORWARDED_FOR = nativeString('x-forwarded-for')
  * `forwardedFor`: the header's value when the caller has read it already (./ingest-headers.ts).
  */
 export function clientIp(res: HttpResponse, req: HttpRequest, trusted: CidrSet, forwardedFor?: string): Uint8Array {
-  // One getpeername(2) per call (us_socket_remote_address, https://github.com/uNetworking/uSockets/blob/master/src/socket.c)
-  // and an ArrayBuffer: ~0.7 µs, the largest single cost of an event on this thread; uWS.js offers no
-  // per-connection alternative (and `res` is a new object per request, so nothing to cache it on).
+  // One getpeername(2) per call (us_socket_remote_address,
+  // https://github.com/uNetworking/uSockets/blob/master/src/socket.c) and an ArrayBuffer: ~0.7 µs, the largest single
+  // cost of an event on this thread; uWS.js offers no per-connection alternative (and `res` is a new object per
+  // request, so nothing to cache it on).
   const raw = new Uint8Array(res.getRemoteAddress())
   const word = ipv4Word(raw)
   if (word < 0) return viaProxy(normaliseIpBytes(raw), req, trusted, forwardedFor)

@@ -9,7 +9,11 @@
 import type { RingWriter } from '../ring/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
 import {
-  dropRecordBytes, encodeDropRecord, RECORD_TYPE_DROP_V1, DropReason, type DropReasonName,
+  dropRecordBytes,
+  encodeDropRecord,
+  RECORD_TYPE_DROP_V1,
+  DropReason,
+  type DropReasonName,
 } from '../event/index.js'
 
 /**
@@ -19,7 +23,14 @@ import {
  * record was published; after a record the caller schedules a drain. Nobody waits on a drop record,
  * not even a durable acknowledgement: nothing the client sent is stored by it.
  */
-export function countDrop(metrics: EngineMetrics, ring: RingWriter | null, at: number, siteNum: number, reason: DropReasonName, idempotencyKey?: string): number {
+export function countDrop(
+  metrics: EngineMetrics,
+  ring: RingWriter | null,
+  at: number,
+  siteNum: number,
+  reason: DropReasonName,
+  idempotencyKey?: string,
+): number {
   metrics.dropped.inc({ reason })
   if (!ring) return -1
   const offset = ring.reserve(RECORD_TYPE_DROP_V1, dropRecordBytes(idempotencyKey))

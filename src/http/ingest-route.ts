@@ -12,7 +12,7 @@ import type { RingWriter } from '../ring/index.js'
 import { EventKind, validatePayload, enqueueEvent } from '../ingest/index.js'
 import { Limits, type DropReasonName } from '../event/index.js'
 import type { DurableAcks } from '../pipeline/acks.js'
-import { siteHostFromOrigin, type SiteDirectory } from '../store/index.js'
+import { siteHostFromOrigin, type KnownSite, type SiteDirectory } from '../store/index.js'
 import type { EngineMetrics } from '../ops/engine-metrics.js'
 import { refuse, type Refusal } from '../errors/index.js'
 import { readBody } from './body.js'
@@ -67,7 +67,14 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
   }
 
   /** 202 with the reason in a header; counted in /metrics and, via a drop record, in the site's rollup. */
-  const acceptDropped = (res: HttpResponse, origin: string, reason: DropReasonName, ring: RingWriter | null, siteNum: number, receivedAt: number): void => {
+  const acceptDropped = (
+    res: HttpResponse,
+    origin: string,
+    reason: DropReasonName,
+    ring: RingWriter | null,
+    siteNum: number,
+    receivedAt: number,
+  ): void => {
     if (countDrop(ctx.metrics, ring, receivedAt, siteNum, reason) >= 0) ctx.published()
     writeAccepted(res, origin)
     res.writeHeader(HITRING_DROP, reason)
@@ -79,7 +86,8 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
     const facts = readIngestHeaders(req)
     const { origin, userAgent } = facts
     // Before anything else: a request framed ambiguously is not one to act on (./framing.ts).
-    if (facts.contentLengths > 1) return refuseAfterRead(res, () => fail(res, origin, refuse('invalid_content_length'), true))
+    if (facts.contentLengths > 1)
+      return refuseAfterRead(res, () => fail(res, origin, refuse('invalid_content_length'), true))
     const durable = ctx.ackMode === 'durable' || facts.hitringAck === 'durable'
     const contentType = facts.contentType
     const declared = facts.contentLength
@@ -119,7 +127,7 @@ export function ingestHandler(ctx: IngestContext, kind: EventKind) {
       const checked = validatePayload(kind, json, origin)
       if (!checked.ok) return fail(res, origin, refuse('invalid_field', checked.fields))
 
-      let site
+      let site: KnownSite | undefined
       if (checked.value.siteId !== undefined) {
         site = ctx.sites.byId(checked.value.siteId)
         if (!site) return fail(res, origin, refuse('unknown_site', 'id', checked.value.siteId))

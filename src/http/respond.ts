@@ -99,7 +99,9 @@ const POST = nativeString('POST')
 const ALLOWED_HEADERS = nativeString('Content-Type, X-Hitring-Ack')
 const ONE_DAY = nativeString('86400')
 
-/** CORS preflight: always 204, never rate-limited (HitKeep does the same); CORS headers as {@link writeCors} decides. */
+/**
+ * CORS preflight: always 204, never rate-limited (HitKeep does the same); CORS headers as {@link writeCors} decides.
+ */
 export function preflightHandler(res: HttpResponse, req: HttpRequest): void {
   const origin = req.getHeader(ORIGIN_REQUEST_HEADER)
   writeHead(res, NO_CONTENT)

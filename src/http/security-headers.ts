@@ -1,18 +1,20 @@
 /**
  * The security headers of hitring's answers, decided once from the public URL:
  *
- * | header | on | when |
- * |---|---|---|
- * | `X-Content-Type-Options: nosniff` | every answer | always: no body of ours is ever to be sniffed into another type |
- * | `Strict-Transport-Security: max-age=31536000` | every answer | the public URL is https (as the cookie's `Secure` flag, src/api/cookies.ts) |
- * | `Cross-Origin-Opener-Policy: same-origin` | the dashboard's HTML | the public origin is potentially trustworthy: https, or http on `localhost`, `*.localhost`, 127.0.0.0/8 or `[::1]` |
+ * - `X-Content-Type-Options: nosniff` on every answer, always: no body of ours is ever to be sniffed into
+ *   another type.
+ * - `Strict-Transport-Security: max-age=31536000` on every answer when the public URL is https (as the
+ *   cookie's `Secure` flag, src/api/cookies.ts).
+ * - `Cross-Origin-Opener-Policy: same-origin` on the dashboard's HTML when the public origin is potentially
+ *   trustworthy: https, or http on `localhost`, `*.localhost`, 127.0.0.0/8 or `[::1]`.
  *
  * HSTS over plain http would be ignored anyway (RFC 6797 §8.1); it is left out so an http deployment
  * never pins anything. COOP on any other origin is ignored by browsers, and Chromium says so with a
  * console error on every load ("The Cross-Origin-Opener-Policy header has been ignored, because the URL's
  * origin was untrustworthy", https://html.spec.whatwg.org/multipage/browsers.html#the-coop-headers):
- * the rule follows the Secure Contexts definition (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy).
- * Decided on the public URL, not per request: it is where the dashboard is meant to be opened.
+ * the rule follows the Secure Contexts definition
+ * (https://w3c.github.io/webappsec-secure-contexts/#is-origin-trustworthy). Decided on the public URL, not per request:
+ * it is where the dashboard is meant to be opened.
  *
  * Configured once by src/app/create-app.ts at start-up (one app per process): only the port of the default
  * public URL is learnt later, at listen, and neither rule depends on it. The header bytes are

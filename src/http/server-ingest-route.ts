@@ -45,7 +45,13 @@ function parseBatch(text: string, ndjson: boolean): { ok: true; items: unknown[]
     } catch (err) {
       return { ok: false, error: refuse('invalid_json', (err as Error).message) }
     }
-    if (!Array.isArray(json)) return { ok: false, error: refuse('invalid_field', [{ field: '(body)', message: 'must be a JSON array of items (or send NDJSON)' }]) }
+    if (!Array.isArray(json))
+      return {
+        ok: false,
+        error: refuse('invalid_field', [
+          { field: '(body)', message: 'must be a JSON array of items (or send NDJSON)' },
+        ]),
+      }
     return { ok: true, items: json }
   }
   const items: unknown[] = []
@@ -107,7 +113,8 @@ export function serverIngestHandler(ctx: ServerIngestContext, route: Route) {
         const parsed = parseBatch(text, ndjson)
         if (!parsed.ok) return fail(parsed.error)
         if (parsed.items.length === 0) return fail(refuse('empty_batch'))
-        if (parsed.items.length > ctx.batchMaxItems) return fail(refuse('batch_too_large', parsed.items.length, ctx.batchMaxItems), true)
+        if (parsed.items.length > ctx.batchMaxItems)
+          return fail(refuse('batch_too_large', parsed.items.length, ctx.batchMaxItems), true)
         items = parsed.items
       } else {
         try {
@@ -156,7 +163,13 @@ function answerBatch(res: HttpResponse, outcomes: ItemOutcome[]): void {
     else if (o.kind === 'dropped') {
       accepted++ // acknowledged, deliberately not stored (dnt, exclusions…): visible here and in /metrics
       dropped.push({ index, reason: o.reason })
-    } else rejected.push({ index, code: o.error.body.code, message: o.error.body.message, ...(o.error.body.field ? { field: o.error.body.field } : {}) })
+    } else
+      rejected.push({
+        index,
+        code: o.error.body.code,
+        message: o.error.body.message,
+        ...(o.error.body.field ? { field: o.error.body.field } : {}),
+      })
   })
   // A retried batch whose items were all accepted before is a success too: nothing was refused.
   const status = accepted + duplicates.length > 0 ? 202 : 400

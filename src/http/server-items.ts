@@ -52,7 +52,13 @@ export interface ItemsResult {
 }
 
 /** `kind` null: each item says `type` ("event" or "pageview"; without it, an item with a `name` is an event). */
-export function processItems(ctx: ItemsContext, principal: Principal, items: unknown[], kind: EventKind | null, laneMask: number): ItemsResult {
+export function processItems(
+  ctx: ItemsContext,
+  principal: Principal,
+  items: unknown[],
+  kind: EventKind | null,
+  laneMask: number,
+): ItemsResult {
   const outcomes: ItemOutcome[] = []
   const waits = new Map<number, number>()
   /** Site id → the caller's role on it (null: none), looked up once per request. */
@@ -78,7 +84,10 @@ export function processItems(ctx: ItemsContext, principal: Principal, items: unk
   for (const raw of items) {
     const itemKind = kind ?? kindOfItem(raw)
     if (itemKind === null) {
-      outcomes.push({ kind: 'error', error: refuse('invalid_field', [{ field: 'type', message: 'must be "event" or "pageview"' }]) })
+      outcomes.push({
+        kind: 'error',
+        error: refuse('invalid_field', [{ field: 'type', message: 'must be "event" or "pageview"' }]),
+      })
       continue
     }
     const checked = validateServerItem(itemKind, raw, now, ctx.backfillMs)
@@ -144,6 +153,7 @@ function kindOfItem(raw: unknown): EventKind | null {
   const type = (raw as Record<string, unknown>).type
   if (type === 'event') return EventKind.Custom
   if (type === 'pageview') return EventKind.Pageview
-  if (type === undefined) return (raw as Record<string, unknown>).name !== undefined ? EventKind.Custom : EventKind.Pageview
+  if (type === undefined)
+    return (raw as Record<string, unknown>).name !== undefined ? EventKind.Custom : EventKind.Pageview
   return null
 }

@@ -6,7 +6,7 @@
  * | URL | Cache-Control | use |
  * |---|---|---|
  * | `/hk.js` | `public, max-age=3600` | the snippet: a new version reaches visitors within the hour |
- * | `/hk.<hash>.js` | `public, max-age=31536000, immutable` | pinned: its bytes never change (`Content-Location` of /hk.js names it) |
+ * | `/hk.<hash>.js` | `public, max-age=31536000, immutable` | pinned: its bytes never change (/hk.js names it) |
  *
  * Both: `ETag` (a content hash; `If-None-Match` → 304), gzip when accepted (prepared at build time),
  * `Vary: Accept-Encoding`, HEAD, `Access-Control-Allow-Origin: *` (for fetch-based loaders) and

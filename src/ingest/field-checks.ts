@@ -78,14 +78,17 @@ export function checkProps(value: unknown, issues: FieldIssue[], field: string):
   for (const key in props) {
     keys++
     const v = props[key]
-    if (!withinBytes(key, Limits.propKeyBytes)) issues.push({ field: `${field}.${key}`, message: `key is over ${Limits.propKeyBytes} bytes` })
+    if (!withinBytes(key, Limits.propKeyBytes))
+      issues.push({ field: `${field}.${key}`, message: `key is over ${Limits.propKeyBytes} bytes` })
     if (typeof v === 'string') {
-      if (!withinBytes(v, Limits.propValueBytes)) issues.push({ field: `${field}.${key}`, message: `value is over ${Limits.propValueBytes} bytes` })
+      if (!withinBytes(v, Limits.propValueBytes))
+        issues.push({ field: `${field}.${key}`, message: `value is over ${Limits.propValueBytes} bytes` })
     } else if (typeof v !== 'number' && typeof v !== 'boolean') {
       issues.push({ field: `${field}.${key}`, message: 'must be a string, a number or a boolean' })
     }
   }
-  if (keys > Limits.propsKeys) issues.unshift({ field, message: `must have at most ${Limits.propsKeys} keys (has ${keys})` })
+  if (keys > Limits.propsKeys)
+    issues.unshift({ field, message: `must have at most ${Limits.propsKeys} keys (has ${keys})` })
   return keys === 0 ? null : (props as Record<string, PropValue>)
 }
 

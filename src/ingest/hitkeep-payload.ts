@@ -1,7 +1,8 @@
 /**
  * HitKeep's tracker payloads, accepted on `POST /ingest` and `POST /ingest/event` beside hitring's own,
  * so a site that still serves HitKeep's hk.js (a cached copy, a self-hosted one, a CMS plugin) keeps
- * being counted. HitKeep 2.8.1's wire format (shared/reference/hitkeep-spec.md §1.2, §1.3, §5.4, §5.5):
+ * being counted. HitKeep 2.8.1's wire format (its tracker's source, github.com/PascaleBeier/hitkeep; the
+ * pages in test/fixtures/hitkeep/ send it as that tracker does):
  *
  *   pageview  {path, referrer, ua, vp_w, vp_h, sc_w, sc_h, lang, u_src, u_med, u_cmp, u_trm, u_cnt, qr,
  *              unique, session_id, page_id, tsrc, tv}
@@ -13,17 +14,20 @@
  *
  * | HitKeep field | becomes | rule |
  * |---|---|---|
- * | `path` | the page URL: `Origin` + `path` | pageviews; a string starting with `/` (a query is kept, a fragment dropped); the URL at most 2,000 bytes |
- * | `u_src` … `u_cnt` | `utm_source` … `utm_content` of that URL | string or null, trimmed, cut to 300 characters; the tag already in `path`'s query wins (the page's own URL is the better witness; HitKeep's tracker never sends one) |
+ * | `path` | the page URL: `Origin` + `path` | pageviews; `/…` (query kept, fragment dropped); URL ≤ 2,000 bytes |
+ * | `u_src` … `u_cnt` | `utm_source` … `utm_content` of that URL | string or null, trimmed, cut to 300 characters¹ |
  * | `referrer` / `r` | the referrer | string or null, cut beyond 2,000 bytes |
  * | `sc_w` | the screen width (its class is stored) | whole number 0–100,000 or null |
  * | `vp_w`, `vp_h`, `sc_h` | checked, not stored | whole number 0–100,000 or null |
- * | `lang` | the language (its primary subtag is stored, as hitring's `language`) | string or null, at most 35 letters, digits, `-`, `_` |
+ * | `lang` | the language (primary subtag stored, as `language`) | string or null, ≤ 35 letters, digits, `-`, `_` |
  * | `session_id` / `sid` | the session id | UUID or null; the nil UUID counts as none |
  * | `n` | the event name | events; string, trimmed, 1–120 characters |
  * | `p` | the props | hitring's props rules, named `p.<key>` |
  * | `ua` | ignored: the User-Agent header is used | |
  * | `qr`, `unique`, `page_id`, `tsrc`, `tv` | ignored | |
+ *
+ * ¹ The tag already in `path`'s query wins: the page's own URL is the better witness (HitKeep's tracker
+ * never sends one).
  *
  * HitKeep's quirks fixed, not copied: a missing (or nil) session id does not put every such hit in one
  * shared session — hitring then groups by its daily-salted visitor hash, as for any body without one; an
@@ -38,7 +42,15 @@ import type { FieldIssue } from '../errors/index.js'
 import { isPlausibleOrigin } from '../net/origin.js'
 import { Limits, LANGUAGE_TAG } from '../event/index.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
-import { checkProps, cut, isHttpUrl, LANGUAGE_MESSAGE, optionalUuid, withinBytes, type PropValue } from './field-checks.js'
+import {
+  checkProps,
+  cut,
+  isHttpUrl,
+  LANGUAGE_MESSAGE,
+  optionalUuid,
+  withinBytes,
+  type PropValue,
+} from './field-checks.js'
 
 /** What a HitKeep body gives of hitring's normalised payload (./payload.ts adds the kind). */
 export interface HitKeepFields {
@@ -53,7 +65,9 @@ export interface HitKeepFields {
 
 /** The characters a query value keeps as they are (RFC 3986 §2.3). */
 const UNRESERVED = /^[\w.~-]*$/
-/** HitKeep stores a missing session id as the nil UUID (its Go decoder's zero value), so a client may send it for none. */
+/**
+ * HitKeep stores a missing session id as the nil UUID (its Go decoder's zero value), so a client may send it for none.
+ */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 
 /**
@@ -61,14 +75,21 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000'
  * `sid` (so `hk.event()` without a name, which sends no `n`, is still answered in HitKeep's terms).
  */
 export function isHitKeepPayload(isEvent: boolean, b: Record<string, unknown>): boolean {
-  return isEvent ? b.n !== undefined || b.p !== undefined || b.r !== undefined || b.sid !== undefined : b.path !== undefined
+  return isEvent
+    ? b.n !== undefined || b.p !== undefined || b.r !== undefined || b.sid !== undefined
+    : b.path !== undefined
 }
 
 /** The page's origin, `scheme://host[:port]` of an http(s) page, or an issue. */
 function pageOrigin(origin: string, issues: FieldIssue[]): string | null {
-  if (origin === '') issues.push({ field: 'Origin', message: "is required: HitKeep's tracker payloads take the site and the page URL from the Origin header" })
+  if (origin === '')
+    issues.push({
+      field: 'Origin',
+      message: "is required: HitKeep's tracker payloads take the site and the page URL from the Origin header",
+    })
   // Shaped like an origin (src/net/origin.ts) and parsed as a URL, so a URL that fails later is the path's fault.
-  else if (!isPlausibleOrigin(origin) || !isHttpUrl(origin)) issues.push({ field: 'Origin', message: 'must be the origin of an http or https page' })
+  else if (!isPlausibleOrigin(origin) || !isHttpUrl(origin))
+    issues.push({ field: 'Origin', message: 'must be the origin of an http or https page' })
   else return origin
   return null
 }
@@ -106,7 +127,7 @@ function pageUrl(origin: string | null, b: Record<string, unknown>, issues: Fiel
   const queryAt = page.indexOf('?')
   // '&' + the page's own query, to find its tags; the engine reads the first of repeated parameters, so
   // the page's tag would win anyway: not appending one only keeps the URL tidy.
-  const own = queryAt < 0 ? '' : '&' + page.slice(queryAt + 1)
+  const own = queryAt < 0 ? '' : `&${page.slice(queryAt + 1)}`
   // Five named reads, not `b[name]` in a loop over the names (a keyed load per name: ~60 ns more).
   const tags =
     utmTag(b.u_src, 'u_src', 'utm_source', own, issues) +
@@ -115,8 +136,15 @@ function pageUrl(origin: string | null, b: Record<string, unknown>, issues: Fiel
     utmTag(b.u_trm, 'u_trm', 'utm_term', own, issues) +
     utmTag(b.u_cnt, 'u_cnt', 'utm_content', own, issues)
   if (origin === null) return ''
-  const url = tags === '' ? origin + page : origin + page + (queryAt < 0 ? '?' + tags.slice(1) : page.length === queryAt + 1 ? tags.slice(1) : tags)
-  if (!withinBytes(url, Limits.urlBytes)) issues.push({ field: 'path', message: `makes a page URL (Origin, path and u_* tags) of more than ${Limits.urlBytes} bytes` })
+  const url =
+    tags === ''
+      ? origin + page
+      : origin + page + (queryAt < 0 ? `?${tags.slice(1)}` : page.length === queryAt + 1 ? tags.slice(1) : tags)
+  if (!withinBytes(url, Limits.urlBytes))
+    issues.push({
+      field: 'path',
+      message: `makes a page URL (Origin, path and u_* tags) of more than ${Limits.urlBytes} bytes`,
+    })
   else if (!isHttpUrl(url)) issues.push({ field: 'path', message: 'does not make a valid URL with the Origin' })
   return url
 }
@@ -145,7 +173,8 @@ function eventName(value: unknown, field: string, issues: FieldIssue[]): string 
   }
   const name = value.trim()
   if (name.length === 0) issues.push({ field, message: 'must not be empty' })
-  else if (name.length > Limits.nameChars) issues.push({ field, message: `must be at most ${Limits.nameChars} characters` })
+  else if (name.length > Limits.nameChars)
+    issues.push({ field, message: `must be at most ${Limits.nameChars} characters` })
   return name
 }
 
@@ -159,12 +188,17 @@ function sessionOf(value: unknown, field: string, issues: FieldIssue[]): string 
  * Reads a HitKeep body (one {@link isHitKeepPayload} recognised) into hitring's fields, pushing every
  * offending field, under HitKeep's names, onto `issues`. `origin` is the request's `Origin` ('' when none).
  */
-export function readHitKeepPayload(isEvent: boolean, b: Record<string, unknown>, origin: string, issues: FieldIssue[]): HitKeepFields {
+export function readHitKeepPayload(
+  isEvent: boolean,
+  b: Record<string, unknown>,
+  origin: string,
+  issues: FieldIssue[],
+): HitKeepFields {
   const site = pageOrigin(origin, issues)
   if (isEvent) {
     return {
       name: eventName(b.n, 'n', issues),
-      url: site === null ? '' : site + '/',
+      url: site === null ? '' : `${site}/`,
       referrer: optionalReferrer(b.r, 'r', issues),
       props: checkProps(b.p, issues, 'p'),
       sessionId: sessionOf(b.sid, 'sid', issues),

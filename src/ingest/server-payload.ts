@@ -24,7 +24,7 @@
  */
 import type { FieldIssue } from '../errors/index.js'
 import { parseIp } from '../net/ip.js'
-import { EventKind, validatePayload, type IngestPayload } from './payload.js'
+import { type EventKind, validatePayload, type IngestPayload } from './payload.js'
 import { utf8Length } from '../bytes/utf8.js'
 import { Limits } from '../event/limits.js'
 import { RFC3339 } from '../event/fields.js'
@@ -58,16 +58,21 @@ export function validateServerItem(kind: EventKind, raw: unknown, now: number, b
   } else {
     timestamp = Date.parse(r.timestamp.replace(' ', 'T'))
     if (!Number.isFinite(timestamp)) issues.push({ field: 'timestamp', message: 'is not a valid date-time' })
-    else if (timestamp > now + MAX_FUTURE_MS) issues.push({ field: 'timestamp', message: 'is more than 5 minutes in the future' })
+    else if (timestamp > now + MAX_FUTURE_MS)
+      issues.push({ field: 'timestamp', message: 'is more than 5 minutes in the future' })
     else if (timestamp < now - backfillMs) {
-      issues.push({ field: 'timestamp', message: `is older than the back-fill window (${Math.round(backfillMs / 3_600_000)} h)` })
+      issues.push({
+        field: 'timestamp',
+        message: `is older than the back-fill window (${Math.round(backfillMs / 3_600_000)} h)`,
+      })
     }
   }
   const ip = typeof r.visitor_ip === 'string' ? parseIp(r.visitor_ip.trim()) : null
   if (!ip) issues.push({ field: 'visitor_ip', message: 'must be a valid IPv4 or IPv6 address' })
   const userAgent = typeof r.user_agent === 'string' ? r.user_agent.trim() : ''
   if (userAgent === '') issues.push({ field: 'user_agent', message: 'is required' })
-  if (r.dnt !== undefined && r.dnt !== null && typeof r.dnt !== 'boolean') issues.push({ field: 'dnt', message: 'must be true or false' })
+  if (r.dnt !== undefined && r.dnt !== null && typeof r.dnt !== 'boolean')
+    issues.push({ field: 'dnt', message: 'must be true or false' })
   let id: string | undefined
   if (r.id !== undefined && r.id !== null) {
     if (typeof r.id !== 'string' || r.id.length === 0 || utf8Length(r.id) > IDEMPOTENCY_KEY_BYTES) {

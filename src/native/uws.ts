@@ -3,7 +3,8 @@
  *
  * The package's own loader (`src/uws.js`) silently falls back to a slow pure-JS server when the native
  * binary does not load; we never want that, so we require the `.node` file ourselves and fail loudly.
- * See ../shared/DESIGN.md ("Dependencies").
+ * uWebSockets.js is not on npm under its own name: package.json installs it as an alias of
+ * `@trufflesuite/uws-js-unofficial`, the build that loads on Node 20 with Debian 12's glibc.
  * @module
  */
 import { createRequire } from 'node:module'

@@ -8,7 +8,9 @@ type Labels = Record<string, string>
 
 function labelText(labels: Labels | undefined): string {
   if (!labels) return ''
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+  const parts = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  )
   return parts.length ? `{${parts.join(',')}}` : ''
 }
 
@@ -94,8 +96,12 @@ export class Histogram {
 
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`]
-    this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.#counts[i]}`))
-    lines.push(`${this.name}_bucket{le="+Inf"} ${this.#count}`, `${this.name}_sum ${this.#sum}`, `${this.name}_count ${this.#count}`)
+    for (const [i, b] of this.buckets.entries()) lines.push(`${this.name}_bucket{le="${b}"} ${this.#counts[i]}`)
+    lines.push(
+      `${this.name}_bucket{le="+Inf"} ${this.#count}`,
+      `${this.name}_sum ${this.#sum}`,
+      `${this.name}_count ${this.#count}`,
+    )
     return lines.join('\n')
   }
 }
@@ -121,6 +127,6 @@ export class Registry {
   }
 
   render(): string {
-    return this.#items.map((i) => i.render()).join('\n') + '\n'
+    return `${this.#items.map((i) => i.render()).join('\n')}\n`
   }
 }

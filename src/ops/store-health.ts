@@ -49,7 +49,9 @@ export class StoreHealth {
     this.logger.error(
       { code: fault.code, sticky: fault.sticky, where },
       `store not writable: ${fault.message}. New events and API writes are refused with 503 storage_unavailable; ` +
-        (fault.sticky ? 'events already accepted cannot be stored by this process' : 'events already accepted stay in memory and are stored once writes succeed'),
+        (fault.sticky
+          ? 'events already accepted cannot be stored by this process'
+          : 'events already accepted stay in memory and are stored once writes succeed'),
     )
   }
 
@@ -59,6 +61,9 @@ export class StoreHealth {
     if (fault === null || fault.sticky) return
     this.#fault = null
     const downMs = this.now() - this.#since
-    this.logger.info({ code: fault.code, downMs }, `store writable again after ${(downMs / 1000).toFixed(1)} s (${fault.code}); ingest resumed`)
+    this.logger.info(
+      { code: fault.code, downMs },
+      `store writable again after ${(downMs / 1000).toFixed(1)} s (${fault.code}); ingest resumed`,
+    )
   }
 }

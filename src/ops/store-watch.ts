@@ -40,7 +40,11 @@ export function watchStore(options: StoreWatchOptions): StoreWatch {
     if (stopped) return
     if (moved) return health.report(moved, 'identity check')
     if (health.writable || health.lost || !options.ringsEmpty()) return
-    const fault = await options.probe().catch((err: unknown) => ({ code: 'EIO', message: `the write probe failed: ${String((err as Error)?.message ?? err)}`, sticky: false }))
+    const fault = await options.probe().catch((err: unknown) => ({
+      code: 'EIO',
+      message: `the write probe failed: ${String((err as Error)?.message ?? err)}`,
+      sticky: false,
+    }))
     if (stopped) return
     if (fault) health.report(fault, 'write probe')
     else health.committed()

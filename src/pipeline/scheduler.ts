@@ -188,7 +188,10 @@ export class DrainScheduler {
       (outcome: DrainOutcome) => {
         if ('failed' in outcome) {
           failed()
-          return this.listener.onFault(outcome.failed, task.segments.map((s) => s.lane))
+          return this.listener.onFault(
+            outcome.failed,
+            task.segments.map((s) => s.lane),
+          )
         }
         for (const { lane, to } of outcome.segments) this.rings[lane]!.release(to)
         for (const state of states) state.failures = 0

@@ -6,7 +6,14 @@
  * @module
  */
 import {
-  type Store, type SiteRecord, Metric, lookupStringId, parsePropDim, propDimText, StringKind, Q15_MS,
+  type Store,
+  type SiteRecord,
+  Metric,
+  lookupStringId,
+  parsePropDim,
+  propDimText,
+  StringKind,
+  Q15_MS,
 } from '../store/index.js'
 import { coverOf, type Cover } from './cover.js'
 import { refuse } from '../errors/index.js'
@@ -19,7 +26,13 @@ import { eventsQuerySchema, type EventRow, type EventsQuery } from './schemas.js
 const DEFAULT_LIMIT = 100
 
 /** Event names over a cover by total (desc, then name), with unique visitors. */
-export function eventRows(store: Store, site: number, cover: Cover, limit: number, counts = breakdown(store, site, Metric.EVENTS, cover)): EventRow[] {
+export function eventRows(
+  store: Store,
+  site: number,
+  cover: Cover,
+  limit: number,
+  counts = breakdown(store, site, Metric.EVENTS, cover),
+): EventRow[] {
   return topOf(store, StringKind.EVENT_NAME, counts, limit).map((r) => ({
     name: r.name,
     total: r.value,
@@ -34,7 +47,14 @@ interface Prepared {
   nameId: number
 }
 
-function prepare(store: Store, site: SiteRecord, eventName: string | undefined, query: EventsQuery, now: number, where: string): Prepared {
+function prepare(
+  store: Store,
+  site: SiteRecord,
+  eventName: string | undefined,
+  query: EventsQuery,
+  now: number,
+  where: string,
+): Prepared {
   const q = parseQuery(eventsQuerySchema, query)
   parseFilter(q.filter, [], where)
   const limit = parseLimit(q.limit, DEFAULT_LIMIT)
@@ -46,10 +66,17 @@ function prepare(store: Store, site: SiteRecord, eventName: string | undefined, 
 /** Refuses what would need property breakdowns inside a day (kept per site-local day and month only). */
 function requireWholeDays(cover: Cover, w: Window, site: SiteRecord, hourly = false): void {
   if (canBreakDown(Metric.PROPS, cover)) return
-  const field = hourly ? 'interval' : w.zone !== canonicalZone(site.timezone) ? 'tz' : cover.q15[0]![0] * Q15_MS === w.start ? 'from' : 'to'
+  const field = hourly
+    ? 'interval'
+    : w.zone !== canonicalZone(site.timezone)
+      ? 'tz'
+      : cover.q15[0]![0] * Q15_MS === w.start
+        ? 'from'
+        : 'to'
   throw refuse(
     'unsupported_range',
-    `event properties are kept per day in the site's zone (${site.timezone}); ask for whole days there (dates without tz, or instants at its midnights)`,
+    `event properties are kept per day in the site's zone (${site.timezone}); ask for whole days there (dates ` +
+      `without tz, or instants at its midnights)`,
     field,
   )
 }
@@ -65,8 +92,10 @@ function propValues(store: Store, site: number, nameId: number, cover: Cover) {
   return out
 }
 
-const byTotalThen = <T extends { total: number }>(name: (x: T) => string) => (a: T, b: T) =>
-  b.total - a.total || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0)
+const byTotalThen =
+  <T extends { total: number }>(name: (x: T) => string) =>
+  (a: T, b: T) =>
+    b.total - a.total || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0)
 
 /** `GET /api/sites/{id}/events`: names with totals and unique visitors, by total then name. */
 export function eventsList(store: Store, site: SiteRecord, query: EventsQuery, now: number): EventRow[] {
@@ -75,12 +104,21 @@ export function eventsList(store: Store, site: SiteRecord, query: EventsQuery, n
 }
 
 /** `GET /api/sites/{id}/events/{name}/properties`: keys, with the number of events carrying each. */
-export function eventPropertyKeys(store: Store, site: SiteRecord, eventName: string, query: EventsQuery, now: number): Array<{ key: string; total: number }> {
+export function eventPropertyKeys(
+  store: Store,
+  site: SiteRecord,
+  eventName: string,
+  query: EventsQuery,
+  now: number,
+): Array<{ key: string; total: number }> {
   const { w, cover, limit, nameId } = prepare(store, site, eventName, query, now, 'event properties')
   requireWholeDays(cover, w, site)
   const keys = new Map<string, number>()
   for (const v of propValues(store, site.num, nameId, cover)) keys.set(v.key, (keys.get(v.key) ?? 0) + v.total)
-  return [...keys].map(([key, total]) => ({ key, total })).sort(byTotalThen((x) => x.key)).slice(0, limit)
+  return [...keys]
+    .map(([key, total]) => ({ key, total }))
+    .sort(byTotalThen((x) => x.key))
+    .slice(0, limit)
 }
 
 /** `GET /api/sites/{id}/events/{name}/properties/{key}`: values with totals and unique visitors. */
@@ -98,14 +136,24 @@ export function eventPropertyValues(
     .filter((v) => v.key === key)
     .sort(byTotalThen((x) => x.value))
     .slice(0, limit)
-    .map((v) => ({ value: v.value, total: v.total, visitors: dimVisitors(store, site.num, Metric.PROPS, [v.dim], cover) }))
+    .map((v) => ({
+      value: v.value,
+      total: v.total,
+      visitors: dimVisitors(store, site.num, Metric.PROPS, [v.dim], cover),
+    }))
 }
 
 /**
  * `GET /api/sites/{id}/events/{name}/timeseries`: events and unique visitors per bucket. With
  * `filter=prop:<key>=<value>`, only events carrying that property value (day-aligned buckets only).
  */
-export function eventTimeseries(store: Store, site: SiteRecord, eventName: string, query: EventsQuery, now: number): Array<{ time: string; total: number; visitors: number }> {
+export function eventTimeseries(
+  store: Store,
+  site: SiteRecord,
+  eventName: string,
+  query: EventsQuery,
+  now: number,
+): Array<{ time: string; total: number; visitors: number }> {
   const q = parseQuery(eventsQuerySchema, query)
   const filter = parseFilter(q.filter, ['prop'], 'an event timeseries')
   const w = resolveWindow(q, site, now)
@@ -118,7 +166,9 @@ export function eventTimeseries(store: Store, site: SiteRecord, eventName: strin
     const eq = filter.value.indexOf('=')
     if (eq <= 0) throw refuse('invalid_filter', 'expected prop:<key>=<value>', 'filter')
     metric = Metric.PROPS
-    dim = nameId && lookupStringId(store, StringKind.PROP, propDimText(nameId, filter.value.slice(0, eq), filter.value.slice(eq + 1)))
+    dim =
+      nameId &&
+      lookupStringId(store, StringKind.PROP, propDimText(nameId, filter.value.slice(0, eq), filter.value.slice(eq + 1)))
     for (const p of points) requireWholeDays(p.cover, w, site, interval === 'hour')
   }
   return points.map((p) => ({

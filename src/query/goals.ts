@@ -51,7 +51,8 @@ function completions(store: Store, site: number, g: GoalDims, cover: Cover): num
   return n
 }
 
-const rate = (conversions: number, visitors: number) => (visitors === 0 ? 0 : Math.min(100, round2((conversions / visitors) * 100)))
+const rate = (conversions: number, visitors: number) =>
+  visitors === 0 ? 0 : Math.min(100, round2((conversions / visitors) * 100))
 
 /**
  * Per goal (in the order given): conversions, completions and rate over a cover with `visitors`

@@ -31,16 +31,23 @@ export function statsFilters(q: HitKeepStatsQuery): string | string[] | undefine
     const missing = q.filter_type === undefined ? 'filter_type' : 'filter_value'
     throw refuse('invalid_filter', 'give filter_type and filter_value together (or filter=type:value)', missing)
   }
-  return [...(q.filter === undefined ? [] : Array.isArray(q.filter) ? q.filter : [q.filter]), `${q.filter_type}:${q.filter_value}`]
+  return [
+    ...(q.filter === undefined ? [] : Array.isArray(q.filter) ? q.filter : [q.filter]),
+    `${q.filter_type}:${q.filter_value}`,
+  ]
 }
 
 /** Refuses HitKeep's visitor filters (see the module comment). */
 export function refuseVisitorFilters(q: HitKeepStatsQuery): void {
-  for (const [field, what] of [['goal_id', 'completed the goals'], ['funnel_id', 'entered the funnel']] as const) {
+  for (const [field, what] of [
+    ['goal_id', 'completed the goals'],
+    ['funnel_id', 'entered the funnel'],
+  ] as const) {
     if (q[field] === undefined) continue
     throw refuse(
       'unsupported_filter',
-      `restricting the stats to the visitors who ${what} needs visitor intersections, which the rollups give only approximately; GET …/goals/timeseries?goal_id=… answers a goal's own figures`,
+      `restricting the stats to the visitors who ${what} needs visitor intersections, which the rollups give only ` +
+        `approximately; GET …/goals/timeseries?goal_id=… answers a goal's own figures`,
       field,
     )
   }
@@ -50,7 +57,8 @@ export function refuseVisitorFilters(q: HitKeepStatsQuery): void {
 export function comparedWindow(q: HitKeepStatsQuery, w: Window, site: SiteRecord, now: number): Window | undefined {
   const explicit = q.compare_from !== undefined || q.compare_to !== undefined
   if (!explicit) return q.compare === 'previous' ? previousWindow(w) : undefined
-  if (q.compare !== undefined) throw refuse('invalid_parameter', 'give compare=previous or compare_from/compare_to, not both', 'compare')
+  if (q.compare !== undefined)
+    throw refuse('invalid_parameter', 'give compare=previous or compare_from/compare_to, not both', 'compare')
   if (q.compare_from === undefined || q.compare_to === undefined) {
     const missing = q.compare_from === undefined ? 'compare_from' : 'compare_to'
     throw refuse('invalid_parameter', 'give compare_from and compare_to together', missing)

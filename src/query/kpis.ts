@@ -77,7 +77,13 @@ export function sumDays(store: Store, site: number, metric: number, fromDay: num
 }
 
 /** Breakdown of a metric over local days [fromDay, toDay]: dim id → count. */
-export function breakdownDays(store: Store, site: number, metric: number, fromDay: number, toDay: number): Map<number, number> {
+export function breakdownDays(
+  store: Store,
+  site: number,
+  metric: number,
+  fromDay: number,
+  toDay: number,
+): Map<number, number> {
   return breakdown(store, site, metric, coverOfDays(fromDay, toDay + 1))
 }
 

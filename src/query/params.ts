@@ -47,14 +47,20 @@ function parseEnd(value: string | undefined, field: string): End | undefined {
   if (day !== null) return { kind: 'date', day }
   const t = parseInstant(value.replace(SPACED_OFFSET, '$1+$2'))
   if (t === null || t < 0) {
-    throw refuse('invalid_parameter', `expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got ${JSON.stringify(value)}`, field)
+    throw refuse(
+      'invalid_parameter',
+      `expected a date such as 2026-03-29 or an RFC 3339 instant such as 2026-03-29T10:12:00Z, got ` +
+        `${JSON.stringify(value)}`,
+      field,
+    )
   }
   return { kind: 'instant', t }
 }
 
 export function resolveZone(tz: string | undefined, site: SiteRecord): string {
   const zone = canonicalZone(tz ?? site.timezone)
-  if (zone === null) throw refuse('invalid_parameter', `${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
+  if (zone === null)
+    throw refuse('invalid_parameter', `${JSON.stringify(tz)} is not an IANA time zone such as Europe/Berlin`, 'tz')
   return zone
 }
 
@@ -63,13 +69,21 @@ export function resolveZone(tz: string | undefined, site: SiteRecord): string {
  * quarter-hours. Default: the last 30 days in the zone, today included. `names` are the parameters'
  * names in refusals (HitKeep's `compare_from`/`compare_to` are read the same way: ./hitkeep-stats.ts).
  */
-export function resolveWindow(q: { from?: string; to?: string; tz?: string }, site: SiteRecord, now: number, names: readonly [string, string] = ['from', 'to']): Window {
+export function resolveWindow(
+  q: { from?: string; to?: string; tz?: string },
+  site: SiteRecord,
+  now: number,
+  names: readonly [string, string] = ['from', 'to'],
+): Window {
   const zone = resolveZone(q.tz, site)
   let from = parseEnd(q.from, names[0])
   let to = parseEnd(q.to, names[1])
   if (to === undefined) to = { kind: 'date', day: localDayOf(zone, now) }
   if (from === undefined) {
-    from = to.kind === 'date' ? { kind: 'date', day: to.day - (DEFAULT_DAYS - 1) } : { kind: 'instant', t: to.t - DEFAULT_DAYS * DAY_MS }
+    from =
+      to.kind === 'date'
+        ? { kind: 'date', day: to.day - (DEFAULT_DAYS - 1) }
+        : { kind: 'instant', t: to.t - DEFAULT_DAYS * DAY_MS }
   }
   // Compared as asked, before widening: 10:08 to 10:07 is refused although both widen to 10:00–10:15.
   const asked = (e: End, end: boolean) => (e.kind === 'instant' ? e.t : dayStart(zone, e.day + (end ? 1 : 0)))
@@ -104,7 +118,14 @@ export function resolveInterval(interval: Interval | undefined, w: Window): Inte
 export function echoRange(w: Window, interval?: Interval) {
   const from = w.days ? formatDay(w.days[0]) : formatInstant(w.zone, w.start)
   const to = w.days ? formatDay(w.days[1]) : formatInstant(w.zone, w.end)
-  return { from, to, tz: w.zone, ...(interval ? { interval } : {}), start: formatInstant(w.zone, w.start), end: formatInstant(w.zone, w.end) }
+  return {
+    from,
+    to,
+    tz: w.zone,
+    ...(interval ? { interval } : {}),
+    start: formatInstant(w.zone, w.start),
+    end: formatInstant(w.zone, w.end),
+  }
 }
 
 /**
@@ -118,7 +139,8 @@ export function answeredRange(q: { from?: string; to?: string; tz?: string }, si
 export function parseLimit(limit: string | undefined, fallback: number): number {
   if (limit === undefined) return fallback
   const n = /^\d{1,4}$/.test(limit) ? Number(limit) : NaN
-  if (!(n >= 1 && n <= 1000)) throw refuse('invalid_parameter', `expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
+  if (!(n >= 1 && n <= 1000))
+    throw refuse('invalid_parameter', `expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`, 'limit')
   return n
 }
 
@@ -129,16 +151,46 @@ export interface Filter {
 
 /** Filter types HitKeep knows (and hitring may refuse as unsupported), besides the supported ones. */
 const KNOWN_TYPES = new Set([
-  'path', 'page', 'prop', 'hostname', 'referrer', 'referrer_host', 'source', 'device', 'country', 'city', 'provider', 'asn',
-  'browser', 'os', 'language', 'screen', 'utm_source', 'utm_medium', 'utm_campaign', 'utm_term', 'utm_content', 'qr_code_id',
-  'goal', 'goal_id', 'funnel', 'funnel_id', 'event', 'entry_page', 'exit_page',
+  'path',
+  'page',
+  'prop',
+  'hostname',
+  'referrer',
+  'referrer_host',
+  'source',
+  'device',
+  'country',
+  'city',
+  'provider',
+  'asn',
+  'browser',
+  'os',
+  'language',
+  'screen',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'qr_code_id',
+  'goal',
+  'goal_id',
+  'funnel',
+  'funnel_id',
+  'event',
+  'entry_page',
+  'exit_page',
 ])
 
 /**
  * `filter` values → at most one filter of a type in `supported` (aliases resolved by the caller).
  * Two filters at once would need intersections of visitor sets, which sketches give only approximately.
  */
-export function parseFilter(raw: string | string[] | undefined, supported: readonly string[], where: string): Filter | undefined {
+export function parseFilter(
+  raw: string | string[] | undefined,
+  supported: readonly string[],
+  where: string,
+): Filter | undefined {
   if (raw === undefined) return undefined
   const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((s) => s.split(/,(?=[a-z_]+:)/))
   const filters: Filter[] = []
@@ -146,14 +198,24 @@ export function parseFilter(raw: string | string[] | undefined, supported: reado
     const i = part.indexOf(':')
     const type = part.slice(0, i)
     const value = part.slice(i + 1)
-    if (i <= 0 || value === '') throw refuse('invalid_filter', `expected type:value, got ${JSON.stringify(part)}`, 'filter')
+    if (i <= 0 || value === '')
+      throw refuse('invalid_filter', `expected type:value, got ${JSON.stringify(part)}`, 'filter')
     if (!KNOWN_TYPES.has(type)) throw refuse('invalid_filter', `unknown filter type ${JSON.stringify(type)}`, 'filter')
     if (!supported.includes(type)) {
       const ok = supported.length ? `only ${supported.join(', ')} filters are` : 'no filter is'
-      throw refuse('unsupported_filter', `${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`, 'filter')
+      throw refuse(
+        'unsupported_filter',
+        `${type} cannot be applied exactly to ${where} from the rollups; ${ok} supported here`,
+        'filter',
+      )
     }
     if (!filters.some((f) => f.type === type && f.value === value)) filters.push({ type, value })
   }
-  if (filters.length > 1) throw refuse('unsupported_filter', 'one filter at a time (combining them needs visitor intersections, which are only approximate)', 'filter')
+  if (filters.length > 1)
+    throw refuse(
+      'unsupported_filter',
+      'one filter at a time (combining them needs visitor intersections, which are only approximate)',
+      'filter',
+    )
   return filters[0]
 }

@@ -12,7 +12,16 @@ import { Q15_MS } from '../store/index.js'
 import { coverOf, q15Count, type Cover } from './cover.js'
 import { refuse } from '../errors/index.js'
 import type { Interval, Window } from './params.js'
-import { dayStart, firstDayOfMonth, formatInstant, HOUR_MS, localDayOf, mondayOf, monthOfDay, offsetMs } from './zone.js'
+import {
+  dayStart,
+  firstDayOfMonth,
+  formatInstant,
+  HOUR_MS,
+  localDayOf,
+  mondayOf,
+  monthOfDay,
+  offsetMs,
+} from './zone.js'
 
 export interface Point {
   time: string
@@ -45,7 +54,8 @@ export function plannedPoints(w: Window, interval: Interval, siteTz: string): Pl
     const field = interval === 'hour' ? 'interval' : 'tz'
     throw refuse(
       'range_too_large',
-      `this chart would read ${q15} quarter-hour buckets (at most ${MAX_Q15}: 92 days by the hour, or by the day in a zone whose midnights differ from the site's); shorten the range or use a longer interval`,
+      `this chart would read ${q15} quarter-hour buckets (at most ${MAX_Q15}: 92 days by the hour, or by the day ` +
+        `in a zone whose midnights differ from the site's); shorten the range or use a longer interval`,
       field,
     )
   }
@@ -59,7 +69,11 @@ export function chartPoints(w: Window, interval: Interval): Point[] {
   const days = localDayOf(zone, end - 1) - localDayOf(zone, start) + 1
   const estimate = interval === 'hour' ? hours : interval === 'day' ? days : days / 7
   if (estimate > MAX_POINTS) {
-    throw refuse('range_too_large', `${interval} over this range gives over ${MAX_POINTS} points; choose a longer interval`, 'interval')
+    throw refuse(
+      'range_too_large',
+      `${interval} over this range gives over ${MAX_POINTS} points; choose a longer interval`,
+      'interval',
+    )
   }
   return interval === 'hour' ? hourPoints(zone, start, end) : calendarPoints(zone, start, end, interval)
 }

@@ -5,7 +5,13 @@
  * @module
  */
 import {
-  type Store, Granularity, hasQ15Breakdown, stringOf, addPacked, packedThrough, readPacked,
+  type Store,
+  Granularity,
+  hasQ15Breakdown,
+  stringOf,
+  addPacked,
+  packedThrough,
+  readPacked,
 } from '../store/index.js'
 import { unionOf } from '../hll/index.js'
 import type { Cover } from './cover.js'
@@ -53,7 +59,10 @@ export function breakdown(store: Store, site: number, metric: number, cover: Cov
   const out = new Map<number, number>()
   const walk = (g: number, from: number, to: number) => {
     // One walk over consecutive buckets; their totals (dim 0) sit between the values and are skipped.
-    for (const { key, value } of store.rollups.getRange({ start: [site, metric, g, from, 1], end: [site, metric, g, to] })) {
+    for (const { key, value } of store.rollups.getRange({
+      start: [site, metric, g, from, 1],
+      end: [site, metric, g, to],
+    })) {
       const dim = (key as number[])[4]!
       if (dim !== 0) out.set(dim, (out.get(dim) ?? 0) + (value as number))
     }
@@ -102,7 +111,11 @@ export function addVisitorSketches(store: Store, site: number, cover: Cover, add
   for (const m of cover.months) addIf(add, store.uniques.getBinaryFast([site, Granularity.MONTH, m]))
   for (const d of cover.days) addIf(add, store.uniques.getBinaryFast([site, Granularity.DAY, d]))
   for (const [q0, q1] of cover.q15) {
-    for (const { value } of store.uniques.getRange({ start: [site, Granularity.Q15, q0], end: [site, Granularity.Q15, q1] })) add(value as Uint8Array)
+    for (const { value } of store.uniques.getRange({
+      start: [site, Granularity.Q15, q0],
+      end: [site, Granularity.Q15, q1],
+    }))
+      add(value as Uint8Array)
   }
 }
 
@@ -113,10 +126,18 @@ export function visitors(store: Store, site: number, cover: Cover): number {
 }
 
 /** Adds the visitor sketches of some breakdown values (`dims`) of `metric` over the cover to a union. */
-export function addDimSketches(store: Store, site: number, metric: number, dims: Iterable<number>, cover: Cover, add: AddSketch): void {
+export function addDimSketches(
+  store: Store,
+  site: number,
+  metric: number,
+  dims: Iterable<number>,
+  cover: Cover,
+  add: AddSketch,
+): void {
   const list = [...dims].filter((d) => d !== 0)
   if (list.length === 0) return
-  for (const [g, b] of bucketsOf(cover)) for (const dim of list) addIf(add, store.dimUniques.getBinaryFast([site, metric, g, b, dim]))
+  for (const [g, b] of bucketsOf(cover))
+    for (const dim of list) addIf(add, store.dimUniques.getBinaryFast([site, metric, g, b, dim]))
 }
 
 /** Unique visitors of the union of some breakdown values of `metric` (a page, the pages of a goal…). */

@@ -46,7 +46,13 @@ type SessionLists = { [K in (typeof SESSION_LISTS)[number][0]]: Array<{ name: st
  * The stats of `site` for `query` (strings as received; validated here, a refusal on any bad value).
  * `goals` are the site's goals in the order to show; `now` (epoch ms) fixes "today" for the defaults.
  */
-export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: StatsQuery, now: number): StatsResponse {
+export function siteStats(
+  store: Store,
+  site: SiteRecord,
+  goals: Goal[],
+  query: StatsQuery,
+  now: number,
+): StatsResponse {
   const q = parseQuery(statsQuerySchema, query)
   const filter = parseFilter(statsFilters(q), ['path', 'page'], 'stats')
   refuseVisitorFilters(q)
@@ -61,15 +67,28 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
   const pathId = filter ? lookupStringId(store, StringKind.PATH, filter.value) : undefined
   const unavailable: Unavailable[] = []
   const notFilterable = (field: string) =>
-    unavailable.push({ field, code: 'not_filterable', message: `${field} cannot be restricted to one page exactly from the rollups` })
+    unavailable.push({
+      field,
+      code: 'not_filterable',
+      message: `${field} cannot be restricted to one page exactly from the rollups`,
+    })
 
   const kpis = apiKpis(store, num, cover, pathId)
-  if (pathId !== undefined) for (const k of ['visits', 'views_per_visit', 'bounce_rate', 'visit_duration']) notFilterable(`kpis.${k}`)
+  if (pathId !== undefined)
+    for (const k of ['visits', 'views_per_visit', 'bounce_rate', 'visit_duration']) notFilterable(`kpis.${k}`)
 
   const timeseries = points.map((p) =>
     pathId === undefined
-      ? { time: p.time, visitors: visitors(store, num, p.cover), pageviews: sumTotal(store, num, Metric.PAGEVIEWS, p.cover) }
-      : { time: p.time, visitors: dimVisitors(store, num, Metric.PAGEVIEWS, [pathId], p.cover), pageviews: sumDim(store, num, Metric.PAGEVIEWS, pathId, p.cover) },
+      ? {
+          time: p.time,
+          visitors: visitors(store, num, p.cover),
+          pageviews: sumTotal(store, num, Metric.PAGEVIEWS, p.cover),
+        }
+      : {
+          time: p.time,
+          visitors: dimVisitors(store, num, Metric.PAGEVIEWS, [pathId], p.cover),
+          pageviews: sumDim(store, num, Metric.PAGEVIEWS, pathId, p.cover),
+        },
   )
 
   // Breakdowns of the whole range, read once each: pages and events feed their lists and the goals.
@@ -79,7 +98,10 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
     if (!counts) breakdowns.set(metric, (counts = breakdown(store, num, metric, cover)))
     return counts
   }
-  const shownPages = pathId === undefined ? breakdownOf(Metric.PAGEVIEWS) : new Map([[pathId, sumDim(store, num, Metric.PAGEVIEWS, pathId, cover)]])
+  const shownPages =
+    pathId === undefined
+      ? breakdownOf(Metric.PAGEVIEWS)
+      : new Map([[pathId, sumDim(store, num, Metric.PAGEVIEWS, pathId, cover)]])
   const pages = topOf(store, StringKind.PATH, shownPages, limit).map((r) => ({
     name: r.name,
     value: r.value,
@@ -96,7 +118,10 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
         code: 'partial_day',
         message: `top.${field} is kept per day in the site's zone (${site.timezone}); ask for whole days there for it`,
       })
-    } else lists[field] = topOf(store, DIM_KIND[metric]!, breakdown(store, num, metric, cover), limit).map(({ name, value }) => ({ name, value }))
+    } else
+      lists[field] = topOf(store, DIM_KIND[metric]!, breakdown(store, num, metric, cover), limit).map(
+        ({ name, value }) => ({ name, value }),
+      )
   }
 
   let goalRows: StatsResponse['goals'] = null
@@ -124,8 +149,10 @@ export function siteStats(store: Store, site: SiteRecord, goals: Goal[], query: 
     unavailable,
   }
   if (prev) {
-    response.previous = { range: echoRange(prev), kpis: apiKpis(store, num, coverOf(site.timezone, prev.start, prev.end), pathId) }
+    response.previous = {
+      range: echoRange(prev),
+      kpis: apiKpis(store, num, coverOf(site.timezone, prev.start, prev.end), pathId),
+    }
   }
   return response
 }
-

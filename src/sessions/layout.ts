@@ -33,7 +33,7 @@ export const SLOT_BYTES = 64
 export const ENTRY_BYTES = 56
 export const ENTRY_WORDS = ENTRY_BYTES >> 2
 if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) {
-  throw new Error('hitring\'s session tables need a little-endian platform')
+  throw new Error("hitring's session tables need a little-endian platform")
 }
 
 export const MAGIC = 0x53_4e_52_48 // "HRNS" little-endian

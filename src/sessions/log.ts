@@ -37,7 +37,10 @@ const KIND_DELTA = 1
 const KIND_SNAPSHOT = 2
 const VERSION = 1
 const VALUE_HEADER_BYTES = 16
-/** A snapshot replaces the log once this many entries were logged since the last one (or twice the live sessions, if more). */
+/**
+ * A snapshot replaces the log once this many entries were logged since the last one (or twice the live sessions, if
+ * more).
+ */
 const SNAPSHOT_MIN_LOGGED = 4096
 
 export function logKey(lane: number, seq: number): Buffer {
@@ -65,7 +68,13 @@ function seqOfKey(key: Buffer): number {
  * batch changed the table). Returns the header values for {@link SessionTable.end}, or null when the batch
  * touched no session.
  */
-export function logBatchInTransaction(store: Store, table: SessionTable, lane: number, lanes: number, now: number): LogPosition | null {
+export function logBatchInTransaction(
+  store: Store,
+  table: SessionTable,
+  lane: number,
+  lanes: number,
+  now: number,
+): LogPosition | null {
   const touched = table.touched()
   if (touched.length === 0) return null
   const seq = table.nextLogSeq
@@ -87,7 +96,8 @@ export function logBatchInTransaction(store: Store, table: SessionTable, lane: n
     if (table.read(slot).last >= expiredBefore && exists(table.keyOf(slot).site)) live.push(slot)
   })
   store.sessionLog.put(logKey(lane, seq), encodeValue(KIND_SNAPSHOT, lanes, table, live))
-  for (const key of store.sessionLog.getKeys({ start: logKey(lane, 0), end: logKey(lane, seq) })) store.sessionLog.remove(key)
+  for (const key of store.sessionLog.getKeys({ start: logKey(lane, 0), end: logKey(lane, seq) }))
+    store.sessionLog.remove(key)
   return { nextSeq: seq + 1, loggedSinceSnapshot: 0 }
 }
 
@@ -101,7 +111,11 @@ export function restoreLane(store: Store, table: SessionTable, lane: number, lan
   const values: Array<{ seq: number; value: Buffer }> = []
   // Newest first, down to the latest snapshot. (In a reverse range `start` is the high end; the 4-byte
   // lane prefix sorts before every key of the lane.)
-  for (const { key, value } of store.sessionLog.getRange({ start: logKey(lane, MAX_SEQ), end: lanePrefix(lane), reverse: true })) {
+  for (const { key, value } of store.sessionLog.getRange({
+    start: logKey(lane, MAX_SEQ),
+    end: lanePrefix(lane),
+    reverse: true,
+  })) {
     const v = value as Buffer
     values.push({ seq: seqOfKey(key as Buffer), value: v })
     if (v[0] === KIND_SNAPSHOT) break
@@ -179,7 +193,8 @@ function encodeValue(kind: number, lanes: number, table: SessionTable, slots: re
 
 function forEachEntry(v: Buffer, fn: (at: number) => void): number {
   const n = v.readUInt32LE(4)
-  if (v.length !== VALUE_HEADER_BYTES + n * ENTRY_BYTES) throw new Error(`session log value of ${v.length} bytes for ${n} entries`)
+  if (v.length !== VALUE_HEADER_BYTES + n * ENTRY_BYTES)
+    throw new Error(`session log value of ${v.length} bytes for ${n} entries`)
   for (let i = 0, at = VALUE_HEADER_BYTES; i < n; i++, at += ENTRY_BYTES) fn(at)
   return n
 }
@@ -189,7 +204,9 @@ function decodeEntries(v: Buffer, fn: (key: SessionTableKey, state: SessionState
 }
 
 /** Every logged session state, lane by lane in log order (operators' tools and tests; never a hot path). */
-export function* loggedSessions(store: Store): Generator<{ lane: number; seq: number; snapshot: boolean; key: SessionTableKey; state: SessionState }> {
+export function* loggedSessions(
+  store: Store,
+): Generator<{ lane: number; seq: number; snapshot: boolean; key: SessionTableKey; state: SessionState }> {
   for (const { key, value } of store.sessionLog.getRange({})) {
     const k = key as Buffer
     const v = value as Buffer

@@ -55,7 +55,14 @@ export function advanceSession(
   ev: SessionEvent,
   newSessionNo: () => number,
 ): { state: SessionState; effects: SessionEffects } {
-  const effects: SessionEffects = { started: false, bouncesDelta: 0, durationDeltaMs: 0, entryAdded: 0, exitRemoved: 0, exitAdded: 0 }
+  const effects: SessionEffects = {
+    started: false,
+    bouncesDelta: 0,
+    durationDeltaMs: 0,
+    entryAdded: 0,
+    exitRemoved: 0,
+    exitAdded: 0,
+  }
   let state: SessionState
   if (current === undefined || isExpired(current, ev.ts)) {
     state = { no: newSessionNo(), start: ev.ts, last: ev.ts, pv: 0, entry: 0, exit: 0 }

@@ -21,9 +21,37 @@
  */
 import type { SessionState } from './session.js'
 import {
-  BUSY_INDEX, CAPACITY_INDEX, COUNT_INDEX, DAY, ENTRY, ENTRY_BYTES, ENTRY_WORDS, EPOCH_INDEX, EXIT, F64_PER_SLOT, H0, H1,
-  HEADER_BYTES, LAST_F, LOADED_INDEX, LOGGED_INDEX, MAGIC, MAGIC_INDEX, MIN_DAY_INDEX, MIN_LAST_F64, NEXT_LOG_SEQ_F64,
-  NO_F, PV, SITE, SLOT_BYTES, START_F, TAG, TOUCHED, U32_PER_SLOT, type LogPosition, type SessionTableKey,
+  BUSY_INDEX,
+  CAPACITY_INDEX,
+  COUNT_INDEX,
+  DAY,
+  ENTRY,
+  ENTRY_BYTES,
+  ENTRY_WORDS,
+  EPOCH_INDEX,
+  EXIT,
+  F64_PER_SLOT,
+  H0,
+  H1,
+  HEADER_BYTES,
+  LAST_F,
+  LOADED_INDEX,
+  LOGGED_INDEX,
+  MAGIC,
+  MAGIC_INDEX,
+  MIN_DAY_INDEX,
+  MIN_LAST_F64,
+  NEXT_LOG_SEQ_F64,
+  NO_F,
+  PV,
+  SITE,
+  SLOT_BYTES,
+  START_F,
+  TAG,
+  TOUCHED,
+  U32_PER_SLOT,
+  type LogPosition,
+  type SessionTableKey,
 } from './layout.js'
 
 /**
@@ -46,7 +74,8 @@ function sweepCopy(words: number): Uint32Array {
 }
 
 export function createSessionTable(slots = DEFAULT_SLOTS_PER_LANE): SharedArrayBuffer {
-  if (!Number.isInteger(Math.log2(slots)) || slots < 16) throw new RangeError(`session table slots must be a power of two ≥ 16, got ${slots}`)
+  if (!Number.isInteger(Math.log2(slots)) || slots < 16)
+    throw new RangeError(`session table slots must be a power of two ≥ 16, got ${slots}`)
   const sab = new SharedArrayBuffer(HEADER_BYTES + slots * SLOT_BYTES)
   const h = new Uint32Array(sab, 0, HEADER_BYTES >> 2)
   h[MAGIC_INDEX] = MAGIC
@@ -80,7 +109,9 @@ export class SessionTable {
     return this.#header[COUNT_INDEX]!
   }
 
-  /** False before the lane's first batch in this process, and after a batch that never ended: restore it from the log. */
+  /**
+   * False before the lane's first batch in this process, and after a batch that never ended: restore it from the log.
+   */
   get loaded(): boolean {
     return this.#header[LOADED_INDEX] === 1 && Atomics.load(this.#header, BUSY_INDEX) === 0
   }
@@ -129,7 +160,11 @@ export class SessionTable {
     this.#undoSlots.length = 0
     if (this.size < this.capacity * SWEEP_AT) return
     if (expiredBefore <= this.#headerF64[MIN_LAST_F64]! && oldestDay <= this.#header[MIN_DAY_INDEX]!) return
-    this.sweep(expiredBefore, oldestDay, this.size >= this.capacity * REFUSE_AT ? 1 : Math.ceil(this.capacity * SWEEP_MIN_GAIN))
+    this.sweep(
+      expiredBefore,
+      oldestDay,
+      this.size >= this.capacity * REFUSE_AT ? 1 : Math.ceil(this.capacity * SWEEP_MIN_GAIN),
+    )
   }
 
   /**
@@ -171,7 +206,14 @@ export class SessionTable {
       const o = i * U32_PER_SLOT
       const tag = u[o + TAG]!
       if (tag === 0) return -1
-      if (tag === key.tag && u[o + H0] === key.h0 && u[o + H1] === key.h1 && u[o + SITE] === key.site && u[o + DAY] === key.day) return i
+      if (
+        tag === key.tag &&
+        u[o + H0] === key.h0 &&
+        u[o + H1] === key.h1 &&
+        u[o + SITE] === key.site &&
+        u[o + DAY] === key.day
+      )
+        return i
     }
     return -1
   }
@@ -180,7 +222,14 @@ export class SessionTable {
     const o = slot * U32_PER_SLOT
     const f = slot * F64_PER_SLOT
     const u = this.#u32
-    return { no: this.#f64[f + NO_F]!, start: this.#f64[f + START_F]!, last: this.#f64[f + LAST_F]!, pv: u[o + PV]!, entry: u[o + ENTRY]!, exit: u[o + EXIT]! }
+    return {
+      no: this.#f64[f + NO_F]!,
+      start: this.#f64[f + START_F]!,
+      last: this.#f64[f + LAST_F]!,
+      pv: u[o + PV]!,
+      entry: u[o + ENTRY]!,
+      exit: u[o + EXIT]!,
+    }
   }
 
   /**
@@ -280,7 +329,9 @@ export class SessionTable {
       const o = slot * U32_PER_SLOT
       if (copy[o + TAG] === 0) continue
       if (copyF64[slot * F64_PER_SLOT + LAST_F]! < expiredBefore || copy[o + DAY]! < oldestDay) continue
-      const i = this.#freeSlotFrom(this.#homeOf(copy[o + TAG]!, copy[o + DAY]!, copy[o + SITE]!, copy[o + H0]!, copy[o + H1]!))
+      const i = this.#freeSlotFrom(
+        this.#homeOf(copy[o + TAG]!, copy[o + DAY]!, copy[o + SITE]!, copy[o + H0]!, copy[o + H1]!),
+      )
       u.set(copy.subarray(o, o + U32_PER_SLOT), i * U32_PER_SLOT)
       count++
     }

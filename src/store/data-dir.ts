@@ -68,7 +68,11 @@ export function makeDataDir(path: string): void {
       }
       throw storeOpenError(path, err, p)
     }
-    if (!isDir) throw new StoreOpenError(path, `cannot open the store at ${path}: ${p === resolve(path) ? 'it' : p} is a file, not a directory`)
+    if (!isDir)
+      throw new StoreOpenError(
+        path,
+        `cannot open the store at ${path}: ${p === resolve(path) ? 'it' : p} is a file, not a directory`,
+      )
     break
   }
   for (const dir of missing.reverse()) {
@@ -103,7 +107,10 @@ const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`
  */
 export function tightenDataDir(path: string): LooseMode[] {
   const loose: LooseMode[] = []
-  const entries: [string, number][] = [[resolve(path), DIR_MODE], ...OWN_FILES.map((f): [string, number] => [join(resolve(path), f), FILE_MODE])]
+  const entries: [string, number][] = [
+    [resolve(path), DIR_MODE],
+    ...OWN_FILES.map((f): [string, number] => [join(resolve(path), f), FILE_MODE]),
+  ]
   for (const [p, mode] of entries) {
     let current: number
     try {

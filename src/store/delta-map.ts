@@ -17,7 +17,15 @@ export class DeltaMap<K extends number[], V> {
   #size = 0
 
   /** The entry of `key`, created with `init()` when missing. `metric` is 0 for site-level sketch keys. */
-  entry(site: number, metric: number, gran: number, bucket: number, dim: number, key: () => K, init: () => V): { key: K; value: V } {
+  entry(
+    site: number,
+    metric: number,
+    gran: number,
+    bucket: number,
+    dim: number,
+    key: () => K,
+    init: () => V,
+  ): { key: K; value: V } {
     let e: { key: K; value: V } | undefined
     if (dim < DIM_LIMIT && bucket < BUCKET_LIMIT && bucket >= 0) {
       const o = site * 1024 + metric * 4 + gran

@@ -139,7 +139,8 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
     room(8 + VISITOR_BYTES + 8 * IDS)
     varint(e.sessionNo)
     const visitor = e.visitor
-    if (visitor.length !== VISITOR_BYTES) throw new EventBlockError(`visitor of ${visitor.length} bytes, expected ${VISITOR_BYTES}`)
+    if (visitor.length !== VISITOR_BYTES)
+      throw new EventBlockError(`visitor of ${visitor.length} bytes, expected ${VISITOR_BYTES}`)
     out.set(visitor, pos)
     pos += VISITOR_BYTES
     varint(e.hostId)
@@ -196,7 +197,8 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   }
   need(1)
   const format = b[at++]
-  if (format !== EVENT_BLOCK_FORMAT && format !== FORMAT_3) throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} or ${EVENT_BLOCK_FORMAT}`)
+  if (format !== EVENT_BLOCK_FORMAT && format !== FORMAT_3)
+    throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} or ${EVENT_BLOCK_FORMAT}`)
   const hasLanguage = format === EVENT_BLOCK_FORMAT
   const t0 = uint()
   const count = uint()

@@ -39,11 +39,15 @@ export function seqOfBlockKey(key: Buffer): number {
 }
 
 /** Iterates the stored blocks of every site (or of `siteNum` only), in key order. */
-export function* allBlocks(store: Store, siteNum?: number): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
+export function* allBlocks(
+  store: Store,
+  siteNum?: number,
+): Generator<{ siteNum: number; seq: number; block: EventBlock }> {
   const range = siteNum === undefined ? {} : { start: blockKey(siteNum, 0, 0), end: blockKey(siteNum + 1, 0, 0) }
   for (const { key, value } of store.events.getRange(range)) {
     // Format 2 blocks (msgpack objects of tuples) were written before the binary format.
-    const block = value instanceof Uint8Array ? decodeEventBlock(value) : fromFormat2(value as { t0: number; e: unknown[][] })
+    const block =
+      value instanceof Uint8Array ? decodeEventBlock(value) : fromFormat2(value as { t0: number; e: unknown[][] })
     yield { siteNum: siteOfBlockKey(key as Buffer), seq: seqOfBlockKey(key as Buffer), block }
   }
 }

@@ -48,10 +48,18 @@ export function storageFaultOf(err: unknown, path: string): StorageFault | null 
   const code = (err as { code?: unknown } | null)?.code
   if (typeof code !== 'number') return null
   if (code === MDB_MAP_FULL) {
-    return { code: 'MAP_FULL', message: `the store at ${path} cannot grow its memory map (MDB_MAP_FULL)`, sticky: false }
+    return {
+      code: 'MAP_FULL',
+      message: `the store at ${path} cannot grow its memory map (MDB_MAP_FULL)`,
+      sticky: false,
+    }
   }
   if (code === MDB_PANIC) {
-    return { code: 'LMDB_PANIC', message: `LMDB reported a fatal error on the store at ${path} (MDB_PANIC); restart hitring`, sticky: true }
+    return {
+      code: 'LMDB_PANIC',
+      message: `LMDB reported a fatal error on the store at ${path} (MDB_PANIC); restart hitring`,
+      sticky: true,
+    }
   }
   const known = ERRNO[code]
   if (!known) return null
@@ -72,7 +80,13 @@ export async function commitFaultOf(err: unknown, path: string): Promise<Storage
       () => undefined,
       (cause: unknown) => cause,
     )
-    return storageFaultOf(cause, path) ?? { code: 'EIO', message: `the commit to the store at ${path} failed: ${String((cause as Error)?.message ?? cause)}`, sticky: false }
+    return (
+      storageFaultOf(cause, path) ?? {
+        code: 'EIO',
+        message: `the commit to the store at ${path} failed: ${String((cause as Error)?.message ?? cause)}`,
+        sticky: false,
+      }
+    )
   }
   return storageFaultOf(err, path)
 }

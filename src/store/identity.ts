@@ -63,7 +63,9 @@ function compare(path: string, expected: StoreIdentity, s: { dev: bigint; ino: b
   if (String(s.dev) === expected.dev && String(s.ino) === expected.ino) return null
   return {
     code: 'STORE_GONE',
-    message: `the data file ${join(path, DATA_FILE)} was replaced while the server ran (it is not the file the server opened); restart hitring`,
+    message:
+      `the data file ${join(path, DATA_FILE)} was replaced while the server ran (it is not the file the ` +
+      `server opened); restart hitring`,
     sticky: true,
   }
 }
@@ -73,7 +75,9 @@ function statFault(path: string, err: unknown): StorageFault {
   if (code === 'ENOENT' || code === 'ENOTDIR') {
     return {
       code: 'STORE_GONE',
-      message: `the data directory ${path} was removed or unmounted while the server ran; restart hitring once it is back`,
+      message:
+        `the data directory ${path} was removed or unmounted while the server ran; restart hitring once it ` +
+        `is back`,
       sticky: true,
     }
   }

@@ -33,19 +33,42 @@ export { DIM_KIND, hasQ15Breakdown, Metric, type RollupKey, type SiteBuckets } f
 export { readCounter, RollupDeltas } from './rollups.js'
 export { readSketch, UniqueDeltas, type DimUniquesKey, type UniquesKey } from './uniques.js'
 export {
-  addPacked, clearPacked, lastClosedBucket, packClosedBuckets, packedMismatches, packedThrough, readPacked,
-  rowsOfBucket, type PackedKey, type PackProgress,
+  addPacked,
+  clearPacked,
+  lastClosedBucket,
+  packClosedBuckets,
+  packedMismatches,
+  packedThrough,
+  readPacked,
+  rowsOfBucket,
+  type PackedKey,
+  type PackProgress,
 } from './packed.js'
 export { Interner, lookupStringId, parsePropDim, propDimText, StringKind, stringOf } from './strings.js'
 export {
-  createSite, getSite, getSiteByDomain, getSiteByNum, hostnameAllowed, isValidTimezone, listSites, normaliseDomain,
-  setSiteFilters, SiteError, siteHostFromOrigin, type SiteRecord,
+  createSite,
+  getSite,
+  getSiteByDomain,
+  getSiteByNum,
+  hostnameAllowed,
+  isValidTimezone,
+  listSites,
+  normaliseDomain,
+  setSiteFilters,
+  SiteError,
+  siteHostFromOrigin,
+  type SiteRecord,
 } from './sites.js'
 export { SiteDirectory, type KnownSite } from './site-directory.js'
 export { allBlocks, blockKey, countEvents, type EventBlock } from './events.js'
 export { encodeEventBlock } from './event-block.js'
 export {
-  commitFaultOf, isLmdbCommitRejection, StorageFaultError, storageFaultOf, StoreGoneError, type StorageFault,
+  commitFaultOf,
+  isLmdbCommitRejection,
+  StorageFaultError,
+  storageFaultOf,
+  StoreGoneError,
+  type StorageFault,
 } from './faults.js'
 export { identityFault, readIdentity, storeGuard, type StoreGuard, type StoreIdentity } from './identity.js'
 export { StoreOpenError, tightenDataDir } from './data-dir.js'

@@ -11,7 +11,12 @@ export function quietLmdbCommitErrors(): void {
   const original = console.error.bind(console)
   console.error = (...args: unknown[]) => {
     const [first] = args
-    if (args.length === 1 && first instanceof Error && typeof (first as { code?: unknown }).code === 'number' && /[/\\]lmdb[/\\]write\.js/.test(first.stack ?? '')) {
+    if (
+      args.length === 1 &&
+      first instanceof Error &&
+      typeof (first as { code?: unknown }).code === 'number' &&
+      /[/\\]lmdb[/\\]write\.js/.test(first.stack ?? '')
+    ) {
       return
     }
     original(...args)

@@ -40,7 +40,11 @@ export class DataDirInUse extends StoreOpenError {
     path: string,
     readonly pid: number | null,
   ) {
-    super(path, `${path} is in use by another hitring server${pid ? ` (pid ${pid})` : ''}; stop it first, or use another -data-path`)
+    super(
+      path,
+      `${path} is in use by another hitring server${pid ? ` (pid ${pid})` : ''}; stop it first, or use another ` +
+        `-data-path`,
+    )
   }
 }
 
@@ -80,7 +84,9 @@ export function lockDataDir(path: string): DataDirLock {
   }
 }
 
-/** The holder's pid as it wrote it; null when it is not there (yet) or cannot be read (Windows' locks are mandatory). */
+/**
+ * The holder's pid as it wrote it; null when it is not there (yet) or cannot be read (Windows' locks are mandatory).
+ */
 function readPid(fd: number): number | null {
   try {
     const buf = Buffer.alloc(32)

@@ -73,4 +73,3 @@ export interface SiteBuckets {
   num: number
   timezone: string
 }
-

@@ -1,11 +1,12 @@
 /**
  * Opens hitring's LMDB environment and its named databases. Every thread that touches the store opens
  * the same path (LMDB is built for many readers and serialises writers); only drain workers and the
- * CLI write — never the HTTP thread (lmdb-js can block a writing thread, see DESIGN.md).
+ * CLI write — never the HTTP thread: a write transaction waits for LMDB's one writer lock and for the
+ * disk (https://github.com/kriszyp/lmdb-js#transactions), which would stall every request.
  *
  * | database      | key (encoding)                               | value                              |
  * |---------------|----------------------------------------------|------------------------------------|
- * | `meta`        | string                                       | counters, schema version, the set-up token's SHA-256 (src/accounts/setup-token.ts) |
+ * | `meta`        | string                                       | counters, schema version, set-up token's SHA-256 |
  * | `sites`       | site id (UUID string)                        | {@link SiteRecord}                 |
  * | `site_domains`| domain                                       | site id                            |
  * | `site_nums`   | site number (u32)                            | site id                            |
@@ -17,7 +18,7 @@
  * | `dim_uniques` | [site, metric, granularity, bucket, dim]     | HyperLogLog sketch (binary)        |
  * | `packed`      | [site, metric, granularity, bucket]          | a closed bucket's breakdown rows (./packed.ts) |
  * | `salts`       | UTC day number                               | 32 random bytes                    |
- * | `session_log` | binary: lane u32 · seq u64                   | open sessions a batch changed, or a lane's snapshot (src/sessions/log.ts) |
+ * | `session_log` | binary: lane u32 · seq u64                   | sessions a batch changed, or a lane's snapshot |
  * | `users`       | user id (UUID string)                        | `UserRecord` (src/accounts/users)  |
  * | `user_emails` | e-mail address (lower-case)                  | user id                            |
  * | `auth_sessions`| SHA-256 of the session token (hex)          | `LoginSession` (src/accounts)      |
@@ -84,7 +85,8 @@ export interface OpenStoreOptions {
 export function openStore(options: OpenStoreOptions): Store {
   if (options.create === false) {
     // lmdb-js makes a missing directory itself (recursively, so it would hang the same way): check first.
-    if (!existsSync(options.path)) throw new StoreGoneError(`the data directory ${options.path} is gone (a worker never creates it)`)
+    if (!existsSync(options.path))
+      throw new StoreGoneError(`the data directory ${options.path} is gone (a worker never creates it)`)
   } else if (!options.readOnly) makeDataDir(options.path)
   try {
     return openEnvironment(options)

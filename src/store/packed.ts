@@ -65,8 +65,12 @@ export function decodePacked(blob: Uint8Array): Packed {
   let b = blob
   if ((b.byteOffset & 7) !== 0) b = new Uint8Array(b)
   const n = new Uint32Array(b.buffer, b.byteOffset, 1)[0]!
-  if (b.length !== HEADER + 12 * n) throw new Error(`packed breakdown of ${b.length} bytes, expected ${HEADER + 12 * n}`)
-  return { counts: new Float64Array(b.buffer, b.byteOffset + HEADER, n), dims: new Uint32Array(b.buffer, b.byteOffset + HEADER + 8 * n, n) }
+  if (b.length !== HEADER + 12 * n)
+    throw new Error(`packed breakdown of ${b.length} bytes, expected ${HEADER + 12 * n}`)
+  return {
+    counts: new Float64Array(b.buffer, b.byteOffset + HEADER, n),
+    dims: new Uint32Array(b.buffer, b.byteOffset + HEADER + 8 * n, n),
+  }
 }
 
 /** Adds a packed value's counts into `into` (dim → count). */
@@ -84,10 +88,19 @@ export function readPacked(store: Store, key: PackedKey): Uint8Array | undefined
 }
 
 /** The rows of one bucket, as they should be packed. */
-export function rowsOfBucket(store: Store, site: number, metric: number, gran: number, bucket: number): { dims: number[]; counts: number[] } {
+export function rowsOfBucket(
+  store: Store,
+  site: number,
+  metric: number,
+  gran: number,
+  bucket: number,
+): { dims: number[]; counts: number[] } {
   const dims: number[] = []
   const counts: number[] = []
-  for (const { key, value } of store.rollups.getRange({ start: [site, metric, gran, bucket, 1], end: [site, metric, gran, bucket + 1] })) {
+  for (const { key, value } of store.rollups.getRange({
+    start: [site, metric, gran, bucket, 1],
+    end: [site, metric, gran, bucket + 1],
+  })) {
     dims.push((key as number[])[4]!)
     counts.push(value as number)
   }
@@ -203,7 +216,14 @@ export class PackedPatches {
       }
       const dims = [...merged.keys()].sort((a, b) => a - b)
       if (dims.length === 0) store.packed.remove(key)
-      else store.packed.put(key, encodePacked(dims, dims.map((d) => merged.get(d)!)))
+      else
+        store.packed.put(
+          key,
+          encodePacked(
+            dims,
+            dims.map((d) => merged.get(d)!),
+          ),
+        )
     }
   }
 }
@@ -221,7 +241,8 @@ export function packedMismatches(store: Store): Array<{ key: PackedKey; stored: 
     const [site, metric, gran, bucket] = key as PackedKey
     const rows = rowsOfBucket(store, site, metric, gran, bucket)
     const { dims, counts } = decodePacked(value as Uint8Array)
-    const same = rows.dims.length === dims.length && rows.dims.every((d, i) => d === dims[i] && rows.counts[i] === counts[i])
+    const same =
+      rows.dims.length === dims.length && rows.dims.every((d, i) => d === dims[i] && rows.counts[i] === counts[i])
     if (!same) bad.push({ key: [site, metric, gran, bucket], stored: dims.length, recounted: rows.dims.length })
   }
   return bad

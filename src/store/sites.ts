@@ -16,7 +16,9 @@ export interface SiteRecord {
   created_at: string
   /** Client IPs/CIDRs whose events are dropped (`excluded_ip`). */
   excluded_ips?: string[]
-  /** When not empty, only pages on these hostnames count (`hostname_not_allowed`); `*.example.com` allows subdomains. */
+  /**
+   * When not empty, only pages on these hostnames count (`hostname_not_allowed`); `*.example.com` allows subdomains.
+   */
   allowed_hostnames?: string[]
 }
 
@@ -47,10 +49,16 @@ function stripWww(host: string): string {
 export function normaliseDomain(input: string): string {
   const d = input.trim().toLowerCase()
   if (/^[a-z][a-z0-9+.-]*:/.test(d) || d.includes('/')) {
-    throw new SiteError('invalid_domain', `Give the bare domain, such as example.com, not a URL: ${JSON.stringify(input)}`)
+    throw new SiteError(
+      'invalid_domain',
+      `Give the bare domain, such as example.com, not a URL: ${JSON.stringify(input)}`,
+    )
   }
   if (d.startsWith('www.')) {
-    throw new SiteError('invalid_domain', `Leave out the leading www. (${JSON.stringify(input)}): it is matched automatically`)
+    throw new SiteError(
+      'invalid_domain',
+      `Leave out the leading www. (${JSON.stringify(input)}): it is matched automatically`,
+    )
   }
   if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)) {
     throw new SiteError('invalid_domain', `Not a valid domain name: ${JSON.stringify(input)}`)
@@ -70,7 +78,8 @@ export function isValidTimezone(tz: string): boolean {
 /** Creates a site. Runs its own write transaction: call it from a CLI or a worker, never the HTTP thread. */
 export function createSite(store: Store, domainInput: string, timezone = 'UTC'): SiteRecord {
   const domain = normaliseDomain(domainInput)
-  if (!isValidTimezone(timezone)) throw new SiteError('invalid_timezone', `Not an IANA time zone: ${JSON.stringify(timezone)}`)
+  if (!isValidTimezone(timezone))
+    throw new SiteError('invalid_timezone', `Not an IANA time zone: ${JSON.stringify(timezone)}`)
   return store.env.transactionSync(() => {
     if (store.siteDomains.get(domain) !== undefined) {
       throw new SiteError('duplicate_domain', `A site for ${domain} exists already`)
@@ -110,7 +119,11 @@ export function getSiteByDomain(store: Store, domain: string): SiteRecord | unde
 }
 
 /** Replaces a site's exclusion lists. Validates every entry; runs its own write transaction (CLI or worker only). */
-export function setSiteFilters(store: Store, id: string, filters: { excluded_ips?: string[]; allowed_hostnames?: string[] }): SiteRecord {
+export function setSiteFilters(
+  store: Store,
+  id: string,
+  filters: { excluded_ips?: string[]; allowed_hostnames?: string[] },
+): SiteRecord {
   for (const ip of filters.excluded_ips ?? []) {
     if (!parseCidr(ip)) throw new SiteError('invalid_domain', `Not an IP address or CIDR: ${JSON.stringify(ip)}`)
   }
@@ -134,5 +147,9 @@ export function hostnameAllowed(site: SiteRecord, hostname: string): boolean {
   const list = site.allowed_hostnames
   if (!list || list.length === 0) return true
   const host = hostname.startsWith('www.') ? hostname.slice(4) : hostname
-  return list.some((h) => (h.startsWith('*.') ? host === h.slice(2) || host.endsWith(h.slice(1)) : host === h || host === h.replace(/^www\./, '')))
+  return list.some((h) =>
+    h.startsWith('*.')
+      ? host === h.slice(2) || host.endsWith(h.slice(1))
+      : host === h || host === h.replace(/^www\./, ''),
+  )
 }

@@ -43,12 +43,14 @@ export function parsePropDim(text: string): { nameId: number; key: string; value
   return { nameId: Number(text.slice(0, a)), key: text.slice(a + 1, b), value: text.slice(b + 1) }
 }
 
-/** LMDB keys are limited to 1978 bytes, and ordered-binary keys cannot hold NUL: long or odd strings are keyed by hash. */
+/**
+ * LMDB keys are limited to 1978 bytes, and ordered-binary keys cannot hold NUL: long or odd strings are keyed by hash.
+ */
 const MAX_DIRECT_KEY_BYTES = 1500
 
 function lookupKey(kind: number, text: string): [number, string] {
   if (utf8Length(text) <= MAX_DIRECT_KEY_BYTES && !text.includes('\u0000')) return [kind, text]
-  return [kind, '\u0001sha256:' + createHash('sha256').update(text).digest('base64url')]
+  return [kind, `\u0001sha256:${createHash('sha256').update(text).digest('base64url')}`]
 }
 
 export class Interner {

@@ -70,7 +70,9 @@ export class UniqueDeltas {
   }
 
   /** The sketches this batch would write, built on top of what is stored (for the recount too). */
-  *sketches(read: (key: AnyKey) => Uint8Array | undefined): Generator<{ key: AnyKey; hll: HyperLogLog; changed: boolean }> {
+  *sketches(
+    read: (key: AnyKey) => Uint8Array | undefined,
+  ): Generator<{ key: AnyKey; hll: HyperLogLog; changed: boolean }> {
     for (const { key, value: ids } of this.#settled().values()) yield { key, ...withIds(read(key), ids) }
   }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { Piscina } from 'piscina'
 import { createRing, RingWriter } from '../../src/ring/index.js'
 import { encodeIngestRecord, RECORD_TYPE_INGEST_V2 } from '../../src/event/record.js'
-import { EventKind, validPayload } from '../../src/ingest/payload.js'
+import { type EventKind, validPayload } from '../../src/ingest/payload.js'
 import { DrainScheduler } from '../../src/pipeline/scheduler.js'
 import type { DrainResult } from '../../src/drain/protocol.js'
 import { openStore, type Store } from '../../src/store/open.js'
@@ -34,7 +34,12 @@ export async function drainEvents(dataPath: string, events: TestEvent[], workers
     maxThreads: workers,
     concurrentTasksPerWorker: 2,
     atomics: 'disabled',
-    workerData: { rings: buffers, sessionTables: buffers.map(() => createSessionTable(1 << 12)), dataPath, identity: readIdentity(dataPath) },
+    workerData: {
+      rings: buffers,
+      sessionTables: buffers.map(() => createSessionTable(1 << 12)),
+      dataPath,
+      identity: readIdentity(dataPath),
+    },
   })
   const results: DrainResult[] = []
   let failure: unknown = null
@@ -47,7 +52,14 @@ export async function drainEvents(dataPath: string, events: TestEvent[], workers
     for (const e of events) {
       // A copy: the encoder's buffer is shared, and we may wait for room below.
       const payload = validPayload(e.kind, e.body)
-      const record = encodeIngestRecord({ receivedAt: e.ts, siteNum: e.siteNum, kind: e.kind, ip: e.ip, userAgent: e.userAgent, payload }).slice()
+      const record = encodeIngestRecord({
+        receivedAt: e.ts,
+        siteNum: e.siteNum,
+        kind: e.kind,
+        ip: e.ip,
+        userAgent: e.userAgent,
+        payload,
+      }).slice()
       const ring = rings[eventLane(e.ip, payload.sessionId, 3)]!
       let at = ring.reserve(RECORD_TYPE_INGEST_V2, record.length)
       while (at < 0) {

@@ -19,7 +19,8 @@ export const storedEventCount = (dataPath: string) => withStore(dataPath, countE
 export function storedPropValues(dataPath: string, key: string): Array<string | number | boolean> {
   return withStore(dataPath, (store) => {
     const values: Array<string | number | boolean> = []
-    for (const { block } of allBlocks(store)) for (const e of block.e) if (e.props && key in e.props) values.push(e.props[key]!)
+    for (const { block } of allBlocks(store))
+      for (const e of block.e) if (e.props && key in e.props) values.push(e.props[key]!)
     return values
   })
 }

@@ -24,11 +24,22 @@ import { initialUserSchema, loginSchema, meSchema, statusOkSchema, userSchema } 
 import type { ApiDeps } from '../types.js'
 
 /** A fresh session: the token for the cookie, and what is stored (its hash, never the token). */
-function openSession(deps: ApiDeps, userId: string, remember: boolean): { token: string; lifetimeMs: number; login: NewSession } {
+function openSession(
+  deps: ApiDeps,
+  userId: string,
+  remember: boolean,
+): { token: string; lifetimeMs: number; login: NewSession } {
   const token = newToken(TokenPrefix.session)
   const lifetimeMs = remember ? deps.rememberMeMs : deps.sessionMs
   const now = deps.now()
-  return { token, lifetimeMs, login: { hash: tokenHash(token), session: { user_id: userId, created_at: now, expires_at: now + lifetimeMs, remember } } }
+  return {
+    token,
+    lifetimeMs,
+    login: {
+      hash: tokenHash(token),
+      session: { user_id: userId, created_at: now, expires_at: now + lifetimeMs, remember },
+    },
+  }
 }
 
 export const authRoutes = [
@@ -53,8 +64,17 @@ export const authRoutes = [
       if (!setupTokenMatches(deps.store, token)) throw refuse('invalid_setup_token', false)
       const passwordHash = await hashPassword(body.password)
       const s = openSession(deps, '', false)
-      const user = await deps.write('initialUser', { email: body.email, passwordHash, setupTokenHash: tokenHash(token), login: s.login })
-      return { status: 201, body: { user }, headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) } }
+      const user = await deps.write('initialUser', {
+        email: body.email,
+        passwordHash,
+        setupTokenHash: tokenHash(token),
+        login: s.login,
+      })
+      return {
+        status: 201,
+        body: { user },
+        headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) },
+      }
     },
   }),
 
@@ -66,14 +86,21 @@ export const authRoutes = [
     access: 'public',
     limit: 'auth',
     body: loginSchema,
-    responses: { 200: { description: 'Signed in; Set-Cookie: hk_token', schema: statusOkSchema }, 401: { description: 'Invalid email or password' } },
+    responses: {
+      200: { description: 'Signed in; Set-Cookie: hk_token', schema: statusOkSchema },
+      401: { description: 'Invalid email or password' },
+    },
     async handle({ body, deps }) {
       const user = userByEmail(deps.store, body.email)
       const ok = user ? await verifyPassword(body.password, user.password_hash) : await dummyVerify(body.password)
       if (!user || !ok) throw refuse('invalid_credentials')
       const s = openSession(deps, user.id, body.remember_me === true)
       await deps.write('createSession', s.login)
-      return { status: 200, body: { status: 'ok' }, headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) } }
+      return {
+        status: 200,
+        body: { status: 'ok' },
+        headers: { 'Set-Cookie': sessionCookie(s.token, s.lifetimeMs, isHttps(deps.publicUrl())) },
+      }
     },
   }),
 
@@ -87,7 +114,11 @@ export const authRoutes = [
     responses: { 200: { description: 'Signed out; the cookie is cleared', schema: statusOkSchema } },
     async handle({ principal, deps }) {
       if (principal?.kind === 'session') await deps.write('deleteSession', { hash: principal.tokenHash })
-      return { status: 200, body: { status: 'ok' }, headers: { 'Set-Cookie': clearedSessionCookie(isHttps(deps.publicUrl())) } }
+      return {
+        status: 200,
+        body: { status: 'ok' },
+        headers: { 'Set-Cookie': clearedSessionCookie(isHttps(deps.publicUrl())) },
+      }
     },
   }),
 

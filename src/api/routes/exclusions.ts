@@ -33,10 +33,19 @@ function canonicalHostname(text: string): string | null {
 function canonical(body: { excluded_ips?: string[]; allowed_hostnames?: string[] }) {
   const fields: FieldIssue[] = []
   const map = (list: string[] | undefined, name: string, fn: (s: string) => string | null, what: string) =>
-    (list ?? []).map((x, i) => fn(x) ?? (fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` }), ''))
+    (list ?? []).map((x, i) => {
+      const ok = fn(x)
+      if (ok === undefined) fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` })
+      return ok ?? ''
+    })
   const out = {
     excluded_ips: map(body.excluded_ips, 'excluded_ips', canonicalIp, 'an IP address or CIDR'),
-    allowed_hostnames: map(body.allowed_hostnames, 'allowed_hostnames', canonicalHostname, 'a hostname (or *.hostname)'),
+    allowed_hostnames: map(
+      body.allowed_hostnames,
+      'allowed_hostnames',
+      canonicalHostname,
+      'a hostname (or *.hostname)',
+    ),
   }
   if (fields.length > 0) throw refuse('invalid_field', fields)
   return out
@@ -54,7 +63,10 @@ export const exclusionRoutes = [
     responses: answer,
     role: 'viewer',
     handle({ site }) {
-      return { status: 200, body: { excluded_ips: site.excluded_ips ?? [], allowed_hostnames: site.allowed_hostnames ?? [] } }
+      return {
+        status: 200,
+        body: { excluded_ips: site.excluded_ips ?? [], allowed_hostnames: site.allowed_hostnames ?? [] },
+      }
     },
   }),
   siteRoute({

@@ -38,7 +38,10 @@ export const goalRoutes = [
     responses: { 201: { description: 'Created', schema: goalSchema } },
     role: 'editor',
     async handle({ params, body, deps }) {
-      const goal = await deps.write('createGoal', { siteId: params.id, goal: { name: body.name, type: body.type, value: body.value } })
+      const goal = await deps.write('createGoal', {
+        siteId: params.id,
+        goal: { name: body.name, type: body.type, value: body.value },
+      })
       return { status: 201, body: goal }
     },
   }),

@@ -16,7 +16,16 @@ import { siteRoutes } from './sites.js'
 import { statsRoutes } from './stats.js'
 
 export function apiRoutes(): RouteDef[] {
-  const routes: RouteDef[] = [...authRoutes, ...apiClientRoutes, ...siteRoutes, ...memberRoutes, ...exclusionRoutes, ...goalRoutes, ...statsRoutes, ...realtimeRoutes]
+  const routes: RouteDef[] = [
+    ...authRoutes,
+    ...apiClientRoutes,
+    ...siteRoutes,
+    ...memberRoutes,
+    ...exclusionRoutes,
+    ...goalRoutes,
+    ...statsRoutes,
+    ...realtimeRoutes,
+  ]
   let document: unknown
   routes.push(
     route({

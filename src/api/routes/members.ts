@@ -54,12 +54,19 @@ export const memberRoutes = [
     responses: {
       200: { description: 'Already a member: the role is now the one given', schema: memberSchema },
       201: { description: 'Added', schema: memberSchema },
-      404: { description: 'No such site visible to you (`unknown_site`), or no user with this e-mail (`unknown_user`)' },
+      404: {
+        description: 'No such site visible to you (`unknown_site`), or no user with this e-mail (`unknown_user`)',
+      },
       409: { description: 'It would demote the last owner (`last_owner`)' },
     },
     role: 'owner',
     async handle({ params, body, principal, deps }) {
-      const { member, created } = await deps.write('setMember', { siteId: params.id, actorId: principal!.user.id, email: body.email, role: body.role })
+      const { member, created } = await deps.write('setMember', {
+        siteId: params.id,
+        actorId: principal!.user.id,
+        email: body.email,
+        role: body.role,
+      })
       return { status: created ? 201 : 200, body: member }
     },
   }),
@@ -68,12 +75,14 @@ export const memberRoutes = [
     ...common,
     method: 'DELETE',
     path: '/api/sites/:id/members/:user_id',
-    summary: "Remove a member (owner), or leave the site (your own user_id, any role); never the last owner",
+    summary: 'Remove a member (owner), or leave the site (your own user_id, any role); never the last owner',
     access: 'session',
     params: memberParams,
     responses: {
       204: { description: 'Removed' },
-      404: { description: 'No such site visible to you (`unknown_site`), or the user is not a member (`unknown_member`)' },
+      404: {
+        description: 'No such site visible to you (`unknown_site`), or the user is not a member (`unknown_member`)',
+      },
       409: { description: 'The last owner (`last_owner`)' },
     },
     // Leaving (one's own user_id) takes any role; removing someone else, the owner's.

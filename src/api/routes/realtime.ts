@@ -24,14 +24,27 @@ import type { ApiDeps, Principal } from '../types.js'
 export const STREAM_MIN_INTERVAL_MS = 1000
 export const HEARTBEAT_MS = 15_000
 
-const realtimeSchema = z.object({ visitors: z.number().int().describe('Distinct visitors with an event in the last 5 minutes') })
+const realtimeSchema = z.object({
+  visitors: z.number().int().describe('Distinct visitors with an event in the last 5 minutes'),
+})
 const streamEventSchema = z
-  .object({ site_id: z.string(), date: z.string().describe("Today in the site's zone"), kpis: kpisSchema, visitors_now: z.number().int(), at: z.string() })
+  .object({
+    site_id: z.string(),
+    date: z.string().describe("Today in the site's zone"),
+    kpis: kpisSchema,
+    visitors_now: z.number().int(),
+    at: z.string(),
+  })
   .describe('The data of each `event: stats` message (text/event-stream)')
 
 /** Today's date (YYYY-MM-DD) in the site's zone. */
 function today(timezone: string, now: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now)
 }
 
 /** Whether `principal` may still watch the site, read from the latest committed snapshot; never throws. */
@@ -64,7 +77,13 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, allowed: () => boolean,
     try {
       const date = today(site.timezone, last)
       const stats = siteStats(deps.store, site, listGoals(deps.store, site.id), { from: date, to: date }, last)
-      sse.send('stats', { site_id: site.id, date, kpis: stats.kpis, visitors_now: deps.hub.visitorsNow(site.num), at: new Date(last).toISOString() })
+      sse.send('stats', {
+        site_id: site.id,
+        date,
+        kpis: stats.kpis,
+        visitors_now: deps.hub.visitorsNow(site.num),
+        at: new Date(last).toISOString(),
+      })
     } catch (err) {
       deps.logger.error({ err, siteId }, 'stream: could not compute the figures')
     }
@@ -109,13 +128,24 @@ export const realtimeRoutes = [
     limit: 'api',
     params: siteIdParams,
     responses: {
-      200: { description: 'text/event-stream of `stats` events; it ends when the caller loses access to the site', schema: streamEventSchema, contentType: 'text/event-stream' },
-      429: { description: 'Over the per-IP rate limit (`rate_limited`), or over the cap of open streams per user or per client IP (`too_many_streams`); see Retry-After' },
+      200: {
+        description: 'text/event-stream of `stats` events; it ends when the caller loses access to the site',
+        schema: streamEventSchema,
+        contentType: 'text/event-stream',
+      },
+      429: {
+        description:
+          'Over the per-IP rate limit (`rate_limited`), or over the cap of open streams per user or per client IP ' +
+          '(`too_many_streams`); see Retry-After',
+      },
     },
     role: 'viewer',
     handle({ principal, deps, site }) {
       const allowed = watchAllowed(deps, principal!, site.id)
-      return { watcher: { userId: principal!.user.id, siteId: site.id, allowed }, stream: (sse: SseStream) => streamStats(deps, site, allowed, sse) }
+      return {
+        watcher: { userId: principal!.user.id, siteId: site.id, allowed },
+        stream: (sse: SseStream) => streamStats(deps, site, allowed, sse),
+      }
     },
   }),
 ]

@@ -14,15 +14,25 @@ import { siteRoute } from '../site-route.js'
 import { siteBodySchema, siteIdParams, sitePatchSchema, siteSchema } from '../schemas.js'
 import type { Principal } from '../types.js'
 
-export const siteView = (s: SiteRecord, role: Role) => ({ id: s.id, domain: s.domain, timezone: s.timezone, created_at: s.created_at, role })
+export const siteView = (s: SiteRecord, role: Role) => ({
+  id: s.id,
+  domain: s.domain,
+  timezone: s.timezone,
+  created_at: s.created_at,
+  role,
+})
 
 function checkTimezone(tz: string): string {
-  if (!isValidTimezone(tz)) throw refuse('invalid_field', [{ field: 'timezone', message: `not an IANA time zone: ${JSON.stringify(tz)}` }])
+  if (!isValidTimezone(tz))
+    throw refuse('invalid_field', [{ field: 'timezone', message: `not an IANA time zone: ${JSON.stringify(tz)}` }])
   return tz
 }
 
 function visibleSites(store: Parameters<typeof getSite>[0], principal: Principal) {
-  const ids = principal.kind === 'session' ? sitesOf(store, principal.user.id).map((m) => m.siteId) : principal.client.site_roles.map((g) => g.site_id)
+  const ids =
+    principal.kind === 'session'
+      ? sitesOf(store, principal.user.id).map((m) => m.siteId)
+      : principal.client.site_roles.map((g) => g.site_id)
   const out = []
   for (const id of ids) {
     const site = getSite(store, id)
@@ -54,7 +64,10 @@ export const siteRoutes = [
     access: 'session',
     limit: 'api',
     body: siteBodySchema,
-    responses: { 201: { description: 'Created', schema: siteSchema }, 409: { description: 'The domain has a site already' } },
+    responses: {
+      201: { description: 'Created', schema: siteSchema },
+      409: { description: 'The domain has a site already' },
+    },
     async handle({ body, principal, deps }) {
       let domain: string
       try {

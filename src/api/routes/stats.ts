@@ -1,7 +1,7 @@
 /**
  * The read routes, wired to the query layer (src/query): stats, the goal timeseries, the events
- * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups; the query layer refuses what it cannot answer
- * exactly with a `Refusal` (→ 400 with its own code).
+ * breakdowns, and the drops (acknowledged but not stored: src/query/drops.ts). Every answer is computed from rollups;
+ * the query layer refuses what it cannot answer exactly with a `Refusal` (→ 400 with its own code).
  *
  * Every route is a {@link readRoute}: the site with the viewer role at least, the answer at one `now`.
  * Every answer says which range it covers (instants are widened to whole quarter-hours) in two
@@ -37,15 +37,23 @@ import { siteRoute, type SiteCall } from '../site-route.js'
 import type { RouteDef } from '../types.js'
 
 /** The range an answer covers (src/query/params.ts echoRange), as headers. */
-const rangeHeaders = (r: { start: string; end: string }) => ({ 'X-Hitring-Range-Start': r.start, 'X-Hitring-Range-End': r.end })
+const rangeHeaders = (r: { start: string; end: string }) => ({
+  'X-Hitring-Range-Start': r.start,
+  'X-Hitring-Range-End': r.end,
+})
 const headers = {
-  'X-Hitring-Range-Start': 'First instant counted (RFC 3339 at the reporting zone\'s offset): `from`, an instant rounded down to a quarter-hour',
+  'X-Hitring-Range-Start':
+    "First instant counted (RFC 3339 at the reporting zone's offset): `from`, an instant rounded down to a " +
+    'quarter-hour',
   'X-Hitring-Range-End': 'First instant not counted: the day after a `to` date, or `to` rounded up to a quarter-hour',
 }
 
 const eventParams = siteIdParams.extend({ name: z.string().describe('Event name (percent-encoded in the path)') })
 const goalsTimeseriesQuery = timeseriesQuerySchema.extend({
-  goal_id: z.union([z.string(), z.array(z.string())]).optional().describe('Repeatable; default all goals of the site'),
+  goal_id: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .describe('Repeatable; default all goals of the site'),
 })
 
 type Range = { start: string; end: string }
