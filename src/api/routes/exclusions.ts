@@ -34,9 +34,10 @@ function canonical(body: { excluded_ips?: string[]; allowed_hostnames?: string[]
   const fields: FieldIssue[] = []
   const map = (list: string[] | undefined, name: string, fn: (s: string) => string | null, what: string) =>
     (list ?? []).map((x, i) => {
-      const ok = fn(x)
-      if (ok === undefined) fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` })
-      return ok ?? ''
+      const canonical = fn(x)
+      if (canonical !== null) return canonical
+      fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` })
+      return ''
     })
   const out = {
     excluded_ips: map(body.excluded_ips, 'excluded_ips', canonicalIp, 'an IP address or CIDR'),
