@@ -131,7 +131,7 @@ export const CATALOGUE = {
         : 'The server is shutting down; retry shortly',
     headers: () => ({ 'Retry-After': '1', Connection: 'close' }),
   },
-  /** The server stopped before durable events were stored (src/drain/acks.ts). */
+  /** The server stopped before durable events were stored (src/pipeline/acks.ts). */
   not_stored: {
     status: 503,
     message: () => 'The server stopped before these events were stored; nothing was acknowledged. Retry.',

@@ -2,7 +2,7 @@
  * A {@link Refusal}: one expected "no" with its catalogue entry's status, code, message, fields and
  * headers — made by {@link refuse}, answered as is by the HTTP side (src/http/respond.ts, src/api/reply.ts),
  * thrown by the query layer, the admin ops and the API routes, and caught by the API's error boundary
- * (src/api/failure.ts). Anything else thrown is a bug: logged, answered 500 `internal_error`.
+ * (src/api/handler.ts). Anything else thrown is a bug: logged, answered 500 `internal_error`.
  *
  * Not an `Error` subclass, on purpose: the HTTP thread makes one per refused request, and per refused
  * item of a server-side batch (10,000 at most), where an `Error`'s stack capture costs 0.3–5 µs against

@@ -8,7 +8,7 @@
  * Derived from it: the {@link StoredEvent} type (./stored.ts), the reading of format-2 blocks (a field's
  * position in those msgpack tuples is its index here) and the OpenAPI schemas of server ingestion
  * (src/api/server-ingest-docs.ts). Checked against it by tests: the hand-written ring record and the
- * visit attributes the drain and the recount count (src/drain/count.ts; test/event-schema.test.ts), the
+ * visit attributes the drain and the recount count (src/derive/count.ts; test/event-schema.test.ts), the
  * event-block codec's field order (test/event-block.test.ts), the interning namespaces and rollups.
  * @module
  */

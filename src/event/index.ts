@@ -23,7 +23,7 @@
  *    with the field empty).
  * 4. **The enrichment that fills it**: src/drain/decode.ts derives it from the payload (in the worker,
  *    before the write transaction); src/drain/write-batch.ts interns it into the stored event; a visit
- *    attribute gets its line in src/drain/count.ts (written out for speed, checked against the table).
+ *    attribute gets its line in src/derive/count.ts (written out for speed, checked against the table).
  * 5. **The reader that shows it**: its namespace and metric (src/store/strings.ts `StringKind`,
  *    src/store/rollups.ts `Metric` and `DIM_KIND`: numbers are stored, never renumber) and its list in
  *    the stats answer (src/query/stats.ts, src/query/schemas.ts).

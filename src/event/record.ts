@@ -87,7 +87,7 @@ function str(s: string): void {
 
 /**
  * Encodes one record into a scratch buffer and returns it: a view valid until the next call, to copy
- * into a reserved ring region at once (`enqueueEvent`, ./enqueue.ts).
+ * into a reserved ring region at once (`enqueueEvent`, src/ingest/enqueue.ts).
  */
 export function encodeIngestRecord(facts: IngestRecordFacts): Uint8Array {
   const p = facts.payload

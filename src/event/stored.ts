@@ -2,7 +2,7 @@
  * A stored raw event: named fields, typed from the table (./fields.ts `STORED_FIELDS`). The drain builds
  * one per event as an object literal in the table's order (src/drain/write-batch.ts), the event-block
  * codec writes and reads them (src/store/event-block.ts), the recount reads them back
- * (src/store/replay.ts). A stored event holds no IP and no User-Agent.
+ * (src/derive/replay.ts). A stored event holds no IP and no User-Agent.
  * @module
  */
 import { STORED_FIELDS, type StoredCodec } from './fields.js'

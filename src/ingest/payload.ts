@@ -5,7 +5,7 @@
  * hand instead of running a schema library (zod costs ~1.6 µs per event here against ~0.15 µs, measured
  * in bench/validation.bench.ts); zod validates the configuration and the REST API. It runs once, on the
  * HTTP thread (a failure becomes a 400 naming every offending field); the normalised payload it returns
- * is what the ring record carries to the drain worker (./record.ts), so what was accepted is what is
+ * is what the ring record carries to the drain worker (src/event/record.ts), so what was accepted is what is
  * stored.
  *
  * | field          | rule                                                                     |
