@@ -3,8 +3,8 @@
  * validated by hand (./payload.ts for hk.js and HitKeep's trackers, ./server-payload.ts for server-side
  * batches; limits in src/event/limits.ts), then written into a ring lane as one binary record
  * (src/event/record.ts): an event, or — for an event dropped by a filter (bot, Do-Not-Track, excluded
- * IP…, src/event/drops.ts) — a drop record that only counts. Server items carry idempotency keys (./idempotency.ts). The drain
- * worker decodes the same records (src/drain/decode.ts).
+ * IP…, src/event/drops.ts) — a drop record that only counts. Server items carry idempotency keys (./idempotency.ts).
+ * The drain worker decodes the same records (src/drain/decode.ts).
  *
  * @example
  * ```ts
