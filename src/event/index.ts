@@ -42,6 +42,7 @@ export {
   LANGUAGE_TAG,
   type PayloadField,
   type StoredField,
+  type ListedField,
 } from './fields.js'
 export { EventKind, type IngestPayload, type PropValue } from './payload.js'
 export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredKey } from './stored.js'
