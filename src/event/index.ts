@@ -47,6 +47,7 @@ export {
 export { EventKind, type IngestPayload, type PropValue } from './payload.js'
 export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredKey } from './stored.js'
 export { Limits } from './limits.js'
+export { compileFieldCode } from './compile.js'
 export { DropReason, dropReasonName, type DropReasonName } from './drops.js'
 export {
   decodeDropRecord,
