@@ -96,3 +96,20 @@ console.table(
   }),
 )
 if (sink.total === 0) console.log('(nothing counted)')
+
+// The event-block codec (src/store/event-block.ts) over the same 1,000 events: ns per event.
+const codec = new Bench({ time: 1_000, warmup: true })
+let bytes = encodeEventBlock(0, events)
+codec.add('encode a block', () => {
+  bytes = encodeEventBlock(0, events)
+})
+codec.add('decode a block', () => {
+  if (decodeEventBlock(bytes).e.length !== N) throw new Error('decoded count')
+})
+await codec.run()
+console.table(
+  codec.tasks.map((t) => {
+    const r = t.result
+    return { task: t.name, 'ns per event': r.state === 'completed' ? ((r.latency.mean * 1e6) / N).toFixed(1) : r.state }
+  }),
+)
