@@ -203,7 +203,10 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
   return Buffer.from(out.subarray(0, pos))
 }
 
-/** Decodes a block of format 3 to {@link EVENT_BLOCK_FORMAT}; throws EventBlockError on anything malformed (never reads past `bytes`). */
+/**
+ * Decodes a block of format 3 to {@link EVENT_BLOCK_FORMAT}; throws EventBlockError on anything malformed (never
+ * reads past `bytes`).
+ */
 export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const end = b.length
