@@ -213,6 +213,11 @@ export interface StoredField {
   /** What it is derived from: a payload field's JSON key, or what the drain works out. */
   readonly from: string
   /**
+   * For an id after the visitor ({@link ID_FIELDS}): the drain's item property holding the string it
+   * interns (src/drain/decode.ts `EventItem`, which the enrichment fills; a dotted path for a nested one).
+   */
+  readonly enriched?: string
+  /**
    * For an interned id: its namespace, a `StringKind` name, and that namespace's number (stored in keys:
    * never renumber). src/store/strings.ts makes `StringKind`'s entry from these two.
    */
@@ -249,9 +254,18 @@ export const STORED_FIELDS = [
     since: 2,
     from: 'the first 8 bytes of the daily-salted visitor hash (IP, User-Agent)',
   },
-  { key: 'hostId', codec: 'varint', since: 2, from: 'url: its hostname', interned: 'HOSTNAME', kind: 3 },
+  {
+    key: 'hostId',
+    enriched: 'hostname',
+    codec: 'varint',
+    since: 2,
+    from: 'url: its hostname',
+    interned: 'HOSTNAME',
+    kind: 3,
+  },
   {
     key: 'browserId',
+    enriched: 'browser',
     codec: 'varint',
     since: 2,
     from: 'the User-Agent',
@@ -265,6 +279,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'osId',
+    enriched: 'os',
     codec: 'varint',
     since: 2,
     from: 'the User-Agent',
@@ -278,6 +293,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'deviceId',
+    enriched: 'device',
     codec: 'varint',
     since: 2,
     from: 'the User-Agent',
@@ -291,6 +307,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'screenId',
+    enriched: 'screen',
     codec: 'varint',
     since: 2,
     from: 'screen_width: its class',
@@ -301,6 +318,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'sourceId',
+    enriched: 'source',
     codec: 'varint',
     since: 2,
     from: 'url (ref, utm_source) and referrer',
@@ -314,6 +332,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'referrerHostId',
+    enriched: 'referrerHost',
     codec: 'varint',
     since: 2,
     from: 'referrer: its host',
@@ -324,6 +343,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'utmSourceId',
+    enriched: 'utm.source',
     codec: 'varint',
     since: 2,
     from: 'url: utm_source',
@@ -337,6 +357,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'utmMediumId',
+    enriched: 'utm.medium',
     codec: 'varint',
     since: 2,
     from: 'url: utm_medium',
@@ -350,6 +371,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'utmCampaignId',
+    enriched: 'utm.campaign',
     codec: 'varint',
     since: 2,
     from: 'url: utm_campaign',
@@ -363,6 +385,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'utmTermId',
+    enriched: 'utm.term',
     codec: 'varint',
     since: 2,
     from: 'url: utm_term',
@@ -373,6 +396,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'utmContentId',
+    enriched: 'utm.content',
     codec: 'varint',
     since: 2,
     from: 'url: utm_content',
@@ -383,6 +407,7 @@ export const STORED_FIELDS = [
   },
   {
     key: 'languageId',
+    enriched: 'language',
     codec: 'varint',
     since: 4,
     from: 'language: its primary subtag, lower-cased (pt-BR → pt)',
@@ -428,4 +453,36 @@ export function namedNumbers(pick: (f: StoredField) => [string, number] | undefi
     names.set(n, name)
   }
   return out
+}
+
+/** The stored fields up to the visitor: written by hand in the event-block codec and the drain. */
+export const HEAD_KEYS = [
+  'dt',
+  'kind',
+  'nameId',
+  'pathId',
+  'query',
+  'referrer',
+  'props',
+  'sessionNo',
+  'visitor',
+] as const
+
+/**
+ * The stored fields after {@link HEAD_KEYS}: interned varint ids, each filled from its `enriched` string.
+ * The event-block codec (src/store/event-block.ts) and the drain's interning (src/drain/write-batch.ts)
+ * handle them by code generated from this list (./compile.ts): a new one needs no edit there. Checked
+ * at load.
+ */
+export const ID_FIELDS: readonly StoredField[] = idFields()
+
+function idFields(): StoredField[] {
+  const fields = STORED_FIELDS as readonly StoredField[]
+  const head = fields.slice(0, HEAD_KEYS.length).map((f) => f.key)
+  if (head.join() !== HEAD_KEYS.join()) throw new Error(`event table: head fields ${head}, expected ${HEAD_KEYS}`)
+  const ids = fields.slice(HEAD_KEYS.length)
+  for (const f of ids)
+    if (f.codec !== 'varint' || !f.kind || !f.enriched || !/^[a-z][A-Za-z]*(\.[a-z][A-Za-z]*)?$/.test(f.enriched))
+      throw new Error(`event table: ${f.key} after the visitor is not an interned varint with an enriched string`)
+  return ids
 }

@@ -27,14 +27,12 @@
  * @module
  */
 import type { Props, StoredEvent } from '../event/stored.js'
-import { STORED_FIELDS, type StoredField } from '../event/fields.js'
+import { HEAD_KEYS, ID_FIELDS, type StoredField } from '../event/fields.js'
 import { compileFieldCode } from '../event/compile.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-/** The fields up to the visitor, written by hand below. */
-const HEAD = ['dt', 'kind', 'nameId', 'pathId', 'query', 'referrer', 'props', 'sessionNo', 'visitor'] as const
-/** The fields after the visitor: varint ids (hostId … languageId), each written from the format of its `since`. */
-const IDS = tailFields()
+/** The ids after the visitor (hostId … languageId), each written from the format of its `since`. */
+const IDS = ID_FIELDS
 /**
  * The format written: the newest `since` of the table (a field appended with `since: 5` makes it 5).
  * Every binary format from 3 is read, a field absent from a block's format read as 0.
@@ -43,17 +41,6 @@ export const EVENT_BLOCK_FORMAT = Math.max(4, ...IDS.map((f) => f.since))
 /** The first binary format: the table's fields of `since: 2` (format 2 was msgpack tuples of them). */
 const FORMAT_3 = 3
 const VISITOR_BYTES = 8
-
-function tailFields(): StoredField[] {
-  const fields = STORED_FIELDS as readonly StoredField[]
-  const at = fields.findIndex((f) => f.key === 'visitor') + 1
-  const head = fields.slice(0, at).map((f) => f.key)
-  if (head.join() !== HEAD.join()) throw new Error(`event block: head fields ${head}, written by hand as ${HEAD}`)
-  const tail = fields.slice(at)
-  // The generated code below writes varints only: a field of another codec is written here by hand.
-  for (const f of tail) if (f.codec !== 'varint') throw new Error(`event block: ${f.key} is not a varint`)
-  return tail
-}
 
 /** One id read: always, or only from the format that added it. */
 function idRead(f: StoredField): string {
@@ -88,7 +75,10 @@ const eventOf = compileFieldCode<
     format: number,
     uint: () => number,
   ) => StoredEvent
->([...HEAD, 'format', 'uint'], `return { ${HEAD.join(', ')}, ${IDS.map((f) => `${f.key}: ${idRead(f)}`).join(', ')} }`)
+>(
+  [...HEAD_KEYS, 'format', 'uint'],
+  `return { ${HEAD_KEYS.join(', ')}, ${IDS.map((f) => `${f.key}: ${idRead(f)}`).join(', ')} }`,
+)
 
 export interface DecodedBlock {
   t0: number
