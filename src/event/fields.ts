@@ -208,8 +208,11 @@ export interface StoredField {
   /** The property of {@link StoredEvent}. */
   readonly key: string
   readonly codec: StoredCodec
-  /** The first block format holding it. Format 2 (msgpack tuples) holds the first 21 fields, by position. */
-  readonly since: 2 | 4
+  /**
+   * The first block format holding it. Format 2 (msgpack tuples) holds the first 21 fields, by position;
+   * format 3 the same, binary; each later one the fields of its `since` (src/store/event-block.ts).
+   */
+  readonly since: number
   /** What it is derived from: a payload field's JSON key, or what the drain works out. */
   readonly from: string
   /**
