@@ -6,10 +6,13 @@
  * rollup and top list). See ./index.ts for how to add a field.
  *
  * Derived from it: the {@link StoredEvent} type (./stored.ts), the reading of format-2 blocks (a field's
- * position in those msgpack tuples is its index here) and the OpenAPI schemas of server ingestion
- * (src/api/server-ingest-docs.ts). Checked against it by tests: the hand-written ring record and the
- * visit attributes the drain and the recount count (src/drain/count.ts; test/event-schema.test.ts), the
- * event-block codec's field order (test/event-block.test.ts), the interning namespaces and rollups.
+ * position in those msgpack tuples is its index here), the OpenAPI schemas of server ingestion
+ * (src/api/server-ingest-docs.ts), the interning namespaces and visit metrics (src/store/strings.ts,
+ * src/store/metrics.ts) and the stats answer's visit-attribute lists (src/query/stats.ts, schemas.ts).
+ * Generated from it once at load (./compile.ts): the ids the drain interns (src/drain/write-batch.ts),
+ * the visit attributes it counts (src/derive/count.ts) and the event-block codec's ids and format
+ * (src/store/event-block.ts). Checked against it by tests: the hand-written ring record
+ * (test/event-schema.test.ts) and the event-block codec's field order (test/event-block.test.ts).
  * @module
  */
 import { Limits } from './limits.js'

@@ -40,9 +40,10 @@
  * That is 7 files of src/ (fields, payload, limits, record, ingest/payload, ingest/server-payload,
  * drain/decode; 6 without a limit). `npx tsc --noEmit` names the literals that lack it. Then the tracker
  * (tracker/index.ts) sends it, the README's field table documents it, and the tests that enumerate the
- * stats lists or the OpenAPI fields (test/api-openapi.test.ts, test/query-stats.test.ts) include it.
- * `language` took 14 files of src/ before these derivations; a throwaway drain-worked visit attribute
- * added on top of them touched 2 (src/event/fields.ts, src/drain/decode.ts: branch fields-proof).
+ * stats lists, the stored fields or the OpenAPI fields include it (test/query-stats.test.ts' count of
+ * session lists, test/event-block.test.ts' format-2 and format-3 fixtures, test/api-openapi.test.ts for a
+ * payload field). `language` took 14 files of src/ before these derivations; a throwaway visit attribute
+ * the drain works out (the URL's scheme) took 2 after them: src/event/fields.ts, src/drain/decode.ts.
  * @module
  */
 export {
