@@ -11,6 +11,7 @@ import {
   STORED_FIELDS,
   SESSION_FIELDS,
   LISTED_FIELDS,
+  ID_FIELDS,
   type PayloadField,
   type StoredField,
 } from '../src/event/index.js'
@@ -23,6 +24,8 @@ import { RollupDeltas } from '../src/store/rollups.js'
 import { UniqueDeltas } from '../src/store/uniques.js'
 import { countStoredEvent } from '../src/derive/count.js'
 import { advanceSession } from '../src/sessions/session.js'
+import { storedEventOf } from '../src/drain/write-batch.js'
+import type { EventItem } from '../src/drain/decode.js'
 import { fromTuple } from '../src/event/index.js'
 
 const payloadFields = PAYLOAD_FIELDS as readonly PayloadField[]
@@ -133,5 +136,22 @@ describe('the stored fields against the store', () => {
     expect(new Set(payloadFields.map((f) => f.json)).size).toBe(payloadFields.length)
     const firstLater = storedFields.findIndex((f) => f.since !== 2)
     expect(storedFields.slice(0, firstLater < 0 ? undefined : firstLater).length).toBe(21)
+  })
+
+  test("the drain's stored event interns each id after the visitor from its enriched string, in its namespace", () => {
+    // An item whose strings are all distinct: each id field must come from its own, in its own kind.
+    const item: Record<string, unknown> = { utm: {} }
+    for (const f of ID_FIELDS) {
+      const [a, b] = f.enriched!.split('.')
+      if (b) (item[a!] as Record<string, string>)[b] = `${f.key}-text`
+      else item[a!] = `${f.key}-text`
+    }
+    const asked: string[] = []
+    const id = (kind: number, text: string) => asked.push(`${kind}:${text}`)
+    const e = storedEventOf(0, 0, 0, 0, '', '', null, 0, Buffer.alloc(8), item as unknown as EventItem, id)
+    expect(Object.keys(e)).toEqual(storedFields.map((f) => f.key))
+    for (const f of ID_FIELDS)
+      expect(asked[((e as Record<string, unknown>)[f.key] as number) - 1], f.key).toBe(`${f.kind}:${f.key}-text`)
+    expect(ID_FIELDS.every((f) => StringKind[f.interned as keyof typeof StringKind] === f.kind)).toBe(true)
   })
 })

@@ -20,7 +20,15 @@ import {
   type Interner,
   DAY_MS,
 } from '../store/index.js'
-import { Limits, type StoredEvent } from '../event/index.js'
+import {
+  compileFieldCode,
+  HEAD_KEYS,
+  ID_FIELDS,
+  Limits,
+  type Props,
+  type STORED_FIELDS,
+  type StoredEvent,
+} from '../event/index.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { daySaltInTransaction } from '../derive/retention.js'
 import type { VisitorCache } from '../identity/visitor-cache.js'
@@ -133,31 +141,19 @@ export function writeBatch(
     if (current === undefined && item.ts - day * DAY_MS < SESSION_TIMEOUT_MS) {
       current = continueYesterdays(store, table, visitors, item, day - 1)
     }
-    // In the order of src/event/fields.ts (STORED_FIELDS), as the block decoder builds them: one shape.
-    const stateEvent: StoredEvent = {
-      dt: 0,
-      kind: item.payload.kind,
-      nameId: item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
-      pathId: id(StringKind.PATH, item.path),
-      query: item.query,
-      referrer: item.payload.referrer,
-      props: item.payload.props,
-      sessionNo: 0,
-      visitor: Buffer.from(visitor.subarray(0, 8)),
-      hostId: id(StringKind.HOSTNAME, item.hostname),
-      browserId: id(StringKind.BROWSER, item.browser),
-      osId: id(StringKind.OS, item.os),
-      deviceId: id(StringKind.DEVICE, item.device),
-      screenId: id(StringKind.SCREEN, item.screen),
-      sourceId: id(StringKind.SOURCE, item.source),
-      referrerHostId: id(StringKind.REFERRER_HOST, item.referrerHost),
-      utmSourceId: id(StringKind.UTM, item.utm.source),
-      utmMediumId: id(StringKind.UTM, item.utm.medium),
-      utmCampaignId: id(StringKind.UTM, item.utm.campaign),
-      utmTermId: id(StringKind.UTM, item.utm.term),
-      utmContentId: id(StringKind.UTM, item.utm.content),
-      languageId: id(StringKind.LANGUAGE, item.language),
-    }
+    const stateEvent = storedEventOf(
+      0,
+      item.payload.kind,
+      item.payload.kind === 1 ? id(StringKind.EVENT_NAME, item.payload.name) : 0,
+      id(StringKind.PATH, item.path),
+      item.query,
+      item.payload.referrer,
+      item.payload.props,
+      0,
+      Buffer.from(visitor.subarray(0, 8)),
+      item,
+      id,
+    )
     const { state, effects } = advanceSession(
       current,
       { ts: item.ts, kind: item.payload.kind, pathId: stateEvent.pathId },
@@ -204,6 +200,40 @@ export function writeBatch(
   }
   return { stored, duplicates, counters: deltas.size + uniques.size, active: triples, logs, untracked, siteDeleted }
 }
+
+/**
+ * A stored event: one object literal with every field of the table in its order, as the block decoder
+ * builds them (one shape); the fields up to the visitor given, each id after it (hostId … languageId)
+ * interned from the item's `enriched` string. Generated once from the table (src/event/compile.ts): the
+ * code is the written-out `browserId: id(7, item.browser), …`, so a new id needs no edit here.
+ */
+export const storedEventOf = compileFieldCode<
+  (
+    dt: number,
+    kind: 0 | 1,
+    nameId: number,
+    pathId: number,
+    query: string,
+    referrer: string,
+    props: Props | null,
+    sessionNo: number,
+    visitor: Buffer,
+    item: EventItem,
+    id: (kind: number, text: string) => number,
+  ) => StoredEvent
+>(
+  [...HEAD_KEYS, 'item', 'id'],
+  `return { ${HEAD_KEYS.join(', ')}, ${ID_FIELDS.map((f) => `${f.key}: id(${f.kind}, item.${f.enriched})`)} }`,
+)
+
+/** The item's string properties, as `enriched` names them (`utm.source` for a nested one). */
+type StringPath<T> = {
+  [K in keyof T & string]: T[K] extends string ? K : T[K] extends object ? `${K}.${keyof T[K] & string}` : never
+}[keyof T & string]
+type Enriched = Extract<(typeof STORED_FIELDS)[number], { enriched: string }>['enriched']
+/** Compiles only while every `enriched` of the table names a string of {@link EventItem}. */
+const enrichedAreItemStrings: [Enriched] extends [StringPath<EventItem>] ? true : never = true
+void enrichedAreItemStrings
 
 /** A client session id (from hk.js) groups a tab's events; otherwise the visitor id does (src/sessions/key.ts). */
 function sessionKeyOf(item: EventItem, day: number, visitor: Buffer, saltOf: (day: number) => Buffer): SessionTableKey {

@@ -6,7 +6,10 @@
  * @module
  */
 import { z } from 'zod'
-import { DropReason } from '../event/index.js'
+// Not through event/index.ts: the dashboard's types read this file (src/dashboard/types.ts), and the face also
+// brings the ring record, which needs Node's Buffer (`npx tsc --noEmit -p src/dashboard` has no Node types).
+import { DropReason } from '../event/drops.js'
+import { LISTED_FIELDS, type ListedField } from '../event/fields.js'
 
 const from = z
   .string()
@@ -191,6 +194,12 @@ export const anyGoalSchema = z
   })
   .describe('All goals together ("visitors who completed any goal"); zeros when the site has no goals')
 
+/** The visit attributes' lists of `top` (src/event/fields.ts `list`), in the answer's order. */
+function listedAttributes() {
+  type Lists = { [F in ListedField as F['list']]: ReturnType<typeof list> }
+  return Object.fromEntries(LISTED_FIELDS.map((f) => [f.list, list(f.listDoc)])) as Lists
+}
+
 export const statsResponseSchema = z.object({
   range: rangeSchema,
   kpis: kpisSchema,
@@ -199,14 +208,7 @@ export const statsResponseSchema = z.object({
     pages: z.array(pageEntry).describe('Pages by pageviews'),
     entry_pages: list('Entry pages by visits'),
     exit_pages: list('Exit pages by visits'),
-    sources: list('Sources by visits'),
-    utm_source: list('utm_source by visits'),
-    utm_medium: list('utm_medium by visits'),
-    utm_campaign: list('utm_campaign by visits'),
-    browsers: list('Browsers by visits'),
-    os: list('Operating systems by visits'),
-    devices: list('Devices by visits'),
-    languages: list("Languages by visits: the primary subtag of the visitor's language tag, lower-cased (pt-BR → pt)"),
+    ...listedAttributes(),
   }),
   goals: z.array(goalStatsSchema).nullable().describe('Per goal, in the order given; null under a path filter'),
   any_goal: anyGoalSchema.nullable().describe('All goals together; null under a path filter'),

@@ -23,20 +23,17 @@ import { comparedWindow, refuseVisitorFilters, statsFilters } from './hitkeep-st
 import { echoRange, parseFilter, parseLimit, parseQuery, resolveInterval, resolveWindow } from './params.js'
 import { plannedPoints } from './points.js'
 import { breakdown, canBreakDown, dimVisitors, sumDim, sumTotal, topOf, visitors } from './read.js'
+import { LISTED_FIELDS } from '../event/index.js'
 import { statsQuerySchema, type StatsQuery, type StatsResponse } from './schemas.js'
 
-/** The session lists of `top`, by the visits that started with each value. */
+/**
+ * The session lists of `top`, by the visits that started with each value: the entry and exit pages,
+ * then the visit attributes of the event's table that it lists (src/event/fields.ts `list`), in its order.
+ */
 const SESSION_LISTS = [
   ['entry_pages', Metric.ENTRY_PAGES],
   ['exit_pages', Metric.EXIT_PAGES],
-  ['sources', Metric.SOURCES],
-  ['utm_source', Metric.UTM_SOURCE],
-  ['utm_medium', Metric.UTM_MEDIUM],
-  ['utm_campaign', Metric.UTM_CAMPAIGN],
-  ['browsers', Metric.BROWSERS],
-  ['os', Metric.OS],
-  ['devices', Metric.DEVICES],
-  ['languages', Metric.LANGUAGES],
+  ...LISTED_FIELDS.map((f) => [f.list, f.metric] as const),
 ] as const
 
 type Unavailable = StatsResponse['unavailable'][number]

@@ -12,7 +12,9 @@
  *  event:  zigzag dt · u8 kind · varint nameId · varint pathId · str query · str referrer
  *          · varint props (0: none, n + 1: n props, each: str key · u8 type (0 str · 1 f64 LE · 2 true · 3 false))
  *          · varint sessionNo · 8 bytes visitor · 13 × varint id (hostId … utmContentId, languageId)
- *  format 3: the same without languageId (read as 0: no language)
+ *  format 3: the same without languageId (read as 0: no language). A varint field appended to the table
+ *  with `since: 5` makes format 5, written after languageId, read as 0 from formats 3 and 4; the ids
+ *  after the visitor are encoded and decoded by code generated from the table (src/event/compile.ts).
  *  varint: unsigned LEB128 (up to 2^53) · zigzag: signed as varint
  *  str:    varint h — h even: UTF-8 of h / 2 bytes follows; h odd: the block's string number (h - 1) / 2.
  *          Every inline string of 1 to 512 bytes gets the next number, in order, so repeats within a block
@@ -25,15 +27,58 @@
  * @module
  */
 import type { Props, StoredEvent } from '../event/stored.js'
+import { HEAD_KEYS, ID_FIELDS, type StoredField } from '../event/fields.js'
+import { compileFieldCode } from '../event/compile.js'
 import { writeUtf8 } from '../bytes/utf8.js'
 
-export const EVENT_BLOCK_FORMAT = 4
-/** Format 3: format 4 without `languageId`. */
+/** The ids after the visitor (hostId … languageId), each written from the format of its `since`. */
+const IDS = ID_FIELDS
+/**
+ * The format written: the newest `since` of the table (a field appended with `since: 5` makes it 5).
+ * Every binary format from 3 is read, a field absent from a block's format read as 0.
+ */
+export const EVENT_BLOCK_FORMAT = Math.max(4, ...IDS.map((f) => f.since))
+/** The first binary format: the table's fields of `since: 2` (format 2 was msgpack tuples of them). */
 const FORMAT_3 = 3
-
-/** The varint ids after the visitor: hostId … languageId (13; format 3: 12). */
-const IDS = 13
 const VISITOR_BYTES = 8
+
+/** One id read: always, or only from the format that added it. */
+function idRead(f: StoredField): string {
+  return f.since <= FORMAT_3 ? 'uint()' : `format >= ${f.since} ? uint() : 0`
+}
+
+/**
+ * The ids after the visitor, encoded: `varint(e.hostId)` … one line per field, generated once from the
+ * table (src/event/compile.ts), the code a hand-written list would be.
+ */
+const encodeIds = compileFieldCode<(e: StoredEvent, varint: (v: number) => void) => void>(
+  ['e', 'varint'],
+  IDS.map((f) => `varint(e.${f.key})`).join('\n'),
+)
+
+/**
+ * A decoded event: one object literal with every field of the table in its order (so every event read
+ * has one shape), the ids after the visitor read in order, each absent from an older `format` as 0.
+ * Generated once from the table, as {@link encodeIds}.
+ */
+const eventOf = compileFieldCode<
+  (
+    dt: number,
+    kind: 0 | 1,
+    nameId: number,
+    pathId: number,
+    query: string,
+    referrer: string,
+    props: Props | null,
+    sessionNo: number,
+    visitor: Buffer,
+    format: number,
+    uint: () => number,
+  ) => StoredEvent
+>(
+  [...HEAD_KEYS, 'format', 'uint'],
+  `return { ${HEAD_KEYS.join(', ')}, ${IDS.map((f) => `${f.key}: ${idRead(f)}`).join(', ')} }`,
+)
 
 export interface DecodedBlock {
   t0: number
@@ -136,31 +181,22 @@ export function encodeEventBlock(t0: number, events: readonly StoredEvent[]): Bu
         } else out[pos++] = v ? 2 : 3
       }
     }
-    room(8 + VISITOR_BYTES + 8 * IDS)
+    room(8 + VISITOR_BYTES + 8 * IDS.length)
     varint(e.sessionNo)
     const visitor = e.visitor
     if (visitor.length !== VISITOR_BYTES)
       throw new EventBlockError(`visitor of ${visitor.length} bytes, expected ${VISITOR_BYTES}`)
     out.set(visitor, pos)
     pos += VISITOR_BYTES
-    varint(e.hostId)
-    varint(e.browserId)
-    varint(e.osId)
-    varint(e.deviceId)
-    varint(e.screenId)
-    varint(e.sourceId)
-    varint(e.referrerHostId)
-    varint(e.utmSourceId)
-    varint(e.utmMediumId)
-    varint(e.utmCampaignId)
-    varint(e.utmTermId)
-    varint(e.utmContentId)
-    varint(e.languageId)
+    encodeIds(e, varint)
   }
   return Buffer.from(out.subarray(0, pos))
 }
 
-/** Decodes a format-4 or format-3 block; throws EventBlockError on anything malformed (never reads past `bytes`). */
+/**
+ * Decodes a block of format 3 to {@link EVENT_BLOCK_FORMAT}; throws EventBlockError on anything malformed (never
+ * reads past `bytes`).
+ */
 export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
   const end = b.length
@@ -197,9 +233,8 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
   }
   need(1)
   const format = b[at++]
-  if (format !== EVENT_BLOCK_FORMAT && format !== FORMAT_3)
-    throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} or ${EVENT_BLOCK_FORMAT}`)
-  const hasLanguage = format === EVENT_BLOCK_FORMAT
+  if (format === undefined || format < FORMAT_3 || format > EVENT_BLOCK_FORMAT)
+    throw new EventBlockError(`event block: format ${format}, expected ${FORMAT_3} to ${EVENT_BLOCK_FORMAT}`)
   const t0 = uint()
   const count = uint()
   const e: StoredEvent[] = []
@@ -235,31 +270,7 @@ export function decodeEventBlock(bytes: Uint8Array): DecodedBlock {
     // A copy: `bytes` may be a view of lmdb-js's reused read buffer.
     const visitor = Buffer.from(b.subarray(at, at + VISITOR_BYTES))
     at += VISITOR_BYTES
-    // In the table's order, so every event read shares one object shape.
-    e.push({
-      dt,
-      kind,
-      nameId,
-      pathId,
-      query,
-      referrer,
-      props,
-      sessionNo,
-      visitor,
-      hostId: uint(),
-      browserId: uint(),
-      osId: uint(),
-      deviceId: uint(),
-      screenId: uint(),
-      sourceId: uint(),
-      referrerHostId: uint(),
-      utmSourceId: uint(),
-      utmMediumId: uint(),
-      utmCampaignId: uint(),
-      utmTermId: uint(),
-      utmContentId: uint(),
-      languageId: hasLanguage ? uint() : 0,
-    })
+    e.push(eventOf(dt, kind, nameId, pathId, query, referrer, props, sessionNo, visitor, format, uint))
   }
   if (at !== end) throw new EventBlockError('event block: bytes after the last event')
   return { t0, e }

@@ -6,9 +6,14 @@
  * @module
  */
 import { StringKind } from './strings.js'
+import { namedNumbers, SESSION_FIELDS, type TableMetrics } from '../event/fields.js'
 
-/** Metric ids: stored in keys, never renumber. */
-export const Metric = {
+/**
+ * Metric ids: stored in keys, never renumber. The visit attributes' come from the event's table
+ * (src/event/fields.ts `metric`: SOURCES 8, REFERRERS 9, UTM_SOURCE 10 … UTM_CONTENT 14, BROWSERS 15,
+ * OS 16, DEVICES 17, SCREENS 18, LANGUAGES 22); the others are here. A clash throws at load.
+ */
+export const Metric = withTableMetrics({
   PAGEVIEWS: 1, // dims: path
   EVENTS: 2, // custom events; dims: event name
   VISITS: 3,
@@ -16,22 +21,18 @@ export const Metric = {
   DURATION_MS: 5, // total visit duration
   ENTRY_PAGES: 6, // dims only: path
   EXIT_PAGES: 7, // dims only: path
-  SOURCES: 8, // visits by source name
-  REFERRERS: 9, // visits by referring host
-  UTM_SOURCE: 10,
-  UTM_MEDIUM: 11,
-  UTM_CAMPAIGN: 12,
-  UTM_TERM: 13,
-  UTM_CONTENT: 14,
-  BROWSERS: 15,
-  OS: 16,
-  DEVICES: 17,
-  SCREENS: 18,
   HOSTNAMES: 19, // pageviews by hostname
   DROPPED: 20, // events acknowledged but not stored, by reason
   PROPS: 21, // custom events by (event name, property key, value)
-  LANGUAGES: 22, // visits by language (primary subtag)
-} as const
+} as const)
+
+function withTableMetrics<T extends Record<string, number>>(own: T): T & TableMetrics {
+  const table = namedNumbers((f) => (f.session && f.metric ? [f.session, f.metric] : undefined))
+  for (const [name, n] of Object.entries(own))
+    if (name in table || Object.values(table).includes(n)) throw new Error(`Metric ${name} = ${n} clashes`)
+  // In the order of their numbers, as when all were written here (src/store/packed.ts iterates them).
+  return Object.fromEntries(Object.entries({ ...table, ...own }).sort((a, b) => a[1] - b[1])) as T & TableMetrics
+}
 
 /**
  * Metrics whose breakdowns are also kept per 15-minute bucket: what goal and event timeseries chart by
@@ -44,28 +45,17 @@ export function hasQ15Breakdown(metric: number): boolean {
   return Q15_BREAKDOWNS.has(metric)
 }
 
-/** The namespace of interned strings that a metric's `dim` ids belong to. */
+/** The namespace of interned strings that a metric's `dim` ids belong to (a visit attribute's: its field's). */
 export const DIM_KIND: Record<number, number> = {
   [Metric.PAGEVIEWS]: StringKind.PATH,
   [Metric.EVENTS]: StringKind.EVENT_NAME,
   [Metric.ENTRY_PAGES]: StringKind.PATH,
   [Metric.EXIT_PAGES]: StringKind.PATH,
-  [Metric.SOURCES]: StringKind.SOURCE,
-  [Metric.REFERRERS]: StringKind.REFERRER_HOST,
-  [Metric.UTM_SOURCE]: StringKind.UTM,
-  [Metric.UTM_MEDIUM]: StringKind.UTM,
-  [Metric.UTM_CAMPAIGN]: StringKind.UTM,
-  [Metric.UTM_TERM]: StringKind.UTM,
-  [Metric.UTM_CONTENT]: StringKind.UTM,
-  [Metric.BROWSERS]: StringKind.BROWSER,
-  [Metric.OS]: StringKind.OS,
-  [Metric.DEVICES]: StringKind.DEVICE,
-  [Metric.SCREENS]: StringKind.SCREEN,
   [Metric.HOSTNAMES]: StringKind.HOSTNAME,
   [Metric.DROPPED]: StringKind.DROP_REASON,
   [Metric.PROPS]: StringKind.PROP,
-  [Metric.LANGUAGES]: StringKind.LANGUAGE,
 }
+for (const f of SESSION_FIELDS) DIM_KIND[f.metric] = f.kind
 
 export type RollupKey = [site: number, metric: number, granularity: number, bucket: number, dim: number]
 

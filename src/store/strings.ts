@@ -11,25 +11,26 @@ import { createHash } from 'node:crypto'
 import type { Store } from './open.js'
 import { reserveSequence } from './open.js'
 import { utf8Length } from '../bytes/utf8.js'
+import { namedNumbers, type TableKinds } from '../event/fields.js'
 
-/** Namespaces of interned strings: stored in keys, never renumber. */
-export const StringKind = {
-  EVENT_NAME: 1,
-  PATH: 2,
-  HOSTNAME: 3,
-  SOURCE: 4,
-  REFERRER_HOST: 5,
-  UTM: 6,
-  BROWSER: 7,
-  OS: 8,
-  DEVICE: 9,
-  SCREEN: 10,
+/**
+ * Namespaces of interned strings: stored in keys, never renumber. Those of the event's stored fields come
+ * from their table (src/event/fields.ts `kind`: EVENT_NAME 1, PATH 2, HOSTNAME 3, SOURCE 4, REFERRER_HOST 5,
+ * UTM 6, BROWSER 7, OS 8, DEVICE 9, SCREEN 10, LANGUAGE 13); the others are here. A clash throws at load.
+ */
+export const StringKind = withTableKinds({
   DROP_REASON: 11,
   /** `<event name id>\u0001<key>\u0001<value>`: see {@link propDimText}. */
   PROP: 12,
-  /** A visit's language: the primary subtag of its language tag, lower-cased (`pt`). */
-  LANGUAGE: 13,
-} as const
+} as const)
+
+function withTableKinds<T extends Record<string, number>>(own: T): T & TableKinds {
+  const table = namedNumbers((f) => (f.interned && f.kind ? [f.interned, f.kind] : undefined))
+  for (const [name, n] of Object.entries(own))
+    if (name in table || Object.values(table).includes(n)) throw new Error(`StringKind ${name} = ${n} clashes`)
+  // In the order of their numbers, as when all were written here (src/store/packed.ts iterates them).
+  return Object.fromEntries(Object.entries({ ...table, ...own }).sort((a, b) => a[1] - b[1])) as T & TableKinds
+}
 
 /** The text interned for one (event name, property key, value) breakdown. */
 export function propDimText(nameId: number, key: string, value: string | number | boolean): string {
