@@ -5,12 +5,11 @@
  * sendBeacon/fetch installed before any page script) and as landed (the raw events in LMDB).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { join } from 'node:path'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { DESKTOP_CHROME_UA, startTrackedShop, type FixtureServer } from './helpers/browser.js'
 import { allBlocks, type Props } from '../src/store/events.js'
 import { StringKind, stringOf } from '../src/store/strings.js'
 
@@ -30,27 +29,22 @@ let siteId: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/tracker'),
+  ;({
+    server,
+    fixtures,
+    browser,
+    dataPath,
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/tracker',
     vars,
     routes: { '/app/': 'app.html' },
-    proxyPrefix: '/stats',
-    proxyTarget: server.url,
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
+    proxyStats: true,
+    hosts: ['other.test'],
+  }))
   OTHER = `http://other.test:${fixtures.port}`
-  vars.HK = `http://stats.test:${server.port}/hk.js`
   vars.OTHER = OTHER
-  // shop.test counts as a secure context, as a real https site would: crypto.randomUUID (session ids) needs one.
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test', 'other.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
 })
 
 interface Sent {

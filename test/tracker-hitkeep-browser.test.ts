@@ -6,12 +6,11 @@
  * with its props, in one visit.
  */
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { join } from 'node:path'
 import type { Browser, Request } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 import { storedEvents, type StoredRow } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
 const cleanups: (() => unknown)[] = []
 afterAll(async () => {
@@ -19,30 +18,23 @@ afterAll(async () => {
 })
 
 let server: ServerProcess
-let fixtures: FixtureServer
 let browser: Browser
 let dataPath: string
 let siteId: string
 let SHOP: string
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  const vars = { STATS: `http://stats.test:${server.port}` }
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/hitkeep'),
-    vars,
+  // The page sends to `{{STATS}}`: the server's origin on stats.test.
+  ;({
+    server,
+    browser,
+    dataPath,
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/hitkeep',
     routes: { '/plain.html': 'page.html' },
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  // shop.test as a secure context (crypto.randomUUID, as on a real https site).
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+  }))
 })
 
 async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { ROOT, waitFor, type ServerProcess } from './helpers/server.js'
 import { storedEvents, type StoredRow } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
 /** The README's `html` code blocks of the section "Tracking script (hk.js)", in order. */
 function readmeBlocks(): string[] {
@@ -29,28 +29,22 @@ afterAll(async () => {
 })
 
 let server: ServerProcess
-let fixtures: FixtureServer
 let browser: Browser
 let dataPath: string
 let SHOP: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/readme'),
+  ;({
+    server,
+    browser,
+    dataPath,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/readme',
     vars,
     routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' },
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+  }))
 })
 
 /** A visitor's browser (Playwright's is automated, and the README's snippet has no data-allow-webdriver). */

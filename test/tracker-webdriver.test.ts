@@ -7,13 +7,12 @@
  */
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { join } from 'node:path'
 import type { Browser, ConsoleMessage, Request } from 'playwright-core'
-import { addSite, CLI, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { CLI, waitFor, type ServerProcess } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { call, initialUser } from './helpers/api.js'
 import { storedEvents, type StoredRow } from './helpers/store.js'
-import { launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { startTrackedShop, type FixtureServer } from './helpers/browser.js'
 
 const cleanups: (() => unknown)[] = []
 afterAll(async () => {
@@ -29,28 +28,29 @@ let SHOP: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'shop.test',
-    '--exclude-ips',
-    '203.0.113.0/24',
-    '-data-path',
+  ;({
+    server,
+    fixtures,
+    browser,
     dataPath,
-  ])
-  server = await startServer(dataPath, ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'])
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/tracker'), vars })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  vars.HK = `http://stats.test:${server.port}/hk.js`
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/tracker',
+    vars,
+    serverArgs: ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'],
+    prepare: (path) =>
+      execFileSync(process.execPath, [
+        CLI,
+        'site',
+        'filters',
+        'shop.test',
+        '--exclude-ips',
+        '203.0.113.0/24',
+        '-data-path',
+        path,
+      ]),
+  }))
 })
 
 interface Visit {
