@@ -35,7 +35,7 @@ function canonical(body: { excluded_ips?: string[]; allowed_hostnames?: string[]
   const map = (list: string[] | undefined, name: string, fn: (s: string) => string | null, what: string) =>
     (list ?? []).map((x, i) => {
       const ok = fn(x)
-      if (ok === undefined) fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` })
+      if (ok === null) fields.push({ field: `${name}.${i}`, message: `not ${what}: ${JSON.stringify(x)}` })
       return ok ?? ''
     })
   const out = {
