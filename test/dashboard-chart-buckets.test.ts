@@ -12,16 +12,9 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { ROOT, waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import {
-  call,
-  createApiClient,
-  createSite,
-  initialUser,
-  PASSWORD,
-  startApiServer,
-  type ApiServer,
-} from './helpers/api.js'
+import { launchChromium } from './helpers/browser.js'
+import { dashboardPage, signInThroughForm } from './helpers/dashboard.js'
+import { call, createApiClient, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@chart.example'
@@ -76,20 +69,9 @@ beforeAll(async () => {
 
   const browser: Browser = await launchChromium({ hosts: ['localhost'] })
   cleanups.push(() => browser.close())
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    userAgent: DESKTOP_CHROME_UA,
-  })
-  cleanups.push(() => context.close())
-  context.setDefaultTimeout(8000)
-  page = await context.newPage()
   const BASE = `http://localhost:${api.server.port}`
-  await page.goto(`${BASE}/login`)
-  await page.getByLabel('E-mail').fill(EMAIL)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${BASE}/`)
+  ;({ page } = await dashboardPage(browser, cleanups, BASE, { deviceScaleFactor: 1 }))
+  await signInThroughForm(page, BASE, EMAIL)
   await page.goto(`${BASE}/sites/${site}?range=today`)
   await page.locator('.card-chart .chart canvas').waitFor()
   await page.locator('.card-chart').screenshot({ path: join(ARTIFACTS, 'dashboard-chart-today.png') })

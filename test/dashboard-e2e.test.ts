@@ -17,7 +17,7 @@ import { ROOT, setupToken, startServer, tempDataDir, waitFor, type ServerProcess
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { send } from './helpers/http.js'
 import { GENEROUS } from './helpers/api.js'
-import { fieldError } from './helpers/dashboard.js'
+import { fieldError, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@shop.example'
@@ -55,14 +55,7 @@ beforeAll(async () => {
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    // Failed requests are logged by Chromium too: they are checked below, by route.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  watchPage(page, problems, refusals) // refusals are checked below, by route
   page.on('request', (r) => {
     if (r.url().endsWith('/stream')) streamRequests.push(r.url())
   })

@@ -16,8 +16,9 @@ import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ROOT } from './helpers/server.js'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import { addUser, call, createSite, initialUser, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
+import { addUser, call, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
 import { memberProblem, shareDone, splitCode } from '../src/dashboard/members.js'
+import { signInThroughForm, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const OWNER = 'owner@shop.example'
@@ -53,23 +54,11 @@ async function newPage(
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   const page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  watchPage(page, problems, refusals)
   return { context, page }
 }
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${BASE}/login`)
-  await page.getByLabel('E-mail').fill(email)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${BASE}/`)
-}
+const signIn = (page: Page, email: string): Promise<void> => signInThroughForm(page, BASE, email)
 
 /** The members as the API lists them (the owner's session), `email role` each. */
 async function apiMembers(): Promise<string[]> {

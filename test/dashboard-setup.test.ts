@@ -15,6 +15,7 @@ import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { GENEROUS, PASSWORD } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
 import { hasAnyUser } from '../src/accounts/users.js'
+import { watchPage } from './helpers/dashboard.js'
 
 const EMAIL = 'owner@setup.example'
 
@@ -45,13 +46,7 @@ beforeAll(async () => {
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  watchPage(page, problems, refusals)
 })
 
 /** The link of the start-up log's `dashboard:` line, as an operator would copy it. */

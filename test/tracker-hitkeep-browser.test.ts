@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Browser, Request } from 'playwright-core'
 import { waitFor, type ServerProcess } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
+import { waitStored } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
 const cleanups: (() => unknown)[] = []
@@ -36,12 +36,6 @@ beforeAll(async () => {
     routes: { '/plain.html': 'page.html' },
   }))
 })
-
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
 
 test("HitKeep's pageview and event, sent by Chromium, are stored and counted like ours", async () => {
   // A visitor's browser: HitKeep's tracker has no webdriver check, and a headless UA is a bot to hitring.
@@ -92,14 +86,14 @@ test("HitKeep's pageview and event, sent by Chromium, are stored and counted lik
     expect(answer?.headers()['access-control-allow-origin']).toBe(SHOP)
   }
 
-  const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/page.html', 1, 'the pageview')
+  const [pv] = await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/page.html', 1, 'the pageview')
   expect(pv).toMatchObject({
     query: 'utm_campaign=spring',
     utmCampaign: 'spring',
     referrerHost: 'news.example',
     screen: 'laptop',
   })
-  const [ev] = await waitStored((e) => e.name === 'signup', 1, 'the event')
+  const [ev] = await waitStored(dataPath, (e) => e.name === 'signup', 1, 'the event')
   expect(ev!.props).toEqual({ plan: 'pro', seats: 3 })
   expect(ev!.session).toBe(pv!.session)
 
@@ -129,8 +123,9 @@ test('the same JSON sent as a text/plain string (no preflight) is read the same 
     'text/plain;charset=UTF-8',
     'text/plain;charset=UTF-8',
   ])
-  const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/plain.html', 1, 'the text/plain pageview')
+  const [pv] = await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/plain.html', 1, 'the text/plain pageview')
   const [ev] = await waitStored(
+    dataPath,
     (e) => e.name === 'signup' && e.session === pv!.session,
     1,
     'the text/plain event in its visit',

@@ -11,7 +11,7 @@ import type { Browser, ConsoleMessage, Request } from 'playwright-core'
 import { CLI, waitFor, type ServerProcess } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { call, initialUser } from './helpers/api.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
+import { storedEvents, waitStored } from './helpers/store.js'
 import { startTrackedShop, type FixtureServer } from './helpers/browser.js'
 
 const cleanups: (() => unknown)[] = []
@@ -86,23 +86,18 @@ async function metric(line: RegExp): Promise<number> {
   return m ? Number(m.slice(m.lastIndexOf(' ') + 1)) : 0
 }
 
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
-
 describe('data-allow-webdriver="true" in a headless browser', () => {
   test('the pageview and an event are stored and counted; /metrics shows them as automated', async () => {
     const { page, lines } = await visit(`${SHOP}/automated.html`)
     expect(await page.evaluate('navigator.userAgent')).toMatch(/HeadlessChrome/)
     await page.click('#buy')
     const [pv] = await waitStored(
+      dataPath,
       (e) => e.path === '/automated.html' && e.kind === 0,
       1,
       'the pageview of the automated browser',
     )
-    const [ev] = await waitStored((e) => e.name === 'e2e_purchase', 1, 'the event of the automated browser')
+    const [ev] = await waitStored(dataPath, (e) => e.name === 'e2e_purchase', 1, 'the event of the automated browser')
     expect(ev!.props).toEqual({ plan: 'pro' })
     expect(ev!.session).toBe(pv!.session)
     expect(lines).toEqual([])
@@ -223,7 +218,7 @@ describe('when hk.js does not count, one console line says why and how to allow 
 
   test('a page that is counted prints nothing', async () => {
     const { lines } = await visit(`${SHOP}/automated.html?quiet`)
-    await waitStored((e) => e.query === 'quiet', 1, 'the quiet pageview')
+    await waitStored(dataPath, (e) => e.query === 'quiet', 1, 'the quiet pageview')
     expect(lines).toEqual([])
   })
 })
