@@ -12,9 +12,8 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { ROOT, waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { launchChromium } from './helpers/browser.js'
-import { dashboardPage, signInThroughForm } from './helpers/dashboard.js'
-import { call, createApiClient, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
+import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@chart.example'
@@ -36,8 +35,9 @@ const TRAFFIC: Record<number, number> = { 3: 3, 4: 1, 9: 1, 13: 2 }
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
+  let browser: Browser
+  let BASE: string
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   const cookie = await initialUser(api.url, EMAIL)
   // A fixed-offset zone where it is about 18:00 now (Etc/GMT-14 is UTC+14): hours 0–14 of today are past.
   const offset = Math.max(-12, Math.min(14, 18 - new Date().getUTCHours()))
@@ -67,9 +67,6 @@ beforeAll(async () => {
   }
   await waitFor(() => storedEventCount(api.dataPath) === ip, 5000, 'the pageviews stored')
 
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  const BASE = `http://localhost:${api.server.port}`
   ;({ page } = await dashboardPage(browser, cleanups, BASE, { deviceScaleFactor: 1 }))
   await signInThroughForm(page, BASE, EMAIL)
   await page.goto(`${BASE}/sites/${site}?range=today`)

@@ -13,9 +13,8 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { ROOT, waitFor } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { launchChromium } from './helpers/browser.js'
-import { dashboardPage, signInThroughForm } from './helpers/dashboard.js'
-import { call, createApiClient, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
+import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@covered.example'
@@ -39,8 +38,8 @@ const problems: string[] = []
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
+  let browser: Browser
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   cookie = await initialUser(api.url, EMAIL)
   // Europe/Berlin: yesterday 10:12Z reads 11:12 (winter) or 12:12 (summer) there.
   site = (await createSite(api.url, cookie, 'covered.example', 'Europe/Berlin')).id
@@ -62,9 +61,6 @@ beforeAll(async () => {
   await send('pageview', t('11:13:00Z'), '198.51.100.3')
   await waitFor(() => storedEventCount(api.dataPath) === 4, 5000, 'four events stored')
 
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  BASE = `http://localhost:${api.server.port}`
   ;({ page } = await dashboardPage(browser, cleanups, BASE))
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
   await signInThroughForm(page, BASE, EMAIL)

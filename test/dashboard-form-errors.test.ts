@@ -8,9 +8,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { setupToken } from './helpers/server.js'
-import { launchChromium } from './helpers/browser.js'
-import { PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage, fieldError } from './helpers/dashboard.js'
+import { PASSWORD, type ApiServer } from './helpers/api.js'
+import { dashboardPage, fieldError, startDashboard } from './helpers/dashboard.js'
 
 const cleanups: (() => unknown)[] = []
 afterAll(async () => {
@@ -22,11 +21,8 @@ let page: Page
 let BASE: string
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
+  let browser: Browser
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   ;({ page } = await dashboardPage(browser, cleanups, BASE))
 })
 

@@ -15,10 +15,10 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ROOT } from './helpers/server.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import { addUser, call, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import { DESKTOP_CHROME_UA } from './helpers/browser.js'
+import { addUser, call, createSite, initialUser, type ApiServer } from './helpers/api.js'
 import { memberProblem, shareDone, splitCode } from '../src/dashboard/members.js'
-import { signInThroughForm, watchPage } from './helpers/dashboard.js'
+import { signInThroughForm, startDashboard, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const OWNER = 'owner@shop.example'
@@ -82,17 +82,13 @@ const unlabelled = (p: Page) =>
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   ownerCookie = await initialUser(api.url, OWNER)
   siteId = (await createSite(api.url, ownerCookie, DOMAIN)).id
   ids.owner = (await call(api.url, 'GET', '/api/me', { cookie: ownerCookie })).json().id
   // Accounts made the way the card tells people to: `hitring user add`.
   ids.vera = addUser(api.dataPath, VERA).id
   ids.leo = addUser(api.dataPath, LEO).id
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
 })
 
 describe.sequential('sharing a site in the dashboard', () => {

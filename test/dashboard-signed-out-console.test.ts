@@ -9,9 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './helpers/browser.js'
-import { call, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage } from './helpers/dashboard.js'
+import { call, initialUser, login, type ApiServer } from './helpers/api.js'
+import { dashboardPage, startDashboard } from './helpers/dashboard.js'
 
 const cleanups: (() => unknown)[] = []
 afterAll(async () => {
@@ -23,11 +22,7 @@ let browser: Browser
 let BASE: string
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
 })
 
 /** A page whose console errors (every one: failed requests too), uncaught exceptions and API calls are kept. */

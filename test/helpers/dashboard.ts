@@ -6,10 +6,30 @@
  */
 import { expect } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
-import { DESKTOP_CHROME_UA } from './browser.js'
-import { call, PASSWORD } from './api.js'
+import { DESKTOP_CHROME_UA, launchChromium } from './browser.js'
+import { call, PASSWORD, startApiServer, type ApiServer } from './api.js'
 import { send } from './http.js'
 import { waitFor } from './server.js'
+
+/** What {@link startDashboard} set up. */
+export interface DashboardStage {
+  api: ApiServer
+  /** The dashboard's address as Chromium reaches it: `http://localhost:<port>`. */
+  base: string
+  browser: Browser
+}
+
+/**
+ * The dashboard suites' stage: the built server with a fresh data dir (./api.ts `startApiServer`, given
+ * `args`) and Chromium resolving `localhost`, each cleanup registered in `cleanups` as it is made.
+ */
+export async function startDashboard(cleanups: (() => unknown)[], args?: string[]): Promise<DashboardStage> {
+  const api = await startApiServer(args)
+  cleanups.push(() => api.stop())
+  const browser = await launchChromium({ hosts: ['localhost'] })
+  cleanups.push(() => browser.close())
+  return { api, base: `http://localhost:${api.server.port}`, browser }
+}
 
 /** A page of a new context (registered in `cleanups`), signed in with `cookie` on `base` when given. */
 export async function dashboardPage(
