@@ -1,14 +1,6 @@
-/**
- * Testing your own site works: in headless Chromium (a `HeadlessChrome` User-Agent, navigator.webdriver
- * set), hk.js with `data-allow-webdriver="true"` marks its requests `webdriver: true`, and the engine
- * skips only its headless-browser rule for them — the pageview and events are stored, counted, and
- * visible apart in `/metrics` — while every other drop rule still applies. When hk.js does not count,
- * it says why in one console line.
- */
-import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, ConsoleMessage, Request } from 'playwright-core'
-import { CLI, waitFor, type ServerProcess } from './helpers/server.js'
+import { type ServerProcess, setSiteFilters, waitFor } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { call, initialUser } from './helpers/api.js'
 import { storedEvents, waitStored } from './helpers/store.js'
@@ -39,17 +31,7 @@ beforeAll(async () => {
     dir: 'test/fixtures/tracker',
     vars,
     serverArgs: ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'],
-    prepare: (path) =>
-      execFileSync(process.execPath, [
-        CLI,
-        'site',
-        'filters',
-        'shop.test',
-        '--exclude-ips',
-        '203.0.113.0/24',
-        '-data-path',
-        path,
-      ]),
+    prepare: (path) => setSiteFilters(path, 'shop.test', ['--exclude-ips', '203.0.113.0/24']),
   }))
 })
 

@@ -25,6 +25,11 @@ export function addSite(dataPath: string, domain: string, extra: string[] = []):
   }).trim()
 }
 
+/** `hitring site filters` in a separate process, as a user would; `flags`: `--exclude-ips`, `--allowed-hostnames`. */
+export function setSiteFilters(dataPath: string, domain: string, flags: string[]): void {
+  execFileSync(process.execPath, [CLI, 'site', 'filters', domain, ...flags, '-data-path', dataPath])
+}
+
 export interface ServerProcess {
   port: number
   url: string
