@@ -6,11 +6,11 @@
  * are sent through the server API at chosen hours of the site's today (a fixed-offset zone chosen so
  * that it is afternoon there now); the canvas's pixels are read in the page.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, waitFor } from './helpers/server.js'
+import { ROOT, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
 import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
 import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
@@ -19,10 +19,7 @@ const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@chart.example'
 const HOUR = 3_600_000
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let page: Page

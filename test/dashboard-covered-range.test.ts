@@ -7,21 +7,18 @@
  * quarter-hours, show no such note. On the events page, properties (kept per day) say so instead of
  * failing the page. Pageviews and an event are sent through the server API at times of yesterday.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, waitFor } from './helpers/server.js'
+import { ROOT, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
 import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
 import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@covered.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let cookie: string

@@ -9,11 +9,19 @@
  * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots
  * of the overview and goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ROOT, setupToken, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import {
+  ROOT,
+  setupToken,
+  startServer,
+  tempDataDir,
+  waitFor,
+  type ServerProcess,
+  cleanupsAfterAll,
+} from './helpers/server.js'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { send } from './helpers/http.js'
 import { GENEROUS } from './helpers/api.js'
@@ -24,10 +32,7 @@ const EMAIL = 'owner@shop.example'
 const PASSWORD = 'correct horse battery'
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let browser: Browser

@@ -5,20 +5,17 @@
  * nothing says "Add your first site" or "Nothing tracked yet" any more. A screenshot of that page goes
  * to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
 import { initialUser, type ApiServer } from './helpers/api.js'
 import { dashboardPage, startDashboard } from './helpers/dashboard.js'
 
 const DOMAIN = 'first.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let page: Page

@@ -5,17 +5,15 @@
  * goals, which would say 3) and 3 completions, and the rate 2 ÷ 3 visitors — the figures of the stats
  * answer's `any_goal`. Each goal's own figures are in its row, and in the tiles once it is picked.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import type { Browser, Page } from 'playwright-core'
 import { call, createSite, initialUser, type ApiServer } from './helpers/api.js'
 import { dashboardPage, SEEDED, seedGoals, startDashboard } from './helpers/dashboard.js'
 
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser

@@ -10,11 +10,11 @@
  * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and
  * dark go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
 import { DESKTOP_CHROME_UA } from './helpers/browser.js'
 import { addUser, call, createSite, initialUser, type ApiServer } from './helpers/api.js'
 import { memberProblem, shareDone, splitCode } from '../src/dashboard/members.js'
@@ -26,10 +26,7 @@ const VERA = 'vera@shop.example'
 const LEO = 'leo@shop.example'
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser

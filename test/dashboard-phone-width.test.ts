@@ -4,21 +4,18 @@
  * note ("2 completions") is cut by the box that holds it, and nothing sticks out sideways. Screenshots of
  * both pages at both widths go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
 import { createSite, initialUser, type ApiServer } from './helpers/api.js'
 import { dashboardPage, seedGoals, startDashboard } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser

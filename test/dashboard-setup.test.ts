@@ -8,9 +8,16 @@
  * The server listens on 127.0.0.1 without -public-url, so its log prints http://127.0.0.1:<port>, and the
  * browser opens that: the link the log prints is the one opened.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { setupToken, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import {
+  setupToken,
+  startServer,
+  tempDataDir,
+  waitFor,
+  type ServerProcess,
+  cleanupsAfterAll,
+} from './helpers/server.js'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { GENEROUS, PASSWORD } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
@@ -19,10 +26,7 @@ import { watchPage } from './helpers/dashboard.js'
 
 const EMAIL = 'owner@setup.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let dataPath: string

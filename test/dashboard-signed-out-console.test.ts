@@ -7,15 +7,13 @@
  * /login and a deep link, with no cookie and with a stale one (signed out elsewhere); a live session
  * still asks, and lands signed in.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import type { Browser, Page } from 'playwright-core'
 import { call, initialUser, login, type ApiServer } from './helpers/api.js'
 import { dashboardPage, startDashboard } from './helpers/dashboard.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser

@@ -5,9 +5,9 @@
  * bodies, the page URL rebuilt from the Origin and `path`; HitKeep's quirks are fixed rather than copied,
  * and refusals name HitKeep's fields.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { send, type Answer } from './helpers/http.js'
-import { addSite, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { addSite, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 import { waitStored } from './helpers/store.js'
 
@@ -17,10 +17,7 @@ const HEADLESS =
 const ORIGIN = 'https://www.shop.example'
 const SID = '2b1f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let dataPath: string

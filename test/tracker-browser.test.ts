@@ -4,18 +4,15 @@
  * the real, built hitring server, and what the tracker sends is checked twice: as sent (a spy on
  * sendBeacon/fetch installed before any page script) and as landed (the raw events in LMDB).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 import { storedEvents, waitStored } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, startTrackedShop, type FixtureServer } from './helpers/browser.js'
 import type { Props } from '../src/store/events.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let fixtures: FixtureServer

@@ -5,17 +5,14 @@
  * counts it like its own tracker's: the pageview with its path, referrer source and campaign, the event
  * with its props, in one visit.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import type { Browser, Request } from 'playwright-core'
-import { waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 import { waitStored } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let browser: Browser

@@ -4,11 +4,11 @@
  * so it breaks if the README changes to something that loses the event. The inline call runs before the
  * async hk.js has loaded; the one-line stub keeps it and hk.js replays it after the pageview.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { ROOT, type ServerProcess } from './helpers/server.js'
+import { ROOT, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { storedEvents, waitStored } from './helpers/store.js'
 import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
@@ -23,10 +23,7 @@ function readmeBlocks(): string[] {
 }
 
 const README_HOST = 'https://your-hitring.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let browser: Browser

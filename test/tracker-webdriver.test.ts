@@ -1,15 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, ConsoleMessage, Request } from 'playwright-core'
-import { type ServerProcess, setSiteFilters, waitFor } from './helpers/server.js'
+import { type ServerProcess, setSiteFilters, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { call, initialUser } from './helpers/api.js'
 import { storedEvents, waitStored } from './helpers/store.js'
 import { startTrackedShop, type FixtureServer } from './helpers/browser.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let fixtures: FixtureServer
