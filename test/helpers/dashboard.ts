@@ -7,7 +7,7 @@
 import { expect } from 'vitest'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { DESKTOP_CHROME_UA, launchChromium } from './browser.js'
-import { call, PASSWORD, startApiServer, type ApiServer } from './api.js'
+import { call, createGoal, PASSWORD, startApiServer, type ApiServer } from './api.js'
 import { send } from './http.js'
 import { waitFor } from './server.js'
 
@@ -103,13 +103,8 @@ export async function seedGoals(apiUrl: string, cookie: string, siteId: string, 
   await post('/ingest/event', { name: 'signup' }, 1)
   await post('/ingest/event', { name: 'purchase' }, 1)
   await post('/ingest/event', { name: 'purchase' }, 2)
-  for (const [name, value] of [
-    ['Signup', 'signup'],
-    ['Purchase completed', 'purchase'],
-  ]) {
-    const a = await call(apiUrl, 'POST', `/api/sites/${siteId}/goals`, { cookie }, { name, type: 'event', value })
-    expect(a.status, a.text).toBe(201)
-  }
+  await createGoal(apiUrl, cookie, siteId, { name: 'Signup', type: 'event', value: 'signup' })
+  await createGoal(apiUrl, cookie, siteId, { name: 'Purchase completed', type: 'event', value: 'purchase' })
   await waitFor(
     async () => {
       const s = (await call(apiUrl, 'GET', `/api/sites/${siteId}/stats`, { cookie })).json()
