@@ -13,19 +13,11 @@ import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import {
-  ROOT,
-  setupToken,
-  startServer,
-  tempDataDir,
-  waitFor,
-  type ServerProcess,
-  cleanupsAfterAll,
-} from './helpers/server.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
+import { ROOT, setupToken, waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
+import { DESKTOP_CHROME_UA } from './helpers/browser.js'
 import { send } from './helpers/http.js'
-import { GENEROUS } from './helpers/api.js'
-import { fieldError, watchPage } from './helpers/dashboard.js'
+import { GENEROUS, type ApiServer } from './helpers/api.js'
+import { dashboardPage, fieldError, startDashboard, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@shop.example'
@@ -48,18 +40,11 @@ const streamRequests: string[] = []
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
   // The test clicks far faster than a person: the API's per-IP limits (tested in api-rate-limit) stay out of its way.
-  server = await startServer(dir.path, GENEROUS)
-  cleanups.push(() => server.stop())
-  BASE = `http://localhost:${server.port}`
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: DESKTOP_CHROME_UA })
-  cleanups.push(() => context.close())
-  context.setDefaultTimeout(8000)
-  page = await context.newPage()
+  let api: ApiServer
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups, GENEROUS))
+  server = api.server
+  ;({ context, page } = await dashboardPage(browser, cleanups, BASE))
   watchPage(page, problems, refusals) // refusals are checked below, by route
   page.on('request', (r) => {
     if (r.url().endsWith('/stream')) streamRequests.push(r.url())
