@@ -6,14 +6,12 @@
  * that points at -public-url. With -public-url, only its origin passes, and the refusal names the flag.
  * The sign-in in Chromium, and why DNS rebinding gets no cookie, are in dashboard-sign-in-address.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import { addUser, call, expectError, PASSWORD, sessionCookieOf, startApiServer, type ApiServer } from './helpers/api.js'
 
 const EMAIL = 'owner@reached.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 const signIn = (api: ApiServer, headers: Record<string, string>) =>
   call(api.url, 'POST', '/api/login', {}, { email: EMAIL, password: PASSWORD }, headers)

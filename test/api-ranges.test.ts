@@ -13,6 +13,7 @@ import { storedEventCount } from './helpers/store.js'
 import {
   call,
   createApiClient,
+  createGoal,
   createSite,
   expectError,
   GENEROUS,
@@ -54,15 +55,7 @@ beforeAll(async () => {
   await send('pageview', t('11:15:00Z'), '198.51.100.4', { url: 'https://ranges.example/after' })
   await send('pageview', t('10:09:00Z'), '198.51.100.6', { dnt: true }) // a drop, counted at its own time
   await waitFor(() => storedEventCount(api.dataPath) === 5, 5000, 'five events stored')
-  goal = (
-    await call(
-      api.url,
-      'POST',
-      `/api/sites/${site}/goals`,
-      { cookie },
-      { name: 'Signup', type: 'event', value: 'signup' },
-    )
-  ).json().id
+  goal = (await createGoal(api.url, cookie, site, { name: 'Signup', type: 'event', value: 'signup' })).id
   // The drop is counted by the drain too: wait until the drops answer has it.
   await waitFor(async () => (await get('/drops', { from: DAY, to: DAY })).json().total === 1, 5000, 'the drop counted')
 })

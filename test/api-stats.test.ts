@@ -7,7 +7,16 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { send } from './helpers/http.js'
 import { waitFor } from './helpers/server.js'
 import { storedEventCount, withStore } from './helpers/store.js'
-import { call, createSite, expectError, GENEROUS, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
+import {
+  call,
+  createGoal,
+  createSite,
+  expectError,
+  GENEROUS,
+  initialUser,
+  startApiServer,
+  type ApiServer,
+} from './helpers/api.js'
 import {
   eventPropertyKeys,
   eventPropertyValues,
@@ -51,24 +60,8 @@ beforeAll(async () => {
   })
   await waitFor(() => storedEventCount(api.dataPath) === 7, 3000, 'seven events stored')
   // Goals created after their events: they count them all the same.
-  signupGoal = (
-    await call(
-      api.url,
-      'POST',
-      `/api/sites/${site}/goals`,
-      { cookie },
-      { name: 'Signup', type: 'event', value: 'signup' },
-    )
-  ).json().id
-  pricingGoal = (
-    await call(
-      api.url,
-      'POST',
-      `/api/sites/${site}/goals`,
-      { cookie },
-      { name: 'Pricing', type: 'path', value: '/pric*' },
-    )
-  ).json().id
+  signupGoal = (await createGoal(api.url, cookie, site, { name: 'Signup', type: 'event', value: 'signup' })).id
+  pricingGoal = (await createGoal(api.url, cookie, site, { name: 'Pricing', type: 'path', value: '/pric*' })).id
 })
 afterAll(async () => {
   await api?.stop()

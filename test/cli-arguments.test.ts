@@ -12,14 +12,11 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { afterAll, expect, test } from 'vitest'
-import { CLI, ROOT, tempDataDir } from './helpers/server.js'
+import { expect, test } from 'vitest'
+import { CLI, ROOT, tempDataDir, cleanupsAfterAll } from './helpers/server.js'
 import { postJson } from './helpers/http.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 const dir = tempDataDir()
 cleanups.push(() => dir.remove())

@@ -6,31 +6,20 @@
  * are sent through the server API at chosen hours of the site's today (a fixed-offset zone chosen so
  * that it is afternoon there now); the canvas's pixels are read in the page.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, waitFor } from './helpers/server.js'
+import { ROOT, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import {
-  call,
-  createApiClient,
-  createSite,
-  initialUser,
-  PASSWORD,
-  startApiServer,
-  type ApiServer,
-} from './helpers/api.js'
+import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
+import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@chart.example'
 const HOUR = 3_600_000
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let page: Page
@@ -43,8 +32,9 @@ const TRAFFIC: Record<number, number> = { 3: 3, 4: 1, 9: 1, 13: 2 }
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
+  let browser: Browser
+  let BASE: string
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   const cookie = await initialUser(api.url, EMAIL)
   // A fixed-offset zone where it is about 18:00 now (Etc/GMT-14 is UTC+14): hours 0–14 of today are past.
   const offset = Math.max(-12, Math.min(14, 18 - new Date().getUTCHours()))
@@ -74,22 +64,8 @@ beforeAll(async () => {
   }
   await waitFor(() => storedEventCount(api.dataPath) === ip, 5000, 'the pageviews stored')
 
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-    userAgent: DESKTOP_CHROME_UA,
-  })
-  cleanups.push(() => context.close())
-  context.setDefaultTimeout(8000)
-  page = await context.newPage()
-  const BASE = `http://localhost:${api.server.port}`
-  await page.goto(`${BASE}/login`)
-  await page.getByLabel('E-mail').fill(EMAIL)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${BASE}/`)
+  ;({ page } = await dashboardPage(browser, cleanups, BASE, { deviceScaleFactor: 1 }))
+  await signInThroughForm(page, BASE, EMAIL)
   await page.goto(`${BASE}/sites/${site}?range=today`)
   await page.locator('.card-chart .chart canvas').waitFor()
   await page.locator('.card-chart').screenshot({ path: join(ARTIFACTS, 'dashboard-chart-today.png') })

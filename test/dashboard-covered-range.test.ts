@@ -7,29 +7,18 @@
  * quarter-hours, show no such note. On the events page, properties (kept per day) say so instead of
  * failing the page. Pageviews and an event are sent through the server API at times of yesterday.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT, waitFor } from './helpers/server.js'
+import { ROOT, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { storedEventCount } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import {
-  call,
-  createApiClient,
-  createSite,
-  initialUser,
-  PASSWORD,
-  startApiServer,
-  type ApiServer,
-} from './helpers/api.js'
+import { dashboardPage, signInThroughForm, startDashboard } from './helpers/dashboard.js'
+import { call, createApiClient, createSite, initialUser, type ApiServer } from './helpers/api.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@covered.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let cookie: string
@@ -46,8 +35,8 @@ const problems: string[] = []
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
+  let browser: Browser
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   cookie = await initialUser(api.url, EMAIL)
   // Europe/Berlin: yesterday 10:12Z reads 11:12 (winter) or 12:12 (summer) there.
   site = (await createSite(api.url, cookie, 'covered.example', 'Europe/Berlin')).id
@@ -69,19 +58,9 @@ beforeAll(async () => {
   await send('pageview', t('11:13:00Z'), '198.51.100.3')
   await waitFor(() => storedEventCount(api.dataPath) === 4, 5000, 'four events stored')
 
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: DESKTOP_CHROME_UA })
-  cleanups.push(() => context.close())
-  context.setDefaultTimeout(8000)
-  page = await context.newPage()
+  ;({ page } = await dashboardPage(browser, cleanups, BASE))
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  BASE = `http://localhost:${api.server.port}`
-  await page.goto(`${BASE}/login`)
-  await page.getByLabel('E-mail').fill(EMAIL)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${BASE}/`)
+  await signInThroughForm(page, BASE, EMAIL)
 })
 
 /** `11:12` for an instant, in Berlin. */

@@ -9,25 +9,22 @@
  * so the API's same-origin CSRF check passes as it would for a person: the origin is the address reached. Screenshots
  * of the overview and goals pages at desktop (1280×800) and phone (390×844) widths go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ROOT, setupToken, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
+import { ROOT, setupToken, waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
+import { DESKTOP_CHROME_UA } from './helpers/browser.js'
 import { send } from './helpers/http.js'
-import { GENEROUS } from './helpers/api.js'
-import { fieldError } from './helpers/dashboard.js'
+import { GENEROUS, type ApiServer } from './helpers/api.js'
+import { dashboardPage, fieldError, startDashboard, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const EMAIL = 'owner@shop.example'
 const PASSWORD = 'correct horse battery'
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let browser: Browser
@@ -43,26 +40,12 @@ const streamRequests: string[] = []
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
   // The test clicks far faster than a person: the API's per-IP limits (tested in api-rate-limit) stay out of its way.
-  server = await startServer(dir.path, GENEROUS)
-  cleanups.push(() => server.stop())
-  BASE = `http://localhost:${server.port}`
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, userAgent: DESKTOP_CHROME_UA })
-  cleanups.push(() => context.close())
-  context.setDefaultTimeout(8000)
-  page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    // Failed requests are logged by Chromium too: they are checked below, by route.
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  let api: ApiServer
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups, GENEROUS))
+  server = api.server
+  ;({ context, page } = await dashboardPage(browser, cleanups, BASE))
+  watchPage(page, problems, refusals) // refusals are checked below, by route
   page.on('request', (r) => {
     if (r.url().endsWith('/stream')) streamRequests.push(r.url())
   })

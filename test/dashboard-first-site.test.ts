@@ -5,33 +5,26 @@
  * nothing says "Add your first site" or "Nothing tracked yet" any more. A screenshot of that page goes
  * to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
-import { launchChromium } from './helpers/browser.js'
-import { initialUser, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage } from './helpers/dashboard.js'
+import type { Browser, Page } from 'playwright-core'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
+import { initialUser, type ApiServer } from './helpers/api.js'
+import { dashboardPage, startDashboard } from './helpers/dashboard.js'
 
 const DOMAIN = 'first.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let page: Page
 let BASE: string
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
+  let browser: Browser
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   const cookie = await initialUser(api.url)
-  const browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
   ;({ page } = await dashboardPage(browser, cleanups, BASE, { cookie }))
 })
 

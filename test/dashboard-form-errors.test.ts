@@ -5,28 +5,21 @@
  * a domain given as a URL on the add-site form; a refusal about no field here (a wrong set-up link)
  * stays in the alert.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { setupToken } from './helpers/server.js'
-import { launchChromium } from './helpers/browser.js'
-import { PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage, fieldError } from './helpers/dashboard.js'
+import { setupToken, cleanupsAfterAll } from './helpers/server.js'
+import { PASSWORD, type ApiServer } from './helpers/api.js'
+import { dashboardPage, fieldError, startDashboard } from './helpers/dashboard.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let page: Page
 let BASE: string
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
-  const browser: Browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
+  let browser: Browser
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   ;({ page } = await dashboardPage(browser, cleanups, BASE))
 })
 

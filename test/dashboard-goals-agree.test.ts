@@ -5,18 +5,15 @@
  * goals, which would say 3) and 3 completions, and the rate 2 ÷ 3 visitors — the figures of the stats
  * answer's `any_goal`. Each goal's own figures are in its row, and in the tiles once it is picked.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './helpers/browser.js'
-import { call, createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage, seedGoals, SEEDED } from './helpers/dashboard.js'
+import { call, createSite, initialUser, type ApiServer } from './helpers/api.js'
+import { dashboardPage, SEEDED, seedGoals, startDashboard } from './helpers/dashboard.js'
 
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser
@@ -26,18 +23,16 @@ let stats: any
 const problems: string[] = []
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
+  let base: string
+  ;({ api, base, browser } = await startDashboard(cleanups))
   const cookie = await initialUser(api.url)
   siteId = (await createSite(api.url, cookie, DOMAIN)).id
   await seedGoals(api.url, cookie, siteId, DOMAIN)
   stats = (await call(api.url, 'GET', `/api/sites/${siteId}/stats`, { cookie })).json()
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
-  ;({ page } = await dashboardPage(browser, cleanups, `http://localhost:${api.server.port}`, { cookie }))
+  ;({ page } = await dashboardPage(browser, cleanups, base, { cookie }))
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
   page.on('console', (m) => void (m.type() === 'error' && problems.push(`console: ${m.text()}`)))
-  await page.goto(`http://localhost:${api.server.port}/sites/${siteId}/goals`)
+  await page.goto(`${base}/sites/${siteId}/goals`)
   await page.locator('tr[data-goal="Purchase completed"]').waitFor()
 })
 

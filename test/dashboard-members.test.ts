@@ -10,14 +10,15 @@
  * CSRF check passes as for a person: the origin is the address reached. Screenshots of the card at desktop, phone and
  * dark go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
-import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
-import { addUser, call, createSite, initialUser, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
+import { DESKTOP_CHROME_UA } from './helpers/browser.js'
+import { addUser, call, createSite, initialUser, type ApiServer } from './helpers/api.js'
 import { memberProblem, shareDone, splitCode } from '../src/dashboard/members.js'
+import { signInThroughForm, startDashboard, watchPage } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const OWNER = 'owner@shop.example'
@@ -25,10 +26,7 @@ const VERA = 'vera@shop.example'
 const LEO = 'leo@shop.example'
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser
@@ -53,23 +51,11 @@ async function newPage(
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   const page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  watchPage(page, problems, refusals)
   return { context, page }
 }
 
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto(`${BASE}/login`)
-  await page.getByLabel('E-mail').fill(email)
-  await page.getByLabel('Password').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.waitForURL(`${BASE}/`)
-}
+const signIn = (page: Page, email: string): Promise<void> => signInThroughForm(page, BASE, email)
 
 /** The members as the API lists them (the owner's session), `email role` each. */
 async function apiMembers(): Promise<string[]> {
@@ -93,17 +79,13 @@ const unlabelled = (p: Page) =>
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   ownerCookie = await initialUser(api.url, OWNER)
   siteId = (await createSite(api.url, ownerCookie, DOMAIN)).id
   ids.owner = (await call(api.url, 'GET', '/api/me', { cookie: ownerCookie })).json().id
   // Accounts made the way the card tells people to: `hitring user add`.
   ids.vera = addUser(api.dataPath, VERA).id
   ids.leo = addUser(api.dataPath, LEO).id
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
 })
 
 describe.sequential('sharing a site in the dashboard', () => {

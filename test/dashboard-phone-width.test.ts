@@ -4,22 +4,18 @@
  * note ("2 completions") is cut by the box that holds it, and nothing sticks out sideways. Screenshots of
  * both pages at both widths go to test-artifacts/ (gitignored).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { ROOT } from './helpers/server.js'
-import { launchChromium } from './helpers/browser.js'
-import { createSite, initialUser, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage, seedGoals } from './helpers/dashboard.js'
+import { ROOT, cleanupsAfterAll } from './helpers/server.js'
+import { createSite, initialUser, type ApiServer } from './helpers/api.js'
+import { dashboardPage, seedGoals, startDashboard } from './helpers/dashboard.js'
 
 const ARTIFACTS = join(ROOT, 'test-artifacts')
 const DOMAIN = 'shop.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser
@@ -29,14 +25,10 @@ let siteId: string
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true })
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
   cookie = await initialUser(api.url)
   siteId = (await createSite(api.url, cookie, DOMAIN)).id
   await seedGoals(api.url, cookie, siteId, DOMAIN)
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
 })
 
 /** Figures, labels and notes of goals, on both pages. */

@@ -2,16 +2,13 @@
  * The dashboard behind a reverse proxy that serves hitring under a path (`-public-url http://…/stats`):
  * pages, assets, API calls, links and the snippet all carry the prefix, and the first run works through it.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import type { Browser } from 'playwright-core'
-import { ROOT, setupToken, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { ROOT, setupToken, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { GENEROUS } from './helpers/api.js'
 import { launchChromium, serveFixtures, type FixtureOptions, type FixtureServer } from './helpers/browser.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let proxy: FixtureServer

@@ -4,19 +4,16 @@
  * whether the request carried a live session, and the public URL), hashed assets (immutable, gzip, 304) — and every
  * other path answered as before: JSON 404/405, the API, the tracker and the operations routes.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { ROOT, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { ROOT, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let manifest: { js: string; css: string; themeScriptSha256: string; bytes: { js: number; jsGzip: number } }

@@ -8,20 +8,25 @@
  * The server listens on 127.0.0.1 without -public-url, so its log prints http://127.0.0.1:<port>, and the
  * browser opens that: the link the log prints is the one opened.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { setupToken, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import {
+  setupToken,
+  startServer,
+  tempDataDir,
+  waitFor,
+  type ServerProcess,
+  cleanupsAfterAll,
+} from './helpers/server.js'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { GENEROUS, PASSWORD } from './helpers/api.js'
 import { withStore } from './helpers/store.js'
 import { hasAnyUser } from '../src/accounts/users.js'
+import { watchPage } from './helpers/dashboard.js'
 
 const EMAIL = 'owner@setup.example'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let dataPath: string
@@ -45,13 +50,7 @@ beforeAll(async () => {
   cleanups.push(() => context.close())
   context.setDefaultTimeout(8000)
   page = await context.newPage()
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`)
-  })
-  page.on('response', (r) => {
-    if (r.status() >= 400) refusals.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`)
-  })
+  watchPage(page, problems, refusals)
 })
 
 /** The link of the start-up log's `dashboard:` line, as an operator would copy it. */

@@ -7,16 +7,14 @@
  * the write is 401. With -public-url, a sign-in from elsewhere is refused, and the form shows the API's
  * message, which names -public-url.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import type { Browser, Page } from 'playwright-core'
 import { DESKTOP_CHROME_UA, launchChromium } from './helpers/browser.js'
 import { addUser, GENEROUS, PASSWORD, startApiServer, type ApiServer } from './helpers/api.js'
 
 const EMAIL = 'owner@signin.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let strict: ApiServer

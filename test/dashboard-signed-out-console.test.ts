@@ -7,27 +7,20 @@
  * /login and a deep link, with no cookie and with a stale one (signed out elsewhere); a live session
  * still asks, and lands signed in.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
+import { cleanupsAfterAll } from './helpers/server.js'
 import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './helpers/browser.js'
-import { call, initialUser, login, startApiServer, type ApiServer } from './helpers/api.js'
-import { dashboardPage } from './helpers/dashboard.js'
+import { call, initialUser, login, type ApiServer } from './helpers/api.js'
+import { dashboardPage, startDashboard } from './helpers/dashboard.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let api: ApiServer
 let browser: Browser
 let BASE: string
 
 beforeAll(async () => {
-  api = await startApiServer()
-  cleanups.push(() => api.stop())
-  BASE = `http://localhost:${api.server.port}`
-  browser = await launchChromium({ hosts: ['localhost'] })
-  cleanups.push(() => browser.close())
+  ;({ api, base: BASE, browser } = await startDashboard(cleanups))
 })
 
 /** A page whose console errors (every one: failed requests too), uncaught exceptions and API calls are kept. */

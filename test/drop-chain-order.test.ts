@@ -1,13 +1,6 @@
-/**
- * One drop chain for browser and server ingest (src/http/filters.ts): an event that several rules would
- * drop gets the reason of the first, in one order on both routes — prefetch, dnt, bot, excluded_ip,
- * hostname_not_allowed, spam_referrer. The two rules that read the browser's request (prefetch, bot)
- * never apply to a server item: its request is its backend's, and its User-Agent a visitor's as told.
- */
-import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { call, createApiClient, GENEROUS, initialUser } from './helpers/api.js'
-import { addSite, CLI, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { addSite, type ServerProcess, setSiteFilters, startServer, tempDataDir } from './helpers/server.js'
 import { send } from './helpers/http.js'
 
 const CHROME =
@@ -24,7 +17,7 @@ beforeAll(async () => {
   siteId = addSite(dir.path, 'order.example')
   // Only app.order.example counts: a page on order.example itself is off the allow-list.
   const filters = ['--exclude-ips', '203.0.113.0/24', '--allowed-hostnames', 'app.order.example']
-  execFileSync(process.execPath, [CLI, 'site', 'filters', 'order.example', ...filters, '-data-path', dir.path])
+  setSiteFilters(dir.path, 'order.example', filters)
   // No filters: a server item is matched to its site by its URL's host, so one passes the allow-list here.
   openId = addSite(dir.path, 'open.example')
   const limits = ['-ingest-rate', '10000', '-ingest-burst', '10000']

@@ -1,12 +1,6 @@
-/**
- * Visible drops, not silent ones: each filter answers 202 with `X-Hitring-Drop: <reason>`, is counted in
- * /metrics by reason and in the site's DROPPED rollup — and backend events with library User-Agents are
- * not mistaken for bots.
- */
-import { execFileSync } from 'node:child_process'
 import { isDeepStrictEqual } from 'node:util'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { addSite, CLI, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { addSite, type ServerProcess, setSiteFilters, startServer, tempDataDir, waitFor } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { breakdownDays } from '../src/query/kpis.js'
@@ -24,17 +18,11 @@ let siteId: string
 
 beforeAll(async () => {
   siteId = addSite(dir.path, 'shop.example')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'shop.example',
+  setSiteFilters(dir.path, 'shop.example', [
     '--exclude-ips',
     '203.0.113.0/24,2001:db8::/32',
     '--allowed-hostnames',
     'shop.example,*.shop.example',
-    '-data-path',
-    dir.path,
   ])
   server = await startServer(dir.path, [
     '-respect-dnt',

@@ -105,12 +105,9 @@ describe('the shipped list', () => {
     expect(isSpamReferrer(host)).toBe(want)
   })
 
-  test('is found from a bundle under dist/, as dist/cli.js and dist/workers/drain.js find it', async () => {
-    const dir = join(root, 'dist', `enrich-spam-test-${process.pid}`)
-    scratch.push(dir)
-    mkdirSync(join(dir, 'workers'), { recursive: true })
-    const out = join(dir, 'workers', 'spam.js')
-    await build({
+  /** src/enrich/spam.ts bundled on its own to `out`, as the build bundles a worker. */
+  const bundleSpam = (out: string) =>
+    build({
       entryPoints: [join(root, 'src/enrich/spam.ts')],
       outfile: out,
       bundle: true,
@@ -119,6 +116,13 @@ describe('the shipped list', () => {
       packages: 'external',
       logLevel: 'silent',
     })
+
+  test('is found from a bundle under dist/, as dist/cli.js and dist/workers/drain.js find it', async () => {
+    const dir = join(root, 'dist', `enrich-spam-test-${process.pid}`)
+    scratch.push(dir)
+    mkdirSync(join(dir, 'workers'), { recursive: true })
+    const out = join(dir, 'workers', 'spam.js')
+    await bundleSpam(out)
     const code =
       `const m = await import(${JSON.stringify(out)}); ` +
       `console.log(JSON.stringify([m.defaultSpamListPath(), m.isSpamReferrer('semalt.com')]))`
@@ -130,15 +134,7 @@ describe('the shipped list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hitring-spam-'))
     scratch.push(dir)
     const out = join(dir, 'spam.js')
-    await build({
-      entryPoints: [join(root, 'src/enrich/spam.ts')],
-      outfile: out,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'silent',
-    })
+    await bundleSpam(out)
     const code =
       `const m = await import(${JSON.stringify(out)}); ` +
       `console.log(JSON.stringify([m.isSpamReferrer('semalt.com'), m.defaultSpamList().size]))`

@@ -13,19 +13,16 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ROOT, tempDataDir, waitFor } from './helpers/server.js'
+import { ROOT, tempDataDir, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
 import { call } from './helpers/api.js'
 
 const EMAIL = 'me@shop.test'
 const PASSWORD = 'a long password'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let npm: ChildProcess
 let dataPath: string

@@ -4,17 +4,14 @@
  * as well as content. Each HEAD is followed by a GET on the same connection, pipelined in one write: a
  * body after the HEAD's head would be read as the start of the GET's answer.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { ROOT, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { ROOT, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { createSite, initialUser } from './helpers/api.js'
 import { pipelined, rawExchange, type RawAnswer } from './helpers/raw.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let cookie: string

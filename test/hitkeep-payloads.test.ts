@@ -5,11 +5,11 @@
  * bodies, the page URL rebuilt from the Origin and `path`; HitKeep's quirks are fixed rather than copied,
  * and refusals name HitKeep's fields.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { send, type Answer } from './helpers/http.js'
-import { addSite, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { addSite, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
+import { waitStored } from './helpers/store.js'
 
 const CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36'
 const HEADLESS =
@@ -17,10 +17,7 @@ const HEADLESS =
 const ORIGIN = 'https://www.shop.example'
 const SID = '2b1f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let dataPath: string
@@ -80,13 +77,6 @@ function post(path: '/ingest' | '/ingest/event', body: unknown, o: PostOptions =
   return send(`${server.url}${path}`, { body: JSON.stringify(body), headers })
 }
 
-/** Waits (bounded) until `count` stored events match, and returns them. */
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
-
 function expectRefused(a: Answer, field: string, message?: RegExp): void {
   expect(a.status, a.text).toBe(400)
   const body = a.json()
@@ -117,7 +107,7 @@ describe('accepted and counted like our own payloads', () => {
     expect(ev.status, ev.text).toBe(202)
     expect(ev.headers['x-hitring-drop']).toBeUndefined()
 
-    const [page] = await waitStored((e) => e.kind === 0 && e.path === '/pricing', 1, 'the pageview')
+    const [page] = await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/pricing', 1, 'the pageview')
     expect(page).toMatchObject({
       // The u_* fields become the page URL's UTM tags.
       query: 'utm_source=newsletter&utm_medium=email&utm_campaign=spring',
@@ -128,7 +118,7 @@ describe('accepted and counted like our own payloads', () => {
       referrerHost: 'news.example',
       screen: 'laptop',
     })
-    const [event] = await waitStored((e) => e.kind === 1 && e.name === 'signup', 1, 'the event')
+    const [event] = await waitStored(dataPath, (e) => e.kind === 1 && e.name === 'signup', 1, 'the event')
     expect(event!.props).toEqual({ plan: 'pro', seats: 3, annual: true })
     // HitKeep's events carry no page: stored at the site's root.
     expect(event!.path).toBe('/')
@@ -163,7 +153,7 @@ describe('accepted and counted like our own payloads', () => {
       }),
     )
     expect(a.status, a.text).toBe(202)
-    const [e] = await waitStored((e) => e.path === '/tagged', 1, 'the tagged pageview')
+    const [e] = await waitStored(dataPath, (e) => e.path === '/tagged', 1, 'the tagged pageview')
     expect(e!.query).toBe('utm_source=page&x=1&utm_medium=cpc&utm_term=a%20b%26c')
     expect(e).toMatchObject({ utmSource: 'page', utmMedium: 'cpc', utmCampaign: '' })
   })
@@ -182,7 +172,7 @@ describe('accepted and counted like our own payloads', () => {
       }),
     )
     expect(a.status, a.text).toBe(202)
-    await waitStored((e) => e.path === '/ignored', 1, 'the pageview with odd ignored fields')
+    await waitStored(dataPath, (e) => e.path === '/ignored', 1, 'the pageview with odd ignored fields')
   })
 
   test('text/plain bodies too (what a beacon of a string sends)', async () => {
@@ -196,7 +186,7 @@ describe('accepted and counted like our own payloads', () => {
       },
     })
     expect(a.status, a.text).toBe(202)
-    const [e] = await waitStored((e) => e.name === 'plain', 1, 'the text/plain event')
+    const [e] = await waitStored(dataPath, (e) => e.name === 'plain', 1, 'the text/plain event')
     expect(e!.props).toBeNull()
   })
 })
@@ -215,7 +205,7 @@ describe("HitKeep's quirks, fixed", () => {
       (await post('/ingest', pageviewBody({ path: '/no-session', session_id: undefined }), { ip: '192.0.2.20' }))
         .status,
     ).toBe(202)
-    const stored = await waitStored((e) => e.path === '/no-session', 4, 'four pageviews without a session id')
+    const stored = await waitStored(dataPath, (e) => e.path === '/no-session', 4, 'four pageviews without a session id')
     const sessions = stored.map((e) => e.session)
     expect(new Set(sessions.slice(0, 3)).size).toBe(3)
     expect(sessions[3]).toBe(sessions[0])
@@ -238,7 +228,7 @@ describe("HitKeep's quirks, fixed", () => {
     const headless = await post('/ingest', pageviewBody({ path: '/ua-header-bot', ua: CHROME }), { ua: HEADLESS })
     expect(headless.status).toBe(202)
     expect(headless.headers['x-hitring-drop']).toBe('bot')
-    await waitStored((e) => e.path === '/ua-body-bot', 1, 'the pageview whose body claimed a bot')
+    await waitStored(dataPath, (e) => e.path === '/ua-body-bot', 1, 'the pageview whose body claimed a bot')
   })
 
   test("an SPA navigation's self-referral (HitKeep: Origin + previous path) is internal, not a source", async () => {
@@ -259,7 +249,7 @@ describe("HitKeep's quirks, fixed", () => {
         )
       ).status,
     ).toBe(202)
-    const [, b] = await waitStored((e) => e.path.startsWith('/spa-'), 2, 'the two SPA pageviews')
+    const [, b] = await waitStored(dataPath, (e) => e.path.startsWith('/spa-'), 2, 'the two SPA pageviews')
     expect(b).toMatchObject({ path: '/spa-b', referrerHost: '', source: 'Direct / None' })
   })
 
@@ -315,7 +305,7 @@ describe("refusals name HitKeep's fields", () => {
   test('our own format is untouched: a body with url is never read as HitKeep (its path, n are ignored)', async () => {
     const a = await post('/ingest/event', { url: `${ORIGIN}/ours`, name: 'ours', n: 'theirs', path: '/theirs' })
     expect(a.status, a.text).toBe(202)
-    const [e] = await waitStored((e) => e.name === 'ours' || e.name === 'theirs', 1, 'our own event')
+    const [e] = await waitStored(dataPath, (e) => e.name === 'ours' || e.name === 'theirs', 1, 'our own event')
     expect(e).toMatchObject({ name: 'ours', path: '/ours' })
   })
 })

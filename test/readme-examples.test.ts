@@ -13,16 +13,13 @@
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { beforeAll, expect, test } from 'vitest'
+import { ROOT, startServer, tempDataDir, waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { send } from './helpers/http.js'
 
 const SECTIONS = ['Run it', 'REST API', 'Server-side ingestion']
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 /** The ```sh blocks of the README's sections, in order, dedented (one sits in a list item). */
 function readmeShellBlocks(readme: string, sections: string[]): string[] {

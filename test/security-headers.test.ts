@@ -6,7 +6,7 @@
  * `Cross-Origin-Opener-Policy` only on an origin browsers treat as potentially trustworthy (https, or http
  * on localhost / 127.0.0.1 / [::1]) — checked in Chromium, which logs an error for COOP anywhere else.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { request } from 'node:http'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -14,12 +14,9 @@ import { call, createApiClient, createSite, GENEROUS, initialUser } from './help
 import { launchChromium } from './helpers/browser.js'
 import { send } from './helpers/http.js'
 import { rawExchange, firstHeaders } from './helpers/raw.js'
-import { ROOT, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { ROOT, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 async function start(args: string[] = []): Promise<ServerProcess> {
   const dir = tempDataDir()

@@ -6,10 +6,18 @@
  *
  * The rollup is read straight from LMDB here (as test/drops-http does); test/api-drops reads it over REST.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { call, createApiClient, GENEROUS, initialUser } from './helpers/api.js'
-import { addSite, CLI, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import {
+  addSite,
+  CLI,
+  type ServerProcess,
+  setSiteFilters,
+  startServer,
+  tempDataDir,
+  waitFor,
+} from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { breakdownDays } from '../src/query/kpis.js'
@@ -35,28 +43,10 @@ beforeAll(async () => {
   // Sites made before the server starts are closed by the packer's first run (1 s after start), so the
   // back-filled drops below land in packed days and must patch them.
   shopId = addSite(dir.path, 'shop.example')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'shop.example',
-    '--exclude-ips',
-    '203.0.113.0/24',
-    '-data-path',
-    dir.path,
-  ])
+  setSiteFilters(dir.path, 'shop.example', ['--exclude-ips', '203.0.113.0/24'])
   // A site that counts only its app. subdomain: a backend sending the apex URL is dropped (hostname_not_allowed).
   mirrorId = addSite(dir.path, 'mirror.example')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'mirror.example',
-    '--allowed-hostnames',
-    'app.mirror.example',
-    '-data-path',
-    dir.path,
-  ])
+  setSiteFilters(dir.path, 'mirror.example', ['--allowed-hostnames', 'app.mirror.example'])
   server = await startServer(dir.path, GENEROUS)
   cookie = await initialUser(server.url)
   token = (

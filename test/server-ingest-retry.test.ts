@@ -4,10 +4,18 @@
  * site's DROPPED rollup — also after a restart (the key is committed with the drop, as with an event).
  * Items without a key are counted each time, as they must be.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { afterAll, expect, test } from 'vitest'
 import { call, createApiClient, GENEROUS, initialUser } from './helpers/api.js'
-import { addSite, CLI, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import {
+  addSite,
+  CLI,
+  type ServerProcess,
+  setSiteFilters,
+  startServer,
+  tempDataDir,
+  waitFor,
+} from './helpers/server.js'
 import { storedEventCount, withStore } from './helpers/store.js'
 import { breakdownDays } from '../src/query/kpis.js'
 import { Metric } from '../src/store/metrics.js'
@@ -53,16 +61,7 @@ function dropped(siteId: string): Record<string, number> {
 
 test('a retried batch: stored and dropped items with a key are duplicates, restarted too; drops once', async () => {
   const siteId = addSite(dir.path, 'shop.example')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'shop.example',
-    '--exclude-ips',
-    '203.0.113.0/24',
-    '-data-path',
-    dir.path,
-  ])
+  setSiteFilters(dir.path, 'shop.example', ['--exclude-ips', '203.0.113.0/24'])
   server = await startServer(dir.path, GENEROUS)
   const cookie = await initialUser(server.url)
   const { token } = await createApiClient(server.url, cookie, [{ site_id: siteId, role: 'editor' }])

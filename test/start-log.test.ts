@@ -5,14 +5,11 @@
  * line is the one-time set-up link that creates the first account; once one exists, the plain address,
  * with no word of a first account and no token.
  */
-import { afterAll, expect, test } from 'vitest'
+import { expect, test } from 'vitest'
 import { addUser } from './helpers/api.js'
-import { startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 const dir = tempDataDir()
 cleanups.push(() => dir.remove())

@@ -4,20 +4,15 @@
  * the real, built hitring server, and what the tracker sends is checked twice: as sent (a spy on
  * sendBeacon/fetch installed before any page script) and as landed (the raw events in LMDB).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
-import { withStore } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
-import { allBlocks, type Props } from '../src/store/events.js'
-import { StringKind, stringOf } from '../src/store/strings.js'
+import { storedEvents, waitStored } from './helpers/store.js'
+import { DESKTOP_CHROME_UA, startTrackedShop, type FixtureServer } from './helpers/browser.js'
+import type { Props } from '../src/store/events.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let fixtures: FixtureServer
@@ -30,27 +25,22 @@ let siteId: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/tracker'),
+  ;({
+    server,
+    fixtures,
+    browser,
+    dataPath,
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/tracker',
     vars,
     routes: { '/app/': 'app.html' },
-    proxyPrefix: '/stats',
-    proxyTarget: server.url,
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
+    proxyStats: true,
+    hosts: ['other.test'],
+  }))
   OTHER = `http://other.test:${fixtures.port}`
-  vars.HK = `http://stats.test:${server.port}/hk.js`
   vars.OTHER = OTHER
-  // shop.test counts as a secure context, as a real https site would: crypto.randomUUID (session ids) needs one.
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test', 'other.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
 })
 
 interface Sent {
@@ -106,47 +96,6 @@ async function open(url: string, init: string[] = [], referer?: string): Promise
   return { page, context, requests, sent: () => page.evaluate('window.__hkSent') as Promise<Sent[]> }
 }
 
-interface Landed {
-  kind: 0 | 1
-  name: string
-  path: string
-  query: string
-  referrer: string
-  props: Props | null
-  session: number
-  utmSource: string
-  utmCampaign: string
-  screen: string
-}
-
-/** Every raw event stored, oldest first. */
-function landed(): Landed[] {
-  return withStore(dataPath, (store) =>
-    [...allBlocks(store)]
-      .flatMap(({ block }) => block.e.map((e) => ({ e, t: block.t0 + e.dt })))
-      .sort((a, b) => a.t - b.t)
-      .map(({ e }) => ({
-        kind: e.kind,
-        name: e.kind === 0 ? 'pageview' : stringOf(store, StringKind.EVENT_NAME, e.nameId)!,
-        path: stringOf(store, StringKind.PATH, e.pathId)!,
-        query: e.query,
-        referrer: e.referrer,
-        props: e.props,
-        session: e.sessionNo,
-        utmSource: stringOf(store, StringKind.UTM, e.utmSourceId) ?? '',
-        utmCampaign: stringOf(store, StringKind.UTM, e.utmCampaignId) ?? '',
-        screen: stringOf(store, StringKind.SCREEN, e.screenId) ?? '',
-      })),
-  )
-}
-
-/** Waits (bounded) until `count` stored events match, and returns them. */
-async function waitLanded(match: (e: Landed) => boolean, count: number, what: string): Promise<Landed[]> {
-  let found: Landed[] = []
-  await waitFor(() => (found = landed().filter(match)).length >= count, 5000, what)
-  return found
-}
-
 const names = (sent: Sent[]) => sent.map((s) => s.body.name ?? `pageview ${new URL(s.body.url).pathname}`)
 
 describe('pageviews', () => {
@@ -178,7 +127,7 @@ describe('pageviews', () => {
       'webdriver',
     ])
 
-    const [pv] = await waitLanded((e) => e.path === '/landing.html', 1, 'the landing pageview in LMDB')
+    const [pv] = await waitStored(dataPath, (e) => e.path === '/landing.html', 1, 'the landing pageview in LMDB')
     expect(pv).toMatchObject({
       kind: 0,
       query: 'utm_source=news&utm_medium=email&utm_campaign=launch',
@@ -215,7 +164,7 @@ describe('pageviews', () => {
     expect(new Set(all.map((s) => s.body.session_id)).size).toBe(1)
     expect(all.slice(1).map((s) => s.body.referrer)).toEqual(['', '', ''])
 
-    const stored = await waitLanded((e) => e.path.startsWith('/spa'), 4, 'four SPA pageviews')
+    const stored = await waitStored(dataPath, (e) => e.path.startsWith('/spa'), 4, 'four SPA pageviews')
     expect(stored.map((e) => e.path).sort()).toEqual([
       '/spa.html',
       '/spa/products',
@@ -240,7 +189,7 @@ describe('pageviews', () => {
       `${SHOP}/app/users/5`,
       `${SHOP}/app/settings`,
     ])
-    const stored = await waitLanded((e) => e.path.startsWith('/app/'), 4, 'four hash-routed pageviews')
+    const stored = await waitStored(dataPath, (e) => e.path.startsWith('/app/'), 4, 'four hash-routed pageviews')
     expect(stored.map((e) => e.path).sort()).toEqual(['/app/', '/app/settings', '/app/settings', '/app/users/5'])
   })
 
@@ -261,7 +210,7 @@ describe('pageviews', () => {
     const { sent } = await open(`${SHOP}/prefix.html`)
     const [beacon] = await sent()
     expect(beacon!.url).toBe(`${SHOP}/stats/ingest`)
-    await waitLanded((e) => e.path === '/prefix.html', 1, 'the pageview through the proxy')
+    await waitStored(dataPath, (e) => e.path === '/prefix.html', 1, 'the pageview through the proxy')
   })
 })
 
@@ -275,7 +224,7 @@ describe('custom events', () => {
     expect(all[1]!.url).toBe(`http://stats.test:${server.port}/ingest/event`)
     expect(all[1]!.body).toMatchObject({ name: 'signup', props: { plan: 'pro' }, url: `${SHOP}/event.html` })
 
-    const events = await waitLanded((e) => e.kind === 1 && e.path === '/event.html', 2, 'two events')
+    const events = await waitStored(dataPath, (e) => e.kind === 1 && e.path === '/event.html', 2, 'two events')
     expect(events.find((e) => e.name === 'signup')!.props).toEqual({ plan: 'pro' })
     expect(events.find((e) => e.name === 'cta_clicked')!.props).toEqual({ location: 'hero' })
 
@@ -301,7 +250,7 @@ describe('custom events', () => {
     const all = await sent()
     expect(names(all)).toEqual(['pageview /queue.html', 'queued_first', 'queued_second'])
     expect(all[2]!.body.props).toEqual({ n: 2, ok: true })
-    const events = await waitLanded((e) => e.kind === 1 && e.path === '/queue.html', 2, 'the queued events')
+    const events = await waitStored(dataPath, (e) => e.kind === 1 && e.path === '/queue.html', 2, 'the queued events')
     expect(events.map((e) => [e.name, e.props]).sort()).toEqual([
       ['queued_first', { n: 1 }],
       ['queued_second', { n: 2, ok: true }],
@@ -327,7 +276,7 @@ describe('automatic events (data-track="outbound,downloads,forms") and data-hk-e
       // The middle button (opens a new tab) counts; the right button does not.
       ['outbound_click', { url: `${OTHER}/blog` }],
     ])
-    await waitLanded((e) => e.kind === 1 && e.path === '/links.html', 6, 'the six events')
+    await waitStored(dataPath, (e) => e.kind === 1 && e.path === '/links.html', 6, 'the six events')
   })
 
   test('an outbound click that navigates away and a real form submit still land; navigation is not held', async () => {
@@ -335,7 +284,8 @@ describe('automatic events (data-track="outbound,downloads,forms") and data-hk-e
     await Promise.all([page.waitForURL(`${OTHER}/pricing?ref=shop#plans`, { timeout: 5000 }), page.click('#outbound')])
     await page.goto(`${SHOP}/links.html`)
     await Promise.all([page.waitForURL(`${SHOP}/subscribe`, { timeout: 5000 }), page.click('#signup-go')])
-    const events = await waitLanded(
+    const events = await waitStored(
+      dataPath,
       (e) => e.path === '/links.html' && (e.props?.url === `${OTHER}/pricing` || e.props?.form === 'signup'),
       2,
       'the outbound click and the form submission',
@@ -396,7 +346,9 @@ describe('privacy: nothing is sent', () => {
   test('after all the cases above, no event from a blocked page is stored', async () => {
     // A last pageview, sent after every blocked page was opened, has landed: anything sent before it would have too.
     await open(`${SHOP}/landing.html?sentinel`)
-    await waitLanded((e) => e.path === '/landing.html' && e.query === 'sentinel', 1, 'the sentinel pageview')
-    expect(landed().filter((e) => e.path.startsWith('/blocked') || e.path === '/webdriver.html')).toEqual([])
+    await waitStored(dataPath, (e) => e.path === '/landing.html' && e.query === 'sentinel', 1, 'the sentinel pageview')
+    expect(storedEvents(dataPath).filter((e) => e.path.startsWith('/blocked') || e.path === '/webdriver.html')).toEqual(
+      [],
+    )
   })
 })

@@ -5,51 +5,34 @@
  * counts it like its own tracker's: the pageview with its path, referrer source and campaign, the event
  * with its props, in one visit.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
-import { join } from 'node:path'
+import { beforeAll, expect, test } from 'vitest'
 import type { Browser, Request } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { waitFor, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { call, initialUser } from './helpers/api.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { waitStored } from './helpers/store.js'
+import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
-let fixtures: FixtureServer
 let browser: Browser
 let dataPath: string
 let siteId: string
 let SHOP: string
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  const vars = { STATS: `http://stats.test:${server.port}` }
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/hitkeep'),
-    vars,
+  // The page sends to `{{STATS}}`: the server's origin on stats.test.
+  ;({
+    server,
+    browser,
+    dataPath,
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/hitkeep',
     routes: { '/plain.html': 'page.html' },
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  // shop.test as a secure context (crypto.randomUUID, as on a real https site).
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+  }))
 })
-
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
 
 test("HitKeep's pageview and event, sent by Chromium, are stored and counted like ours", async () => {
   // A visitor's browser: HitKeep's tracker has no webdriver check, and a headless UA is a bot to hitring.
@@ -100,14 +83,14 @@ test("HitKeep's pageview and event, sent by Chromium, are stored and counted lik
     expect(answer?.headers()['access-control-allow-origin']).toBe(SHOP)
   }
 
-  const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/page.html', 1, 'the pageview')
+  const [pv] = await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/page.html', 1, 'the pageview')
   expect(pv).toMatchObject({
     query: 'utm_campaign=spring',
     utmCampaign: 'spring',
     referrerHost: 'news.example',
     screen: 'laptop',
   })
-  const [ev] = await waitStored((e) => e.name === 'signup', 1, 'the event')
+  const [ev] = await waitStored(dataPath, (e) => e.name === 'signup', 1, 'the event')
   expect(ev!.props).toEqual({ plan: 'pro', seats: 3 })
   expect(ev!.session).toBe(pv!.session)
 
@@ -137,8 +120,9 @@ test('the same JSON sent as a text/plain string (no preflight) is read the same 
     'text/plain;charset=UTF-8',
     'text/plain;charset=UTF-8',
   ])
-  const [pv] = await waitStored((e) => e.kind === 0 && e.path === '/plain.html', 1, 'the text/plain pageview')
+  const [pv] = await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/plain.html', 1, 'the text/plain pageview')
   const [ev] = await waitStored(
+    dataPath,
     (e) => e.name === 'signup' && e.session === pv!.session,
     1,
     'the text/plain event in its visit',

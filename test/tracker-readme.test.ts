@@ -4,13 +4,13 @@
  * so it breaks if the README changes to something that loses the event. The inline call runs before the
  * async hk.js has loaded; the one-line stub keeps it and hk.js replays it after the pageview.
  */
-import { afterAll, beforeAll, expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
-import { addSite, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
-import { DESKTOP_CHROME_UA, launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { ROOT, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
+import { storedEvents, waitStored } from './helpers/store.js'
+import { DESKTOP_CHROME_UA, startTrackedShop } from './helpers/browser.js'
 
 /** The README's `html` code blocks of the section "Tracking script (hk.js)", in order. */
 function readmeBlocks(): string[] {
@@ -23,34 +23,25 @@ function readmeBlocks(): string[] {
 }
 
 const README_HOST = 'https://your-hitring.example'
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
-let fixtures: FixtureServer
 let browser: Browser
 let dataPath: string
 let SHOP: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  addSite(dataPath, 'shop.test')
-  server = await startServer(dataPath)
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({
-    dir: join(ROOT, 'test/fixtures/readme'),
+  ;({
+    server,
+    browser,
+    dataPath,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/readme',
     vars,
     routes: { '/pricing': 'page.html', '/no-stub': 'page.html', '/order': 'page.html' },
-  })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+  }))
 })
 
 /** A visitor's browser (Playwright's is automated, and the README's snippet has no data-allow-webdriver). */
@@ -74,12 +65,6 @@ async function openAsVisitor(url: string) {
   return page
 }
 
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
-
 test('the README’s snippet and event example, pasted as shown: an event sent before hk.js loads is kept', async () => {
   const [snippet, events, ...more] = readmeBlocks()
   expect(more, 'two html blocks: the snippet, then the events').toEqual([])
@@ -96,11 +81,16 @@ test('the README’s snippet and event example, pasted as shown: an event sent b
   // …then replayed in order, after the pageview.
   expect(await page.evaluate('window.__sent')).toEqual(['pageview', 'signup', 'cta_clicked'])
 
-  const [signup] = await waitStored((e) => e.name === 'signup' && e.path === '/pricing', 1, 'the README example event')
+  const [signup] = await waitStored(
+    dataPath,
+    (e) => e.name === 'signup' && e.path === '/pricing',
+    1,
+    'the README example event',
+  )
   expect(signup!.props).toEqual({ plan: 'pro' })
-  const [cta] = await waitStored((e) => e.name === 'cta_clicked', 1, "the README's button event")
+  const [cta] = await waitStored(dataPath, (e) => e.name === 'cta_clicked', 1, "the README's button event")
   expect(cta!.props).toEqual({ location: 'hero' })
-  await waitStored((e) => e.kind === 0 && e.path === '/pricing', 1, 'the pageview')
+  await waitStored(dataPath, (e) => e.kind === 0 && e.path === '/pricing', 1, 'the pageview')
 })
 
 test('why the stub is there: without it, the same call is lost', async () => {
@@ -113,7 +103,12 @@ test('why the stub is there: without it, the same call is lost', async () => {
   const page = await openAsVisitor(`${SHOP}/no-stub`)
   await page.click('button')
   // The click's event landed, so anything sent before it did too.
-  await waitStored((e) => e.name === 'cta_clicked' && e.path === '/no-stub', 1, 'the button event without the stub')
+  await waitStored(
+    dataPath,
+    (e) => e.name === 'cta_clicked' && e.path === '/no-stub',
+    1,
+    'the button event without the stub',
+  )
   expect(await page.evaluate('window.__sent')).toEqual(['pageview', 'cta_clicked'])
   expect(storedEvents(dataPath).filter((e) => e.path === '/no-stub' && e.name === 'signup')).toEqual([])
 })
@@ -126,6 +121,11 @@ test("the README's stub replays several early calls in the order they were made"
 
   const page = await openAsVisitor(`${SHOP}/order`)
   expect(await page.evaluate('window.__sent')).toEqual(['pageview', 'step_1', 'step_2', 'step_3', 'step_4'])
-  const steps = await waitStored((e) => e.path === '/order' && e.name.startsWith('step_'), 4, 'the four queued events')
+  const steps = await waitStored(
+    dataPath,
+    (e) => e.path === '/order' && e.name.startsWith('step_'),
+    4,
+    'the four queued events',
+  )
   expect(steps.map((e) => e.props?.n).sort()).toEqual([1, 2, 3, 4])
 })

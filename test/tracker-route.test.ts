@@ -2,18 +2,15 @@
  * GET /hk.js and /hk.<hash>.js on the built server: the bytes of the build, caching headers, ETag and
  * 304, gzip, HEAD; and the build's size budget (printed, enforced).
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import { request } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync, constants } from 'node:zlib'
-import { addSite, ROOT, startServer, tempDataDir, type ServerProcess } from './helpers/server.js'
+import { addSite, ROOT, startServer, tempDataDir, type ServerProcess, cleanupsAfterAll } from './helpers/server.js'
 import { buildTracker, GZIP_BUDGET_BYTES, type TrackerManifest } from '../tracker/build.mjs'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let manifest: TrackerManifest

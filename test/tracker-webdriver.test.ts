@@ -1,24 +1,12 @@
-/**
- * Testing your own site works: in headless Chromium (a `HeadlessChrome` User-Agent, navigator.webdriver
- * set), hk.js with `data-allow-webdriver="true"` marks its requests `webdriver: true`, and the engine
- * skips only its headless-browser rule for them — the pageview and events are stored, counted, and
- * visible apart in `/metrics` — while every other drop rule still applies. When hk.js does not count,
- * it says why in one console line.
- */
-import { execFileSync } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { join } from 'node:path'
+import { beforeAll, describe, expect, test } from 'vitest'
 import type { Browser, ConsoleMessage, Request } from 'playwright-core'
-import { addSite, CLI, ROOT, startServer, tempDataDir, waitFor, type ServerProcess } from './helpers/server.js'
+import { type ServerProcess, setSiteFilters, waitFor, cleanupsAfterAll } from './helpers/server.js'
 import { send } from './helpers/http.js'
 import { call, initialUser } from './helpers/api.js'
-import { storedEvents, type StoredRow } from './helpers/store.js'
-import { launchChromium, serveFixtures, type FixtureServer } from './helpers/browser.js'
+import { storedEvents, waitStored } from './helpers/store.js'
+import { startTrackedShop, type FixtureServer } from './helpers/browser.js'
 
-const cleanups: (() => unknown)[] = []
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup()
-})
+const cleanups = cleanupsAfterAll()
 
 let server: ServerProcess
 let fixtures: FixtureServer
@@ -29,28 +17,19 @@ let SHOP: string
 const vars: Record<string, string> = {}
 
 beforeAll(async () => {
-  const dir = tempDataDir()
-  cleanups.push(() => dir.remove())
-  dataPath = dir.path
-  siteId = addSite(dataPath, 'shop.test')
-  execFileSync(process.execPath, [
-    CLI,
-    'site',
-    'filters',
-    'shop.test',
-    '--exclude-ips',
-    '203.0.113.0/24',
-    '-data-path',
+  ;({
+    server,
+    fixtures,
+    browser,
     dataPath,
-  ])
-  server = await startServer(dataPath, ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'])
-  cleanups.push(() => server.stop())
-  fixtures = await serveFixtures({ dir: join(ROOT, 'test/fixtures/tracker'), vars })
-  cleanups.push(() => fixtures.close())
-  SHOP = `http://shop.test:${fixtures.port}`
-  vars.HK = `http://stats.test:${server.port}/hk.js`
-  browser = await launchChromium({ hosts: ['shop.test', 'stats.test'], secureOrigins: [SHOP] })
-  cleanups.push(() => browser.close())
+    siteId,
+    shop: SHOP,
+  } = await startTrackedShop(cleanups, {
+    dir: 'test/fixtures/tracker',
+    vars,
+    serverArgs: ['-respect-dnt', '-trusted-proxies', '127.0.0.1/32'],
+    prepare: (path) => setSiteFilters(path, 'shop.test', ['--exclude-ips', '203.0.113.0/24']),
+  }))
 })
 
 interface Visit {
@@ -86,23 +65,18 @@ async function metric(line: RegExp): Promise<number> {
   return m ? Number(m.slice(m.lastIndexOf(' ') + 1)) : 0
 }
 
-async function waitStored(match: (e: StoredRow) => boolean, count: number, what: string): Promise<StoredRow[]> {
-  let found: StoredRow[] = []
-  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
-  return found
-}
-
 describe('data-allow-webdriver="true" in a headless browser', () => {
   test('the pageview and an event are stored and counted; /metrics shows them as automated', async () => {
     const { page, lines } = await visit(`${SHOP}/automated.html`)
     expect(await page.evaluate('navigator.userAgent')).toMatch(/HeadlessChrome/)
     await page.click('#buy')
     const [pv] = await waitStored(
+      dataPath,
       (e) => e.path === '/automated.html' && e.kind === 0,
       1,
       'the pageview of the automated browser',
     )
-    const [ev] = await waitStored((e) => e.name === 'e2e_purchase', 1, 'the event of the automated browser')
+    const [ev] = await waitStored(dataPath, (e) => e.name === 'e2e_purchase', 1, 'the event of the automated browser')
     expect(ev!.props).toEqual({ plan: 'pro' })
     expect(ev!.session).toBe(pv!.session)
     expect(lines).toEqual([])
@@ -223,7 +197,7 @@ describe('when hk.js does not count, one console line says why and how to allow 
 
   test('a page that is counted prints nothing', async () => {
     const { lines } = await visit(`${SHOP}/automated.html?quiet`)
-    await waitStored((e) => e.query === 'quiet', 1, 'the quiet pageview')
+    await waitStored(dataPath, (e) => e.query === 'quiet', 1, 'the quiet pageview')
     expect(lines).toEqual([])
   })
 })

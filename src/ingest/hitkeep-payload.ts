@@ -40,28 +40,15 @@
  */
 import type { FieldIssue } from '../errors/index.js'
 import { isPlausibleOrigin } from '../net/origin.js'
-import { Limits, LANGUAGE_TAG } from '../event/index.js'
+import { Limits, LANGUAGE_TAG, type IngestPayload } from '../event/index.js'
 import { cutChars, MAX_VALUE_CHARS } from '../enrich/url.js'
-import {
-  checkProps,
-  cut,
-  isHttpUrl,
-  LANGUAGE_MESSAGE,
-  optionalUuid,
-  withinBytes,
-  type PropValue,
-} from './field-checks.js'
+import { checkProps, cut, isHttpUrl, LANGUAGE_MESSAGE, optionalUuid, withinBytes } from './field-checks.js'
 
-/** What a HitKeep body gives of hitring's normalised payload (./payload.ts adds the kind). */
-export interface HitKeepFields {
-  name: string
-  url: string
-  referrer: string
-  props: Record<string, PropValue> | null
-  sessionId: string | undefined
-  screenWidth: number | undefined
-  language: string | undefined
-}
+/** What a HitKeep body gives of hitring's normalised payload (./payload.ts adds the kind, site and webdriver flag). */
+export type HitKeepFields = Pick<
+  IngestPayload,
+  'name' | 'url' | 'referrer' | 'props' | 'sessionId' | 'screenWidth' | 'language'
+>
 
 /** The characters a query value keeps as they are (RFC 3986 §2.3). */
 const UNRESERVED = /^[\w.~-]*$/

@@ -56,3 +56,4 @@ export { eventsList, eventPropertyKeys, eventPropertyValues, eventTimeseries } f
 export { siteDrops } from './drops.js'
 export { MAX_POINTS, MAX_Q15 } from './points.js'
 export { answeredRange } from './params.js'
+export { todayIn } from './zone.js'

@@ -72,6 +72,11 @@ export function localDayOf(tz: string, t: number): number {
   return Math.floor((t + offsetMs(tz, t)) / DAY_MS)
 }
 
+/** Today's date (YYYY-MM-DD) in `tz` at instant `now`. */
+export function todayIn(tz: string, now: number): string {
+  return formatDay(localDayOf(tz, now))
+}
+
 /**
  * The first instant of local day `day` in `tz`: local midnight, or the first instant after it when a
  * transition skips midnight (America/Santiago in September starts its day at 01:00).

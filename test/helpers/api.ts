@@ -118,6 +118,18 @@ export async function createSite(
   return a.json()
 }
 
+/** A goal on `site` made over the API (201 expected); returns it with its `id`. */
+export async function createGoal(
+  base: string,
+  cookie: string,
+  site: string,
+  goal: { name: string; type: 'event' | 'path'; value: string },
+): Promise<{ id: string; name: string; type: string; value: string }> {
+  const a = await call(base, 'POST', `/api/sites/${site}/goals`, { cookie }, goal)
+  expect(a.status, a.text).toBe(201)
+  return a.json()
+}
+
 export async function createApiClient(
   base: string,
   cookie: string,

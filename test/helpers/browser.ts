@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser } from 'playwright-core'
+import { addSite, ROOT, startServer, tempDataDir, type ServerProcess } from './server.js'
 
 export const CHROMIUM = '/usr/bin/chromium'
 
@@ -104,4 +105,64 @@ export async function serveFixtures(options: FixtureOptions): Promise<FixtureSer
         server.close(() => resolve())
       }),
   }
+}
+
+/** What {@link startTrackedShop} set up; all of it is closed and removed by the cleanups it registered. */
+export interface TrackedShop {
+  server: ServerProcess
+  fixtures: FixtureServer
+  browser: Browser
+  dataPath: string
+  /** The id of `shop.test`, a registered site. */
+  siteId: string
+  /** `http://shop.test:<fixture port>`: the tracked site. */
+  shop: string
+}
+
+export interface TrackedShopOptions {
+  /** The fixture pages' folder, under the repository (`test/fixtures/tracker`). */
+  dir: string
+  /** Page variables; `HK` (hk.js from `stats.test`) and `STATS` (the server's origin there) are set here. */
+  vars?: Record<string, string>
+  routes?: Record<string, string>
+  /** Requests under `/stats` of the shop go to the server (a reverse proxy). */
+  proxyStats?: boolean
+  /** Server flags. */
+  serverArgs?: string[]
+  /** Runs once the site is added, before the server starts (site settings made with the CLI). */
+  prepare?(dataPath: string, siteId: string): void
+  /** Host names mapped to 127.0.0.1 besides `shop.test` and `stats.test`. */
+  hosts?: string[]
+}
+
+/**
+ * The stage of the tracker suites: a temp data dir holding the site `shop.test`, the built server on it,
+ * the fixture pages served from `shop.test`, and Chromium mapping both names to 127.0.0.1. Each cleanup is
+ * registered in `cleanups` right after its thing is made. The shop counts as a secure context, as a real
+ * https site would: crypto.randomUUID (the tracker's session ids) needs one.
+ */
+export async function startTrackedShop(cleanups: (() => unknown)[], o: TrackedShopOptions): Promise<TrackedShop> {
+  const dir = tempDataDir()
+  cleanups.push(() => dir.remove())
+  const siteId = addSite(dir.path, 'shop.test')
+  o.prepare?.(dir.path, siteId)
+  const server = await startServer(dir.path, o.serverArgs)
+  cleanups.push(() => server.stop())
+  const vars = o.vars ?? {}
+  vars.STATS = `http://stats.test:${server.port}`
+  vars.HK = `${vars.STATS}/hk.js`
+  const fixtures = await serveFixtures({
+    dir: join(ROOT, o.dir),
+    vars,
+    routes: o.routes,
+    ...(o.proxyStats ? { proxyPrefix: '/stats', proxyTarget: server.url } : {}),
+  })
+  cleanups.push(() => fixtures.close())
+  const shop = `http://shop.test:${fixtures.port}`
+  const browser = await launchChromium({
+    hosts: ['shop.test', 'stats.test', ...(o.hosts ?? [])],
+    secureOrigins: [shop],
+  })
+  cleanups.push(() => browser.close())
+  return { server, fixtures, browser, dataPath: dir.path, siteId, shop }
 }

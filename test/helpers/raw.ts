@@ -3,7 +3,7 @@
  * framing headers, odd request-targets, pipelined requests in one write), and to see exactly what the
  * server answers and when it closes the connection.
  */
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 
 export interface RawExchange {
   /** Every byte the server sent, as Latin-1 text. */
@@ -24,9 +24,43 @@ export function rawExchange(
   options: { gapMs?: number; waitMs?: number } = {},
 ): Promise<RawExchange> {
   const { gapMs = 50, waitMs = 5000 } = options
+  const chunks: Buffer[] = []
+  let started = 0
+  return oneConnection(
+    port,
+    waitMs,
+    (socket, finish) => {
+      socket.on('connect', async () => {
+        started = Date.now()
+        for (const [i, part] of parts.entries()) {
+          if (i > 0) await new Promise((r) => setTimeout(r, gapMs))
+          if (socket.destroyed) return
+          socket.write(part)
+        }
+      })
+      socket.on('data', (d: Buffer) => chunks.push(d))
+      socket.on('end', () => finish(true))
+    },
+    (closed) => ({
+      text: Buffer.concat(chunks).toString('latin1'),
+      closed,
+      closedAfterMs: closed ? Date.now() - started : null,
+    }),
+  )
+}
+
+/**
+ * One connection to the server on `port`, settled once: with `result(true)` when the server closes or
+ * resets it, with `result(false)` after `waitMs` (the client closes it then) or when `use` calls
+ * `finish(false)`; another socket error rejects. `use` writes to the socket and reads it.
+ */
+function oneConnection<T>(
+  port: number,
+  waitMs: number,
+  use: (socket: Socket, finish: (closed: boolean) => void) => void,
+  result: (closed: boolean) => T,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let started = 0
     let done = false
     const socket = connect(port, '127.0.0.1')
     const finish = (closed: boolean) => {
@@ -34,23 +68,9 @@ export function rawExchange(
       done = true
       clearTimeout(timer)
       socket.destroy()
-      resolve({
-        text: Buffer.concat(chunks).toString('latin1'),
-        closed,
-        closedAfterMs: closed ? Date.now() - started : null,
-      })
+      resolve(result(closed))
     }
     const timer = setTimeout(() => finish(false), waitMs)
-    socket.on('connect', async () => {
-      started = Date.now()
-      for (const [i, part] of parts.entries()) {
-        if (i > 0) await new Promise((r) => setTimeout(r, gapMs))
-        if (done || socket.destroyed) return
-        socket.write(part)
-      }
-    })
-    socket.on('data', (d: Buffer) => chunks.push(d))
-    socket.on('end', () => finish(true))
     socket.on('close', () => finish(true))
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish(true)
@@ -60,6 +80,7 @@ export function rawExchange(
         reject(err)
       }
     })
+    use(socket, finish)
   })
 }
 
@@ -146,31 +167,18 @@ export function pipelined(
           .join('')}\r\n`,
     )
     .join('')
-  return new Promise((resolve, reject) => {
-    let text = ''
-    let done = false
-    const socket = connect(port, '127.0.0.1', () => socket.write(wire))
-    const finish = (closed: boolean) => {
-      if (done) return
-      done = true
-      clearTimeout(timer)
-      socket.destroy()
-      resolve({ ...parseAnswers(text, methods), closed })
-    }
-    const timer = setTimeout(() => finish(false), waitMs)
-    socket.on('data', (d: Buffer) => {
-      text += d.toString('latin1')
-      const parsed = parseAnswers(text, methods)
-      if (parsed.error !== null || parsed.answers.length === methods.length) finish(false)
-    })
-    socket.on('close', () => finish(true))
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNRESET' || err.code === 'EPIPE') finish(true)
-      else if (!done) {
-        done = true
-        clearTimeout(timer)
-        reject(err)
-      }
-    })
-  })
+  let text = ''
+  return oneConnection(
+    port,
+    waitMs,
+    (socket, finish) => {
+      socket.on('connect', () => socket.write(wire))
+      socket.on('data', (d: Buffer) => {
+        text += d.toString('latin1')
+        const parsed = parseAnswers(text, methods)
+        if (parsed.error !== null || parsed.answers.length === methods.length) finish(false)
+      })
+    },
+    (closed) => ({ ...parseAnswers(text, methods), closed }),
+  )
 }

@@ -8,10 +8,23 @@ import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
+import { afterAll } from 'vitest'
 import { cliFor } from './runtime.js'
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const CLI = join(ROOT, 'dist/cli.js')
+
+/**
+ * The file's cleanups, run after all its tests, last registered first. Register each one right after
+ * making what it removes (a server, a browser, a temp dir), so a failing set-up still cleans up.
+ */
+export function cleanupsAfterAll(): (() => unknown)[] {
+  const cleanups: (() => unknown)[] = []
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  })
+  return cleanups
+}
 
 export function tempDataDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'hitring-test-'))
@@ -23,6 +36,11 @@ export function addSite(dataPath: string, domain: string, extra: string[] = []):
   return execFileSync(process.execPath, [CLI, 'site', 'add', domain, '-data-path', dataPath, ...extra], {
     encoding: 'utf8',
   }).trim()
+}
+
+/** `hitring site filters` in a separate process, as a user would; `flags`: `--exclude-ips`, `--allowed-hostnames`. */
+export function setSiteFilters(dataPath: string, domain: string, flags: string[]): void {
+  execFileSync(process.execPath, [CLI, 'site', 'filters', domain, ...flags, '-data-path', dataPath])
 }
 
 export interface ServerProcess {

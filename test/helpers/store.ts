@@ -2,6 +2,7 @@
 import { openStore, type Store } from '../../src/store/open.js'
 import { allBlocks, countEvents, type Props } from '../../src/store/events.js'
 import { StringKind, stringOf } from '../../src/store/strings.js'
+import { waitFor } from './server.js'
 
 export function withStore<T>(dataPath: string, read: (store: Store) => T): T {
   const store = openStore({ path: dataPath })
@@ -67,4 +68,16 @@ export function storedEvents(dataPath: string): StoredRow[] {
         screen: str(StringKind.SCREEN, e.screenId),
       }))
   })
+}
+
+/** Waits (bounded, 5 s) until `count` stored events match, and returns them; `what` names them if they never do. */
+export async function waitStored(
+  dataPath: string,
+  match: (e: StoredRow) => boolean,
+  count: number,
+  what: string,
+): Promise<StoredRow[]> {
+  let found: StoredRow[] = []
+  await waitFor(() => (found = storedEvents(dataPath).filter(match)).length >= count, 5000, what)
+  return found
 }

@@ -10,14 +10,14 @@ import { listGoals } from '../../goals/store.js'
 import { siteRoute } from '../site-route.js'
 import { goalBodySchema, goalParams, goalSchema, siteIdParams } from '../schemas.js'
 
+const common = { tag: 'goals', access: 'any', limit: 'api' } as const
+
 export const goalRoutes = [
   siteRoute({
+    ...common,
     method: 'GET',
     path: '/api/sites/:id/goals',
     summary: "The site's goals, newest first",
-    tag: 'goals',
-    access: 'any',
-    limit: 'api',
     params: siteIdParams,
     responses: { 200: { description: 'OK', schema: z.array(goalSchema) } },
     role: 'viewer',
@@ -27,12 +27,10 @@ export const goalRoutes = [
   }),
 
   siteRoute({
+    ...common,
     method: 'POST',
     path: '/api/sites/:id/goals',
     summary: 'Create a goal (editor): an event name, or a page path with optional * wildcards',
-    tag: 'goals',
-    access: 'any',
-    limit: 'api',
     params: siteIdParams,
     body: goalBodySchema,
     responses: { 201: { description: 'Created', schema: goalSchema } },
@@ -47,12 +45,10 @@ export const goalRoutes = [
   }),
 
   siteRoute({
+    ...common,
     method: 'DELETE',
     path: '/api/sites/:id/goals/:goal_id',
     summary: 'Delete a goal (editor)',
-    tag: 'goals',
-    access: 'any',
-    limit: 'api',
     params: goalParams,
     responses: { 204: { description: 'Deleted' }, 404: { description: 'No such goal on the site' } },
     role: 'editor',

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod'
 import { listGoals } from '../../goals/store.js'
-import { kpisSchema, siteStats } from '../../query/index.js'
+import { kpisSchema, siteStats, todayIn } from '../../query/index.js'
 import { getSite, type SiteRecord } from '../../store/index.js'
 import { stillAllowed } from '../access.js'
 import { siteRoute } from '../site-route.js'
@@ -36,16 +36,6 @@ const streamEventSchema = z
     at: z.string(),
   })
   .describe('The data of each `event: stats` message (text/event-stream)')
-
-/** Today's date (YYYY-MM-DD) in the site's zone. */
-function today(timezone: string, now: number): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now)
-}
 
 /** Whether `principal` may still watch the site, read from the latest committed snapshot; never throws. */
 function watchAllowed(deps: ApiDeps, principal: Principal, siteId: string): () => boolean {
@@ -75,7 +65,7 @@ function streamStats(deps: ApiDeps, watched: SiteRecord, allowed: () => boolean,
     const site: SiteRecord | undefined = getSite(deps.store, siteId)
     if (!site) return sse.end()
     try {
-      const date = today(site.timezone, last)
+      const date = todayIn(site.timezone, last)
       const stats = siteStats(deps.store, site, listGoals(deps.store, site.id), { from: date, to: date }, last)
       sse.send('stats', {
         site_id: site.id,
