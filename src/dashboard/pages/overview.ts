@@ -60,6 +60,27 @@ function dropsLine(d: DropsResponse | null): El | null {
 const rows = (list: { name: string; value: number }[] | null | undefined): Row[] =>
   (list ?? []).map((e) => ({ name: e.name, value: e.value }))
 
+/** English names of the stored primary language subtags (`de` → German), made once; the code stays in the tooltip. */
+let languageNames: Intl.DisplayNames | undefined
+
+function languageName(code: string): string {
+  try {
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' })
+    return languageNames.of(code) ?? code
+  } catch {
+    // A tag Intl cannot read (RangeError): shown as stored.
+    return code
+  }
+}
+
+function languages(s: StatsResponse): El {
+  const data = s.top.languages
+  if (data === null)
+    return h('div', { class: 'list-empty' }, unavailable(s, 'languages') ?? 'Not available for this selection.')
+  const named = data.map((e) => ({ name: e.name ? languageName(e.name) : '', value: e.value, title: e.name }))
+  return toplist(named, { nameLabel: 'Language', valueLabel: 'Visits', empty: 'No visits in this period.' })
+}
+
 function unavailable(s: StatsResponse, field: string): string | undefined {
   return s.unavailable.find((u) => u.field === field || u.field === `top.${field}`)?.message
 }
@@ -287,6 +308,7 @@ function render(
           label: 'Devices',
           render: () => list(s, 'devices', 'Device', 'Visits', 'No visits in this period.'),
         },
+        { id: 'languages', label: 'Languages', render: () => languages(s) },
       ]),
     ),
   )
