@@ -25,9 +25,9 @@ import {
   HEAD_KEYS,
   ID_FIELDS,
   Limits,
-  type Props,
   type STORED_FIELDS,
   type StoredEvent,
+  type StoredHead,
 } from '../event/index.js'
 import { existingSalt, utcDay } from '../identity/salts.js'
 import { daySaltInTransaction } from '../derive/retention.js'
@@ -208,19 +208,7 @@ export function writeBatch(
  * code is the written-out `browserId: id(7, item.browser), …`, so a new id needs no edit here.
  */
 export const storedEventOf = compileFieldCode<
-  (
-    dt: number,
-    kind: 0 | 1,
-    nameId: number,
-    pathId: number,
-    query: string,
-    referrer: string,
-    props: Props | null,
-    sessionNo: number,
-    visitor: Buffer,
-    item: EventItem,
-    id: (kind: number, text: string) => number,
-  ) => StoredEvent
+  (...args: [...head: StoredHead, item: EventItem, id: (kind: number, text: string) => number]) => StoredEvent
 >(
   [...HEAD_KEYS, 'item', 'id'],
   `return { ${HEAD_KEYS.join(', ')}, ${ID_FIELDS.map((f) => `${f.key}: id(${f.kind}, item.${f.enriched})`)} }`,

@@ -60,7 +60,7 @@ export {
   type ListedField,
 } from './fields.js'
 export { EventKind, type IngestPayload, type PropValue } from './payload.js'
-export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredKey } from './stored.js'
+export { fromTuple, toTuple, emptyOf, type Props, type StoredEvent, type StoredKey, type StoredHead } from './stored.js'
 export { Limits } from './limits.js'
 export { compileFieldCode } from './compile.js'
 export { DropReason, dropReasonName, type DropReasonName } from './drops.js'

@@ -5,7 +5,7 @@
  * (src/derive/replay.ts). A stored event holds no IP and no User-Agent.
  * @module
  */
-import { STORED_FIELDS, type StoredCodec } from './fields.js'
+import { type HEAD_KEYS, STORED_FIELDS, type StoredCodec } from './fields.js'
 
 export type Props = Record<string, string | number | boolean>
 
@@ -21,6 +21,14 @@ interface CodecTypes {
 /** One raw event, its fields those of {@link STORED_FIELDS}. `dt` is in ms after its block's `t0`. */
 export type StoredEvent = { [F in (typeof STORED_FIELDS)[number] as F['key']]: CodecTypes[F['codec']] }
 export type StoredKey = keyof StoredEvent
+
+/**
+ * The fields up to the visitor ({@link HEAD_KEYS}) as positional arguments, in order: what the code
+ * generated from the table (./compile.ts) takes before the ids it builds itself.
+ */
+export type StoredHead = ValuesOf<typeof HEAD_KEYS>
+/** The stored event's value types for a tuple of its keys (mapped over a type parameter, so it stays a tuple). */
+type ValuesOf<K extends readonly StoredKey[]> = { -readonly [I in keyof K]: StoredEvent[K[I] & StoredKey] }
 
 /** The value of a field a block's format does not hold: read as empty. */
 export function emptyOf(codec: StoredCodec): unknown {

@@ -26,7 +26,7 @@
  * strings are numbered (lmdb-js's msgpack only shares an object's keys, as a record structure).
  * @module
  */
-import type { Props, StoredEvent } from '../event/stored.js'
+import type { Props, StoredEvent, StoredHead } from '../event/stored.js'
 import { HEAD_KEYS, ID_FIELDS, type StoredField } from '../event/fields.js'
 import { compileFieldCode } from '../event/compile.js'
 import { writeUtf8 } from '../bytes/utf8.js'
@@ -61,21 +61,7 @@ const encodeIds = compileFieldCode<(e: StoredEvent, varint: (v: number) => void)
  * has one shape), the ids after the visitor read in order, each absent from an older `format` as 0.
  * Generated once from the table, as {@link encodeIds}.
  */
-const eventOf = compileFieldCode<
-  (
-    dt: number,
-    kind: 0 | 1,
-    nameId: number,
-    pathId: number,
-    query: string,
-    referrer: string,
-    props: Props | null,
-    sessionNo: number,
-    visitor: Buffer,
-    format: number,
-    uint: () => number,
-  ) => StoredEvent
->(
+const eventOf = compileFieldCode<(...args: [...head: StoredHead, format: number, uint: () => number]) => StoredEvent>(
   [...HEAD_KEYS, 'format', 'uint'],
   `return { ${HEAD_KEYS.join(', ')}, ${IDS.map((f) => `${f.key}: ${idRead(f)}`).join(', ')} }`,
 )
