@@ -10,7 +10,7 @@
  */
 import { z } from 'zod'
 import { Limits, LANGUAGE_TAG, PAYLOAD_FIELDS, RFC3339, type PayloadField } from '../event/index.js'
-import { SERVER_DROP_REASONS } from '../http/server-items.js'
+import { SERVER_DROP_REASONS } from '../http/filters.js'
 
 type Json = Record<string, unknown>
 export type ToJsonSchema = (schema: z.ZodType, io: 'input' | 'output') => Json

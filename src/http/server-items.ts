@@ -19,9 +19,6 @@ import { eventLane } from './lane.js'
 import { countDrop } from './drop-record.js'
 import { dropReasonFor, type ServerDropReason } from './filters.js'
 
-// The OpenAPI document (src/api/server-ingest-docs.ts) reads the server's drop reasons from here.
-export { SERVER_DROP_REASONS, type ServerDropReason } from './filters.js'
-
 /** What the items need of the server-ingest context (./server-ingest-route.ts). */
 export interface ItemsContext {
   store: Store
